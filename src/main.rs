@@ -1,0 +1,208 @@
+//! The `vpnlab` command line: run, check and list scenarios.
+#![forbid(unsafe_code)]
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use smoltcp::time::Instant;
+
+use vpnlab::report::{ScenarioReport, junit};
+use vpnlab::runner::{run_file, scenario_files};
+use vpnlab::scenario;
+use vpnlab::sim::RunOptions;
+
+#[derive(Parser)]
+#[command(
+    name = "vpnlab",
+    version,
+    about = "Deterministic network-simulation test lab for IPsec VPNs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Override every scenario's seed.
+    #[arg(long, global = true)]
+    seed: Option<u64>,
+    /// Folder for captures (one sub-folder per scenario).
+    #[arg(long, global = true, default_value = "captures")]
+    out: PathBuf,
+    /// Write a JUnit XML report here (run only).
+    #[arg(long, global = true)]
+    junit: Option<PathBuf>,
+    /// Only print failures.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print every expectation and drop counters.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run scenarios and check their expectations.
+    Run { paths: Vec<PathBuf> },
+    /// Parse and validate scenarios without running them.
+    Check { paths: Vec<PathBuf> },
+    /// Print each scenario's name and description.
+    List { paths: Vec<PathBuf> },
+}
+
+const EXIT_FAILED: u8 = 1;
+const EXIT_INVALID: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_INVALID } else { 0 });
+        }
+    };
+    let paths = match &cli.command {
+        Command::Run { paths } | Command::Check { paths } | Command::List { paths } => paths,
+    };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        paths.clone()
+    };
+    let files = match scenario_files(&paths) {
+        Ok(f) if f.is_empty() => {
+            eprintln!("error: no scenario files (*.yaml) under {}", show(&paths));
+            return ExitCode::from(EXIT_INVALID);
+        }
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    match cli.command {
+        Command::Run { .. } => run(&cli, &files),
+        Command::Check { .. } => check(&cli, &files),
+        Command::List { .. } => list(&files),
+    }
+}
+
+fn show(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn run(cli: &Cli, files: &[PathBuf]) -> ExitCode {
+    let opts = RunOptions {
+        seed: cli.seed,
+        out: Some(cli.out.clone()),
+    };
+    let live = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && !cli.quiet;
+    let mut reports = Vec::new();
+    for file in files {
+        let report = run_file(file, &opts, |name, now, end| {
+            if live {
+                show_progress(name, now, end);
+            }
+        });
+        if live {
+            eprint!("\r\x1b[K");
+        }
+        print_report(cli, &report);
+        reports.push(report);
+    }
+    let passed = reports.iter().filter(|r| r.passed()).count();
+    println!("{passed} passed, {} failed", reports.len() - passed);
+    if let Some(path) = &cli.junit {
+        if let Err(e) = std::fs::write(path, junit(&reports)) {
+            eprintln!("error: {}: cannot write JUnit report: {e}", path.display());
+            return ExitCode::from(EXIT_INVALID);
+        }
+    }
+    if reports.iter().any(|r| r.error.is_some()) {
+        ExitCode::from(EXIT_INVALID)
+    } else if passed < reports.len() {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn show_progress(name: &str, now: Instant, end: Instant) {
+    let pct = now.total_millis() * 100 / end.total_millis().max(1);
+    eprint!(
+        "\r\x1b[K{name}: {:.0}s of {:.0}s simulated ({pct}%)",
+        now.total_millis() / 1000,
+        end.total_millis() / 1000
+    );
+    let _ = std::io::stderr().flush();
+}
+
+fn print_report(cli: &Cli, r: &ScenarioReport) {
+    if let Some(e) = &r.error {
+        println!("{}", r.summary_line());
+        eprintln!("{e}");
+        return;
+    }
+    if !cli.quiet || !r.passed() {
+        println!("{}", r.summary_line());
+    }
+    for line in r.verdict_lines(cli.verbose) {
+        println!("{line}");
+    }
+    if cli.verbose || !r.passed() {
+        for line in r.drop_lines() {
+            println!("{line}");
+        }
+        if let Some(dir) = r.outcome.as_ref().and_then(|o| o.dir.as_ref()) {
+            println!("  captures: {}", dir.display());
+        }
+    }
+}
+
+fn check(cli: &Cli, files: &[PathBuf]) -> ExitCode {
+    let mut bad = 0;
+    for file in files {
+        match scenario::load_file(file) {
+            Ok(s) => {
+                if !cli.quiet {
+                    println!("ok   {} ({})", file.display(), s.name.value);
+                }
+            }
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    println!("{} passed, {bad} failed", files.len() - bad);
+    if bad > 0 {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn list(files: &[PathBuf]) -> ExitCode {
+    let mut bad = false;
+    for file in files {
+        match scenario::load_file(file) {
+            Ok(s) => println!("{:<32} {}", s.name.value, first_line(&s.description)),
+            Err(e) => {
+                bad = true;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if bad {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("").trim()
+}

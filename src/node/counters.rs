@@ -1,0 +1,178 @@
+//! Per-node packet counters and the reasons a node drops a packet.
+
+/// Why the node kernel dropped a packet. Every drop is counted by reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// Not a well-formed IPv4 header (RFC 791 §3.1).
+    Malformed,
+    /// Header checksum does not verify (RFC 791 §3.1).
+    BadChecksum,
+    /// Time to live reached zero while forwarding (RFC 1812 §5.3.1).
+    TtlExceeded,
+    /// No route to the destination.
+    NoRoute,
+    /// Addressed to another host and this node does not forward.
+    NotForUs,
+    /// Larger than the link MTU with DF set (RFC 1191).
+    FragNeeded,
+    /// Fragments not completed in time (RFC 791 §3.2, Linux: 30 s).
+    ReassemblyTimeout,
+    /// Reassembly buffers full, or an impossible fragment.
+    ReassemblyLimit,
+    /// The next hop is not on the outgoing link.
+    NoNeighbor,
+    /// A hook (IPsec, NAT) refused the packet.
+    Policy,
+    /// The local stack's receive queue was full.
+    QueueFull,
+}
+
+impl DropReason {
+    pub const ALL: [DropReason; 11] = [
+        DropReason::Malformed,
+        DropReason::BadChecksum,
+        DropReason::TtlExceeded,
+        DropReason::NoRoute,
+        DropReason::NotForUs,
+        DropReason::FragNeeded,
+        DropReason::ReassemblyTimeout,
+        DropReason::ReassemblyLimit,
+        DropReason::NoNeighbor,
+        DropReason::Policy,
+        DropReason::QueueFull,
+    ];
+
+    /// The counter name, as written in expectations: `dropped.<name>`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DropReason::Malformed => "malformed",
+            DropReason::BadChecksum => "bad-checksum",
+            DropReason::TtlExceeded => "ttl-exceeded",
+            DropReason::NoRoute => "no-route",
+            DropReason::NotForUs => "not-for-us",
+            DropReason::FragNeeded => "frag-needed",
+            DropReason::ReassemblyTimeout => "reassembly-timeout",
+            DropReason::ReassemblyLimit => "reassembly-limit",
+            DropReason::NoNeighbor => "no-neighbor",
+            DropReason::Policy => "policy",
+            DropReason::QueueFull => "queue-full",
+        }
+    }
+}
+
+/// Counter names a `counter: { node: … }` expectation may use.
+pub const NODE_COUNTERS: &[&str] = &[
+    "sent",
+    "received",
+    "delivered",
+    "forwarded",
+    "fragments-created",
+    "reassembled",
+    "icmp-errors-sent",
+    "dropped",
+    "dropped.malformed",
+    "dropped.bad-checksum",
+    "dropped.ttl-exceeded",
+    "dropped.no-route",
+    "dropped.not-for-us",
+    "dropped.frag-needed",
+    "dropped.reassembly-timeout",
+    "dropped.reassembly-limit",
+    "dropped.no-neighbor",
+    "dropped.policy",
+    "dropped.queue-full",
+];
+
+/// Counter names a `counter: { link: … }` expectation may use.
+pub const LINK_COUNTERS: &[&str] = &[
+    "sent",
+    "delivered",
+    "lost",
+    "duplicated",
+    "reordered",
+    "dropped.queue-full",
+    "dropped.down",
+];
+
+#[derive(Clone, Debug, Default)]
+pub struct NodeCounters {
+    /// Packets this node put on a link (after fragmentation).
+    pub sent: u64,
+    /// Packets that arrived from a link.
+    pub received: u64,
+    /// Packets handed to the local stack (after reassembly).
+    pub delivered: u64,
+    pub forwarded: u64,
+    pub fragments_created: u64,
+    pub reassembled: u64,
+    pub icmp_errors_sent: u64,
+    dropped: [u64; DropReason::ALL.len()],
+}
+
+impl NodeCounters {
+    pub fn drop(&mut self, reason: DropReason) {
+        self.dropped[reason as usize] += 1;
+    }
+
+    pub fn dropped(&self, reason: DropReason) -> u64 {
+        self.dropped[reason as usize]
+    }
+
+    pub fn dropped_total(&self) -> u64 {
+        self.dropped.iter().sum()
+    }
+
+    /// Looks a counter up by its expectation name.
+    pub fn get(&self, name: &str) -> Option<u64> {
+        let value = match name {
+            "sent" => self.sent,
+            "received" => self.received,
+            "delivered" => self.delivered,
+            "forwarded" => self.forwarded,
+            "fragments-created" => self.fragments_created,
+            "reassembled" => self.reassembled,
+            "icmp-errors-sent" => self.icmp_errors_sent,
+            "dropped" => self.dropped_total(),
+            other => {
+                let reason = other.strip_prefix("dropped.")?;
+                let r = DropReason::ALL.iter().find(|r| r.name() == reason)?;
+                self.dropped(*r)
+            }
+        };
+        Some(value)
+    }
+
+    /// Non-zero drop counters as `name=count`.
+    pub fn drop_summary(&self) -> Vec<(&'static str, u64)> {
+        DropReason::ALL
+            .iter()
+            .filter(|r| self.dropped(**r) > 0)
+            .map(|r| (r.name(), self.dropped(*r)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_counter_resolves() {
+        let c = NodeCounters::default();
+        for name in NODE_COUNTERS {
+            assert_eq!(c.get(name), Some(0), "{name}");
+        }
+        assert_eq!(c.get("dropped.nonsense"), None);
+    }
+
+    #[test]
+    fn drops_are_counted_by_reason() {
+        let mut c = NodeCounters::default();
+        c.drop(DropReason::NoRoute);
+        c.drop(DropReason::NoRoute);
+        c.drop(DropReason::TtlExceeded);
+        assert_eq!(c.get("dropped.no-route"), Some(2));
+        assert_eq!(c.get("dropped"), Some(3));
+        assert_eq!(c.drop_summary(), vec![("ttl-exceeded", 1), ("no-route", 2)]);
+    }
+}

@@ -1,0 +1,388 @@
+//! The node kernel: our IPv4 layer below smoltcp. It routes, forwards,
+//! fragments and reassembles, answers with ICMP errors, and runs the hooks
+//! where IPsec attaches. It is sans-IO: packets in, [`Actions`] out.
+
+use std::net::Ipv4Addr;
+
+use smoltcp::time::Instant;
+
+use super::counters::{DropReason, NodeCounters};
+use super::frag::{self, Reassembler, Reassembly};
+use super::hook::{HookContext, PacketHook, Verdict};
+use super::ipv4::{self, Header, HeaderError};
+use super::mss;
+use super::route::{NextHop, Route, RouteTable};
+use crate::net::Prefix;
+
+/// One network interface of a node.
+#[derive(Clone, Debug)]
+pub struct Interface {
+    pub name: String,
+    pub address: Prefix,
+    pub mtu: usize,
+    /// Index of the link in the world.
+    pub link: usize,
+}
+
+/// A packet for the link behind `iface`, addressed to neighbour `next_hop`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transmit {
+    pub iface: usize,
+    pub next_hop: Ipv4Addr,
+    pub packet: Vec<u8>,
+}
+
+/// What the kernel asks its node to do after handling a packet.
+#[derive(Debug, Default)]
+pub struct Actions {
+    pub transmit: Vec<Transmit>,
+    /// Whole datagrams for the local smoltcp stack.
+    pub deliver: Vec<Vec<u8>>,
+}
+
+/// ICMP messages the kernel originates (RFC 792).
+#[derive(Clone, Copy, Debug)]
+enum IcmpError {
+    NetUnreachable,
+    /// Fragmentation needed and DF set, with the next-hop MTU (RFC 1191 §4).
+    FragNeeded(u16),
+    TtlExceeded,
+}
+
+impl IcmpError {
+    fn type_code(self) -> (u8, u8, u32) {
+        match self {
+            IcmpError::NetUnreachable => (3, 0, 0),
+            IcmpError::FragNeeded(mtu) => (3, 4, u32::from(mtu)),
+            IcmpError::TtlExceeded => (11, 0, 0),
+        }
+    }
+}
+
+const PROTO_ICMP: u8 = 1;
+const PROTO_TCP: u8 = 6;
+const DEFAULT_TTL: u8 = 64;
+
+pub struct Kernel {
+    pub ifaces: Vec<Interface>,
+    pub routes: RouteTable,
+    pub forwarding: bool,
+    pub counters: NodeCounters,
+    reassembler: Reassembler,
+    hooks: Vec<Box<dyn PacketHook>>,
+    next_ident: u16,
+}
+
+impl Kernel {
+    /// A kernel with connected routes for every interface.
+    pub fn new(ifaces: Vec<Interface>, forwarding: bool, first_ident: u16) -> Kernel {
+        let mut routes = RouteTable::default();
+        for (i, iface) in ifaces.iter().enumerate() {
+            let dest = Prefix::new(iface.address.network(), iface.address.len);
+            routes.add(Route {
+                dest,
+                via: None,
+                iface: i,
+            });
+        }
+        Kernel {
+            ifaces,
+            routes,
+            forwarding,
+            counters: NodeCounters::default(),
+            reassembler: Reassembler::default(),
+            hooks: Vec::new(),
+            next_ident: first_ident,
+        }
+    }
+
+    /// Adds a static route through a neighbour on a connected subnet.
+    pub fn add_route(&mut self, dest: Prefix, via: Ipv4Addr) -> Result<(), String> {
+        let NextHop { iface, .. } = self
+            .routes
+            .routes()
+            .iter()
+            .find(|r| r.via.is_none() && r.dest.contains(via))
+            .map(|r| NextHop {
+                iface: r.iface,
+                next_hop: via,
+            })
+            .ok_or_else(|| format!("next hop {via} is on no connected subnet"))?;
+        self.routes.add(Route {
+            dest,
+            via: Some(via),
+            iface,
+        });
+        Ok(())
+    }
+
+    pub fn add_hook(&mut self, hook: Box<dyn PacketHook>) {
+        self.hooks.push(hook);
+    }
+
+    pub fn is_local(&self, addr: Ipv4Addr) -> bool {
+        self.ifaces.iter().any(|i| i.address.addr == addr)
+    }
+
+    /// When the kernel next needs [`Kernel::on_timer`].
+    pub fn next_timer(&self) -> Option<Instant> {
+        self.reassembler.next_expiry()
+    }
+
+    pub fn on_timer(&mut self, now: Instant) {
+        for _ in 0..self.reassembler.expire(now) {
+            self.counters.drop(DropReason::ReassemblyTimeout);
+        }
+    }
+
+    fn take_ident(&mut self) -> u16 {
+        self.next_ident = self.next_ident.wrapping_add(1);
+        self.next_ident
+    }
+
+    /// A packet from the local stack: number it, route it, run the output
+    /// hooks, fragment it for the outgoing link.
+    pub fn send_local(&mut self, now: Instant, mut packet: Vec<u8>, out: &mut Actions) {
+        let h = match Header::parse(&packet) {
+            Ok(h) => h,
+            Err(_) => return self.counters.drop(DropReason::Malformed),
+        };
+        // smoltcp sends every datagram with identification 0; give each its own.
+        let ident = self.take_ident();
+        ipv4::set_ident(&mut packet, ident);
+        ipv4::fill_checksum(&mut packet, h.header_len);
+        let Some(hop) = self.routes.lookup(h.dst) else {
+            return self.counters.drop(DropReason::NoRoute);
+        };
+        if h.protocol == PROTO_TCP {
+            let mtu = self.ifaces[hop.iface].mtu;
+            mss::clamp(
+                &mut packet,
+                h.header_len,
+                mtu.saturating_sub(40).min(65535) as u16,
+            );
+        }
+        let ctx = HookContext {
+            now,
+            iface: hop.iface,
+        };
+        match run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
+            hook.output(c, p)
+        }) {
+            Verdict::Accept => {}
+            Verdict::Drop(reason) => return self.counters.drop(reason),
+            Verdict::Reinject => return self.counters.drop(DropReason::Policy),
+        }
+        self.emit(packet, hop, h.dst, true, out);
+    }
+
+    /// Routes again if a hook changed the destination, then fragments.
+    fn emit(
+        &mut self,
+        packet: Vec<u8>,
+        hop: NextHop,
+        routed_dst: Ipv4Addr,
+        local: bool,
+        out: &mut Actions,
+    ) {
+        let Ok(h) = Header::parse(&packet) else {
+            return self.counters.drop(DropReason::Malformed);
+        };
+        let hop = if h.dst == routed_dst {
+            hop
+        } else {
+            match self.routes.lookup(h.dst) {
+                Some(hop) => hop,
+                None => return self.counters.drop(DropReason::NoRoute),
+            }
+        };
+        let mtu = self.ifaces[hop.iface].mtu;
+        let mut pieces = Vec::new();
+        match frag::fragment(packet, &h, mtu, local, &mut pieces) {
+            Ok(()) => {
+                if pieces.len() > 1 {
+                    self.counters.fragments_created += pieces.len() as u64;
+                }
+                for packet in pieces {
+                    self.counters.sent += 1;
+                    out.transmit.push(Transmit {
+                        iface: hop.iface,
+                        next_hop: hop.next_hop,
+                        packet,
+                    });
+                }
+            }
+            Err(frag::NeedsFragmentation) => {
+                self.counters.drop(DropReason::FragNeeded);
+            }
+        }
+    }
+
+    /// A packet that arrived on `iface` from its link.
+    pub fn receive(&mut self, now: Instant, iface: usize, packet: Vec<u8>, out: &mut Actions) {
+        self.counters.received += 1;
+        let h = match Header::parse(&packet) {
+            Ok(h) => h,
+            Err(HeaderError::Malformed) => return self.counters.drop(DropReason::Malformed),
+            Err(HeaderError::BadChecksum) => return self.counters.drop(DropReason::BadChecksum),
+        };
+        if self.is_local(h.dst) {
+            self.receive_local(now, iface, packet, &h, out);
+        } else if self.forwarding {
+            self.forward(now, iface, packet, &h, out);
+        } else {
+            self.counters.drop(DropReason::NotForUs);
+        }
+    }
+
+    fn receive_local(
+        &mut self,
+        now: Instant,
+        iface: usize,
+        packet: Vec<u8>,
+        h: &Header,
+        out: &mut Actions,
+    ) {
+        let mut packet = if h.is_fragment() {
+            match self.reassembler.offer(now, &packet, h) {
+                Ok(Reassembly::Complete(p)) => {
+                    self.counters.reassembled += 1;
+                    p
+                }
+                Ok(Reassembly::Incomplete) => return,
+                Err(_) => return self.counters.drop(DropReason::ReassemblyLimit),
+            }
+        } else {
+            packet
+        };
+        let ctx = HookContext { now, iface };
+        match run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
+            hook.input(c, p)
+        }) {
+            Verdict::Accept => {
+                self.counters.delivered += 1;
+                out.deliver.push(packet);
+            }
+            Verdict::Drop(reason) => self.counters.drop(reason),
+            Verdict::Reinject => {
+                self.counters.received -= 1;
+                self.receive(now, iface, packet, out)
+            }
+        }
+    }
+
+    /// RFC 1812 §5.2: check and decrement TTL, route, run the forward hooks.
+    fn forward(
+        &mut self,
+        now: Instant,
+        in_iface: usize,
+        mut packet: Vec<u8>,
+        h: &Header,
+        out: &mut Actions,
+    ) {
+        // RFC 1812 §5.3.1: a packet whose TTL would reach zero is discarded
+        // with an ICMP Time Exceeded.
+        if h.ttl <= 1 {
+            self.icmp_error(now, in_iface, &packet, h, IcmpError::TtlExceeded, out);
+            return self.counters.drop(DropReason::TtlExceeded);
+        }
+        let Some(hop) = self.routes.lookup(h.dst) else {
+            self.icmp_error(now, in_iface, &packet, h, IcmpError::NetUnreachable, out);
+            return self.counters.drop(DropReason::NoRoute);
+        };
+        ipv4::decrement_ttl(&mut packet);
+        let ctx = HookContext {
+            now,
+            iface: in_iface,
+        };
+        match run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
+            hook.forward(c, p)
+        }) {
+            Verdict::Accept => {}
+            Verdict::Drop(reason) => return self.counters.drop(reason),
+            Verdict::Reinject => return self.counters.drop(DropReason::Policy),
+        }
+        let mtu = self.ifaces[hop.iface].mtu;
+        if h.dont_frag && h.total_len > mtu {
+            self.icmp_error(
+                now,
+                in_iface,
+                &packet,
+                h,
+                IcmpError::FragNeeded(mtu as u16),
+                out,
+            );
+            return self.counters.drop(DropReason::FragNeeded);
+        }
+        self.counters.forwarded += 1;
+        self.emit(packet, hop, h.dst, false, out);
+    }
+
+    /// Sends an ICMP error about `offending` back to its source (RFC 792),
+    /// from the address of the interface it arrived on. Never about an ICMP
+    /// error, a non-first fragment or a non-unicast source (RFC 1812 §4.3.2.7).
+    fn icmp_error(
+        &mut self,
+        now: Instant,
+        in_iface: usize,
+        offending: &[u8],
+        h: &Header,
+        kind: IcmpError,
+        out: &mut Actions,
+    ) {
+        let unicast_src = !(h.src.is_unspecified()
+            || h.src.is_broadcast()
+            || h.src.is_multicast()
+            || h.src.is_loopback());
+        if h.frag_offset > 0 || !unicast_src || is_icmp_error(offending, h) {
+            return;
+        }
+        // RFC 1812 §4.3.2.3: as much of the original as fits in 576 bytes.
+        let quoted = &offending[..h.total_len.min(576 - 28)];
+        let (icmp_type, code, rest) = kind.type_code();
+        let mut icmp = vec![icmp_type, code, 0, 0];
+        icmp.extend_from_slice(&rest.to_be_bytes());
+        icmp.extend_from_slice(quoted);
+        let sum = !crate::net::ones_complement_sum(&icmp);
+        icmp[2..4].copy_from_slice(&sum.to_be_bytes());
+        let src = self.ifaces[in_iface].address.addr;
+        let ident = self.take_ident();
+        let mut packet =
+            ipv4::build_header(src, h.src, PROTO_ICMP, DEFAULT_TTL, ident, icmp.len()).to_vec();
+        packet.extend_from_slice(&icmp);
+        let Some(hop) = self.routes.lookup(h.src) else {
+            return;
+        };
+        self.counters.icmp_errors_sent += 1;
+        let ctx = HookContext {
+            now,
+            iface: hop.iface,
+        };
+        if run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
+            hook.output(c, p)
+        }) == Verdict::Accept
+        {
+            self.emit(packet, hop, h.src, true, out);
+        }
+    }
+}
+
+fn is_icmp_error(packet: &[u8], h: &Header) -> bool {
+    // RFC 1122 §3.2.2: types 3, 4, 5, 11 and 12 are errors.
+    h.protocol == PROTO_ICMP && matches!(packet.get(h.header_len), Some(3 | 4 | 5 | 11 | 12))
+}
+
+fn run_hooks(
+    hooks: &mut [Box<dyn PacketHook>],
+    ctx: &HookContext,
+    packet: &mut Vec<u8>,
+    stage: impl Fn(&mut dyn PacketHook, &HookContext, &mut Vec<u8>) -> Verdict,
+) -> Verdict {
+    for hook in hooks.iter_mut() {
+        match stage(hook.as_mut(), ctx, packet) {
+            Verdict::Accept => {}
+            other => return other,
+        }
+    }
+    Verdict::Accept
+}

@@ -1,0 +1,135 @@
+//! One simulated node: our kernel layer, a smoltcp `Interface` over a
+//! [`device::KernelDevice`], the node's sockets and its traffic apps.
+
+pub mod apps;
+pub mod counters;
+pub mod device;
+pub mod frag;
+pub mod hook;
+pub mod ipv4;
+pub mod kernel;
+pub mod mss;
+pub mod route;
+
+use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
+use smoltcp::time::Instant;
+use smoltcp::wire::{HardwareAddress, IpCidr, Ipv4Address};
+
+use apps::{App, FlowStats};
+use counters::DropReason;
+use device::{KernelDevice, RX_QUEUE_LIMIT};
+use kernel::{Actions, Kernel};
+
+/// Rounds of "apps, then smoltcp" per wake-up before yielding (a guard
+/// against a livelock between an app and the stack).
+const MAX_ROUNDS: usize = 64;
+
+pub struct Node {
+    pub name: String,
+    pub kernel: Kernel,
+    stack: Interface,
+    device: KernelDevice,
+    pub sockets: SocketSet<'static>,
+    apps: Vec<Box<dyn App>>,
+    app_wake: Option<Instant>,
+    /// The wake-up the simulator has queued for this node.
+    pub scheduled: Option<Instant>,
+}
+
+impl Node {
+    pub fn new(name: String, kernel: Kernel, random_seed: u64, now: Instant) -> Node {
+        let mut device = KernelDevice::default();
+        let mut config = Config::new(HardwareAddress::Ip);
+        config.random_seed = random_seed;
+        let mut stack = Interface::new(config, &mut device, now);
+        stack.update_ip_addrs(|addrs| {
+            for i in &kernel.ifaces {
+                // At most MAX_INTERFACES addresses, checked by validation.
+                let _ = addrs.push(IpCidr::new(
+                    Ipv4Address::from(i.address.addr).into(),
+                    i.address.len,
+                ));
+            }
+        });
+        // Our kernel routes; smoltcp only needs to believe every
+        // destination is reachable through the device.
+        if let Some(first) = kernel.ifaces.first() {
+            let _ = stack
+                .routes_mut()
+                .add_default_ipv4_route(first.address.addr);
+        }
+        Node {
+            name,
+            kernel,
+            stack,
+            device,
+            sockets: SocketSet::new(Vec::new()),
+            apps: Vec::new(),
+            app_wake: None,
+            scheduled: None,
+        }
+    }
+
+    pub fn add_app(&mut self, app: Box<dyn App>, start: Instant) {
+        self.apps.push(app);
+        self.app_wake = Some(self.app_wake.map_or(start, |w| w.min(start)));
+    }
+
+    /// A packet from a link: the kernel forwards it, or it is queued for smoltcp.
+    pub fn receive(&mut self, now: Instant, iface: usize, packet: Vec<u8>, out: &mut Actions) {
+        self.kernel.receive(now, iface, packet, out);
+        for p in out.deliver.drain(..) {
+            if self.device.rx.len() >= RX_QUEUE_LIMIT {
+                self.kernel.counters.drop(DropReason::QueueFull);
+            } else {
+                self.device.rx.push_back(p);
+            }
+        }
+    }
+
+    /// Whether smoltcp has packets waiting.
+    pub fn has_input(&self) -> bool {
+        !self.device.rx.is_empty()
+    }
+
+    /// Runs apps and smoltcp until quiet; what they send goes through the kernel into `out`.
+    pub fn poll(&mut self, now: Instant, flows: &mut [FlowStats], out: &mut Actions) {
+        self.kernel.on_timer(now);
+        for _ in 0..MAX_ROUNDS {
+            self.service_apps(now, flows);
+            let changed = self.stack.poll(now, &mut self.device, &mut self.sockets)
+                == PollResult::SocketStateChanged;
+            let sent = !self.device.tx.is_empty();
+            for packet in std::mem::take(&mut self.device.tx) {
+                self.kernel.send_local(now, packet, out);
+            }
+            if !changed && !sent && self.device.rx.is_empty() {
+                break;
+            }
+        }
+        self.service_apps(now, flows);
+    }
+
+    fn service_apps(&mut self, now: Instant, flows: &mut [FlowStats]) {
+        let mut wake: Option<Instant> = None;
+        let cx = self.stack.context();
+        for app in &mut self.apps {
+            let Some(stats) = flows.get_mut(app.flow()) else {
+                continue;
+            };
+            if let Some(t) = app.service(now, cx, &mut self.sockets, stats) {
+                wake = Some(wake.map_or(t, |w| w.min(t)));
+            }
+        }
+        self.app_wake = wake;
+    }
+
+    /// When this node next needs to run: smoltcp timers, apps, kernel timers.
+    pub fn next_wake(&mut self, now: Instant) -> Option<Instant> {
+        let stack = self.stack.poll_at(now, &self.sockets).map(|t| t.max(now));
+        [stack, self.app_wake, self.kernel.next_timer()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+}

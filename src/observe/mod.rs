@@ -1,0 +1,19 @@
+//! Observers: pcap per link, tcpdump-style trace, the packet filter of
+//! expectations. They never change or drop a packet.
+
+pub mod capture;
+pub mod filter;
+pub mod pcap;
+pub mod tcpdump;
+
+use std::path::{Path, PathBuf};
+
+/// `<path>.tmp`: where a file is written before it is renamed into place.
+pub fn tmp_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".tmp");
+    path.with_file_name(name)
+}

@@ -1,0 +1,313 @@
+//! Checking a scenario's expectations against the outcome of its run.
+//! A failure says what was expected, what was seen, and where to look.
+
+use regex::Regex;
+
+use super::located::Located;
+use super::model::*;
+use crate::observe::filter::{Filter, protocol_number};
+use crate::sim::{LinkResult, Outcome};
+
+/// The verdict on one expectation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// One line naming the expectation, e.g. `ping p1: replies = 3`.
+    pub what: String,
+    pub passed: bool,
+    /// What was seen, and on failure where to look.
+    pub detail: String,
+    pub line: u32,
+}
+
+/// Checks every expectation of `s` against `o`, in file order.
+pub fn check_all(s: &Scenario, o: &Outcome) -> Vec<Verdict> {
+    s.expect.iter().map(|e| check(s, o, e)).collect()
+}
+
+/// `count`, `at_least`, `at_most` as one comparison.
+#[derive(Clone, Copy, Debug, Default)]
+struct Bound {
+    exact: Option<u64>,
+    at_least: Option<u64>,
+    at_most: Option<u64>,
+}
+
+impl Bound {
+    fn holds(&self, n: u64) -> bool {
+        self.exact.is_none_or(|x| n == x)
+            && self.at_least.is_none_or(|x| n >= x)
+            && self.at_most.is_none_or(|x| n <= x)
+    }
+
+    fn describe(&self, word: &str) -> String {
+        let mut parts = Vec::new();
+        if let Some(x) = self.exact {
+            parts.push(format!("{word} = {x}"));
+        }
+        if let Some(x) = self.at_least {
+            parts.push(format!("{word} >= {x}"));
+        }
+        if let Some(x) = self.at_most {
+            parts.push(format!("{word} <= {x}"));
+        }
+        parts.join(" and ")
+    }
+}
+
+fn check(s: &Scenario, o: &Outcome, e: &Located<Expectation>) -> Verdict {
+    let (what, passed, detail) = match &e.value {
+        Expectation::Ping(x) => ping(s, o, x),
+        Expectation::Udp(x) => delivered(o, x, "udp"),
+        Expectation::Tcp(x) => delivered(o, x, "tcp"),
+        Expectation::Packets(x) => packets(o, x),
+        Expectation::Trace(x) => trace(o, x),
+        Expectation::Counter(x) => counter(o, x),
+    };
+    Verdict {
+        what,
+        passed,
+        detail,
+        line: e.pos.line,
+    }
+}
+
+fn ping(s: &Scenario, o: &Outcome, x: &PingExpect) -> (String, bool, String) {
+    let flow = match (&x.flow, &x.from, &x.to) {
+        (Some(name), _, _) => o.topology.flows.get(name.as_str()).copied(),
+        (None, Some(from), Some(to)) => s.traffic.iter().position(|t| {
+            t.ping
+                .as_ref()
+                .is_some_and(|p| p.from.value == from.value && p.to.value == to.value)
+        }),
+        _ => None,
+    };
+    let bound = Bound {
+        exact: x.replies,
+        at_least: x.at_least,
+        at_most: x.at_most,
+    };
+    let Some(stats) = flow.and_then(|i| o.flows.get(i)) else {
+        return ("ping".into(), false, "flow not found".into());
+    };
+    let what = format!("ping {}: {}", stats.name, bound.describe("replies"));
+    let seen = format!(
+        "{} requests sent, {} replies, {} corrupted, {} duplicates",
+        stats.sent, stats.received, stats.corrupted, stats.duplicates
+    );
+    let passed = bound.holds(stats.received) && stats.corrupted == 0;
+    (what, passed, seen)
+}
+
+fn delivered(o: &Outcome, x: &FlowExpect, kind: &str) -> (String, bool, String) {
+    let Some(stats) = o
+        .topology
+        .flows
+        .get(x.flow.as_str())
+        .and_then(|i| o.flows.get(*i))
+    else {
+        return (
+            format!("{kind} {}", x.flow.value),
+            false,
+            "flow not found".into(),
+        );
+    };
+    let bound = match (x.bytes, x.at_least_bytes) {
+        (None, None) => Bound {
+            exact: Some(stats.planned_bytes),
+            ..Bound::default()
+        },
+        (exact, at_least) => Bound {
+            exact,
+            at_least,
+            at_most: None,
+        },
+    };
+    let what = format!(
+        "{kind} {}: {} delivered intact",
+        stats.name,
+        bound.describe("bytes")
+    );
+    let mut seen = format!(
+        "{} bytes sent, {} bytes delivered intact, {} corrupted",
+        stats.sent_bytes, stats.intact_bytes, stats.corrupted
+    );
+    let mut passed = bound.holds(stats.intact_bytes) && stats.corrupted == 0;
+    if kind == "tcp" && x.bytes.is_none() && x.at_least_bytes.is_none() {
+        passed &= stats.completed;
+        if !stats.completed {
+            seen.push_str(", connection not closed cleanly");
+        }
+    }
+    (what, passed, seen)
+}
+
+fn link<'a>(o: &'a Outcome, name: &str) -> Option<&'a LinkResult> {
+    o.links.iter().find(|l| l.name == name)
+}
+
+fn where_to_look(o: &Outcome, link: &str, lines: &[u64]) -> String {
+    let dir = o
+        .dir
+        .as_ref()
+        .map_or("captures/<scenario>".to_string(), |d| {
+            d.display().to_string()
+        });
+    let mut s = format!("see {dir}/{link}.pcap");
+    if !lines.is_empty() {
+        let shown: Vec<String> = lines.iter().take(10).map(u64::to_string).collect();
+        let more = if lines.len() > 10 {
+            format!(" (+{} more)", lines.len() - 10)
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            " and {dir}/trace.txt lines {}{more}",
+            shown.join(", ")
+        ));
+    }
+    s
+}
+
+fn packets(o: &Outcome, x: &PacketsExpect) -> (String, bool, String) {
+    let filter = Filter {
+        protocol: x.proto.as_ref().and_then(|p| protocol_number(p)),
+        src: x.src,
+        dst: x.dst,
+        fragment: x.fragment,
+    };
+    let bound = Bound {
+        exact: x.count,
+        at_least: x.at_least,
+        at_most: x.at_most,
+    };
+    let bound = if x.count.is_none() && x.at_least.is_none() && x.at_most.is_none() {
+        Bound {
+            at_least: Some(1),
+            ..bound
+        }
+    } else {
+        bound
+    };
+    let desc = describe_filter(x);
+    let what = format!(
+        "packets on {}{desc}: {}",
+        x.link.value,
+        bound.describe("count")
+    );
+    let Some(log) = link(o, &x.link).and_then(|l| l.log.as_ref()) else {
+        return (what, false, "link was not captured".into());
+    };
+    let matching: Vec<u64> = log
+        .summaries
+        .iter()
+        .zip(&log.lines)
+        .filter(|(s, _)| filter.matches(s))
+        .map(|(_, (n, _))| *n)
+        .collect();
+    let n = matching.len() as u64;
+    let passed = bound.holds(n);
+    let mut detail = format!("{n} matching packets");
+    if !passed {
+        detail.push_str(&format!("; {}", where_to_look(o, &x.link, &matching)));
+    }
+    (what, passed, detail)
+}
+
+fn describe_filter(x: &PacketsExpect) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = &x.proto {
+        parts.push(p.value.clone());
+    }
+    if let Some(a) = x.src {
+        parts.push(format!("src {a}"));
+    }
+    if let Some(a) = x.dst {
+        parts.push(format!("dst {a}"));
+    }
+    if let Some(f) = x.fragment {
+        parts.push(if f {
+            "fragments".into()
+        } else {
+            "unfragmented".into()
+        });
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(" "))
+    }
+}
+
+fn trace(o: &Outcome, x: &TraceExpect) -> (String, bool, String) {
+    let (pattern, negated) = match (&x.matches, &x.not_matches) {
+        (Some(p), _) => (p.as_str(), false),
+        (None, Some(p)) => (p.as_str(), true),
+        _ => ("", false),
+    };
+    let what = match (negated, x.count) {
+        (true, _) => format!("trace on {}: no line matches /{pattern}/", x.link.value),
+        (false, Some(n)) => format!(
+            "trace on {}: exactly {n} lines match /{pattern}/",
+            x.link.value
+        ),
+        (false, None) => format!("trace on {}: some line matches /{pattern}/", x.link.value),
+    };
+    let (Ok(re), Some(log)) = (
+        Regex::new(pattern),
+        link(o, &x.link).and_then(|l| l.log.as_ref()),
+    ) else {
+        return (
+            what,
+            false,
+            "link was not captured or the pattern is invalid".into(),
+        );
+    };
+    let hits: Vec<u64> = log
+        .lines
+        .iter()
+        .filter(|(_, l)| re.is_match(l))
+        .map(|(n, _)| *n)
+        .collect();
+    let n = hits.len() as u64;
+    let passed = match (negated, x.count) {
+        (true, _) => n == 0,
+        (false, Some(c)) => n == c,
+        (false, None) => n > 0,
+    };
+    let mut detail = format!("{n} of {} lines match", log.lines.len());
+    if !passed {
+        detail.push_str(&format!("; {}", where_to_look(o, &x.link, &hits)));
+    }
+    (what, passed, detail)
+}
+
+fn counter(o: &Outcome, x: &CounterExpect) -> (String, bool, String) {
+    let bound = Bound {
+        exact: x.count,
+        at_least: x.at_least,
+        at_most: x.at_most,
+    };
+    let (owner, value) = match (&x.node, &x.link) {
+        (Some(n), _) => (
+            format!("node {}", n.value),
+            o.nodes
+                .iter()
+                .find(|(name, _)| *name == n.value)
+                .and_then(|(_, c)| c.get(&x.name)),
+        ),
+        (None, Some(l)) => (
+            format!("link {}", l.value),
+            link(o, l).and_then(|r| r.counters.get(&x.name)),
+        ),
+        _ => ("?".into(), None),
+    };
+    let what = format!(
+        "counter {} of {owner}: {}",
+        x.name.value,
+        bound.describe("value")
+    );
+    match value {
+        Some(v) => (what, bound.holds(v), format!("value is {v}")),
+        None => (what, false, "no such counter".into()),
+    }
+}

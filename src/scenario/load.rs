@@ -1,0 +1,112 @@
+//! Reading a scenario file: YAML syntax and schema errors, then semantic
+//! validation, each reported as `file:line:column: what was expected`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::located::Pos;
+use super::model::Scenario;
+use super::validate::validate;
+
+/// One located problem in a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub file: PathBuf,
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pos.known() {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                self.pos.line,
+                self.pos.column,
+                self.message
+            )
+        } else {
+            write!(f, "{}: {}", self.file.display(), self.message)
+        }
+    }
+}
+
+/// All problems found in one file (at least one).
+#[derive(Clone, Debug)]
+pub struct ScenarioErrors(pub Vec<ScenarioError>);
+
+impl fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "error: {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioErrors {}
+
+/// Reads, parses and validates one scenario file.
+pub fn load_file(path: &Path) -> Result<Scenario, ScenarioErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ScenarioErrors(vec![ScenarioError {
+            file: path.to_path_buf(),
+            pos: Pos::default(),
+            message: format!("cannot read file: {e}"),
+        }])
+    })?;
+    load_str(path, &text)
+}
+
+/// Parses and validates scenario text; `path` is used in messages only.
+pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
+    let scenario: Scenario =
+        serde_saphyr::from_str(text).map_err(|e| ScenarioErrors(vec![syntax_error(path, &e)]))?;
+    let problems = validate(&scenario);
+    if problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(ScenarioErrors(
+            problems
+                .into_iter()
+                .map(|(pos, message)| ScenarioError {
+                    file: path.to_path_buf(),
+                    pos,
+                    message,
+                })
+                .collect(),
+        ))
+    }
+}
+
+fn syntax_error(path: &Path, error: &serde_saphyr::Error) -> ScenarioError {
+    let pos = error
+        .location()
+        .map(|l| Pos {
+            line: l.line() as u32,
+            column: l.column() as u32,
+        })
+        .unwrap_or_default();
+    ScenarioError {
+        file: path.to_path_buf(),
+        pos,
+        message: plain_message(error),
+    }
+}
+
+/// serde-saphyr renders a message followed by a location and a source
+/// snippet; we keep the message (the location goes in front, compiler-style).
+fn plain_message(error: &serde_saphyr::Error) -> String {
+    let rendered = error.to_string();
+    let first = rendered.lines().next().unwrap_or("invalid scenario").trim();
+    let trimmed = match first.find(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    trimmed.trim_start_matches("error: ").to_string()
+}

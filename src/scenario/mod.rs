@@ -1,0 +1,13 @@
+//! Scenario files: schema, loading with located errors, validation, and the
+//! expectations checked after a run.
+
+pub mod expect;
+pub mod load;
+pub mod located;
+pub mod model;
+pub mod units;
+pub mod validate;
+
+pub use load::{ScenarioError, ScenarioErrors, load_file, load_str};
+pub use located::{Located, Pos};
+pub use model::*;

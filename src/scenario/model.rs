@@ -1,0 +1,303 @@
+//! The scenario schema. Every type can be built in Rust code as well as read
+//! from YAML, so property tests can generate scenarios.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use serde::Deserialize;
+
+use super::located::Located;
+use super::units::{BitRate, Probability, Span};
+use crate::net::Prefix;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: Located<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub seed: u64,
+    pub duration: Span,
+    #[serde(default)]
+    pub links: BTreeMap<String, LinkSpec>,
+    #[serde(default)]
+    pub nodes: BTreeMap<String, NodeSpec>,
+    #[serde(default)]
+    pub traffic: Vec<Located<TrafficEntry>>,
+    #[serde(default)]
+    pub events: Vec<Located<EventEntry>>,
+    #[serde(default)]
+    pub expect: Vec<Located<Expectation>>,
+}
+
+/// A simulated wire: point-to-point with two nodes, or a shared segment.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    /// One-way propagation delay.
+    #[serde(default)]
+    pub latency: Span,
+    /// Extra delay drawn uniformly from [0, jitter] per packet.
+    #[serde(default)]
+    pub jitter: Span,
+    /// Serialization rate; absent means infinitely fast.
+    #[serde(default)]
+    pub rate: Option<BitRate>,
+    /// Packets that may wait behind the one being sent (with `rate`).
+    #[serde(default = "default_queue")]
+    pub queue: usize,
+    #[serde(default)]
+    pub loss: Probability,
+    #[serde(default)]
+    pub duplicate: Probability,
+    /// Probability that a packet is held back by `reorder_delay`.
+    #[serde(default)]
+    pub reorder: Probability,
+    #[serde(default = "default_reorder_delay")]
+    pub reorder_delay: Span,
+    #[serde(default = "default_mtu")]
+    pub mtu: Located<u16>,
+}
+
+pub fn default_queue() -> usize {
+    100
+}
+pub fn default_mtu() -> Located<u16> {
+    Located::new(1500)
+}
+fn default_reorder_delay() -> Span {
+    Span::from_millis(10)
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Does not forward.
+    #[default]
+    Host,
+    /// Forwards IPv4 between its interfaces.
+    Router,
+    /// Forwards like a router; IPsec tunnels will terminate here.
+    Gateway,
+}
+
+impl Role {
+    pub fn forwards(self) -> bool {
+        !matches!(self, Role::Host)
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    #[serde(default)]
+    pub role: Role,
+    pub interfaces: BTreeMap<String, InterfaceSpec>,
+    #[serde(default)]
+    pub routes: Vec<RouteSpec>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterfaceSpec {
+    pub link: Located<String>,
+    pub address: Located<Prefix>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    /// Destination prefix or `default`.
+    pub to: Located<Prefix>,
+    pub via: Located<Ipv4Addr>,
+}
+
+/// One traffic flow, started at `at`. Exactly one kind is given.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficEntry {
+    pub at: Span,
+    #[serde(default)]
+    pub ping: Option<PingFlow>,
+    #[serde(default)]
+    pub udp: Option<UdpFlow>,
+    #[serde(default)]
+    pub tcp: Option<TcpFlow>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PingFlow {
+    #[serde(default)]
+    pub name: Option<Located<String>>,
+    pub from: Located<String>,
+    pub to: Located<Ipv4Addr>,
+    #[serde(default = "default_count")]
+    pub count: u32,
+    #[serde(default = "default_interval")]
+    pub interval: Span,
+    /// ICMP payload bytes, like `ping -s` (the packet is 28 bytes larger).
+    #[serde(default = "default_ping_size")]
+    pub size: usize,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UdpFlow {
+    #[serde(default)]
+    pub name: Option<Located<String>>,
+    pub from: Located<String>,
+    pub to: Located<Ipv4Addr>,
+    #[serde(default = "default_port")]
+    pub port: u16,
+    #[serde(default = "default_count")]
+    pub count: u32,
+    /// Payload bytes per datagram.
+    #[serde(default = "default_udp_size")]
+    pub size: usize,
+    /// Time between datagrams.
+    #[serde(default = "default_udp_interval")]
+    pub interval: Span,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TcpFlow {
+    #[serde(default)]
+    pub name: Option<Located<String>>,
+    pub from: Located<String>,
+    pub to: Located<Ipv4Addr>,
+    #[serde(default = "default_port")]
+    pub port: u16,
+    pub bytes: usize,
+}
+
+fn default_count() -> u32 {
+    1
+}
+fn default_interval() -> Span {
+    Span::from_secs(1)
+}
+fn default_ping_size() -> usize {
+    56
+}
+fn default_port() -> u16 {
+    5001
+}
+fn default_udp_size() -> usize {
+    512
+}
+fn default_udp_interval() -> Span {
+    Span::from_millis(10)
+}
+
+/// A scenario event at a given time. Exactly one action is given.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventEntry {
+    pub at: Span,
+    #[serde(default)]
+    pub link_down: Option<Located<String>>,
+    #[serde(default)]
+    pub link_up: Option<Located<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expectation {
+    /// Echo replies received by a ping flow.
+    Ping(PingExpect),
+    /// Datagrams and bytes a UDP flow delivered intact.
+    Udp(FlowExpect),
+    /// Bytes a TCP transfer delivered intact.
+    Tcp(FlowExpect),
+    /// Packets on a link matching a filter.
+    Packets(PacketsExpect),
+    /// Trace lines on a link matching (or not matching) a regex.
+    Trace(TraceExpect),
+    /// A node or link counter.
+    Counter(CounterExpect),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PingExpect {
+    #[serde(default)]
+    pub flow: Option<Located<String>>,
+    #[serde(default)]
+    pub from: Option<Located<String>>,
+    #[serde(default)]
+    pub to: Option<Located<Ipv4Addr>>,
+    /// Exactly this many replies.
+    #[serde(default)]
+    pub replies: Option<u64>,
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    #[serde(default)]
+    pub at_most: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowExpect {
+    pub flow: Located<String>,
+    /// Bytes delivered intact; default: everything that was sent.
+    #[serde(default)]
+    pub bytes: Option<u64>,
+    #[serde(default)]
+    pub at_least_bytes: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PacketsExpect {
+    pub link: Located<String>,
+    /// `icmp`, `udp`, `tcp`, `esp`, `ah` or a protocol number.
+    #[serde(default)]
+    pub proto: Option<Located<String>>,
+    #[serde(default)]
+    pub src: Option<Ipv4Addr>,
+    #[serde(default)]
+    pub dst: Option<Ipv4Addr>,
+    /// Only IP fragments (true) or only whole packets (false).
+    #[serde(default)]
+    pub fragment: Option<bool>,
+    #[serde(default)]
+    pub count: Option<u64>,
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    #[serde(default)]
+    pub at_most: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceExpect {
+    pub link: Located<String>,
+    /// Some line must match (exactly `count` lines if given).
+    #[serde(default)]
+    pub matches: Option<Located<String>>,
+    /// No line may match.
+    #[serde(default)]
+    pub not_matches: Option<Located<String>>,
+    #[serde(default)]
+    pub count: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterExpect {
+    #[serde(default)]
+    pub node: Option<Located<String>>,
+    #[serde(default)]
+    pub link: Option<Located<String>>,
+    /// e.g. `forwarded`, `delivered`, `dropped.no-route`, `lost`.
+    pub name: Located<String>,
+    #[serde(default)]
+    pub count: Option<u64>,
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    #[serde(default)]
+    pub at_most: Option<u64>,
+}

@@ -1,0 +1,470 @@
+//! Semantic checks that the YAML schema cannot express. Each problem points
+//! at the offending value.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+
+use regex::Regex;
+
+use super::located::{Located, Pos};
+use super::model::*;
+use crate::node::counters::{LINK_COUNTERS, NODE_COUNTERS};
+
+type Problems = Vec<(Pos, String)>;
+
+/// Up to this many interfaces per node (the smoltcp address table size).
+pub const MAX_INTERFACES: usize = 8;
+
+pub fn validate(s: &Scenario) -> Problems {
+    let mut p = Problems::new();
+    check_header(s, &mut p);
+    check_links(s, &mut p);
+    check_nodes(s, &mut p);
+    check_subnets(s, &mut p);
+    check_traffic(s, &mut p);
+    check_events(s, &mut p);
+    for e in &s.expect {
+        check_expectation(s, e, &mut p);
+    }
+    p.sort_by_key(|(pos, _)| (pos.line, pos.column));
+    p
+}
+
+fn is_identifier(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.starts_with('.')
+}
+
+fn check_header(s: &Scenario, p: &mut Problems) {
+    if !is_identifier(&s.name) {
+        p.push((s.name.pos, format!("scenario name `{}` must be letters, digits, `-`, `_` or `.` (it names the capture folder)", s.name.value)));
+    }
+    if s.duration.0.total_micros() == 0 {
+        p.push((Pos::default(), "duration must be greater than zero".into()));
+    }
+}
+
+fn check_links(s: &Scenario, p: &mut Problems) {
+    for (name, link) in &s.links {
+        if !is_identifier(name) {
+            p.push((
+                link.mtu.pos,
+                format!("link name `{name}` must be letters, digits, `-`, `_` or `.`"),
+            ));
+        }
+        if !(68..=65535).contains(&link.mtu.value) {
+            p.push((
+                link.mtu.pos,
+                format!(
+                    "MTU of link `{name}` must be 68 to 65535 (RFC 791 §3.2), found {}",
+                    link.mtu.value
+                ),
+            ));
+        }
+    }
+}
+
+fn check_nodes(s: &Scenario, p: &mut Problems) {
+    let mut seen: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
+    for (node, spec) in &s.nodes {
+        if !is_identifier(node) {
+            p.push((
+                Pos::default(),
+                format!("node name `{node}` must be letters, digits, `-`, `_` or `.`"),
+            ));
+        }
+        if spec.interfaces.is_empty() || spec.interfaces.len() > MAX_INTERFACES {
+            p.push((
+                Pos::default(),
+                format!("node `{node}` must have 1 to {MAX_INTERFACES} interfaces"),
+            ));
+        }
+        for iface in spec.interfaces.values() {
+            if !s.links.contains_key(iface.link.as_str()) {
+                p.push((
+                    iface.link.pos,
+                    format!(
+                        "unknown link `{}`: expected one of {}",
+                        iface.link.value,
+                        names(s.links.keys())
+                    ),
+                ));
+            }
+            let addr = iface.address.value.addr;
+            if let Some(other) = seen.insert(addr, node) {
+                p.push((
+                    iface.address.pos,
+                    format!("duplicate address {addr}: node `{other}` has it too"),
+                ));
+            }
+            if iface.address.len == 0
+                || addr.is_unspecified()
+                || addr.is_broadcast()
+                || addr.is_multicast()
+            {
+                p.push((
+                    iface.address.pos,
+                    format!(
+                        "`{}` is not a usable interface address",
+                        iface.address.value
+                    ),
+                ));
+            }
+        }
+        for route in &spec.routes {
+            let connected = spec
+                .interfaces
+                .values()
+                .any(|i| i.address.contains(*route.via));
+            if !connected {
+                p.push((route.via.pos, format!("next hop {} is unreachable: it is on no subnet of node `{node}`'s interfaces", route.via.value)));
+            }
+        }
+    }
+}
+
+/// Every interface address must share a subnet with another interface on its link.
+fn check_subnets(s: &Scenario, p: &mut Problems) {
+    let mut by_link: BTreeMap<&str, Vec<&Located<crate::net::Prefix>>> = BTreeMap::new();
+    for spec in s.nodes.values() {
+        for iface in spec.interfaces.values() {
+            by_link
+                .entry(iface.link.as_str())
+                .or_default()
+                .push(&iface.address);
+        }
+    }
+    for (link, addrs) in &by_link {
+        if addrs.len() < 2 {
+            continue;
+        }
+        for a in addrs {
+            let shared = addrs
+                .iter()
+                .any(|b| b.addr != a.addr && a.contains(b.addr) && b.contains(a.addr));
+            if !shared {
+                p.push((a.pos, format!("address {} is on no subnet of link `{link}`: no other interface there shares its prefix", a.value)));
+            }
+        }
+    }
+}
+
+fn all_addresses(s: &Scenario) -> BTreeSet<Ipv4Addr> {
+    s.nodes
+        .values()
+        .flat_map(|n| n.interfaces.values().map(|i| i.address.addr))
+        .collect()
+}
+
+fn check_traffic(s: &Scenario, p: &mut Problems) {
+    let addrs = all_addresses(s);
+    let mut names = BTreeSet::new();
+    for (i, entry) in s.traffic.iter().enumerate() {
+        let Some(flow) = FlowRef::of(entry) else {
+            p.push((
+                entry.pos,
+                "a traffic entry needs exactly one of `ping`, `udp` or `tcp`".into(),
+            ));
+            continue;
+        };
+        if !s.nodes.contains_key(flow.from.as_str()) {
+            p.push((
+                flow.from.pos,
+                format!(
+                    "unknown node `{}`: expected one of {}",
+                    flow.from.value,
+                    names_of(s)
+                ),
+            ));
+        }
+        if !addrs.contains(&flow.to.value) {
+            p.push((
+                flow.to.pos,
+                format!("no node has address {}", flow.to.value),
+            ));
+        }
+        let name = flow_name(i, entry);
+        if !names.insert(name.clone()) {
+            p.push((
+                flow.name_pos.unwrap_or(entry.pos),
+                format!("duplicate flow name `{name}`"),
+            ));
+        }
+        if entry.at.0 >= s.duration.0 {
+            p.push((
+                entry.pos,
+                format!(
+                    "flow `{name}` starts at {} but the scenario ends at {}",
+                    entry.at, s.duration
+                ),
+            ));
+        }
+    }
+}
+
+/// The parts every kind of flow has.
+pub struct FlowRef<'a> {
+    pub kind: &'static str,
+    pub from: &'a Located<String>,
+    pub to: &'a Located<Ipv4Addr>,
+    pub name: Option<&'a str>,
+    pub name_pos: Option<Pos>,
+}
+
+impl<'a> FlowRef<'a> {
+    pub fn of(entry: &'a TrafficEntry) -> Option<FlowRef<'a>> {
+        let named = |n: &'a Option<Located<String>>| {
+            (n.as_ref().map(|l| l.as_str()), n.as_ref().map(|l| l.pos))
+        };
+        match (&entry.ping, &entry.udp, &entry.tcp) {
+            (Some(f), None, None) => {
+                let (name, name_pos) = named(&f.name);
+                Some(FlowRef {
+                    kind: "ping",
+                    from: &f.from,
+                    to: &f.to,
+                    name,
+                    name_pos,
+                })
+            }
+            (None, Some(f), None) => {
+                let (name, name_pos) = named(&f.name);
+                Some(FlowRef {
+                    kind: "udp",
+                    from: &f.from,
+                    to: &f.to,
+                    name,
+                    name_pos,
+                })
+            }
+            (None, None, Some(f)) => {
+                let (name, name_pos) = named(&f.name);
+                Some(FlowRef {
+                    kind: "tcp",
+                    from: &f.from,
+                    to: &f.to,
+                    name,
+                    name_pos,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A flow's name: the one given, or `<kind>-<position in the traffic list>`.
+pub fn flow_name(index: usize, entry: &TrafficEntry) -> String {
+    match FlowRef::of(entry) {
+        Some(FlowRef { name: Some(n), .. }) => n.to_string(),
+        Some(f) => format!("{}-{}", f.kind, index + 1),
+        None => format!("flow-{}", index + 1),
+    }
+}
+
+fn check_events(s: &Scenario, p: &mut Problems) {
+    for e in &s.events {
+        match (&e.link_down, &e.link_up) {
+            (Some(l), None) | (None, Some(l)) => check_link_ref(s, l, p),
+            _ => p.push((
+                e.pos,
+                "an event needs exactly one of `link_down` or `link_up`".into(),
+            )),
+        }
+        if e.at.0 > s.duration.0 {
+            p.push((
+                e.pos,
+                format!(
+                    "event at {} is after the end of the scenario ({})",
+                    e.at, s.duration
+                ),
+            ));
+        }
+    }
+}
+
+fn check_link_ref(s: &Scenario, link: &Located<String>, p: &mut Problems) {
+    if !s.links.contains_key(link.as_str()) {
+        p.push((
+            link.pos,
+            format!(
+                "unknown link `{}`: expected one of {}",
+                link.value,
+                names(s.links.keys())
+            ),
+        ));
+    }
+}
+
+fn check_node_ref(s: &Scenario, node: &Located<String>, p: &mut Problems) {
+    if !s.nodes.contains_key(node.as_str()) {
+        p.push((
+            node.pos,
+            format!(
+                "unknown node `{}`: expected one of {}",
+                node.value,
+                names_of(s)
+            ),
+        ));
+    }
+}
+
+fn flow_kinds(s: &Scenario) -> BTreeMap<String, &'static str> {
+    s.traffic
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| FlowRef::of(e).map(|f| (flow_name(i, e), f.kind)))
+        .collect()
+}
+
+fn check_flow_ref(s: &Scenario, flow: &Located<String>, kind: &str, p: &mut Problems) {
+    match flow_kinds(s).get(flow.as_str()) {
+        Some(k) if *k == kind => {}
+        Some(k) => p.push((
+            flow.pos,
+            format!("flow `{}` is a {k} flow, not {kind}", flow.value),
+        )),
+        None => p.push((
+            flow.pos,
+            format!("no {kind} flow named `{}` in traffic", flow.value),
+        )),
+    }
+}
+
+fn check_bound(
+    pos: Pos,
+    exact: Option<u64>,
+    at_least: Option<u64>,
+    at_most: Option<u64>,
+    exact_name: &str,
+    p: &mut Problems,
+) {
+    if exact.is_some() && (at_least.is_some() || at_most.is_some()) {
+        p.push((
+            pos,
+            format!("give either `{exact_name}` or `at_least`/`at_most`, not both"),
+        ));
+    }
+}
+
+fn check_regex(re: &Located<String>, p: &mut Problems) {
+    if let Err(e) = Regex::new(re) {
+        let first = e.to_string().lines().last().unwrap_or("").to_string();
+        p.push((re.pos, format!("invalid regular expression: {first}")));
+    }
+}
+
+fn check_expectation(s: &Scenario, e: &Located<Expectation>, p: &mut Problems) {
+    match &e.value {
+        Expectation::Ping(x) => check_ping_expect(s, e.pos, x, p),
+        Expectation::Udp(x) => check_flow_ref(s, &x.flow, "udp", p),
+        Expectation::Tcp(x) => check_flow_ref(s, &x.flow, "tcp", p),
+        Expectation::Packets(x) => {
+            check_link_ref(s, &x.link, p);
+            if let Some(proto) = &x.proto {
+                if crate::observe::filter::protocol_number(proto).is_none() {
+                    p.push((proto.pos, format!("unknown protocol `{}`: expected icmp, udp, tcp, esp, ah, gre or a number", proto.value)));
+                }
+            }
+            check_bound(e.pos, x.count, x.at_least, x.at_most, "count", p);
+        }
+        Expectation::Trace(x) => {
+            check_link_ref(s, &x.link, p);
+            match (&x.matches, &x.not_matches) {
+                (Some(re), None) | (None, Some(re)) => check_regex(re, p),
+                _ => p.push((
+                    e.pos,
+                    "a trace expectation needs exactly one of `matches` or `not_matches`".into(),
+                )),
+            }
+        }
+        Expectation::Counter(x) => check_counter_expect(s, e.pos, x, p),
+    }
+}
+
+fn check_ping_expect(s: &Scenario, pos: Pos, x: &PingExpect, p: &mut Problems) {
+    if let Some(flow) = &x.flow {
+        check_flow_ref(s, flow, "ping", p);
+    } else if let (Some(from), Some(to)) = (&x.from, &x.to) {
+        check_node_ref(s, from, p);
+        let found = s.traffic.iter().any(|t| {
+            t.ping
+                .as_ref()
+                .is_some_and(|f| f.from.value == from.value && f.to.value == to.value)
+        });
+        if !found {
+            p.push((
+                to.pos,
+                format!(
+                    "no ping flow from `{}` to {} in traffic",
+                    from.value, to.value
+                ),
+            ));
+        }
+    } else {
+        p.push((
+            pos,
+            "a ping expectation needs `flow`, or `from` and `to`".into(),
+        ));
+    }
+    if x.replies.is_none() && x.at_least.is_none() && x.at_most.is_none() {
+        p.push((
+            pos,
+            "a ping expectation needs `replies`, `at_least` or `at_most`".into(),
+        ));
+    }
+    check_bound(pos, x.replies, x.at_least, x.at_most, "replies", p);
+}
+
+fn check_counter_expect(s: &Scenario, pos: Pos, x: &CounterExpect, p: &mut Problems) {
+    let known: &[&str] = match (&x.node, &x.link) {
+        (Some(n), None) => {
+            check_node_ref(s, n, p);
+            NODE_COUNTERS
+        }
+        (None, Some(l)) => {
+            check_link_ref(s, l, p);
+            LINK_COUNTERS
+        }
+        _ => {
+            p.push((
+                pos,
+                "a counter expectation needs exactly one of `node` or `link`".into(),
+            ));
+            return;
+        }
+    };
+    if !known.contains(&x.name.as_str()) {
+        p.push((
+            x.name.pos,
+            format!(
+                "unknown counter `{}`: expected one of {}",
+                x.name.value,
+                known.join(", ")
+            ),
+        ));
+    }
+    if x.count.is_none() && x.at_least.is_none() && x.at_most.is_none() {
+        p.push((
+            pos,
+            "a counter expectation needs `count`, `at_least` or `at_most`".into(),
+        ));
+    }
+    check_bound(pos, x.count, x.at_least, x.at_most, "count", p);
+}
+
+fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
+    let list: Vec<String> = it.map(|n| format!("`{n}`")).collect();
+    if list.is_empty() {
+        "(none defined)".into()
+    } else {
+        list.join(", ")
+    }
+}
+
+fn names_of(s: &Scenario) -> String {
+    names(s.nodes.keys())
+}

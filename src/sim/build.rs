@@ -1,0 +1,231 @@
+//! Turns a validated [`Scenario`] into a [`World`] ready to run.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use rand_core::RngCore;
+use smoltcp::time::Instant;
+
+use super::link::{End, Link};
+use super::rng;
+use super::world::{Event, World};
+use crate::node::Node;
+use crate::node::apps::FlowStats;
+use crate::node::apps::ping::Ping;
+use crate::node::apps::tcp::{TcpClient, TcpServer};
+use crate::node::apps::udp::{UdpReceiver, UdpSender};
+use crate::node::kernel::{Interface, Kernel};
+use crate::observe::capture::Capture;
+use crate::scenario::validate::{FlowRef, flow_name};
+use crate::scenario::{Scenario, TrafficEntry};
+
+/// Name → index maps of the built world.
+#[derive(Clone, Debug, Default)]
+pub struct Topology {
+    pub links: BTreeMap<String, usize>,
+    pub nodes: BTreeMap<String, usize>,
+    pub flows: BTreeMap<String, usize>,
+    /// Which node owns each address.
+    pub owners: BTreeMap<Ipv4Addr, usize>,
+}
+
+impl Topology {
+    pub fn of(s: &Scenario) -> Topology {
+        let links = s
+            .links
+            .keys()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        let nodes = s
+            .nodes
+            .keys()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        let flows = s
+            .traffic
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (flow_name(i, t), i))
+            .collect();
+        let owners = s
+            .nodes
+            .values()
+            .enumerate()
+            .flat_map(|(i, n)| n.interfaces.values().map(move |f| (f.address.addr, i)))
+            .collect();
+        Topology {
+            links,
+            nodes,
+            flows,
+            owners,
+        }
+    }
+}
+
+/// Builds the world; `capture` records what crosses the links.
+pub fn build(s: &Scenario, seed: u64, capture: Capture) -> World {
+    let topo = Topology::of(s);
+    let nodes = build_nodes(s, seed, &topo);
+    let links = build_links(s, seed, &topo);
+    let flows = Vec::new();
+    let mut world = World::new(Instant::ZERO + s.duration.0, nodes, links, flows, capture);
+    for (i, entry) in s.traffic.iter().enumerate() {
+        add_flow(&mut world, seed, &topo, i, entry);
+    }
+    for e in &s.events {
+        let (name, up) = match (&e.link_down, &e.link_up) {
+            (Some(l), _) => (l, false),
+            (None, Some(l)) => (l, true),
+            _ => continue,
+        };
+        if let Some(&link) = topo.links.get(name.as_str()) {
+            world
+                .queue
+                .push(Instant::ZERO + e.at.0, Event::LinkState { link, up });
+        }
+    }
+    world
+}
+
+fn build_nodes(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Node> {
+    s.nodes
+        .iter()
+        .map(|(name, spec)| {
+            let ifaces = spec
+                .interfaces
+                .iter()
+                .map(|(ifname, i)| {
+                    let link = topo.links.get(i.link.as_str()).copied().unwrap_or(0);
+                    let mtu = s
+                        .links
+                        .get(i.link.as_str())
+                        .map_or(1500, |l| usize::from(l.mtu.value));
+                    Interface {
+                        name: ifname.clone(),
+                        address: i.address.value,
+                        mtu,
+                        link,
+                    }
+                })
+                .collect();
+            let mut rng = rng::stream(seed, &format!("node:{name}"));
+            let mut kernel = Kernel::new(ifaces, spec.role.forwards(), rng.next_u32() as u16);
+            for r in &spec.routes {
+                // Validation checked that every next hop is connected.
+                let _ = kernel.add_route(r.to.value, r.via.value);
+            }
+            Node::new(name.clone(), kernel, rng.next_u64(), Instant::ZERO)
+        })
+        .collect()
+}
+
+fn build_links(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Link> {
+    let mut ends: Vec<Vec<End>> = vec![Vec::new(); s.links.len()];
+    for (node, spec) in s.nodes.values().enumerate() {
+        for (iface, i) in spec.interfaces.values().enumerate() {
+            if let Some(&link) = topo.links.get(i.link.as_str()) {
+                ends[link].push(End {
+                    node,
+                    iface,
+                    addr: i.address.addr,
+                });
+            }
+        }
+    }
+    s.links
+        .iter()
+        .zip(ends)
+        .map(|((name, spec), ends)| Link::new(name.clone(), spec.clone(), ends, seed))
+        .collect()
+}
+
+/// An ephemeral source port like Linux's (32768–60999), from the flow's stream.
+fn ephemeral_port(seed: u64, flow: &str) -> u16 {
+    32768 + (rng::stream(seed, &format!("flow:{flow}")).next_u32() % 28232) as u16
+}
+
+fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &TrafficEntry) {
+    let name = flow_name(i, entry);
+    let kind = FlowRef::of(entry).map_or("invalid", |f| f.kind);
+    let planned_bytes = match (&entry.udp, &entry.tcp) {
+        (Some(u), _) => u64::from(u.count) * u.size as u64,
+        (_, Some(t)) => t.bytes as u64,
+        _ => 0,
+    };
+    world.flows.push(FlowStats {
+        name: name.clone(),
+        kind,
+        planned_bytes,
+        ..FlowStats::default()
+    });
+    let Some(f) = FlowRef::of(entry) else { return };
+    let (Some(&from), Some(&to_node)) = (
+        topo.nodes.get(f.from.as_str()),
+        topo.owners.get(&f.to.value),
+    ) else {
+        return;
+    };
+    let start = Instant::ZERO + entry.at.0;
+    let dst = f.to.value;
+    let src = source_address(world, from, dst);
+    let port = ephemeral_port(seed, &name);
+    let nodes = &mut world.nodes;
+    if let Some(p) = &entry.ping {
+        let app = Ping::new(
+            i,
+            &mut nodes[from].sockets,
+            dst,
+            i as u16 + 1,
+            p.count,
+            p.interval.0,
+            p.size,
+            start,
+        );
+        nodes[from].add_app(Box::new(app), start);
+    } else if let Some(u) = &entry.udp {
+        let rx = UdpReceiver::new(i, &mut nodes[to_node].sockets, u.port, u.size);
+        nodes[to_node].add_app(Box::new(rx), start);
+        let tx = UdpSender::new(
+            i,
+            &mut nodes[from].sockets,
+            src,
+            port,
+            dst,
+            u.port,
+            u.count,
+            u.size,
+            u.interval.0,
+            start,
+        );
+        nodes[from].add_app(Box::new(tx), start);
+    } else if let Some(t) = &entry.tcp {
+        let rx = TcpServer::new(i, &mut nodes[to_node].sockets, t.port, t.bytes);
+        nodes[to_node].add_app(Box::new(rx), start);
+        let tx = TcpClient::new(
+            i,
+            &mut nodes[from].sockets,
+            src,
+            port,
+            dst,
+            t.port,
+            t.bytes,
+            start,
+        );
+        nodes[from].add_app(Box::new(tx), start);
+    }
+    world.schedule_wake(from, start);
+    world.schedule_wake(to_node, start);
+}
+
+/// The address of the interface the route to `dst` leaves by, as Linux
+/// picks a source address.
+fn source_address(world: &World, node: usize, dst: Ipv4Addr) -> Ipv4Addr {
+    let kernel = &world.nodes[node].kernel;
+    let iface = kernel.routes.lookup(dst).map_or(0, |h| h.iface);
+    kernel
+        .ifaces
+        .get(iface)
+        .map_or(Ipv4Addr::UNSPECIFIED, |i| i.address.addr)
+}

@@ -1,0 +1,139 @@
+//! The simulator: event queue, virtual clock, links, seeded randomness,
+//! and running a scenario to an [`Outcome`].
+
+pub mod build;
+pub mod link;
+pub mod queue;
+pub mod rng;
+pub mod world;
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use smoltcp::time::Instant;
+
+use crate::node::apps::FlowStats;
+use crate::node::counters::NodeCounters;
+use crate::observe::capture::{Capture, LinkLog};
+use crate::scenario::{Expectation, Scenario};
+use build::Topology;
+use link::LinkCounters;
+
+/// How to run a scenario.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Parent folder of the capture folders; `None` writes no files.
+    pub out: Option<PathBuf>,
+}
+
+/// Everything a run produced that expectations and reports look at.
+pub struct Outcome {
+    pub scenario: String,
+    pub seed: u64,
+    pub end: Instant,
+    pub topology: Topology,
+    pub flows: Vec<FlowStats>,
+    pub nodes: Vec<(String, NodeCounters)>,
+    pub links: Vec<LinkResult>,
+    /// Capture folder, when files were written.
+    pub dir: Option<PathBuf>,
+}
+
+pub struct LinkResult {
+    pub name: String,
+    pub counters: LinkCounters,
+    pub packets: u64,
+    /// Kept only for links that expectations look at.
+    pub log: Option<LinkLog>,
+}
+
+impl Outcome {
+    pub fn total_packets(&self) -> u64 {
+        self.links.iter().map(|l| l.packets).sum()
+    }
+}
+
+/// Links whose packets some expectation inspects.
+fn inspected_links(s: &Scenario) -> BTreeSet<String> {
+    s.expect
+        .iter()
+        .filter_map(|e| match &e.value {
+            Expectation::Trace(t) => Some(t.link.value.clone()),
+            Expectation::Packets(p) => Some(p.link.value.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs a validated scenario. Capture files are complete and in place
+/// when this returns, whatever the expectations later say.
+pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io::Result<Outcome> {
+    let seed = opts.seed.unwrap_or(s.seed);
+    let dir = opts.out.as_ref().map(|o| o.join(s.name.as_str()));
+    if let Some(d) = &dir {
+        std::fs::create_dir_all(d)?;
+    }
+    let names: Vec<String> = s.links.keys().cloned().collect();
+    let inspected = inspected_links(s);
+    let keep: Vec<bool> = names.iter().map(|n| inspected.contains(n)).collect();
+    let capture = Capture::new(dir.as_deref(), &names, &keep)?;
+    let mut world = build::build(s, seed, capture);
+    world.run(progress);
+    let world::World {
+        nodes,
+        links,
+        flows,
+        capture,
+        capture_error,
+        end,
+        ..
+    } = world;
+    let (files, logs) = capture.finish()?;
+    if let Some(e) = capture_error {
+        return Err(e);
+    }
+    if let Some(d) = &dir {
+        remove_stale(d, &files)?;
+    }
+    Ok(Outcome {
+        scenario: s.name.value.clone(),
+        seed,
+        end,
+        topology: Topology::of(s),
+        flows,
+        nodes: nodes
+            .into_iter()
+            .map(|n| (n.name, n.kernel.counters))
+            .collect(),
+        links: links
+            .into_iter()
+            .zip(logs)
+            .map(|(l, (packets, log))| LinkResult {
+                name: l.name,
+                counters: l.counters,
+                packets,
+                log,
+            })
+            .collect(),
+        dir,
+    })
+}
+
+/// Removes captures of an earlier run that this run did not write (a
+/// renamed link, leftovers of an interrupted run).
+fn remove_stale(dir: &Path, keep: &[PathBuf]) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let ours = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("pcap" | "tmp")
+        );
+        if ours && !keep.contains(&path) {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
