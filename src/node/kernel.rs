@@ -147,9 +147,13 @@ impl Kernel {
             Ok(h) => h,
             Err(_) => return self.counters.drop(DropReason::Malformed),
         };
-        // smoltcp sends every datagram with identification 0; give each its own.
+        // smoltcp sends every datagram with identification 0 and DF set. Give
+        // each its own identification, and clear DF: nodes run with path MTU
+        // discovery off (Linux `ip_no_pmtu_disc=1`), because smoltcp does not
+        // act on ICMP "fragmentation needed"; routers fragment instead.
         let ident = self.take_ident();
         ipv4::set_ident(&mut packet, ident);
+        ipv4::set_frag(&mut packet, false, h.more_frags, h.frag_offset);
         ipv4::fill_checksum(&mut packet, h.header_len);
         let Some(hop) = self.routes.lookup(h.dst) else {
             return self.counters.drop(DropReason::NoRoute);
