@@ -108,5 +108,13 @@ fn plain_message(error: &serde_saphyr::Error) -> String {
         Some(i) => &first[..i],
         None => first,
     };
-    trimmed.trim_start_matches("error: ").to_string()
+    let trimmed = trimmed.trim_start_matches("error: ");
+    // Drop serde-saphyr's own "line L column C: " prefix.
+    match trimmed
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((position, message)) if position.contains(" column ") => message.to_string(),
+        _ => trimmed.to_string(),
+    }
 }

@@ -142,10 +142,11 @@ fn check_subnets(s: &Scenario, p: &mut Problems) {
         if addrs.len() < 2 {
             continue;
         }
-        for a in addrs {
+        for (i, a) in addrs.iter().enumerate() {
             let shared = addrs
                 .iter()
-                .any(|b| b.addr != a.addr && a.contains(b.addr) && b.contains(a.addr));
+                .enumerate()
+                .any(|(j, b)| i != j && a.contains(b.addr) && b.contains(a.addr));
             if !shared {
                 p.push((a.pos, format!("address {} is on no subnet of link `{link}`: no other interface there shares its prefix", a.value)));
             }
