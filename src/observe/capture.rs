@@ -139,7 +139,7 @@ mod tests {
             "00:00:01.000000"
         );
         assert_eq!(
-            time_of_day(Instant::from_micros(3_723_000_042)),
+            time_of_day(Instant::from_micros(3_723_000_042_i64)),
             "01:02:03.000042"
         );
     }

@@ -1,0 +1,137 @@
+//! The command line as a user meets it: exit codes, located errors,
+//! JUnit output, check and list.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn vpnlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpnlab"))
+        .args(args)
+        .env_remove("CI")
+        .output()
+        .expect("run vpnlab")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn shipped_scenarios_pass_with_exit_0_and_junit() {
+    let out = common::scratch("cli-pass");
+    let junit = out.join("report.xml");
+    let o = vpnlab(&[
+        "run",
+        "scenarios",
+        "--out",
+        out.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("PASS two-hosts-ping"), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.ends_with("passed, 0 failed")),
+        "{stdout}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("<testsuite name=\"wan-routers\""), "{xml}");
+    assert!(!xml.contains("<failure"), "{xml}");
+    assert!(out.join("two-hosts-ping/wire.pcap").exists());
+    assert!(out.join("two-hosts-ping/trace.txt").exists());
+}
+
+#[test]
+fn failing_expectation_exits_1_and_says_where_to_look() {
+    let out = common::scratch("cli-fail");
+    let junit = out.join("report.xml");
+    let o = vpnlab(&[
+        "run",
+        "tests/fixtures/failing",
+        "--out",
+        out.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    let (stdout, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL ping-into-the-void"), "{stdout}");
+    assert!(
+        stdout.contains("ping-into-the-void.yaml:17: ping lost: replies = 3"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("3 requests sent, 0 replies"), "{stdout}");
+    assert!(stdout.contains("ping-into-the-void/wire.pcap"), "{stdout}");
+    assert!(
+        std::fs::read_to_string(&junit)
+            .unwrap()
+            .contains("<failure")
+    );
+}
+
+#[test]
+fn typo_gives_located_error_and_exit_2() {
+    for cmd in ["run", "check", "list"] {
+        let o = vpnlab(&[
+            cmd,
+            "tests/fixtures/invalid/typo-field.yaml",
+            "--out",
+            common::scratch("cli-typo").to_str().unwrap(),
+        ]);
+        let (_, stderr) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {stderr}");
+        assert!(
+            stderr.contains("tests/fixtures/invalid/typo-field.yaml:5:11: unknown field `latncy`"),
+            "{cmd}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn missing_path_and_bad_usage_exit_2() {
+    assert_eq!(vpnlab(&["run", "no/such/dir"]).status.code(), Some(2));
+    assert_eq!(vpnlab(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(vpnlab(&["run", "--seed", "many"]).status.code(), Some(2));
+}
+
+#[test]
+fn check_and_list() {
+    let o = vpnlab(&["check", "scenarios"]);
+    let (stdout, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout.contains("ok   scenarios/wan-routers.yaml (wan-routers)"),
+        "{stdout}"
+    );
+    let o = vpnlab(&["list"]);
+    let (stdout, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout.contains("two-hosts-ping"), "{stdout}");
+    assert!(stdout.contains("Two hosts on one wire"), "{stdout}");
+}
+
+#[test]
+fn seed_override_changes_lossy_captures() {
+    let a = common::scratch("cli-seed-a");
+    let b = common::scratch("cli-seed-b");
+    for (dir, seed) in [(&a, "1"), (&b, "2")] {
+        let o = vpnlab(&[
+            "run",
+            "scenarios/wan-routers.yaml",
+            "--seed",
+            seed,
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(o.status.code().is_some());
+    }
+    let x = std::fs::read(a.join("wan-routers/wan.pcap")).unwrap();
+    let y = std::fs::read(b.join("wan-routers/wan.pcap")).unwrap();
+    assert_ne!(x, y);
+}
