@@ -13,7 +13,7 @@ pub mod route;
 
 use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
 use smoltcp::time::Instant;
-use smoltcp::wire::{HardwareAddress, IpCidr, Ipv4Address};
+use smoltcp::wire::{HardwareAddress, IpCidr};
 
 use apps::{App, FlowStats};
 use counters::DropReason;
@@ -45,10 +45,7 @@ impl Node {
         stack.update_ip_addrs(|addrs| {
             for i in &kernel.ifaces {
                 // At most MAX_INTERFACES addresses, checked by validation.
-                let _ = addrs.push(IpCidr::new(
-                    Ipv4Address::from(i.address.addr).into(),
-                    i.address.len,
-                ));
+                let _ = addrs.push(IpCidr::new(i.address.addr.into(), i.address.len));
             }
         });
         // Our kernel routes; smoltcp only needs to believe every

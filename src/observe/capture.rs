@@ -27,6 +27,10 @@ struct LinkCapture {
     packets: u64,
 }
 
+/// What [`Capture::finish`] returns: the files written and, per link, the
+/// packet count and the retained log.
+pub type Finished = (Vec<PathBuf>, Vec<(u64, Option<LinkLog>)>);
+
 pub struct Capture {
     links: Vec<LinkCapture>,
     trace: Option<(BufWriter<File>, PathBuf, PathBuf)>,
@@ -109,7 +113,7 @@ impl Capture {
 
     /// Closes every file and renames it into place; returns the files and,
     /// per link, its packet count and retained log.
-    pub fn finish(self) -> io::Result<(Vec<PathBuf>, Vec<(u64, Option<LinkLog>)>)> {
+    pub fn finish(self) -> io::Result<Finished> {
         let mut files = Vec::new();
         let mut logs = Vec::new();
         for lc in self.links {

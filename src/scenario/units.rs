@@ -48,7 +48,7 @@ pub fn parse_span(text: &str) -> Result<Span, String> {
         }
     };
     let micros = value * micros_per_unit;
-    if !micros.is_finite() || micros < 0.0 || micros > 1e15 {
+    if !(0.0..=1e15).contains(&micros) {
         return Err(format!("duration `{text}` is out of range"));
     }
     Ok(Span(Duration::from_micros(micros.round() as u64)))
@@ -72,7 +72,7 @@ pub fn parse_rate(text: &str) -> Result<BitRate, String> {
         .parse()
         .map_err(|_| format!("expected a bit rate like 64kbit, 10Mbit or 1Gbit, found `{text}`"))?;
     let bits = value * scale;
-    if !bits.is_finite() || bits < 1.0 || bits > 1e12 {
+    if !(1.0..=1e12).contains(&bits) {
         return Err(format!(
             "bit rate `{text}` is out of range (1bit to 1000Gbit)"
         ));

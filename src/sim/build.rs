@@ -10,10 +10,10 @@ use super::link::{End, Link};
 use super::rng;
 use super::world::{Event, World};
 use crate::node::Node;
-use crate::node::apps::FlowStats;
 use crate::node::apps::ping::Ping;
 use crate::node::apps::tcp::{TcpClient, TcpServer};
 use crate::node::apps::udp::{UdpReceiver, UdpSender};
+use crate::node::apps::{FlowPlan, FlowStats};
 use crate::node::kernel::{Interface, Kernel};
 use crate::observe::capture::Capture;
 use crate::scenario::validate::{FlowRef, flow_name};
@@ -171,48 +171,48 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
     let dst = f.to.value;
     let src = source_address(world, from, dst);
     let port = ephemeral_port(seed, &name);
+    let plan = FlowPlan {
+        flow: i,
+        src,
+        src_port: port,
+        dst,
+        dst_port: 0,
+        start,
+    };
     let nodes = &mut world.nodes;
     if let Some(p) = &entry.ping {
         let app = Ping::new(
-            i,
+            &plan,
             &mut nodes[from].sockets,
-            dst,
             i as u16 + 1,
             p.count,
             p.interval.0,
             p.size,
-            start,
         );
         nodes[from].add_app(Box::new(app), start);
     } else if let Some(u) = &entry.udp {
         let rx = UdpReceiver::new(i, &mut nodes[to_node].sockets, u.port, u.size);
         nodes[to_node].add_app(Box::new(rx), start);
+        let plan = FlowPlan {
+            dst_port: u.port,
+            ..plan
+        };
         let tx = UdpSender::new(
-            i,
+            &plan,
             &mut nodes[from].sockets,
-            src,
-            port,
-            dst,
-            u.port,
             u.count,
             u.size,
             u.interval.0,
-            start,
         );
         nodes[from].add_app(Box::new(tx), start);
     } else if let Some(t) = &entry.tcp {
         let rx = TcpServer::new(i, &mut nodes[to_node].sockets, t.port, t.bytes);
         nodes[to_node].add_app(Box::new(rx), start);
-        let tx = TcpClient::new(
-            i,
-            &mut nodes[from].sockets,
-            src,
-            port,
-            dst,
-            t.port,
-            t.bytes,
-            start,
-        );
+        let plan = FlowPlan {
+            dst_port: t.port,
+            ..plan
+        };
+        let tx = TcpClient::new(&plan, &mut nodes[from].sockets, t.bytes);
         nodes[from].add_app(Box::new(tx), start);
     }
     world.schedule_wake(from, start);

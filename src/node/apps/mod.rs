@@ -33,6 +33,17 @@ pub struct FlowStats {
     pub completed: bool,
 }
 
+/// Where a flow runs: its index, both ends and its start time.
+#[derive(Clone, Copy, Debug)]
+pub struct FlowPlan {
+    pub flow: usize,
+    pub src: std::net::Ipv4Addr,
+    pub src_port: u16,
+    pub dst: std::net::Ipv4Addr,
+    pub dst_port: u16,
+    pub start: Instant,
+}
+
 /// One app on a node: it acts when due and when packets arrive.
 pub trait App {
     /// Sends what is due and reads what arrived; returns when it next needs to run.

@@ -10,7 +10,7 @@ use smoltcp::socket::icmp;
 use smoltcp::time::{Duration, Instant};
 use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, IpAddress};
 
-use super::{App, FlowStats, payload};
+use super::{App, FlowPlan, FlowStats, payload};
 
 pub struct Ping {
     flow: usize,
@@ -26,17 +26,15 @@ pub struct Ping {
 }
 
 impl Ping {
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        flow: usize,
+        plan: &FlowPlan,
         sockets: &mut SocketSet<'static>,
-        dst: Ipv4Addr,
         ident: u16,
         count: u32,
         interval: Duration,
         size: usize,
-        start: Instant,
     ) -> Ping {
+        let (flow, dst, start) = (plan.flow, plan.dst, plan.start);
         let packet = size + 8;
         let buffer = |n: usize| {
             icmp::PacketBuffer::new(vec![icmp::PacketMetadata::EMPTY; n], vec![0; n * packet])

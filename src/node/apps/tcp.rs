@@ -1,14 +1,12 @@
 //! TCP transfers through smoltcp's TCP socket: the client writes `bytes`
 //! of a known pattern and closes; the server checks every byte it reads.
 
-use std::net::Ipv4Addr;
-
 use smoltcp::iface::{Context, SocketHandle, SocketSet};
 use smoltcp::socket::tcp;
 use smoltcp::time::Instant;
 use smoltcp::wire::{IpAddress, IpEndpoint, IpListenEndpoint};
 
-use super::{App, FlowStats, payload};
+use super::{App, FlowPlan, FlowStats, payload};
 
 const BUFFER: usize = 64 * 1024;
 
@@ -38,27 +36,18 @@ enum ClientState {
 }
 
 impl TcpClient {
-    pub fn new(
-        flow: usize,
-        sockets: &mut SocketSet<'static>,
-        src: Ipv4Addr,
-        src_port: u16,
-        dst: Ipv4Addr,
-        port: u16,
-        total: usize,
-        start: Instant,
-    ) -> TcpClient {
+    pub fn new(plan: &FlowPlan, sockets: &mut SocketSet<'static>, total: usize) -> TcpClient {
         TcpClient {
-            flow,
+            flow: plan.flow,
             handle: sockets.add(socket()),
             local: IpListenEndpoint {
-                addr: Some(IpAddress::Ipv4(src)),
-                port: src_port,
+                addr: Some(IpAddress::Ipv4(plan.src)),
+                port: plan.src_port,
             },
-            remote: IpEndpoint::new(IpAddress::Ipv4(dst), port),
+            remote: IpEndpoint::new(IpAddress::Ipv4(plan.dst), plan.dst_port),
             total,
             written: 0,
-            start,
+            start: plan.start,
             state: ClientState::Waiting,
         }
     }

@@ -1,14 +1,12 @@
 //! UDP flows: a sender sends `count` datagrams of `size` bytes every
 //! `interval`; the receiver checks every byte against the pattern.
 
-use std::net::Ipv4Addr;
-
 use smoltcp::iface::{Context, SocketHandle, SocketSet};
 use smoltcp::socket::udp;
 use smoltcp::time::{Duration, Instant};
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
-use super::{App, FlowStats, payload};
+use super::{App, FlowPlan, FlowStats, payload};
 
 fn socket(datagrams: usize, size: usize) -> udp::Socket<'static> {
     let buffer = || {
@@ -34,28 +32,23 @@ pub struct UdpSender {
 impl UdpSender {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        flow: usize,
+        plan: &FlowPlan,
         sockets: &mut SocketSet<'static>,
-        src: Ipv4Addr,
-        src_port: u16,
-        dst: Ipv4Addr,
-        port: u16,
         count: u32,
         size: usize,
         interval: Duration,
-        start: Instant,
     ) -> UdpSender {
         let mut s = socket(16, size);
-        let _ = s.bind(IpEndpoint::new(IpAddress::Ipv4(src), src_port));
+        let _ = s.bind(IpEndpoint::new(IpAddress::Ipv4(plan.src), plan.src_port));
         UdpSender {
-            flow,
+            flow: plan.flow,
             handle: sockets.add(s),
-            dst: IpEndpoint::new(IpAddress::Ipv4(dst), port),
+            dst: IpEndpoint::new(IpAddress::Ipv4(plan.dst), plan.dst_port),
             count,
             size,
             interval,
             next_seq: 0,
-            next_send: start,
+            next_send: plan.start,
         }
     }
 }
