@@ -390,3 +390,240 @@ fn run_hooks(
     }
     Verdict::Accept
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::ipv4::build_header;
+
+    fn router() -> Kernel {
+        let iface = |name: &str, addr: &str, mtu| Interface {
+            name: name.into(),
+            address: Prefix::parse(addr).unwrap(),
+            mtu,
+            link: 0,
+        };
+        let ifaces = vec![
+            iface("eth0", "10.1.0.1/24", 1500),
+            iface("eth1", "172.16.0.1/30", 576),
+        ];
+        let mut k = Kernel::new(ifaces, true, 100);
+        k.add_route(
+            Prefix::parse("10.2.0.0/24").unwrap(),
+            "172.16.0.2".parse().unwrap(),
+        )
+        .unwrap();
+        k
+    }
+
+    fn udp(dst: &str, ttl: u8, len: usize, dont_frag: bool) -> Vec<u8> {
+        let mut p = build_header(
+            "10.1.0.10".parse().unwrap(),
+            dst.parse().unwrap(),
+            17,
+            ttl,
+            9,
+            len,
+        )
+        .to_vec();
+        p.extend(std::iter::repeat_n(0xab, len));
+        ipv4::set_frag(&mut p, dont_frag, false, 0);
+        ipv4::fill_checksum(&mut p, 20);
+        p
+    }
+
+    fn icmp_of(t: &Transmit) -> (u8, u8, Ipv4Addr, Ipv4Addr) {
+        let h = Header::parse(&t.packet).unwrap();
+        assert_eq!(h.protocol, PROTO_ICMP);
+        assert_eq!(
+            crate::net::ones_complement_sum(&t.packet[20..]),
+            0xffff,
+            "ICMP checksum"
+        );
+        (t.packet[20], t.packet[21], h.src, h.dst)
+    }
+
+    #[test]
+    fn forwards_with_ttl_decrement_via_gateway() {
+        let mut k = router();
+        let mut out = Actions::default();
+        k.receive(Instant::ZERO, 0, udp("10.2.0.20", 64, 100, false), &mut out);
+        assert_eq!(out.transmit.len(), 1);
+        let t = &out.transmit[0];
+        assert_eq!((t.iface, t.next_hop), (1, "172.16.0.2".parse().unwrap()));
+        assert_eq!(Header::parse(&t.packet).unwrap().ttl, 63);
+        assert_eq!(k.counters.forwarded, 1);
+    }
+
+    #[test]
+    fn ttl_expiry_answers_time_exceeded() {
+        let mut k = router();
+        let mut out = Actions::default();
+        k.receive(Instant::ZERO, 0, udp("10.2.0.20", 1, 100, false), &mut out);
+        assert_eq!(out.transmit.len(), 1);
+        let (ty, code, src, dst) = icmp_of(&out.transmit[0]);
+        assert_eq!((ty, code), (11, 0));
+        assert_eq!(src, "10.1.0.1".parse::<Ipv4Addr>().unwrap());
+        assert_eq!(dst, "10.1.0.10".parse::<Ipv4Addr>().unwrap());
+        assert_eq!(k.counters.get("dropped.ttl-exceeded"), Some(1));
+    }
+
+    #[test]
+    fn no_route_answers_net_unreachable() {
+        let mut k = router();
+        let mut out = Actions::default();
+        k.receive(Instant::ZERO, 0, udp("8.8.8.8", 64, 10, false), &mut out);
+        let (ty, code, _, _) = icmp_of(&out.transmit[0]);
+        assert_eq!((ty, code), (3, 0));
+        assert_eq!(k.counters.get("dropped.no-route"), Some(1));
+    }
+
+    #[test]
+    fn dont_fragment_answers_frag_needed_with_mtu() {
+        let mut k = router();
+        let mut out = Actions::default();
+        k.receive(Instant::ZERO, 0, udp("10.2.0.20", 64, 1000, true), &mut out);
+        assert_eq!(out.transmit.len(), 1);
+        let t = &out.transmit[0];
+        let (ty, code, _, _) = icmp_of(t);
+        assert_eq!((ty, code), (3, 4));
+        // RFC 1191 §4: the next-hop MTU sits in the low 16 bits of the second word.
+        assert_eq!(u16::from_be_bytes([t.packet[26], t.packet[27]]), 576);
+    }
+
+    #[test]
+    fn fragments_forwarded_packets_to_link_mtu() {
+        let mut k = router();
+        let mut out = Actions::default();
+        k.receive(
+            Instant::ZERO,
+            0,
+            udp("10.2.0.20", 64, 1400, false),
+            &mut out,
+        );
+        assert_eq!(out.transmit.len(), 3);
+        assert!(out.transmit.iter().all(|t| t.packet.len() <= 576));
+        assert_eq!(k.counters.fragments_created, 3);
+    }
+
+    #[test]
+    fn no_icmp_error_about_icmp_errors() {
+        let mut k = router();
+        let mut p = build_header(
+            "10.1.0.10".parse().unwrap(),
+            "8.8.8.8".parse().unwrap(),
+            PROTO_ICMP,
+            64,
+            1,
+            8,
+        )
+        .to_vec();
+        p.extend_from_slice(&[3, 1, 0, 0, 0, 0, 0, 0]);
+        let mut out = Actions::default();
+        k.receive(Instant::ZERO, 0, p, &mut out);
+        assert!(out.transmit.is_empty());
+        assert_eq!(k.counters.get("dropped.no-route"), Some(1));
+    }
+
+    #[test]
+    fn hosts_do_not_forward_and_bad_packets_are_counted() {
+        let mut k = router();
+        k.forwarding = false;
+        let mut out = Actions::default();
+        k.receive(Instant::ZERO, 0, udp("10.2.0.20", 64, 10, false), &mut out);
+        let mut bad = udp("10.1.0.1", 64, 10, false);
+        bad[10] ^= 0xff;
+        k.receive(Instant::ZERO, 0, bad, &mut out);
+        k.receive(Instant::ZERO, 0, vec![0x45, 0, 0], &mut out);
+        assert!(out.transmit.is_empty() && out.deliver.is_empty());
+        assert_eq!(k.counters.get("dropped.not-for-us"), Some(1));
+        assert_eq!(k.counters.get("dropped.bad-checksum"), Some(1));
+        assert_eq!(k.counters.get("dropped.malformed"), Some(1));
+    }
+
+    /// Records which hook points saw a packet, and drops at one of them.
+    struct Probe {
+        seen: std::rc::Rc<std::cell::RefCell<Vec<&'static str>>>,
+        drop_input: bool,
+    }
+
+    impl PacketHook for Probe {
+        fn output(&mut self, _: &HookContext, _: &mut Vec<u8>) -> Verdict {
+            self.seen.borrow_mut().push("output");
+            Verdict::Accept
+        }
+        fn forward(&mut self, _: &HookContext, _: &mut Vec<u8>) -> Verdict {
+            self.seen.borrow_mut().push("forward");
+            Verdict::Accept
+        }
+        fn input(&mut self, _: &HookContext, _: &mut Vec<u8>) -> Verdict {
+            self.seen.borrow_mut().push("input");
+            if self.drop_input {
+                Verdict::Drop(DropReason::Policy)
+            } else {
+                Verdict::Accept
+            }
+        }
+    }
+
+    #[test]
+    fn hooks_run_at_output_forward_and_input() {
+        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let mut k = router();
+        k.add_hook(Box::new(Probe {
+            seen: seen.clone(),
+            drop_input: true,
+        }));
+        let mut out = Actions::default();
+        k.receive(Instant::ZERO, 0, udp("10.2.0.20", 64, 10, false), &mut out);
+        k.receive(Instant::ZERO, 0, udp("10.1.0.1", 64, 10, false), &mut out);
+        let mut local = build_header(
+            "10.1.0.1".parse().unwrap(),
+            "10.1.0.10".parse().unwrap(),
+            17,
+            64,
+            0,
+            8,
+        )
+        .to_vec();
+        local.extend_from_slice(&[0; 8]);
+        k.send_local(Instant::ZERO, local, &mut out);
+        assert_eq!(*seen.borrow(), ["forward", "input", "output"]);
+        assert!(out.deliver.is_empty());
+        assert_eq!(k.counters.get("dropped.policy"), Some(1));
+    }
+
+    /// A hook that rewrites the destination, as tunnel mode will.
+    struct Redirect;
+
+    impl PacketHook for Redirect {
+        fn output(&mut self, _: &HookContext, p: &mut Vec<u8>) -> Verdict {
+            p[16..20].copy_from_slice(&[10, 2, 0, 99]);
+            ipv4::fill_checksum(p, 20);
+            Verdict::Accept
+        }
+    }
+
+    #[test]
+    fn output_routes_again_when_a_hook_changes_the_destination() {
+        let mut k = router();
+        k.add_hook(Box::new(Redirect));
+        let mut local = build_header(
+            "10.1.0.1".parse().unwrap(),
+            "10.1.0.10".parse().unwrap(),
+            17,
+            64,
+            0,
+            8,
+        )
+        .to_vec();
+        local.extend_from_slice(&[0; 8]);
+        let mut out = Actions::default();
+        k.send_local(Instant::ZERO, local, &mut out);
+        assert_eq!(out.transmit[0].iface, 1);
+        assert_eq!(
+            out.transmit[0].next_hop,
+            "172.16.0.2".parse::<Ipv4Addr>().unwrap()
+        );
+    }
+}

@@ -32,7 +32,7 @@ pub struct Scenario {
 }
 
 /// A simulated wire: point-to-point with two nodes, or a shared segment.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkSpec {
     /// One-way propagation delay.
@@ -58,6 +58,23 @@ pub struct LinkSpec {
     pub reorder_delay: Span,
     #[serde(default = "default_mtu")]
     pub mtu: Located<u16>,
+}
+
+impl Default for LinkSpec {
+    /// An ideal wire: no delay, no loss, MTU 1500, the same as YAML defaults.
+    fn default() -> Self {
+        LinkSpec {
+            latency: Span::default(),
+            jitter: Span::default(),
+            rate: None,
+            queue: default_queue(),
+            loss: Probability::default(),
+            duplicate: Probability::default(),
+            reorder: Probability::default(),
+            reorder_delay: default_reorder_delay(),
+            mtu: default_mtu(),
+        }
+    }
 }
 
 pub fn default_queue() -> usize {
