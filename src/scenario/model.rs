@@ -173,9 +173,25 @@ pub struct UdpFlow {
     /// Payload bytes per datagram.
     #[serde(default = "default_udp_size")]
     pub size: usize,
-    /// Time between datagrams.
-    #[serde(default = "default_udp_interval")]
-    pub interval: Span,
+    /// Time between datagrams (default 10ms)...
+    #[serde(default)]
+    pub interval: Option<Span>,
+    /// ...or a payload bit rate, like `iperf -b`: `1Mbit`.
+    #[serde(default)]
+    pub rate: Option<BitRate>,
+}
+
+impl UdpFlow {
+    /// Time between datagrams, from `interval` or `rate`.
+    pub fn gap(&self) -> Span {
+        match (self.interval, self.rate) {
+            (Some(i), _) => i,
+            (None, Some(r)) => Span(smoltcp::time::Duration::from_micros(
+                (self.size.max(1) as u64 * 8 * 1_000_000).div_ceil(r.0),
+            )),
+            (None, None) => default_udp_interval(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -188,6 +188,14 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
                 format!("no node has address {}", flow.to.value),
             ));
         }
+        if let Some(u) = &entry.udp {
+            if u.interval.is_some() && u.rate.is_some() {
+                p.push((
+                    entry.pos,
+                    "a udp flow takes `interval` or `rate`, not both".into(),
+                ));
+            }
+        }
         let name = flow_name(i, entry);
         if !names.insert(name.clone()) {
             p.push((

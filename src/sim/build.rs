@@ -197,13 +197,7 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
             dst_port: u.port,
             ..plan
         };
-        let tx = UdpSender::new(
-            &plan,
-            &mut nodes[from].sockets,
-            u.count,
-            u.size,
-            u.interval.0,
-        );
+        let tx = UdpSender::new(&plan, &mut nodes[from].sockets, u.count, u.size, u.gap().0);
         nodes[from].add_app(Box::new(tx), start);
     } else if let Some(t) = &entry.tcp {
         let rx = TcpServer::new(i, &mut nodes[to_node].sockets, t.port, t.bytes);

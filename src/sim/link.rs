@@ -2,7 +2,7 @@
 //! (rate and queue), loses, duplicates and reorders packets, all drawn
 //! from the link's own seeded stream.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::Ipv4Addr;
 
 use rand_chacha::ChaCha8Rng;
@@ -73,6 +73,10 @@ pub struct Link {
     pub counters: LinkCounters,
     pub transmitters: Vec<Transmitter>,
     rng: ChaCha8Rng,
+    /// Which end has an address, and which end a (node, interface) is:
+    /// shared segments may have a thousand ends.
+    by_addr: HashMap<Ipv4Addr, usize>,
+    by_iface: HashMap<(usize, usize), usize>,
 }
 
 impl Link {
@@ -85,6 +89,12 @@ impl Link {
                 queue: VecDeque::new(),
             })
             .collect();
+        let by_addr = ends.iter().enumerate().map(|(i, e)| (e.addr, i)).collect();
+        let by_iface = ends
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ((e.node, e.iface), i))
+            .collect();
         Link {
             name,
             spec,
@@ -93,6 +103,8 @@ impl Link {
             counters: LinkCounters::default(),
             transmitters,
             rng,
+            by_addr,
+            by_iface,
         }
     }
 
@@ -103,24 +115,15 @@ impl Link {
     /// The end that receives a packet for `next_hop` sent from `from`: the
     /// interface with that address, or on a point-to-point link the other end.
     pub fn neighbour(&self, from: usize, next_hop: Ipv4Addr) -> Option<End> {
-        if let Some(end) = self
-            .ends
-            .iter()
-            .enumerate()
-            .find(|(i, e)| *i != from && e.addr == next_hop)
-        {
-            return Some(*end.1);
-        }
-        match self.ends.len() {
-            2 => Some(self.ends[1 - from]),
+        match self.by_addr.get(&next_hop) {
+            Some(&i) if i != from => Some(self.ends[i]),
+            _ if self.ends.len() == 2 => Some(self.ends[1 - from]),
             _ => None,
         }
     }
 
     pub fn end_index(&self, node: usize, iface: usize) -> Option<usize> {
-        self.ends
-            .iter()
-            .position(|e| e.node == node && e.iface == iface)
+        self.by_iface.get(&(node, iface)).copied()
     }
 
     /// Time to clock `bytes` onto the wire.
