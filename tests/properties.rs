@@ -210,3 +210,18 @@ fn adding_a_node_changes_no_other_bytes() {
     }
     assert!(std::fs::metadata(b.join("spare.pcap")).unwrap().len() > 24);
 }
+
+/// Idle time is skipped: a simulated hour with one ping every ten minutes
+/// costs a handful of events, not one per tick.
+#[test]
+fn idle_hours_cost_no_events() {
+    let mut s = chain(1, &[1500], 10, 0.0, 56, 5);
+    s.duration = Span::from_secs(3600);
+    if let Some(p) = s.traffic[0].value.ping.as_mut() {
+        p.count = 6;
+        p.interval = Span::from_secs(600);
+    }
+    let o = sim::run(&s, &RunOptions::default(), |_| {}).expect("run");
+    assert_eq!(o.flows[0].received, 6);
+    assert!(o.events < 200, "{} events for six pings", o.events);
+}

@@ -164,6 +164,7 @@ fn all_addresses(s: &Scenario) -> BTreeSet<Ipv4Addr> {
 fn check_traffic(s: &Scenario, p: &mut Problems) {
     let addrs = all_addresses(s);
     let mut names = BTreeSet::new();
+    let mut listeners = BTreeSet::new();
     for (i, entry) in s.traffic.iter().enumerate() {
         let Some(flow) = FlowRef::of(entry) else {
             p.push((
@@ -188,14 +189,7 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
                 format!("no node has address {}", flow.to.value),
             ));
         }
-        if let Some(u) = &entry.udp {
-            if u.interval.is_some() && u.rate.is_some() {
-                p.push((
-                    entry.pos,
-                    "a udp flow takes `interval` or `rate`, not both".into(),
-                ));
-            }
-        }
+        check_flow_shape(entry, &mut listeners, p);
         let name = flow_name(i, entry);
         if !names.insert(name.clone()) {
             p.push((
@@ -210,6 +204,57 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
                     "flow `{name}` starts at {} but the scenario ends at {}",
                     entry.at, s.duration
                 ),
+            ));
+        }
+    }
+}
+
+/// The largest payload of one IPv4 datagram: 65535 - 20 (IP) - 8 (UDP or ICMP).
+const MAX_PAYLOAD: usize = 65507;
+
+/// Sizes, rates, and one receiver per (protocol, address, port).
+fn check_flow_shape(
+    entry: &Located<TrafficEntry>,
+    listeners: &mut BTreeSet<(&'static str, Ipv4Addr, u16)>,
+    p: &mut Problems,
+) {
+    let mut listen = |kind, to: &Located<Ipv4Addr>, port: u16, p: &mut Problems| {
+        if !listeners.insert((kind, to.value, port)) {
+            p.push((
+                to.pos,
+                format!("another {kind} flow already listens on {}:{port}", to.value),
+            ));
+        }
+    };
+    if let Some(u) = &entry.udp {
+        if u.interval.is_some() && u.rate.is_some() {
+            p.push((
+                entry.pos,
+                "a udp flow takes `interval` or `rate`, not both".into(),
+            ));
+        }
+        if u.size > MAX_PAYLOAD {
+            p.push((
+                entry.pos,
+                format!("udp size {} is larger than {MAX_PAYLOAD}", u.size),
+            ));
+        }
+        listen("udp", &u.to, u.port, p);
+    }
+    if let Some(t) = &entry.tcp {
+        listen("tcp", &t.to, t.port, p);
+    }
+    if let Some(ping) = &entry.ping {
+        if ping.size > MAX_PAYLOAD {
+            p.push((
+                entry.pos,
+                format!("ping size {} is larger than {MAX_PAYLOAD}", ping.size),
+            ));
+        }
+        if ping.count > u32::from(u16::MAX) {
+            p.push((
+                entry.pos,
+                "ping count must be at most 65535 (the ICMP sequence number)".into(),
             ));
         }
     }

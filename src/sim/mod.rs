@@ -34,6 +34,8 @@ pub struct Outcome {
     pub scenario: String,
     pub seed: u64,
     pub end: Instant,
+    /// Events the simulator handled.
+    pub events: u64,
     pub topology: Topology,
     pub flows: Vec<FlowStats>,
     pub nodes: Vec<(String, NodeCounters)>,
@@ -89,6 +91,7 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         capture,
         capture_error,
         end,
+        events,
         ..
     } = world;
     let (files, logs) = capture.finish()?;
@@ -102,6 +105,7 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         scenario: s.name.value.clone(),
         seed,
         end,
+        events,
         topology: Topology::of(s),
         flows,
         nodes: nodes

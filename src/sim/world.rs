@@ -37,6 +37,8 @@ pub struct World {
     pub queue: EventQueue<Event>,
     /// First capture write error; the run stops recording but goes on.
     pub capture_error: Option<std::io::Error>,
+    /// Events handled so far (idle time costs none).
+    pub events: u64,
     actions: Actions,
 }
 
@@ -57,6 +59,7 @@ impl World {
             capture,
             queue: EventQueue::default(),
             capture_error: None,
+            events: 0,
             actions: Actions::default(),
         }
     }
@@ -83,6 +86,7 @@ impl World {
                 progress(at);
             }
             self.now = at;
+            self.events += 1;
             self.handle(event);
         }
         self.now = self.end;
