@@ -7,6 +7,9 @@
 //! pass or fail.
 #![forbid(unsafe_code)]
 
+pub mod config;
+pub mod crypto;
+pub mod ipsec;
 pub mod net;
 pub mod node;
 pub mod observe;

@@ -91,6 +91,7 @@ fn chain(
                 role: Role::Router,
                 interfaces: interfaces.into(),
                 routes,
+                ..NodeSpec::default()
             },
         );
     }
@@ -133,7 +134,7 @@ proptest! {
     fn pings_cross_any_chain(routers in 0usize..5, mtus in prop::collection::vec(68u16..=1500, 1..4),
                              latency in 0u64..50, size in 0usize..4000, seed in any::<u64>()) {
         let s = chain(routers, &mtus, latency, 0.0, size, seed);
-        let problems = vpnlab::scenario::validate::validate(&s);
+        let problems = vpnlab::scenario::validate::validate(&s, None);
         prop_assert!(problems.is_empty(), "{problems:?}");
         let stats = ping_stats(&s);
         prop_assert_eq!(stats.sent, 5);

@@ -41,6 +41,13 @@ fn main() {
             Trial::test(format!("tshark::{name}"), move || tshark_clean(&f))
                 .with_ignored_flag(!tshark),
         );
+        let f = file.clone();
+        trials.push(
+            Trial::test(format!("tshark-decrypt::{name}"), move || {
+                tshark_decrypts(&f)
+            })
+            .with_ignored_flag(!tshark),
+        );
     }
     for file in files("tests/fixtures/invalid") {
         trials.push(Trial::test(
@@ -243,4 +250,79 @@ fn located_error(file: &Path) -> Result<(), Failed> {
     } else {
         Err(format!("expected an error starting with\n  {expected}\ngot\n  {first}").into())
     }
+}
+
+/// With the exported `esp_sa` table, tshark decrypts every ESP packet
+/// (pad length and next header present: the padding checked out) and
+/// finds no bad ICV.
+fn tshark_decrypts(file: &Path) -> Result<(), Failed> {
+    let (dir, report) = run_into(file, "decrypt")?;
+    let Ok(table) = std::fs::read_to_string(dir.join("esp_sa")) else {
+        return Ok(()); // no ESP SAs in this scenario
+    };
+    let mut args: Vec<String> = [
+        "-o",
+        "esp.enable_encryption_decode:TRUE",
+        "-o",
+        "esp.enable_authentication_check:TRUE",
+    ]
+    .map(String::from)
+    .to_vec();
+    for row in table.lines() {
+        args.push("-o".into());
+        args.push(format!("uat:esp_sa:{row}"));
+    }
+    let mut checked = 0;
+    for link in report.outcome.iter().flat_map(|o| o.links.iter()) {
+        let pcap = dir.join(format!("{}.pcap", link.name));
+        let output = Command::new("tshark")
+            .args(["-n", "-r"])
+            .arg(&pcap)
+            .args(&args)
+            .args(["-Y", "esp", "-T", "fields", "-E", "separator=|"])
+            .args([
+                "-e",
+                "frame.number",
+                "-e",
+                "esp.spi",
+                "-e",
+                "esp.pad_len",
+                "-e",
+                "esp.protocol",
+            ])
+            .args([
+                "-e",
+                "esp.icv_good",
+                "-e",
+                "esp.icv_bad",
+                "-e",
+                "_ws.malformed",
+            ])
+            .output()?;
+        if !output.status.success() {
+            return Err(
+                format!("tshark failed: {}", String::from_utf8_lossy(&output.stderr)).into(),
+            );
+        }
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let f: Vec<&str> = line.split('|').collect();
+            let field = |i: usize| f.get(i).copied().unwrap_or("");
+            let decrypted = !field(2).is_empty() && !field(3).is_empty();
+            let icv_bad = field(5).contains('1') || field(5).eq_ignore_ascii_case("true");
+            if !decrypted || icv_bad || !field(6).is_empty() {
+                return Err(format!(
+                    "{} frame {}: spi {} not decrypted or ICV bad: `{line}`",
+                    pcap.display(),
+                    field(0),
+                    field(1)
+                )
+                .into());
+            }
+            checked += 1;
+        }
+    }
+    if checked == 0 {
+        return Err("esp_sa was written but no ESP packet was decoded".into());
+    }
+    Ok(())
 }

@@ -25,10 +25,26 @@ pub enum DropReason {
     Policy,
     /// The local stack's receive queue was full.
     QueueFull,
+    /// An SPD `discard` policy matched (RFC 4301 §4.4.1).
+    PolicyDiscard,
+    /// Inbound traffic not protected as its `ipsec` policy requires (RFC 4301 §5.2).
+    PolicyMismatch,
+    /// An `ipsec ... require` policy matched on output but no SA exists.
+    NoSa,
+    /// ESP/AH with an SPI no inbound SA has (RFC 4303 §3.4.2).
+    UnknownSpi,
+    /// Rejected by the anti-replay window (RFC 4303 §3.4.3).
+    Replay,
+    /// ICV did not verify (RFC 4303 §3.4.4, RFC 4302 §3.4.4).
+    Integrity,
+    /// ESP padding did not check out after decryption (RFC 4303 §2.4).
+    BadPadding,
+    /// An outbound SA's sequence number would cycle (RFC 4303 §3.3.3).
+    SeqOverflow,
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 11] = [
+    pub const ALL: [DropReason; 19] = [
         DropReason::Malformed,
         DropReason::BadChecksum,
         DropReason::TtlExceeded,
@@ -40,6 +56,14 @@ impl DropReason {
         DropReason::NoNeighbor,
         DropReason::Policy,
         DropReason::QueueFull,
+        DropReason::PolicyDiscard,
+        DropReason::PolicyMismatch,
+        DropReason::NoSa,
+        DropReason::UnknownSpi,
+        DropReason::Replay,
+        DropReason::Integrity,
+        DropReason::BadPadding,
+        DropReason::SeqOverflow,
     ];
 
     /// The counter name, as written in expectations: `dropped.<name>`.
@@ -56,6 +80,14 @@ impl DropReason {
             DropReason::NoNeighbor => "no-neighbor",
             DropReason::Policy => "policy",
             DropReason::QueueFull => "queue-full",
+            DropReason::PolicyDiscard => "policy-discard",
+            DropReason::PolicyMismatch => "policy-mismatch",
+            DropReason::NoSa => "no-sa",
+            DropReason::UnknownSpi => "unknown-spi",
+            DropReason::Replay => "replay",
+            DropReason::Integrity => "integrity",
+            DropReason::BadPadding => "bad-padding",
+            DropReason::SeqOverflow => "seq-overflow",
         }
     }
 }
@@ -81,6 +113,14 @@ pub const NODE_COUNTERS: &[&str] = &[
     "dropped.no-neighbor",
     "dropped.policy",
     "dropped.queue-full",
+    "dropped.policy-discard",
+    "dropped.policy-mismatch",
+    "dropped.no-sa",
+    "dropped.unknown-spi",
+    "dropped.replay",
+    "dropped.integrity",
+    "dropped.bad-padding",
+    "dropped.seq-overflow",
 ];
 
 /// Counter names a `counter: { link: … }` expectation may use.

@@ -4,6 +4,8 @@
 //! - `forward`: a packet being forwarded, after the TTL decrement and routing;
 //! - `input`: a packet for this node, after reassembly, before local delivery.
 
+use std::net::Ipv4Addr;
+
 use smoltcp::time::Instant;
 
 use super::counters::DropReason;
@@ -29,16 +31,45 @@ pub struct HookContext {
     pub iface: usize,
 }
 
+/// One transform a received packet went through (Linux's `sec_path`):
+/// IP protocol (50 ESP, 51 AH), SPI, mode and the outer addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SecPathEntry {
+    pub protocol: u8,
+    pub spi: u32,
+    pub tunnel: bool,
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+}
+
+/// What hooks learned about a packet, carried with it when it re-enters
+/// the node after decapsulation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PacketMeta {
+    /// Outermost transform first.
+    pub sec_path: Vec<SecPathEntry>,
+}
+
 /// A packet processor attached to a node's kernel. Every method defaults to
 /// accepting unchanged.
 pub trait PacketHook {
     fn output(&mut self, _ctx: &HookContext, _packet: &mut Vec<u8>) -> Verdict {
         Verdict::Accept
     }
-    fn forward(&mut self, _ctx: &HookContext, _packet: &mut Vec<u8>) -> Verdict {
+    fn forward(
+        &mut self,
+        _ctx: &HookContext,
+        _meta: &mut PacketMeta,
+        _packet: &mut Vec<u8>,
+    ) -> Verdict {
         Verdict::Accept
     }
-    fn input(&mut self, _ctx: &HookContext, _packet: &mut Vec<u8>) -> Verdict {
+    fn input(
+        &mut self,
+        _ctx: &HookContext,
+        _meta: &mut PacketMeta,
+        _packet: &mut Vec<u8>,
+    ) -> Verdict {
         Verdict::Accept
     }
 }

@@ -8,7 +8,7 @@ use smoltcp::time::Instant;
 
 use super::counters::{DropReason, NodeCounters};
 use super::frag::{self, Reassembler, Reassembly};
-use super::hook::{HookContext, PacketHook, Verdict};
+use super::hook::{HookContext, PacketHook, PacketMeta, Verdict};
 use super::ipv4::{self, Header, HeaderError};
 use super::mss;
 use super::route::{NextHop, Route, RouteTable};
@@ -62,6 +62,8 @@ impl IcmpError {
 const PROTO_ICMP: u8 = 1;
 const PROTO_TCP: u8 = 6;
 const DEFAULT_TTL: u8 = 64;
+/// Decapsulations one packet may go through (AH, ESP, tunnel, ...).
+const MAX_NESTING: usize = 8;
 
 pub struct Kernel {
     pub ifaces: Vec<Interface>,
@@ -225,15 +227,30 @@ impl Kernel {
     /// A packet that arrived on `iface` from its link.
     pub fn receive(&mut self, now: Instant, iface: usize, packet: Vec<u8>, out: &mut Actions) {
         self.counters.received += 1;
+        self.process(now, iface, packet, PacketMeta::default(), out);
+    }
+
+    /// Input processing of a received or reinjected (decapsulated) packet.
+    fn process(
+        &mut self,
+        now: Instant,
+        iface: usize,
+        packet: Vec<u8>,
+        meta: PacketMeta,
+        out: &mut Actions,
+    ) {
         let h = match Header::parse(&packet) {
             Ok(h) => h,
             Err(HeaderError::Malformed) => return self.counters.drop(DropReason::Malformed),
             Err(HeaderError::BadChecksum) => return self.counters.drop(DropReason::BadChecksum),
         };
+        if meta.sec_path.len() > MAX_NESTING {
+            return self.counters.drop(DropReason::Malformed);
+        }
         if self.is_local(h.dst) {
-            self.receive_local(now, iface, packet, &h, out);
+            self.receive_local(now, iface, packet, &h, meta, out);
         } else if self.forwarding {
-            self.forward(now, iface, packet, &h, out);
+            self.forward(now, iface, packet, &h, meta, out);
         } else {
             self.counters.drop(DropReason::NotForUs);
         }
@@ -245,6 +262,7 @@ impl Kernel {
         iface: usize,
         packet: Vec<u8>,
         h: &Header,
+        mut meta: PacketMeta,
         out: &mut Actions,
     ) {
         let mut packet = if h.is_fragment() {
@@ -261,17 +279,14 @@ impl Kernel {
         };
         let ctx = HookContext { now, iface };
         match run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
-            hook.input(c, p)
+            hook.input(c, &mut meta, p)
         }) {
             Verdict::Accept => {
                 self.counters.delivered += 1;
                 out.deliver.push(packet);
             }
             Verdict::Drop(reason) => self.counters.drop(reason),
-            Verdict::Reinject => {
-                self.counters.received -= 1;
-                self.receive(now, iface, packet, out)
-            }
+            Verdict::Reinject => self.process(now, iface, packet, meta, out),
         }
     }
 
@@ -282,6 +297,7 @@ impl Kernel {
         in_iface: usize,
         mut packet: Vec<u8>,
         h: &Header,
+        mut meta: PacketMeta,
         out: &mut Actions,
     ) {
         // RFC 1812 §5.3.1: a packet whose TTL would reach zero is discarded
@@ -300,14 +316,18 @@ impl Kernel {
             iface: in_iface,
         };
         match run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
-            hook.forward(c, p)
+            hook.forward(c, &mut meta, p)
         }) {
             Verdict::Accept => {}
             Verdict::Drop(reason) => return self.counters.drop(reason),
             Verdict::Reinject => return self.counters.drop(DropReason::Policy),
         }
         let mtu = self.ifaces[hop.iface].mtu;
-        if h.dont_frag && h.total_len > mtu {
+        // A packet a hook encapsulated (new destination) is fragmented after
+        // encapsulation whatever its inner DF said: the outer header has DF
+        // clear, as on Linux with PMTU discovery off.
+        let tunneled = Header::parse(&packet).map_or(true, |after| after.dst != h.dst);
+        if !tunneled && h.dont_frag && h.total_len > mtu {
             self.icmp_error(
                 now,
                 in_iface,
@@ -380,7 +400,7 @@ fn run_hooks(
     hooks: &mut [Box<dyn PacketHook>],
     ctx: &HookContext,
     packet: &mut Vec<u8>,
-    stage: impl Fn(&mut dyn PacketHook, &HookContext, &mut Vec<u8>) -> Verdict,
+    mut stage: impl FnMut(&mut dyn PacketHook, &HookContext, &mut Vec<u8>) -> Verdict,
 ) -> Verdict {
     for hook in hooks.iter_mut() {
         match stage(hook.as_mut(), ctx, packet) {
@@ -552,11 +572,11 @@ mod tests {
             self.seen.borrow_mut().push("output");
             Verdict::Accept
         }
-        fn forward(&mut self, _: &HookContext, _: &mut Vec<u8>) -> Verdict {
+        fn forward(&mut self, _: &HookContext, _: &mut PacketMeta, _: &mut Vec<u8>) -> Verdict {
             self.seen.borrow_mut().push("forward");
             Verdict::Accept
         }
-        fn input(&mut self, _: &HookContext, _: &mut Vec<u8>) -> Verdict {
+        fn input(&mut self, _: &HookContext, _: &mut PacketMeta, _: &mut Vec<u8>) -> Verdict {
             self.seen.borrow_mut().push("input");
             if self.drop_input {
                 Verdict::Drop(DropReason::Policy)

@@ -6,6 +6,7 @@ pub mod counters;
 pub mod device;
 pub mod frag;
 pub mod hook;
+pub mod ipsec_hook;
 pub mod ipv4;
 pub mod kernel;
 pub mod mss;
@@ -15,9 +16,14 @@ use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
 use smoltcp::time::Instant;
 use smoltcp::wire::{HardwareAddress, IpCidr};
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::ipsec::IpsecEngine;
 use apps::{App, FlowStats};
 use counters::DropReason;
 use device::{KernelDevice, RX_QUEUE_LIMIT};
+use ipsec_hook::{IpsecHook, SharedEngine};
 use kernel::{Actions, Kernel};
 
 /// Rounds of "apps, then smoltcp" per wake-up before yielding (a guard
@@ -34,6 +40,8 @@ pub struct Node {
     app_wake: Option<Instant>,
     /// The wake-up the simulator has queued for this node.
     pub scheduled: Option<Instant>,
+    /// The IPsec data plane, when the node has policies or SAs.
+    pub ipsec: Option<SharedEngine>,
 }
 
 impl Node {
@@ -64,7 +72,16 @@ impl Node {
             apps: Vec::new(),
             app_wake: None,
             scheduled: None,
+            ipsec: None,
         }
+    }
+
+    /// Gives the node an IPsec data plane at its kernel's hook points.
+    pub fn attach_ipsec(&mut self, engine: IpsecEngine) -> SharedEngine {
+        let shared = Rc::new(RefCell::new(engine));
+        self.kernel.add_hook(Box::new(IpsecHook(shared.clone())));
+        self.ipsec = Some(shared.clone());
+        shared
     }
 
     pub fn add_app(&mut self, app: Box<dyn App>, start: Instant) {
@@ -92,6 +109,9 @@ impl Node {
     /// Runs apps and smoltcp until quiet; what they send goes through the kernel into `out`.
     pub fn poll(&mut self, now: Instant, flows: &mut [FlowStats], out: &mut Actions) {
         self.kernel.on_timer(now);
+        if let Some(engine) = &self.ipsec {
+            engine.borrow_mut().on_timer(now);
+        }
         for _ in 0..MAX_ROUNDS {
             self.service_apps(now, flows);
             let changed = self.stack.poll(now, &mut self.device, &mut self.sockets)
@@ -124,7 +144,8 @@ impl Node {
     /// When this node next needs to run: smoltcp timers, apps, kernel timers.
     pub fn next_wake(&mut self, now: Instant) -> Option<Instant> {
         let stack = self.stack.poll_at(now, &self.sockets).map(|t| t.max(now));
-        [stack, self.app_wake, self.kernel.next_timer()]
+        let ipsec = self.ipsec.as_ref().and_then(|e| e.borrow().next_timer());
+        [stack, self.app_wake, self.kernel.next_timer(), ipsec]
             .into_iter()
             .flatten()
             .min()

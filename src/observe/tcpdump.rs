@@ -3,7 +3,8 @@
 //! `IP 192.168.1.5 > 192.168.2.5: ICMP echo request, id 1, seq 1, length 64`.
 //!
 //! The reference is tcpdump 4.99.3 (`print.c`, `print-raw.c`, `print-ip.c`,
-//! `print-ip-demux.c`, `print-icmp.c`, `print-udp.c`, `print-tcp.c`), for
+//! `print-ip-demux.c`, `print-icmp.c`, `print-udp.c`, `print-tcp.c`,
+//! `print-esp.c`, `print-ah.c`), for
 //! pcap LINKTYPE_RAW (101): the packet starts with the IP header. Every
 //! expected string in the tests below was produced by the real tcpdump
 //! 4.99.3 reading a pcap of the same bytes.
@@ -25,7 +26,22 @@
 //! - TCP sequence numbers are absolute until a segment with ACK set has
 //!   been seen in the conversation (that segment, or any SYN with ACK,
 //!   records both ISNs and is itself printed absolute); a bare SYN or RST
-//!   (no ACK) is always absolute.
+//!   (no ACK) is always absolute;
+//! - ESP (without `-E` nothing is decrypted) prints
+//!   `ESP(spi=0x%08x,seq=0x%x), length N`, N being the IP payload length
+//!   minus any AH headers before it; fewer than 9 captured bytes print
+//!   ` [|esp]` instead;
+//! - AH prints `AH(spi=0x%08x,seq=0x%x,icv=0x...): ` (a non-zero reserved
+//!   field adds `reserved=0x%x[MustBeZero],` first), the ICV running from
+//!   byte 12 to the length the payload-length field gives ((len + 2) * 4,
+//!   RFC 4302 section 2.2, so nothing for len 0 or 1), then the next
+//!   header is printed with the length reduced by that header length. A
+//!   TCP or UDP header after AH shows its ports without addresses (the
+//!   IP header's protocol is not TCP/UDP); tunnel mode (next header 4)
+//!   prints the inner `IP ...` line;
+//! - an inner packet of IP-in-IP (also after AH) that is not version 4
+//!   prints `IP6, wrong link-layer encapsulation (invalid)` or `IPn
+//!   (invalid)`, with no addresses.
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
 //! - payload decoders that tcpdump selects by UDP/TCP port (DNS on 53,
@@ -33,9 +49,10 @@
 //!   514, RIP 520, HTTP 80/8080, SSH 22, BGP 179, NFS 2049, ... see
 //!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
 //!   print the generic `UDP, length N` / TCP line without the decoded part;
-//! - IP protocols with their own tcpdump printer (ESP 50, AH 51, GRE 47,
-//!   IGMP 2, OSPF 89, SCTP 132, ... see [`proto_has_printer`]): we print
-//!   the generic ` ip-proto-N LEN`; ESP, AH and IKE are to be added later;
+//! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
+//!   IPComp 108, SCTP 132, ... see [`proto_has_printer`]): we print the
+//!   generic ` ip-proto-N LEN`; ESP and AH are reproduced, IKE (UDP 500 and
+//!   4500) is not yet;
 //! - the MPTCP TCP option (30), printed here like an unknown option;
 //! - IPv6 packets of 40 bytes or more (`ip6_print`);
 //! - IP-in-IP nesting deeper than [`MAX_IP_NESTING`].
@@ -52,10 +69,14 @@ const MAXIMUM_SNAPLEN: usize = 262_144;
 /// limit, but recursion on hostile input must stay bounded here.
 const MAX_IP_NESTING: u32 = 8;
 
-/// `sizeof(struct ip)` and `sizeof(struct tcphdr)`, `sizeof(struct udphdr)`.
+/// `sizeof(struct ip)` and `sizeof(struct tcphdr)`, `sizeof(struct udphdr)`,
+/// `sizeof(struct newesp)` (SPI and sequence number, RFC 4303 section 2)
+/// and `sizeof(struct ah)` (RFC 4302 section 2, without the ICV).
 const IP_HDR_MIN: u32 = 20;
 const TCP_HDR_MIN: u32 = 20;
 const UDP_HDR_LEN: u32 = 8;
+const ESP_HDR_LEN: usize = 8;
+const AH_HDR_MIN: usize = 12;
 
 /// IPv4 flags/fragment-offset bits (RFC 791).
 const IP_MF: u16 = 0x2000;
@@ -66,6 +87,8 @@ const PROTO_ICMP: u8 = 1;
 const PROTO_IPV4: u8 = 4;
 const PROTO_TCP: u8 = 6;
 const PROTO_UDP: u8 = 17;
+const PROTO_ESP: u8 = 50;
+const PROTO_AH: u8 = 51;
 const PROTO_ICMPV6: u8 = 58;
 const PROTO_NONE: u8 = 59;
 const PROTO_ND: u8 = 77;
@@ -191,6 +214,9 @@ struct IpInfo {
     dst: Ipv4Addr,
     /// `off & IP_MF`: tcpdump's `fragmented` argument.
     more_fragments: bool,
+    /// `ip_p`: the TCP and UDP printers show the addresses only when this
+    /// is their own protocol (not after AH).
+    proto: u8,
 }
 
 /// One packet being printed: the output so far and `ndo_protocol`.
@@ -234,8 +260,19 @@ impl Printer<'_> {
     /// length, or the outer IP payload length), `d` what was captured.
     fn ip(&mut self, d: Cap, length: u32) -> Res {
         self.proto = "ip";
+        // Only reached with another version for IP-in-IP (also after AH).
+        match d.u8(0)? >> 4 {
+            4 => {}
+            6 => return self.invalid(format_args!("IP6, wrong link-layer encapsulation")),
+            v => return self.invalid(format_args!("IP{v}")),
+        }
         self.put(format_args!("IP "));
         d.need(0, IP_HDR_MIN as usize)?;
+        if length < IP_HDR_MIN {
+            // Unreachable while the captured bytes never exceed `length`.
+            self.put(format_args!("truncated-ip {length}"));
+            return Ok(());
+        }
         let hlen = u32::from(d.u8(0)? & 0x0f) * 4;
         if hlen < IP_HDR_MIN {
             self.put(format_args!("bad-hlen {hlen}"));
@@ -260,6 +297,7 @@ impl Printer<'_> {
             src: d.ip(12)?,
             dst: d.ip(16)?,
             more_fragments: off & IP_MF != 0,
+            proto,
         };
         if off & IP_OFFMASK != 0 {
             // A later fragment: no upper header to show, and with -n the
@@ -285,9 +323,34 @@ impl Printer<'_> {
         self.demux(d.from(hlen as usize), len - hlen, proto, info)
     }
 
-    /// print-ip-demux.c ip_demux_print for an IPv4 payload.
+    /// util-print.c nd_print_invalid after a message.
+    fn invalid(&mut self, args: std::fmt::Arguments<'_>) -> Res {
+        self.put(args);
+        self.put(format_args!(" (invalid)"));
+        Ok(())
+    }
+
+    /// print-ip-demux.c ip_demux_print for an IPv4 payload: AH headers
+    /// (`goto again`) and then one upper-layer printer.
     fn demux(&mut self, d: Cap, length: u32, proto: u8, ip: IpInfo) -> Res {
+        let (mut d, mut length, mut proto) = (d, length, proto);
+        while proto == PROTO_AH {
+            self.proto = "ah";
+            let next = d.u8(0)?;
+            let advance = self.ah(d)?;
+            d = d.from(advance);
+            // u_int arithmetic as in tcpdump; `advance` never exceeds the
+            // captured bytes, which never exceed `length`.
+            length = length.wrapping_sub(u32::try_from(advance).unwrap_or(u32::MAX));
+            proto = next;
+        }
+        self.demux_upper(d, length, proto, ip)
+    }
+
+    /// The cases of ip_demux_print after AH.
+    fn demux_upper(&mut self, d: Cap, length: u32, proto: u8, ip: IpInfo) -> Res {
         match proto {
+            PROTO_ESP => self.esp(d, length),
             PROTO_TCP => self.tcp_print(d, length, ip),
             PROTO_UDP => self.udp(d, length, ip),
             PROTO_ICMP => self.icmp(d, length),
@@ -308,7 +371,8 @@ impl Printer<'_> {
                 Ok(())
             }
             PROTO_IPV4 if self.depth < MAX_IP_NESTING => {
-                // IPv4-in-IPv4 (RFC 2003): tcpdump prints the inner packet.
+                // IPv4-in-IPv4 (RFC 2003), or AH tunnel mode (RFC 4302
+                // section 3.1.2): tcpdump prints the inner packet.
                 self.depth += 1;
                 self.ip(d, length)
             }
@@ -321,6 +385,43 @@ impl Printer<'_> {
         }
     }
 
+    /// print-ah.c ah_print (RFC 4302 section 2): `AH(...): `. Returns the
+    /// header length from the payload-length field, which tcpdump skips
+    /// even when it is shorter than the 12 bytes just printed.
+    fn ah(&mut self, d: Cap) -> Res<usize> {
+        self.proto = "ah";
+        self.put(format_args!("AH"));
+        // RFC 4302 section 2.2: 32-bit words, minus 2.
+        let hdr_len = (usize::from(d.u8(1)?) + 2) * 4;
+        self.put(format_args!("("));
+        let reserved = d.be16(2)?;
+        if reserved != 0 {
+            self.put(format_args!("reserved=0x{reserved:x}[MustBeZero],"));
+        }
+        self.put(format_args!("spi=0x{:08x},", d.be32(4)?));
+        self.put(format_args!("seq=0x{:x},", d.be32(8)?));
+        self.put(format_args!("icv=0x"));
+        for i in AH_HDR_MIN..hdr_len {
+            self.put(format_args!("{:02x}", d.u8(i)?));
+        }
+        self.put(format_args!("): "));
+        Ok(hdr_len)
+    }
+
+    /// print-esp.c esp_print without `-E` (RFC 4303 section 2): the SPI and
+    /// sequence number only. tcpdump wants at least one byte after them.
+    fn esp(&mut self, d: Cap, length: u32) -> Res {
+        self.proto = "esp";
+        if d.len() <= ESP_HDR_LEN {
+            return Err(Truncated);
+        }
+        let (spi, seq) = (d.be32(0)?, d.be32(4)?);
+        self.put(format_args!(
+            "ESP(spi=0x{spi:08x},seq=0x{seq:x}), length {length}"
+        ));
+        Ok(())
+    }
+
     /// print-icmp.c icmp_print (no `-v`: the quoted packet is not shown).
     fn icmp(&mut self, d: Cap, plen: u32) -> Res {
         self.proto = "icmp";
@@ -330,10 +431,16 @@ impl Printer<'_> {
     }
 
     /// print-udp.c udpipaddr_print for IPv4: the address and port prefix.
+    /// Without UDP as the IP protocol (UDP after AH) only the ports are
+    /// shown, and nothing when they were not captured.
     fn udp_addrs(&mut self, ip: IpInfo, ports: Option<(u16, u16)>) {
-        match ports {
-            None => self.put(format_args!("{} > {}: ", ip.src, ip.dst)),
-            Some((sp, dp)) => self.put(format_args!("{}.{sp} > {}.{dp}: ", ip.src, ip.dst)),
+        match (ports, ip.proto == PROTO_UDP) {
+            (None, true) => self.put(format_args!("{} > {}: ", ip.src, ip.dst)),
+            (Some((sp, dp)), true) => {
+                self.put(format_args!("{}.{sp} > {}.{dp}: ", ip.src, ip.dst));
+            }
+            (Some((sp, dp)), false) => self.put(format_args!("{sp} > {dp}: ")),
+            (None, false) => {}
         }
     }
 
@@ -384,7 +491,12 @@ impl Printer<'_> {
             return Err(Truncated);
         }
         let (sport, dport) = (d.be16(0)?, d.be16(2)?);
-        self.put(format_args!("{}.{sport} > {}.{dport}: ", ip.src, ip.dst));
+        // Addresses only when the IP protocol is TCP (not after AH).
+        if ip.proto == PROTO_TCP {
+            self.put(format_args!("{}.{sport} > {}.{dport}: ", ip.src, ip.dst));
+        } else {
+            self.put(format_args!("{sport} > {dport}: "));
+        }
         d.need(0, TCP_HDR_MIN as usize)?;
         let hlen = u32::from(d.u8(12)? >> 4) * 4;
         if hlen < TCP_HDR_MIN {
@@ -1058,14 +1170,14 @@ impl TcpConversations {
 
 /// Whether tcpdump 4.99 hands this IP protocol to a dedicated printer
 /// (print-ip-demux.c) that [`Dissector::line`] does not reproduce; it
-/// prints ` ip-proto-N LEN` instead. Scenarios must avoid them (ESP and AH
-/// will be added).
+/// prints ` ip-proto-N LEN` instead. Scenarios must avoid them. (ESP 50
+/// and AH 51 are reproduced, so they are not listed.)
 pub fn proto_has_printer(proto: u8) -> bool {
-    // IGMP, EGP, PIGP, DCCP, IPv6, RSVP, GRE, ESP, AH, MOBILE, EIGRP, OSPF,
-    // PIM, IPCOMP, VRRP, PGM, SCTP.
+    // IGMP, EGP, PIGP, DCCP, IPv6, RSVP, GRE, MOBILE, EIGRP, OSPF, PIM,
+    // IPCOMP, VRRP, PGM, SCTP.
     matches!(
         proto,
-        2 | 8 | 9 | 33 | 41 | 46 | 47 | 50 | 51 | 55 | 88 | 89 | 103 | 108 | 112 | 113 | 132
+        2 | 8 | 9 | 33 | 41 | 46 | 47 | 55 | 88 | 89 | 103 | 108 | 112 | 113 | 132
     )
 }
 
@@ -1119,7 +1231,8 @@ mod tests {
         assert!(udp_port_is_decoded(40000, 2049, &[0; 16]));
         assert!(tcp_port_is_decoded(40000, 80));
         assert!(!tcp_port_is_decoded(40000, 5001));
-        assert!(proto_has_printer(50) && proto_has_printer(51));
+        assert!(proto_has_printer(47) && proto_has_printer(108));
+        assert!(!proto_has_printer(50) && !proto_has_printer(51));
         assert!(!proto_has_printer(1) && !proto_has_printer(6) && !proto_has_printer(17));
     }
 
@@ -1165,6 +1278,42 @@ mod tests {
             // Twice, so the TCP conversation table is exercised too.
             let _ = d.line(&p);
             let _ = d.line(&p);
+        }
+
+        /// AH chains and ESP with arbitrary next headers, payload-length
+        /// fields, bodies and IP lengths (including IP-in-IP after AH).
+        #[test]
+        fn ipsec_headers_never_panic(
+            ahs in proptest::collection::vec((any::<u8>(), 0u8..8, any::<u32>()), 0..4),
+            last in prop::sample::select(vec![1u8, 4, 6, 17, 50, 51, 59, 200]),
+            body in proptest::collection::vec(any::<u8>(), 0..80),
+            tlen_delta in -40i32..40,
+            frag in any::<bool>(),
+        ) {
+            let first = ahs.first().map_or(last, |_| PROTO_AH);
+            let mut payload = Vec::new();
+            for (i, (rsv, len, spi)) in ahs.iter().enumerate() {
+                let next = ahs.get(i + 1).map_or(last, |_| PROTO_AH);
+                payload.extend_from_slice(&[next, *len, *rsv, 0]);
+                payload.extend_from_slice(&spi.to_be_bytes());
+                payload.extend_from_slice(&1u32.to_be_bytes());
+                payload.extend(std::iter::repeat_n(0xab, usize::from(*len) * 4));
+            }
+            payload.extend_from_slice(&body);
+            let total = i32::try_from(20 + payload.len()).unwrap_or(0) + tlen_delta;
+            let total = u16::try_from(total.max(0)).unwrap_or(0).to_be_bytes();
+            let mut p = vec![0x45, 0, total[0], total[1], 0, 1, u8::from(frag) << 5, 0, 64, first];
+            p.extend_from_slice(&[0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+            p.extend_from_slice(&payload);
+            let mut d = Dissector::new();
+            let _ = d.line(&p);
+            // The same bytes again as the inner packet of IP-in-IP.
+            let mut outer = vec![0x45, 0, 0, 0, 0, 2, 0, 0, 64, PROTO_IPV4];
+            outer.extend_from_slice(&[0, 0, 10, 0, 0, 3, 10, 0, 0, 4]);
+            outer.extend_from_slice(&p);
+            let n = u16::try_from(outer.len()).unwrap_or(u16::MAX).to_be_bytes();
+            outer[2..4].copy_from_slice(&n);
+            let _ = d.line(&outer);
         }
     }
 
@@ -2193,6 +2342,511 @@ mod tests {
             &[(
                 "4500002c12340000400654940a0100010a02000103e807d000000001000000026002faf0822b000001010202",
                 "IP 10.1.0.1.1000 > 10.2.0.1.2000: Flags [S], seq 1, win 64240, options [nop,nop,mss[bad opt]]",
+            )],
+        ),
+        // ESP and AH (print-esp.c, print-ah.c), from cases_ipsec.py.
+        (
+            "esp_basic",
+            &[(
+                "4500006c123400004032e3d1c0a80105c0a8020500000301000000010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: ESP(spi=0x00000301,seq=0x1), length 88",
+            )],
+        ),
+        (
+            "esp_big_spi_seq",
+            &[(
+                "45000044123400004032e3f9c0a80105c0a80205c0ffee01fffffffe00000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: ESP(spi=0xc0ffee01,seq=0xfffffffe), length 48",
+            )],
+        ),
+        (
+            "esp_zero_spi",
+            &[(
+                "4500001d123400004032e420c0a80105c0a80205000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: ESP(spi=0x00000000,seq=0x0), length 9",
+            )],
+        ),
+        (
+            "esp_one_byte_payload",
+            &[(
+                "4500001d123400004032e420c0a80105c0a80205000003010000000178",
+                "IP 192.168.1.5 > 192.168.2.5: ESP(spi=0x00000301,seq=0x1), length 9",
+            )],
+        ),
+        (
+            "esp_hdr_only",
+            &[(
+                "4500001c123400004032e421c0a80105c0a802050000030100000001",
+                "IP 192.168.1.5 > 192.168.2.5:  [|esp]",
+            )],
+        ),
+        (
+            "esp_short_5",
+            &[(
+                "45000019123400004032e424c0a80105c0a802050000030100",
+                "IP 192.168.1.5 > 192.168.2.5:  [|esp]",
+            )],
+        ),
+        (
+            "esp_empty",
+            &[(
+                "45000014123400004032e429c0a80105c0a80205",
+                "IP 192.168.1.5 > 192.168.2.5:  [|esp]",
+            )],
+        ),
+        (
+            "esp_ip_padding",
+            &[(
+                "45000034123400004032e409c0a80105c0a80205000003010000000700000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: ESP(spi=0x00000301,seq=0x7), length 32",
+            )],
+        ),
+        (
+            "esp_ip_truncated",
+            &[(
+                "450000c8123400004032e375c0a80105c0a802050000030100000002000000000000000000000000000000000000000000000000",
+                "IP truncated-ip - 148 bytes missing! 192.168.1.5 > 192.168.2.5: ESP(spi=0x00000301,seq=0x2), length 180",
+            )],
+        ),
+        (
+            "esp_first_frag",
+            &[(
+                "450005dc123420004032be61c0a80105c0a8020500000301000000030000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: ESP(spi=0x00000301,seq=0x3), length 1480",
+            )],
+        ),
+        (
+            "esp_later_frag",
+            &[(
+                "4500026c123400b94032e118c0a80105c0a80205000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: ip-proto-50",
+            )],
+        ),
+        (
+            "esp_last_frag",
+            &[(
+                "45000050123400b94032e334c0a80105c0a80205000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: ip-proto-50",
+            )],
+        ),
+        (
+            "esp_ip_options",
+            &[(
+                "46000030123400004032e10cc0a80105c0a8020501010100000003010000000400000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: ESP(spi=0x00000301,seq=0x4), length 24",
+            )],
+        ),
+        (
+            "esp_hdr_uncaptured",
+            &[(
+                "4a00003c123400004032df01c0a80105c0a8020500000000000000000000",
+                "IP truncated-ip - 30 bytes missing! 192.168.1.5 > 192.168.2.5:  [remaining caplen(30) < header length(40)] [|ip]",
+            )],
+        ),
+        (
+            "ah_esp",
+            &[(
+                "45000084123400004033e3b8c0a80105c0a802053204000000000300000000015ba9b1bb46c46b0a4d4bde8900000301000000010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): ESP(spi=0x00000301,seq=0x1), length 88",
+            )],
+        ),
+        (
+            "ah16_esp",
+            &[(
+                "45000058123400004033e3e4c0a80105c0a80205320500000000030000000009a0a1a2a3a4a5a6a7a8a9aaabacadaeaf00000301000000090000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x9,icv=0xa0a1a2a3a4a5a6a7a8a9aaabacadaeaf): ESP(spi=0x00000301,seq=0x9), length 40",
+            )],
+        ),
+        (
+            "ah24_esp",
+            &[(
+                "45000060123400004033e3dcc0a80105c0a80205320700000000030000000009101112131415161718191a1b1c1d1e1f202122232425262700000301000000090000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x9,icv=0x101112131415161718191a1b1c1d1e1f2021222324252627): ESP(spi=0x00000301,seq=0x9), length 40",
+            )],
+        ),
+        (
+            "ah32_esp",
+            &[(
+                "45000068123400004033e3d4c0a80105c0a80205320900000000030000000009e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff00000301000000090000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x9,icv=0xe0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff): ESP(spi=0x00000301,seq=0x9), length 40",
+            )],
+        ),
+        (
+            "ah_esp_short",
+            &[(
+                "45000034123400004033e408c0a80105c0a802053204000000000300000000015ba9b1bb46c46b0a4d4bde890000030100000001",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89):  [|esp]",
+            )],
+        ),
+        (
+            "ah_esp_missing",
+            &[(
+                "4500002c123400004033e410c0a80105c0a802053204000000000300000000015ba9b1bb46c46b0a4d4bde89",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89):  [|esp]",
+            )],
+        ),
+        (
+            "ah_icmp",
+            &[(
+                "4500006c123400004033e3d0c0a80105c0a802050104000000000300000000015ba9b1bb46c46b0a4d4bde890800f7fd000100010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): ICMP echo request, id 1, seq 1, length 64",
+            )],
+        ),
+        (
+            "ah_icmp_reply",
+            &[(
+                "4500006c123400004033e3d0c0a80205c0a801050104000000000400000000015ba9b1bb46c46b0a4d4bde890000fffd000100010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.2.5 > 192.168.1.5: AH(spi=0x00000400,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): ICMP echo reply, id 1, seq 1, length 64",
+            )],
+        ),
+        (
+            "ah_udp",
+            &[(
+                "4500003f123400004033e3fdc0a80105c0a802051104000000000300000000025ba9b1bb46c46b0a4d4bde899c401389001339d568656c6c6f20776f726c64",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x2,icv=0x5ba9b1bb46c46b0a4d4bde89): 40000 > 5001: UDP, length 11",
+            )],
+        ),
+        (
+            "ah_udp_bad_length",
+            &[(
+                "4500003e123400004033e3fec0a80105c0a802051104000000000300000000025ba9b1bb46c46b0a4d4bde899c4013890064cb5300000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x2,icv=0x5ba9b1bb46c46b0a4d4bde89): 40000 > 5001: UDP, bad length 92 > 10",
+            )],
+        ),
+        (
+            "ah_udp_trunc_3",
+            &[(
+                "4500002f123400004033e40dc0a80105c0a802051104000000000300000000025ba9b1bb46c46b0a4d4bde899c4013",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x2,icv=0x5ba9b1bb46c46b0a4d4bde89):  [|udp]",
+            )],
+        ),
+        (
+            "ah_udp_trunc_5",
+            &[(
+                "45000031123400004033e40bc0a80105c0a802051104000000000300000000025ba9b1bb46c46b0a4d4bde899c40138900",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x2,icv=0x5ba9b1bb46c46b0a4d4bde89): 40000 > 5001: truncated-udp 5",
+            )],
+        ),
+        (
+            "ah_udp_short",
+            &[(
+                "45000033123400004033e409c0a80105c0a802051104000000000300000000025ba9b1bb46c46b0a4d4bde899c4013890008cb",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x2,icv=0x5ba9b1bb46c46b0a4d4bde89): 40000 > 5001: truncated-udp 7",
+            )],
+        ),
+        (
+            "ah_udp_first_frag",
+            &[(
+                "45000098123420004033c3a4c0a80105c0a802051104000000000300000000025ba9b1bb46c46b0a4d4bde899c40138907bcc3a100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x2,icv=0x5ba9b1bb46c46b0a4d4bde89): 40000 > 5001: UDP, length 1972",
+            )],
+        ),
+        (
+            "ah_tcp_session",
+            &[
+                (
+                    "45000044123400004033544f0a0100010a0200010604000000000500000000015ba9b1bb46c46b0a4d4bde89afc81389b2d05e00000000006002faf0b50e0000020405b4",
+                    "IP 10.1.0.1 > 10.2.0.1: AH(spi=0x00000500,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): 45000 > 5001: Flags [S], seq 3000000000, win 64240, options [mss 1460], length 0",
+                ),
+                (
+                    "45000044123400004033544f0a0200010a0100010604000000000501000000015ba9b1bb46c46b0a4d4bde891389afc80001e240b2d05e016012faf0d2f7000002040578",
+                    "IP 10.2.0.1 > 10.1.0.1: AH(spi=0x00000501,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): 5001 > 45000: Flags [S.], seq 123456, ack 3000000001, win 64240, options [mss 1400], length 0",
+                ),
+                (
+                    "4500004012340000403354530a0100010a0200010604000000000500000000025ba9b1bb46c46b0a4d4bde89afc81389b2d05e010001e2415010faf0ea780000",
+                    "IP 10.1.0.1 > 10.2.0.1: AH(spi=0x00000500,seq=0x2,icv=0x5ba9b1bb46c46b0a4d4bde89): 45000 > 5001: Flags [.], ack 1, win 64240, length 0",
+                ),
+                (
+                    "450000a412340000403353ef0a0100010a0200010604000000000500000000035ba9b1bb46c46b0a4d4bde89afc81389b2d05e010001e2415018faf0ea0c000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                    "IP 10.1.0.1 > 10.2.0.1: AH(spi=0x00000500,seq=0x3,icv=0x5ba9b1bb46c46b0a4d4bde89): 45000 > 5001: Flags [P.], seq 1:101, ack 1, win 64240, length 100",
+                ),
+            ],
+        ),
+        (
+            "ah_tcp_trunc_3",
+            &[(
+                "4500002f12340000403354640a0100010a0200010604000000000500000000015ba9b1bb46c46b0a4d4bde8903e807",
+                "IP 10.1.0.1 > 10.2.0.1: AH(spi=0x00000500,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): 10.1.0.1 > 10.2.0.1: [|tcp]",
+            )],
+        ),
+        (
+            "ah_tcp_trunc_10",
+            &[(
+                "45000036123400004033545d0a0100010a0200010604000000000500000000015ba9b1bb46c46b0a4d4bde8903e807d0000000010000",
+                "IP 10.1.0.1 > 10.2.0.1: AH(spi=0x00000500,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): 1000 > 2000:  [|tcp]",
+            )],
+        ),
+        (
+            "ah_tunnel_icmp",
+            &[(
+                "4500008012340000403354150a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde8945000054123400004001e41ac0a80105c0a802050800f7fd000100010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): IP 192.168.1.5 > 192.168.2.5: ICMP echo request, id 1, seq 1, length 64",
+            )],
+        ),
+        (
+            "ah_tunnel_udp",
+            &[(
+                "4500005412340000403354410a0000010a000002040500000000030000000001a0a1a2a3a4a5a6a7a8a9aaabacadaeaf45000024123400004011e43ac0a80105c0a802059c4013890010cba90000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0xa0a1a2a3a4a5a6a7a8a9aaabacadaeaf): IP 192.168.1.5.40000 > 192.168.2.5.5001: UDP, length 8",
+            )],
+        ),
+        (
+            "ah_tunnel_tcp",
+            &[(
+                "4500005412340000403354410a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde894500002812340000400654980a0100010a02000103e807d000000001000000025002faf095320000",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): IP 10.1.0.1.1000 > 10.2.0.1.2000: Flags [S], seq 1, win 64240, length 0",
+            )],
+        ),
+        (
+            "ah_tunnel_esp",
+            &[(
+                "4500005c12340000403354390a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde8945000030123400004032e40dc0a80105c0a8020500000301000000050000000000000000000000000000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): IP 192.168.1.5 > 192.168.2.5: ESP(spi=0x00000301,seq=0x5), length 28",
+            )],
+        ),
+        (
+            "ah_tunnel_ah",
+            &[(
+                "45000068123400004033542d0a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde894500003c123400004033e400c0a80105c0a802050104000000000302000000015ba9b1bb46c46b0a4d4bde890800f7fd000100010000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000302,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): ICMP echo request, id 1, seq 1, length 16",
+            )],
+        ),
+        (
+            "ah_tunnel_inner_short",
+            &[(
+                "4500003b123400004033545a0a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde8945000054123400004001e41ac0a801",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): IP  [|ip]",
+            )],
+        ),
+        (
+            "ah_tunnel_inner_empty",
+            &[(
+                "4500002c12340000403354690a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde89",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89):  [|ip]",
+            )],
+        ),
+        (
+            "ah_tunnel_inner_v6",
+            &[(
+                "4500004b123400004033544a0a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde8960000000000000000000000000000000000000000000000000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): IP6, wrong link-layer encapsulation (invalid)",
+            )],
+        ),
+        (
+            "ah_tunnel_inner_v5",
+            &[(
+                "4500004b123400004033544a0a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde8955000000000000000000000000000000000000000000000000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): IP5 (invalid)",
+            )],
+        ),
+        (
+            "ah_tunnel_inner_truncated",
+            &[(
+                "4500005012340000403354450a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde894500012c123400004001e342c0a80105c0a802050800f7fd000100010000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): IP truncated-ip - 264 bytes missing! 192.168.1.5 > 192.168.2.5: ICMP echo request, id 1, seq 1, length 280",
+            )],
+        ),
+        (
+            "ah_tunnel_inner_frag",
+            &[(
+                "45000068123400004033542d0a0000010a0000020404000000000300000000015ba9b1bb46c46b0a4d4bde894500003c123400644011e3bec0a80105c0a8020500000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): IP 192.168.1.5 > 192.168.2.5: ip-proto-17",
+            )],
+        ),
+        (
+            "ipip_inner_empty",
+            &[(
+                "4500001412340000400454b00a0000010a000002",
+                "IP 10.0.0.1 > 10.0.0.2:  [|ip]",
+            )],
+        ),
+        (
+            "ipip_inner_v6",
+            &[(
+                "4500003312340000400454910a0000010a00000260000000000000000000000000000000000000000000000000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: IP6, wrong link-layer encapsulation (invalid)",
+            )],
+        ),
+        (
+            "ipip_inner_v7",
+            &[(
+                "4500003312340000400454910a0000010a00000275000000000000000000000000000000000000000000000000000000000000",
+                "IP 10.0.0.1 > 10.0.0.2: IP7 (invalid)",
+            )],
+        ),
+        (
+            "ah_empty",
+            &[(
+                "45000014123400004033e428c0a80105c0a80205",
+                "IP 192.168.1.5 > 192.168.2.5:  [|ah]",
+            )],
+        ),
+        (
+            "ah_one_byte",
+            &[(
+                "45000015123400004033e427c0a80105c0a8020532",
+                "IP 192.168.1.5 > 192.168.2.5: AH [|ah]",
+            )],
+        ),
+        (
+            "ah_short_3",
+            &[(
+                "45000017123400004033e425c0a80105c0a80205320400",
+                "IP 192.168.1.5 > 192.168.2.5: AH( [|ah]",
+            )],
+        ),
+        (
+            "ah_short_7",
+            &[(
+                "4500001b123400004033e421c0a80105c0a8020532040000000003",
+                "IP 192.168.1.5 > 192.168.2.5: AH( [|ah]",
+            )],
+        ),
+        (
+            "ah_short_11",
+            &[(
+                "4500001f123400004033e41dc0a80105c0a802053204000000000300000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300, [|ah]",
+            )],
+        ),
+        (
+            "ah_no_icv",
+            &[(
+                "45000020123400004033e41cc0a80105c0a80205320400000000030000000001",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x [|ah]",
+            )],
+        ),
+        (
+            "ah_icv_cut",
+            &[(
+                "45000025123400004033e417c0a80105c0a802053204000000000300000000015ba9b1bb46",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46 [|ah]",
+            )],
+        ),
+        (
+            "ah_len_beyond",
+            &[(
+                "45000048123400004033e3f4c0a80105c0a802053228000000000300000000015ba9b1bb46c46b0a4d4bde8900000301000000010000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde8900000301000000010000000000000000000000000000000000000000 [|ah]",
+            )],
+        ),
+        (
+            "ah_len_255",
+            &[(
+                "4500006c123400004033e3d0c0a80105c0a8020532ff000000000300000000015ba9b1bb46c46b0a4d4bde8900000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde8900000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 [|ah]",
+            )],
+        ),
+        (
+            "ah_len_0",
+            &[(
+                "45000028123400004033e414c0a80105c0a802053200000000000300000000010000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x): ESP(spi=0x00000001,seq=0x0), length 12",
+            )],
+        ),
+        (
+            "ah_len_1",
+            &[(
+                "45000030123400004033e40cc0a80105c0a8020532010000000003000000000100000301000000010000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x): ESP(spi=0x00000301,seq=0x1), length 16",
+            )],
+        ),
+        (
+            "ah_len_0_icmp",
+            &[(
+                "45000030123400004033e40cc0a80105c0a802050100000000000300000000010800f7fd000100010000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x): ICMP echo reply, id 2048, seq 63485, length 20",
+            )],
+        ),
+        (
+            "ah_len_exact",
+            &[(
+                "4500002c123400004033e410c0a80105c0a802050104000000000300000000015ba9b1bb46c46b0a4d4bde89",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89):  [|icmp]",
+            )],
+        ),
+        (
+            "ah_reserved",
+            &[(
+                "45000031123400004033e40bc0a80105c0a802056304000500000300000000015ba9b1bb46c46b0a4d4bde890000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(reserved=0x5[MustBeZero],spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89):  ip-proto-99 5",
+            )],
+        ),
+        (
+            "ah_reserved_ffff",
+            &[(
+                "4500003c123400004033e400c0a80105c0a802053204ffff00000300000000015ba9b1bb46c46b0a4d4bde8900000301000000010000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(reserved=0xffff[MustBeZero],spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): ESP(spi=0x00000301,seq=0x1), length 16",
+            )],
+        ),
+        (
+            "ah_next_none",
+            &[(
+                "45000030123400004033e40cc0a80105c0a802053b04000000000300000000015ba9b1bb46c46b0a4d4bde8900000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): no next header",
+            )],
+        ),
+        (
+            "ah_next_nd",
+            &[(
+                "45000038123400004033e404c0a80105c0a802054d04000000000300000000015ba9b1bb46c46b0a4d4bde89000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89):  nd 12",
+            )],
+        ),
+        (
+            "ah_next_icmp6",
+            &[(
+                "45000038123400004033e404c0a80105c0a802053a04000000000300000000015ba9b1bb46c46b0a4d4bde89000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): [ICMPv6 requires IPv6] (invalid)",
+            )],
+        ),
+        (
+            "ah_ah_esp",
+            &[(
+                "45000058123400004033e3e4c0a80105c0a802053304000000000300000000015ba9b1bb46c46b0a4d4bde89320500000000030200000001a0a1a2a3a4a5a6a7a8a9aaabacadaeaf00000301000000010000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): AH(spi=0x00000302,seq=0x1,icv=0xa0a1a2a3a4a5a6a7a8a9aaabacadaeaf): ESP(spi=0x00000301,seq=0x1), length 16",
+            )],
+        ),
+        (
+            "ah_ah_trunc",
+            &[(
+                "45000032123400004033e40ac0a80105c0a802053304000000000300000000015ba9b1bb46c46b0a4d4bde89320500000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): AH( [|ah]",
+            )],
+        ),
+        (
+            "ah_first_frag",
+            &[(
+                "45000074123420004033c3c8c0a80105c0a802050104000000000300000000015ba9b1bb46c46b0a4d4bde890800f7fd0001000100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): ICMP echo request, id 1, seq 1, length 72",
+            )],
+        ),
+        (
+            "ah_later_frag",
+            &[(
+                "45000054123400084033e3e0c0a80105c0a8020500000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: ip-proto-51",
+            )],
+        ),
+        (
+            "ah_ip_truncated",
+            &[(
+                "45000190123400004033e2acc0a80105c0a802053204000000000300000000015ba9b1bb46c46b0a4d4bde8900000301000000010000000000000000",
+                "IP truncated-ip - 340 bytes missing! 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): ESP(spi=0x00000301,seq=0x1), length 356",
+            )],
+        ),
+        (
+            "ah_ip_padding",
+            &[(
+                "4500003c123400004033e400c0a80105c0a802053204000000000300000000015ba9b1bb46c46b0a4d4bde8900000301000000010000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89): ESP(spi=0x00000301,seq=0x1), length 16",
+            )],
+        ),
+        (
+            "ah_len_beyond_ip_padding",
+            &[(
+                "4500002c123400004033e410c0a80105c0a802053205000000000300000000015ba9b1bb46c46b0a4d4bde8900000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                "IP 192.168.1.5 > 192.168.2.5: AH(spi=0x00000300,seq=0x1,icv=0x5ba9b1bb46c46b0a4d4bde89 [|ah]",
             )],
         ),
     ];

@@ -62,6 +62,8 @@ fn check(s: &Scenario, o: &Outcome, e: &Located<Expectation>) -> Verdict {
         Expectation::Packets(x) => packets(o, x),
         Expectation::Trace(x) => trace(o, x),
         Expectation::Counter(x) => counter(o, x),
+        Expectation::Sa(x) => sa(o, x),
+        Expectation::NoPlaintext(x) => no_plaintext(s, o, x),
     };
     Verdict {
         what,
@@ -310,4 +312,99 @@ fn counter(o: &Outcome, x: &CounterExpect) -> (String, bool, String) {
         Some(v) => (what, bound.holds(v), format!("value is {v}")),
         None => (what, false, "no such counter".into()),
     }
+}
+
+fn sa(o: &Outcome, x: &SaExpect) -> (String, bool, String) {
+    let bound = Bound {
+        exact: x.count,
+        at_least: x.at_least,
+        at_most: x.at_most,
+    };
+    let spi = x.spi.value.0;
+    let what = format!(
+        "SA 0x{spi:08x} on {}: {}",
+        x.node.value,
+        bound.describe(&x.counter)
+    );
+    let sas = o
+        .sas
+        .iter()
+        .find(|(n, _)| *n == x.node.value)
+        .map(|(_, s)| s.as_slice())
+        .unwrap_or(&[]);
+    let matching: Vec<_> = sas.iter().filter(|r| r.spi == spi).collect();
+    if matching.is_empty() {
+        let have: Vec<String> = sas
+            .iter()
+            .map(|r| format!("{} 0x{:08x}", r.proto.name(), r.spi))
+            .collect();
+        return (
+            what,
+            false,
+            format!("node has no SA with this SPI (it has: {})", have.join(", ")),
+        );
+    }
+    let value: u64 = matching
+        .iter()
+        .filter_map(|r| r.counters.get(&x.counter))
+        .sum();
+    let dir = o
+        .dir
+        .as_ref()
+        .map_or("captures/<scenario>".into(), |d| d.display().to_string());
+    let mut detail = format!("value is {value}");
+    let passed = bound.holds(value);
+    if !passed {
+        detail.push_str(&format!("; see {dir}/{}.sad", x.node.value));
+    }
+    (what, passed, detail)
+}
+
+fn node_addresses(s: &Scenario, node: &str) -> Vec<std::net::Ipv4Addr> {
+    s.nodes
+        .get(node)
+        .map(|n| n.interfaces.values().map(|i| i.address.addr).collect())
+        .unwrap_or_default()
+}
+
+/// IP protocols that carry IPsec-protected traffic.
+const PROTECTED: [u8; 2] = [50, 51];
+
+fn no_plaintext(s: &Scenario, o: &Outcome, x: &NoPlaintextExpect) -> (String, bool, String) {
+    let names: Vec<&str> = x.between.iter().map(|n| n.as_str()).collect();
+    let what = format!(
+        "no plaintext between {} on {}",
+        names.join(" and "),
+        x.link.value
+    );
+    let (Some(a), Some(b)) = (names.first(), names.get(1)) else {
+        return (what, false, "needs two nodes".into());
+    };
+    let (a, b) = (node_addresses(s, a), node_addresses(s, b));
+    let Some(log) = link(o, &x.link).and_then(|l| l.log.as_ref()) else {
+        return (what, false, "link was not captured".into());
+    };
+    let between = |p: &crate::observe::filter::PacketSummary| {
+        (a.contains(&p.src) && b.contains(&p.dst)) || (b.contains(&p.src) && a.contains(&p.dst))
+    };
+    let mut protected = 0;
+    let mut clear = Vec::new();
+    for (p, (line, _)) in log.summaries.iter().zip(&log.lines) {
+        if between(p) {
+            if PROTECTED.contains(&p.protocol) {
+                protected += 1;
+            } else {
+                clear.push(*line);
+            }
+        }
+    }
+    let passed = clear.is_empty();
+    let mut detail = format!(
+        "{protected} protected packets, {} in plaintext",
+        clear.len()
+    );
+    if !passed {
+        detail.push_str(&format!("; {}", where_to_look(o, &x.link, &clear)));
+    }
+    (what, passed, detail)
 }

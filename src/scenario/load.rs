@@ -67,7 +67,7 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioErrors> {
 pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
     let scenario: Scenario =
         serde_saphyr::from_str(text).map_err(|e| ScenarioErrors(vec![syntax_error(path, &e)]))?;
-    let problems = validate(&scenario);
+    let problems = validate(&scenario, Some(text));
     if problems.is_empty() {
         Ok(scenario)
     } else {

@@ -1,7 +1,9 @@
 //! Scenario files: schema, loading with located errors, validation, and the
 //! expectations checked after a run.
 
+pub mod embedded;
 pub mod expect;
+pub mod ipsec_yaml;
 pub mod load;
 pub mod located;
 pub mod model;

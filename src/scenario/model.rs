@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use serde::Deserialize;
 
 use super::located::Located;
-use super::units::{BitRate, Probability, Span};
+use super::units::{BitRate, Probability, Span, Spi};
 use crate::net::Prefix;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -113,6 +113,12 @@ pub struct NodeSpec {
     pub interfaces: BTreeMap<String, InterfaceSpec>,
     #[serde(default)]
     pub routes: Vec<RouteSpec>,
+    /// A `setkey -f` script, run at time zero exactly as written.
+    #[serde(default)]
+    pub setkey: Option<Located<String>>,
+    /// SAs and policies in YAML, installed after the setkey script.
+    #[serde(default)]
+    pub ipsec: Option<super::ipsec_yaml::IpsecSpec>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -251,6 +257,34 @@ pub enum Expectation {
     Trace(TraceExpect),
     /// A node or link counter.
     Counter(CounterExpect),
+    /// A counter of one SA in a node's SAD.
+    Sa(SaExpect),
+    /// Every packet between two nodes on a link is ESP or AH.
+    NoPlaintext(NoPlaintextExpect),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaExpect {
+    pub node: Located<String>,
+    /// `0x301` or `769`.
+    pub spi: Located<Spi>,
+    /// `packets`, `bytes`, `replay-drops`, `integrity-failures`.
+    pub counter: Located<String>,
+    #[serde(default)]
+    pub count: Option<u64>,
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    #[serde(default)]
+    pub at_most: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoPlaintextExpect {
+    pub link: Located<String>,
+    /// Two nodes: every packet between their addresses must be ESP or AH.
+    pub between: Vec<Located<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -102,6 +102,27 @@ fn check_probability(p: f64) -> Result<Probability, String> {
     }
 }
 
+/// A Security Parameter Index, written `0x301` or `769`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Spi(pub u32);
+
+pub fn parse_spi(text: &str) -> Result<Spi, String> {
+    let t = text.trim();
+    let parsed = match t.strip_prefix("0x").or(t.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => t.parse(),
+    };
+    parsed
+        .map(Spi)
+        .map_err(|_| format!("expected an SPI like 0x301 or 769, found `{t}`"))
+}
+
+impl<'de> Deserialize<'de> for Spi {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        parse_with(d, parse_spi)
+    }
+}
+
 /// A YAML scalar that may arrive as a string or a number.
 #[derive(Deserialize)]
 #[serde(untagged)]

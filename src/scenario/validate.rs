@@ -6,17 +6,24 @@ use std::net::Ipv4Addr;
 
 use regex::Regex;
 
+use super::embedded::yaml_pos;
 use super::located::{Located, Pos};
 use super::model::*;
+use crate::ipsec::IpsecEngine;
+use crate::ipsec::sad::SA_COUNTERS;
 use crate::node::counters::{LINK_COUNTERS, NODE_COUNTERS};
+use crate::observe::tcpdump::{tcp_port_is_decoded, udp_port_is_decoded};
 
 type Problems = Vec<(Pos, String)>;
 
 /// Up to this many interfaces per node (the smoltcp address table size).
 pub const MAX_INTERFACES: usize = 8;
 
-pub fn validate(s: &Scenario) -> Problems {
+/// Checks a scenario; `source` is its YAML text, used to point into
+/// embedded scripts (None for scenarios built in code).
+pub fn validate(s: &Scenario, source: Option<&str>) -> Problems {
     let mut p = Problems::new();
+    check_setkey(s, source, &mut p);
     check_header(s, &mut p);
     check_links(s, &mut p);
     check_nodes(s, &mut p);
@@ -28,6 +35,58 @@ pub fn validate(s: &Scenario) -> Problems {
     }
     p.sort_by_key(|(pos, _)| (pos.line, pos.column));
     p
+}
+
+/// Parses every node's setkey script and runs it against a scratch SAD and
+/// SPD, so that syntax errors and commands setkey would refuse (a
+/// duplicate SA, deleting a missing one) point into the YAML file.
+fn check_setkey(s: &Scenario, source: Option<&str>, p: &mut Problems) {
+    for (node, spec) in &s.nodes {
+        let mut engine = IpsecEngine::new(crate::sim::rng::stream(0, "validate"));
+        if let Some(script) = &spec.setkey {
+            check_script(node, script, source, &mut engine, p);
+        }
+        let Some(yaml) = &spec.ipsec else { continue };
+        match yaml.commands() {
+            Ok(commands) => {
+                for c in commands {
+                    if let Err(e) = engine.apply(&c, smoltcp::time::Instant::ZERO) {
+                        p.push((Pos::default(), format!("ipsec of node `{node}`: {e}")));
+                    }
+                }
+            }
+            Err(problem) => p.push(problem),
+        }
+    }
+}
+
+fn check_script(
+    node: &str,
+    script: &Located<String>,
+    source: Option<&str>,
+    engine: &mut IpsecEngine,
+    p: &mut Problems,
+) {
+    {
+        let at = |line, column| yaml_pos(script, source, line, column);
+        let statements = match crate::config::setkey::parse(script) {
+            Ok(st) => st,
+            Err(e) => {
+                let msg = format!(
+                    "setkey script of node `{node}`, line {} column {}: {}",
+                    e.line, e.column, e.message
+                );
+                p.push((at(e.line, e.column), msg));
+                return;
+            }
+        };
+        for st in statements {
+            if let Err(e) = engine.apply(&st.command, smoltcp::time::Instant::ZERO) {
+                let msg = format!("setkey script of node `{node}`, line {}: {e}", st.line);
+                p.push((at(st.line, st.column), msg));
+            }
+        }
+    }
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -240,9 +299,15 @@ fn check_flow_shape(
             ));
         }
         listen("udp", &u.to, u.port, p);
+        if udp_port_is_decoded(0, u.port, &[]) {
+            p.push((u.to.pos, format!("udp port {} is one tcpdump decodes as another protocol, which vpnlab's trace does not reproduce: choose another port", u.port)));
+        }
     }
     if let Some(t) = &entry.tcp {
         listen("tcp", &t.to, t.port, p);
+        if tcp_port_is_decoded(0, t.port) {
+            p.push((t.to.pos, format!("tcp port {} is one tcpdump decodes as another protocol, which vpnlab's trace does not reproduce: choose another port", t.port)));
+        }
     }
     if let Some(ping) = &entry.ping {
         if ping.size > MAX_PAYLOAD {
@@ -436,6 +501,35 @@ fn check_expectation(s: &Scenario, e: &Located<Expectation>, p: &mut Problems) {
             }
         }
         Expectation::Counter(x) => check_counter_expect(s, e.pos, x, p),
+        Expectation::Sa(x) => {
+            check_node_ref(s, &x.node, p);
+            if !SA_COUNTERS.contains(&x.counter.as_str()) {
+                p.push((
+                    x.counter.pos,
+                    format!(
+                        "unknown SA counter `{}`: expected one of {}",
+                        x.counter.value,
+                        SA_COUNTERS.join(", ")
+                    ),
+                ));
+            }
+            if x.count.is_none() && x.at_least.is_none() && x.at_most.is_none() {
+                p.push((
+                    e.pos,
+                    "an sa expectation needs `count`, `at_least` or `at_most`".into(),
+                ));
+            }
+            check_bound(e.pos, x.count, x.at_least, x.at_most, "count", p);
+        }
+        Expectation::NoPlaintext(x) => {
+            check_link_ref(s, &x.link, p);
+            if x.between.len() != 2 {
+                p.push((e.pos, "`between` names exactly two nodes".into()));
+            }
+            for n in &x.between {
+                check_node_ref(s, n, p);
+            }
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use smoltcp::time::Instant;
 use super::link::{End, Link};
 use super::rng;
 use super::world::{Event, World};
+use crate::ipsec::IpsecEngine;
 use crate::node::Node;
 use crate::node::apps::ping::Ping;
 use crate::node::apps::tcp::{TcpClient, TcpServer};
@@ -16,8 +17,9 @@ use crate::node::apps::udp::{UdpReceiver, UdpSender};
 use crate::node::apps::{FlowPlan, FlowStats};
 use crate::node::kernel::{Interface, Kernel};
 use crate::observe::capture::Capture;
+use crate::observe::tcpdump::{tcp_port_is_decoded, udp_port_is_decoded};
 use crate::scenario::validate::{FlowRef, flow_name};
-use crate::scenario::{Scenario, TrafficEntry};
+use crate::scenario::{NodeSpec, Scenario, TrafficEntry};
 
 /// Name → index maps of the built world.
 #[derive(Clone, Debug, Default)]
@@ -116,9 +118,33 @@ fn build_nodes(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Node> {
                 // Validation checked that every next hop is connected.
                 let _ = kernel.add_route(r.to.value, r.via.value);
             }
-            Node::new(name.clone(), kernel, rng.next_u64(), Instant::ZERO)
+            let mut node = Node::new(name.clone(), kernel, rng.next_u64(), Instant::ZERO);
+            if spec.setkey.is_some() || spec.ipsec.is_some() {
+                attach_ipsec(&mut node, seed, spec);
+            }
+            node
         })
         .collect()
+}
+
+/// Runs a node's setkey script, then its YAML SAs and policies, at time
+/// zero. Validation already ran them once, so every command applies.
+fn attach_ipsec(node: &mut Node, seed: u64, spec: &NodeSpec) {
+    let mut engine = IpsecEngine::new(rng::stream(seed, &format!("ipsec:{}", node.name)));
+    let script = spec
+        .setkey
+        .as_ref()
+        .map_or(Ok(Vec::new()), |s| crate::config::setkey::parse(s));
+    let scripted = script.unwrap_or_default().into_iter().map(|st| st.command);
+    let yaml = spec
+        .ipsec
+        .as_ref()
+        .map_or(Ok(Vec::new()), |y| y.commands())
+        .unwrap_or_default();
+    for command in scripted.chain(yaml) {
+        let _ = engine.apply(&command, Instant::ZERO);
+    }
+    node.attach_ipsec(engine);
 }
 
 fn build_links(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Link> {
@@ -141,9 +167,16 @@ fn build_links(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Link> {
         .collect()
 }
 
-/// An ephemeral source port like Linux's (32768–60999), from the flow's stream.
+/// An ephemeral source port like Linux's (32768–60999), from the flow's
+/// stream; never one that tcpdump would decode as another protocol.
 fn ephemeral_port(seed: u64, flow: &str) -> u16 {
-    32768 + (rng::stream(seed, &format!("flow:{flow}")).next_u32() % 28232) as u16
+    let mut rng = rng::stream(seed, &format!("flow:{flow}"));
+    loop {
+        let port = 32768 + (rng.next_u32() % 28232) as u16;
+        if !udp_port_is_decoded(port, 0, &[]) && !tcp_port_is_decoded(port, 0) {
+            return port;
+        }
+    }
 }
 
 fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &TrafficEntry) {

@@ -1,6 +1,7 @@
 //! The simulator: event queue, virtual clock, links, seeded randomness,
 //! and running a scenario to an [`Outcome`].
 
+pub mod artifacts;
 pub mod build;
 pub mod link;
 pub mod queue;
@@ -39,6 +40,8 @@ pub struct Outcome {
     pub topology: Topology,
     pub flows: Vec<FlowStats>,
     pub nodes: Vec<(String, NodeCounters)>,
+    /// SAs of each IPsec node at the end, with their counters.
+    pub sas: Vec<(String, Vec<artifacts::SaReport>)>,
     pub links: Vec<LinkResult>,
     /// Capture folder, when files were written.
     pub dir: Option<PathBuf>,
@@ -65,6 +68,7 @@ fn inspected_links(s: &Scenario) -> BTreeSet<String> {
         .filter_map(|e| match &e.value {
             Expectation::Trace(t) => Some(t.link.value.clone()),
             Expectation::Packets(p) => Some(p.link.value.clone()),
+            Expectation::NoPlaintext(p) => Some(p.link.value.clone()),
             _ => None,
         })
         .collect()
@@ -94,10 +98,14 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         events,
         ..
     } = world;
-    let (files, logs) = capture.finish()?;
+    let (mut files, logs) = capture.finish()?;
     if let Some(e) = capture_error {
         return Err(e);
     }
+    if let Some(d) = &dir {
+        files.extend(artifacts::write_ipsec_files(d, &nodes, end)?);
+    }
+    let sas = artifacts::sa_reports(&nodes);
     if let Some(d) = &dir {
         remove_stale(d, &files)?;
     }
@@ -108,6 +116,7 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         events,
         topology: Topology::of(s),
         flows,
+        sas,
         nodes: nodes
             .into_iter()
             .map(|n| (n.name, n.kernel.counters))
@@ -133,8 +142,9 @@ fn remove_stale(dir: &Path, keep: &[PathBuf]) -> io::Result<()> {
         let path = entry?.path();
         let ours = matches!(
             path.extension().and_then(|e| e.to_str()),
-            Some("pcap" | "tmp")
+            Some("pcap" | "tmp" | "sad" | "spd")
         );
+        let ours = ours || path.file_name().is_some_and(|n| n == "esp_sa");
         if ours && !keep.contains(&path) {
             std::fs::remove_file(&path)?;
         }

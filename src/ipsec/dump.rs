@@ -1,0 +1,192 @@
+//! `setkey -D` / `setkey -DP` style dumps and Wireshark's ESP SA table.
+
+use std::fmt::Write as _;
+
+use smoltcp::time::Instant;
+
+use super::sad::{SaState, Sad, SecurityAssociation};
+use super::spd::Spd;
+use super::spec::{Action, IpsecProto, Level, Mode, Template, Upper};
+use crate::observe::capture::time_of_day;
+
+/// Key bytes as setkey prints them: groups of 8 hex digits.
+fn key_hex(key: &[u8]) -> String {
+    key.chunks(4)
+        .map(|c| c.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn hex(key: &[u8]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn stamp(at: Instant) -> String {
+    format!("sim+{}", time_of_day(at))
+}
+
+fn write_sa(out: &mut String, sa: &SecurityAssociation, now: Instant) {
+    let s = &sa.spec;
+    let _ = writeln!(out, "{} {}", s.src, s.dst);
+    let _ = writeln!(
+        out,
+        "\t{} mode={} spi={}(0x{:08x}) reqid={}(0x{:08x})",
+        s.proto.name(),
+        s.mode.name(),
+        s.spi,
+        s.spi,
+        s.reqid,
+        s.reqid
+    );
+    if let Some((alg, key)) = &s.enc {
+        let _ = writeln!(out, "\tE: {}  {}", alg.setkey_name(), key_hex(key));
+    }
+    if let Some((alg, key)) = &s.auth {
+        let _ = writeln!(out, "\tA: {}  {}", alg.setkey_name(), key_hex(key));
+    }
+    let state = match sa.state {
+        SaState::Mature => "mature",
+        SaState::Dying => "dying",
+    };
+    let _ = writeln!(
+        out,
+        "\tseq=0x{:08x} replay={} flags=0x00000000 state={state}",
+        sa.seq, s.replay_window
+    );
+    let _ = writeln!(
+        out,
+        "\tcreated: {}\tcurrent: {}",
+        stamp(sa.created),
+        stamp(now)
+    );
+    let diff = (now - sa.created).total_millis() / 1000;
+    let _ = writeln!(
+        out,
+        "\tdiff: {diff}(s)\thard: {}(s)\tsoft: {}(s)",
+        s.hard.seconds, s.soft.seconds
+    );
+    let last = sa
+        .last_used
+        .map_or_else(|| "                    ".to_string(), stamp);
+    let _ = writeln!(out, "\tlast: {last}\thard: 0(s)\tsoft: 0(s)");
+    let c = &sa.counters;
+    let _ = writeln!(
+        out,
+        "\tcurrent: {}(bytes)\thard: {}(bytes)\tsoft: {}(bytes)",
+        c.bytes, s.hard.bytes, s.soft.bytes
+    );
+    let _ = writeln!(out, "\tallocated: {}\thard: 0\tsoft: 0", c.packets);
+    let _ = writeln!(
+        out,
+        "\treplay-drops: {}\tintegrity-failures: {}",
+        c.replay_drops, c.integrity_failures
+    );
+}
+
+/// The SAD as `setkey -D` prints it, plus vpnlab's drop counters per SA.
+pub fn sad(sad: &Sad, now: Instant) -> String {
+    let mut out = String::new();
+    for sa in sad.iter() {
+        write_sa(&mut out, sa, now);
+    }
+    if out.is_empty() {
+        out.push_str("No SAD entries.\n");
+    }
+    out
+}
+
+fn level(l: Level) -> String {
+    match l {
+        Level::Default => "default".into(),
+        Level::Use => "use".into(),
+        Level::Require => "require".into(),
+        Level::Unique(None) => "unique".into(),
+        Level::Unique(Some(id)) => format!("unique:{id}"),
+    }
+}
+
+fn template(t: &Template) -> String {
+    let ends = t
+        .endpoints
+        .map_or(String::new(), |(s, d)| format!("{s}-{d}"));
+    let mode = match t.mode {
+        Mode::Any => "any",
+        m => m.name(),
+    };
+    format!("{}/{mode}/{ends}/{}", t.proto.name(), level(t.level))
+}
+
+fn port(p: Option<u16>) -> String {
+    p.map_or("any".into(), |p| p.to_string())
+}
+
+/// The SPD as `setkey -DP` prints it.
+pub fn spd(spd: &Spd) -> String {
+    let mut out = String::new();
+    for p in spd.iter() {
+        let s = &p.spec.selector;
+        let upper = match s.upper {
+            Upper::Any => 255,
+            Upper::Protocol(n) => n,
+        };
+        let _ = writeln!(
+            out,
+            "{}[{}] {}[{}] {upper}",
+            s.src,
+            port(s.src_port),
+            s.dst,
+            port(s.dst_port)
+        );
+        let action = match p.spec.action {
+            Action::Ipsec => "ipsec",
+            Action::Discard => "discard",
+            Action::None => "none",
+        };
+        let prio = if p.spec.priority == 0 {
+            "def".to_string()
+        } else {
+            p.spec.priority.to_string()
+        };
+        let _ = writeln!(out, "\t{} prio {prio} {action}", p.spec.dir);
+        for t in &p.spec.templates {
+            let _ = writeln!(out, "\t{}", template(t));
+        }
+        let _ = writeln!(out, "\tspid={} seq={} hits={}", p.id, p.id, p.hits);
+    }
+    if out.is_empty() {
+        out.push_str("No SPD entries.\n");
+    }
+    out
+}
+
+/// Rows of Wireshark's `esp_sa` table for the ESP SAs of `sad`: protocol,
+/// source, destination, SPI, encryption, key, authentication, key.
+/// Only SAs whose source `include` accepts are listed.
+pub fn esp_sa_rows(sad: &Sad, include: impl Fn(std::net::Ipv4Addr) -> bool) -> Vec<String> {
+    sad.iter()
+        .filter(|sa| sa.spec.proto == IpsecProto::Esp && include(sa.spec.src))
+        .map(|sa| {
+            let s = &sa.spec;
+            let (enc, ekey) = s.enc.as_ref().map_or(("NULL", String::new()), |(a, k)| {
+                (a.wireshark_name(), hex(k))
+            });
+            let (auth, akey) = s.auth.as_ref().map_or(("NULL", String::new()), |(a, k)| {
+                (a.wireshark_name(), hex(k))
+            });
+            let ekey = if ekey.is_empty() {
+                String::new()
+            } else {
+                format!("0x{ekey}")
+            };
+            let akey = if akey.is_empty() {
+                String::new()
+            } else {
+                format!("0x{akey}")
+            };
+            format!(
+                "\"IPv4\",\"{}\",\"{}\",\"0x{:08x}\",\"{enc}\",\"{ekey}\",\"{auth}\",\"{akey}\"",
+                s.src, s.dst, s.spi
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,308 @@
+//! A node's IPsec data plane: its SPD and SAD, and what happens to a
+//! packet on output, forward and input (RFC 4301 §5.1, §5.2), the way the
+//! Linux xfrm layer does it.
+
+use std::net::Ipv4Addr;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::RngCore;
+use smoltcp::time::Instant;
+
+use super::packet::{IpsecError, Wrap};
+use super::sad::{SaKey, Sad};
+use super::spd::{PacketSelector, Spd};
+use super::spec::{Action, Direction, IpsecProto, Level, Mode, Template};
+use super::{ah, esp};
+use crate::config::setkey::SetkeyCommand;
+use crate::node::counters::DropReason;
+use crate::node::hook::{PacketMeta, SecPathEntry, Verdict};
+use crate::node::ipv4::Header;
+
+/// A kernel request for SAs (PF_KEY SADB_ACQUIRE): an `ipsec` policy
+/// matched and no SA was there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Acquire {
+    pub at: Instant,
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub proto: IpsecProto,
+    pub mode: Mode,
+}
+
+pub struct IpsecEngine {
+    pub spd: Spd,
+    pub sad: Sad,
+    pub acquires: Vec<Acquire>,
+    rng: ChaCha8Rng,
+    next_ident: u16,
+}
+
+impl From<IpsecError> for DropReason {
+    fn from(e: IpsecError) -> DropReason {
+        match e {
+            IpsecError::Malformed => DropReason::Malformed,
+            IpsecError::UnknownSpi => DropReason::UnknownSpi,
+            IpsecError::Replay => DropReason::Replay,
+            IpsecError::Integrity => DropReason::Integrity,
+            IpsecError::BadPadding => DropReason::BadPadding,
+            IpsecError::SeqOverflow => DropReason::SeqOverflow,
+        }
+    }
+}
+
+fn proto_of(protocol: u8) -> Option<IpsecProto> {
+    match protocol {
+        esp::PROTO_ESP => Some(IpsecProto::Esp),
+        ah::PROTO_AH => Some(IpsecProto::Ah),
+        _ => None,
+    }
+}
+
+impl IpsecEngine {
+    pub fn new(mut rng: ChaCha8Rng) -> IpsecEngine {
+        let next_ident = rng.next_u32() as u16;
+        IpsecEngine {
+            spd: Spd::default(),
+            sad: Sad::default(),
+            acquires: Vec::new(),
+            rng,
+            next_ident,
+        }
+    }
+
+    /// Runs one setkey command, as `setkey -f` would against the kernel.
+    pub fn apply(&mut self, command: &SetkeyCommand, now: Instant) -> Result<(), String> {
+        match command {
+            SetkeyCommand::Flush(proto) => self.sad.flush(*proto),
+            SetkeyCommand::SpdFlush => self.spd.flush(),
+            SetkeyCommand::Add(spec) => {
+                self.sad.add(spec.clone(), now).map_err(|e| e.to_string())?
+            }
+            SetkeyCommand::Delete {
+                dst, proto, spi, ..
+            } => self
+                .sad
+                .delete((*dst, *proto, *spi))
+                .map_err(|e| e.to_string())?,
+            SetkeyCommand::DeleteAll { src, dst, proto } => {
+                self.sad.delete_all(*src, *dst, *proto);
+            }
+            SetkeyCommand::Get {
+                dst, proto, spi, ..
+            } => {
+                self.sad.get(&(*dst, *proto, *spi)).ok_or("no such SA")?;
+            }
+            SetkeyCommand::SpdAdd(policy) => {
+                self.spd.add(policy.clone())?;
+            }
+            SetkeyCommand::SpdDelete { selector, dir } => {
+                if !self.spd.delete(selector, *dir) {
+                    return Err("no such policy".into());
+                }
+            }
+            SetkeyCommand::Dump(_) | SetkeyCommand::SpdDump => {}
+        }
+        Ok(())
+    }
+
+    pub fn next_timer(&self) -> Option<Instant> {
+        self.sad.next_expiry()
+    }
+
+    pub fn on_timer(&mut self, now: Instant) {
+        self.sad.expire(now);
+    }
+
+    /// A locally generated packet (policy direction `out`).
+    pub fn output(&mut self, now: Instant, packet: &mut Vec<u8>) -> Verdict {
+        self.protect(now, packet)
+    }
+
+    /// A packet being forwarded: its `fwd` policy must be satisfied by how
+    /// it arrived, then its `out` policy protects it.
+    pub fn forward(&mut self, now: Instant, meta: &PacketMeta, packet: &mut Vec<u8>) -> Verdict {
+        match self.check_inbound(Direction::Fwd, meta, packet) {
+            Verdict::Accept => self.protect(now, packet),
+            other => other,
+        }
+    }
+
+    /// A packet for this node: ESP and AH are undone (and the result
+    /// reinjected); anything else must satisfy its `in` policy.
+    pub fn input(&mut self, now: Instant, meta: &mut PacketMeta, packet: &mut Vec<u8>) -> Verdict {
+        let Ok(h) = Header::parse(packet) else {
+            return Verdict::Drop(DropReason::Malformed);
+        };
+        match proto_of(h.protocol) {
+            Some(proto) => self.decapsulate(now, proto, &h, meta, packet),
+            None => self.check_inbound(Direction::In, meta, packet),
+        }
+    }
+
+    fn decapsulate(
+        &mut self,
+        now: Instant,
+        proto: IpsecProto,
+        h: &Header,
+        meta: &mut PacketMeta,
+        packet: &mut Vec<u8>,
+    ) -> Verdict {
+        let spi_seq = match proto {
+            IpsecProto::Esp => esp::spi_seq(packet, h),
+            IpsecProto::Ah => ah::spi_seq(packet, h),
+        };
+        let Some((spi, _)) = spi_seq else {
+            return Verdict::Drop(DropReason::Malformed);
+        };
+        let key: SaKey = (h.dst, proto, spi);
+        let Some(sa) = self.sad.get_mut(&key) else {
+            return Verdict::Drop(DropReason::UnknownSpi);
+        };
+        let result = match proto {
+            IpsecProto::Esp => esp::decapsulate(sa, packet, h),
+            IpsecProto::Ah => ah::decapsulate(sa, packet, h),
+        };
+        match result {
+            Ok((inner, tunnel)) => {
+                self.sad.used(key, h.total_len, now);
+                let protocol = proto.ip_protocol();
+                meta.sec_path.push(SecPathEntry {
+                    protocol,
+                    spi,
+                    tunnel,
+                    src: h.src,
+                    dst: h.dst,
+                });
+                *packet = inner;
+                Verdict::Reinject
+            }
+            Err(e) => {
+                match e {
+                    IpsecError::Replay => sa.counters.replay_drops += 1,
+                    IpsecError::Integrity | IpsecError::BadPadding => {
+                        sa.counters.integrity_failures += 1
+                    }
+                    _ => {}
+                }
+                Verdict::Drop(e.into())
+            }
+        }
+    }
+
+    /// RFC 4301 §5.2: after IPsec processing, the packet must have been
+    /// protected the way its policy says.
+    fn check_inbound(&mut self, dir: Direction, meta: &PacketMeta, packet: &[u8]) -> Verdict {
+        let Some(sel) = PacketSelector::of(packet) else {
+            return Verdict::Drop(DropReason::Malformed);
+        };
+        let Some(policy) = self.spd.lookup(dir, &sel) else {
+            return Verdict::Accept;
+        };
+        match policy.spec.action {
+            Action::Discard => Verdict::Drop(DropReason::PolicyDiscard),
+            Action::None => Verdict::Accept,
+            Action::Ipsec => {
+                let satisfied = policy
+                    .spec
+                    .templates
+                    .iter()
+                    .all(|t| t.level == Level::Use || applied(t, meta));
+                if satisfied {
+                    Verdict::Accept
+                } else {
+                    Verdict::Drop(DropReason::PolicyMismatch)
+                }
+            }
+        }
+    }
+
+    /// RFC 4301 §5.1: look up the `out` policy and apply its SA bundle,
+    /// templates in order (the first innermost).
+    fn protect(&mut self, now: Instant, packet: &mut Vec<u8>) -> Verdict {
+        let Some(sel) = PacketSelector::of(packet) else {
+            return Verdict::Drop(DropReason::Malformed);
+        };
+        let Some(policy) = self.spd.lookup(Direction::Out, &sel) else {
+            return Verdict::Accept;
+        };
+        let templates = match policy.spec.action {
+            Action::Discard => return Verdict::Drop(DropReason::PolicyDiscard),
+            Action::None => return Verdict::Accept,
+            Action::Ipsec => policy.spec.templates.clone(),
+        };
+        for t in &templates {
+            if let Err(reason) = self.apply_template(now, t, packet) {
+                return Verdict::Drop(reason);
+            }
+        }
+        Verdict::Accept
+    }
+
+    fn apply_template(
+        &mut self,
+        now: Instant,
+        t: &Template,
+        packet: &mut Vec<u8>,
+    ) -> Result<(), DropReason> {
+        let h = Header::parse(packet).map_err(|_| DropReason::Malformed)?;
+        let (src, dst) = match (t.mode, t.endpoints) {
+            (Mode::Tunnel, Some(ends)) => ends,
+            (Mode::Tunnel, None) => return Err(DropReason::NoSa),
+            _ => (h.src, h.dst),
+        };
+        let reqid = match t.level {
+            Level::Unique(id) => id,
+            _ => None,
+        };
+        let Some(key) = self.sad.outbound(src, dst, t.proto, t.mode, reqid) else {
+            // Linux maps `default` to a required template; `use` passes in clear.
+            if t.level == Level::Use {
+                return Ok(());
+            }
+            self.acquires.push(Acquire {
+                at: now,
+                src,
+                dst,
+                proto: t.proto,
+                mode: t.mode,
+            });
+            return Err(DropReason::NoSa);
+        };
+        let wrap = match t.mode {
+            Mode::Tunnel => {
+                self.next_ident = self.next_ident.wrapping_add(1);
+                Wrap::Tunnel {
+                    src,
+                    dst,
+                    ident: self.next_ident,
+                }
+            }
+            _ => Wrap::Transport,
+        };
+        let Some(sa) = self.sad.get_mut(&key) else {
+            return Err(DropReason::NoSa);
+        };
+        let out = match t.proto {
+            IpsecProto::Esp => esp::encapsulate(sa, packet, &h, &wrap, &mut self.rng),
+            IpsecProto::Ah => ah::encapsulate(sa, packet, &h, &wrap),
+        }
+        .map_err(DropReason::from)?;
+        self.sad.used(key, out.len(), now);
+        *packet = out;
+        Ok(())
+    }
+}
+
+/// Whether a template was satisfied by one of the transforms the packet went through.
+fn applied(t: &Template, meta: &PacketMeta) -> bool {
+    meta.sec_path.iter().any(|e| {
+        e.protocol == t.proto.ip_protocol()
+            && match t.mode {
+                Mode::Tunnel => {
+                    e.tunnel && t.endpoints.is_none_or(|(s, d)| e.src == s && e.dst == d)
+                }
+                Mode::Transport => !e.tunnel,
+                Mode::Any => true,
+            }
+    })
+}

@@ -1,0 +1,14 @@
+//! IPsec data plane (RFC 4301): SPD, SAD, ESP (RFC 4303) and AH (RFC
+//! 4302) in transport and tunnel mode. Never touches smoltcp, links or IKE.
+
+pub mod ah;
+pub mod dump;
+pub mod engine;
+pub mod esp;
+pub mod packet;
+pub mod replay;
+pub mod sad;
+pub mod spd;
+pub mod spec;
+
+pub use engine::IpsecEngine;

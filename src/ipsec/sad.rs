@@ -1,0 +1,245 @@
+//! The Security Association Database (RFC 4301 §4.4.2): SAs keyed by
+//! (destination, protocol, SPI), with their keys, sequence numbers,
+//! replay windows, lifetimes and counters.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use smoltcp::time::{Duration, Instant};
+
+use super::replay::ReplayWindow;
+use super::spec::{IpsecProto, Lifetime, Mode, SaSpec};
+use crate::crypto::{Cipher, CryptoError, Integrity};
+
+/// (destination, protocol, SPI): how an inbound packet finds its SA.
+pub type SaKey = (Ipv4Addr, IpsecProto, u32);
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SaCounters {
+    pub packets: u64,
+    pub bytes: u64,
+    pub replay_drops: u64,
+    pub integrity_failures: u64,
+}
+
+impl SaCounters {
+    /// Looks a counter up by its expectation name.
+    pub fn get(&self, name: &str) -> Option<u64> {
+        Some(match name {
+            "packets" => self.packets,
+            "bytes" => self.bytes,
+            "replay-drops" => self.replay_drops,
+            "integrity-failures" => self.integrity_failures,
+            _ => return None,
+        })
+    }
+}
+
+/// Counter names an `sa:` expectation may use.
+pub const SA_COUNTERS: &[&str] = &["packets", "bytes", "replay-drops", "integrity-failures"];
+
+/// setkey's SA states (`state=mature` / `dying` in `setkey -D`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaState {
+    Mature,
+    /// Past its soft lifetime: still used, a key manager should replace it.
+    Dying,
+}
+
+pub struct SecurityAssociation {
+    pub spec: SaSpec,
+    pub cipher: Option<Cipher>,
+    pub integrity: Option<Integrity>,
+    /// Last sequence number sent (outbound use).
+    pub seq: u32,
+    pub replay: ReplayWindow,
+    pub counters: SaCounters,
+    pub state: SaState,
+    pub created: Instant,
+    pub last_used: Option<Instant>,
+    /// Order of installation: among equal candidates the newest is used.
+    pub serial: u64,
+}
+
+/// Lifetime events for the key manager (PF_KEY SADB_EXPIRE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaEvent {
+    SoftExpired(SaKey),
+    HardExpired(SaKey),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SadError {
+    /// setkey: "File exists".
+    Exists,
+    /// setkey: "No such file or directory".
+    NotFound,
+    Crypto(CryptoError),
+}
+
+impl std::fmt::Display for SadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SadError::Exists => f.write_str("an SA with this destination, protocol and SPI exists"),
+            SadError::NotFound => f.write_str("no such SA"),
+            SadError::Crypto(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Sad {
+    sas: BTreeMap<SaKey, SecurityAssociation>,
+    serial: u64,
+    pub events: Vec<SaEvent>,
+}
+
+fn limit(seconds: u64) -> Option<Duration> {
+    (seconds > 0).then(|| Duration::from_secs(seconds))
+}
+
+impl SecurityAssociation {
+    pub fn key(&self) -> SaKey {
+        (self.spec.dst, self.spec.proto, self.spec.spi)
+    }
+
+    fn expiry(&self, lifetime: &Lifetime) -> Option<Instant> {
+        limit(lifetime.seconds).map(|d| self.created + d)
+    }
+}
+
+impl Sad {
+    pub fn add(&mut self, spec: SaSpec, now: Instant) -> Result<(), SadError> {
+        let key = (spec.dst, spec.proto, spec.spi);
+        if self.sas.contains_key(&key) {
+            return Err(SadError::Exists);
+        }
+        let cipher = match &spec.enc {
+            Some((alg, k)) => Some(Cipher::new(*alg, k).map_err(SadError::Crypto)?),
+            None => None,
+        };
+        let integrity = match &spec.auth {
+            Some((alg, k)) => Some(Integrity::new(*alg, k).map_err(SadError::Crypto)?),
+            None => None,
+        };
+        self.serial += 1;
+        let sa = SecurityAssociation {
+            replay: ReplayWindow::new(spec.replay_window),
+            spec,
+            cipher,
+            integrity,
+            seq: 0,
+            counters: SaCounters::default(),
+            state: SaState::Mature,
+            created: now,
+            last_used: None,
+            serial: self.serial,
+        };
+        self.sas.insert(key, sa);
+        Ok(())
+    }
+
+    pub fn delete(&mut self, key: SaKey) -> Result<(), SadError> {
+        self.sas.remove(&key).map(|_| ()).ok_or(SadError::NotFound)
+    }
+
+    /// `deleteall src dst proto`.
+    pub fn delete_all(&mut self, src: Ipv4Addr, dst: Ipv4Addr, proto: IpsecProto) -> usize {
+        let before = self.sas.len();
+        self.sas
+            .retain(|_, sa| !(sa.spec.src == src && sa.spec.dst == dst && sa.spec.proto == proto));
+        before - self.sas.len()
+    }
+
+    /// `flush [proto]`.
+    pub fn flush(&mut self, proto: Option<IpsecProto>) {
+        self.sas
+            .retain(|_, sa| proto.is_some_and(|p| p != sa.spec.proto));
+    }
+
+    pub fn get(&self, key: &SaKey) -> Option<&SecurityAssociation> {
+        self.sas.get(key)
+    }
+
+    pub fn get_mut(&mut self, key: &SaKey) -> Option<&mut SecurityAssociation> {
+        self.sas.get_mut(key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &SecurityAssociation> {
+        self.sas.values()
+    }
+
+    /// The SA to protect traffic from `src` to `dst` with `proto` in
+    /// `mode`: the newest usable one (Linux prefers the newest SA). An SA
+    /// added with `-m any` is a transport-mode SA, as Linux makes it.
+    pub fn outbound(
+        &self,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        proto: IpsecProto,
+        mode: Mode,
+        reqid: Option<u32>,
+    ) -> Option<SaKey> {
+        self.sas
+            .values()
+            .filter(|sa| sa.spec.src == src && sa.spec.dst == dst && sa.spec.proto == proto)
+            .filter(|sa| {
+                sa.spec.mode == mode || (sa.spec.mode == Mode::Any && mode == Mode::Transport)
+            })
+            .filter(|sa| reqid.is_none_or(|r| sa.spec.reqid == r))
+            .max_by_key(|sa| sa.serial)
+            .map(SecurityAssociation::key)
+    }
+
+    /// Counts a packet of `bytes` on an SA and applies byte lifetimes.
+    pub fn used(&mut self, key: SaKey, bytes: usize, now: Instant) {
+        let Some(sa) = self.sas.get_mut(&key) else {
+            return;
+        };
+        sa.counters.packets += 1;
+        sa.counters.bytes += bytes as u64;
+        sa.last_used = Some(now);
+        let (soft, hard) = (sa.spec.soft.bytes, sa.spec.hard.bytes);
+        if soft > 0 && sa.counters.bytes >= soft && sa.state == SaState::Mature {
+            sa.state = SaState::Dying;
+            self.events.push(SaEvent::SoftExpired(key));
+        }
+        if hard > 0 && sa.counters.bytes >= hard {
+            self.sas.remove(&key);
+            self.events.push(SaEvent::HardExpired(key));
+        }
+    }
+
+    /// Earliest time-based lifetime still ahead.
+    pub fn next_expiry(&self) -> Option<Instant> {
+        self.sas
+            .values()
+            .flat_map(|sa| {
+                let soft = (sa.state == SaState::Mature)
+                    .then(|| sa.expiry(&sa.spec.soft))
+                    .flatten();
+                [soft, sa.expiry(&sa.spec.hard)]
+            })
+            .flatten()
+            .min()
+    }
+
+    /// Applies time lifetimes: soft marks the SA dying, hard deletes it
+    /// (RFC 4301 §4.4.2.1), each raising an event.
+    pub fn expire(&mut self, now: Instant) {
+        let mut hard = Vec::new();
+        for (key, sa) in &mut self.sas {
+            if sa.state == SaState::Mature && sa.expiry(&sa.spec.soft).is_some_and(|t| t <= now) {
+                sa.state = SaState::Dying;
+                self.events.push(SaEvent::SoftExpired(*key));
+            }
+            if sa.expiry(&sa.spec.hard).is_some_and(|t| t <= now) {
+                hard.push(*key);
+            }
+        }
+        for key in hard {
+            self.sas.remove(&key);
+            self.events.push(SaEvent::HardExpired(key));
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! What setkey (or native YAML) says: security policies and SAs as
+//! configuration, before they are installed in a node's SPD and SAD.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use crate::crypto::{AuthAlg, EncAlg};
+use crate::net::Prefix;
+
+/// Policy direction (RFC 4301 §4.4.1; Linux adds `fwd` for forwarded traffic).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Direction {
+    In,
+    Out,
+    Fwd,
+}
+
+/// What a policy does with matching traffic (RFC 4301 §4.4.1: PROTECT, DISCARD, BYPASS).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Ipsec,
+    Discard,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IpsecProto {
+    /// RFC 4303, IP protocol 50.
+    Esp,
+    /// RFC 4302, IP protocol 51.
+    Ah,
+}
+
+impl IpsecProto {
+    pub fn ip_protocol(self) -> u8 {
+        match self {
+            IpsecProto::Esp => 50,
+            IpsecProto::Ah => 51,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            IpsecProto::Esp => "esp",
+            IpsecProto::Ah => "ah",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Transport,
+    Tunnel,
+    /// setkey's default for SAs (`-m any`); Linux treats it as transport.
+    Any,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Transport => "transport",
+            Mode::Tunnel => "tunnel",
+            Mode::Any => "any",
+        }
+    }
+}
+
+/// How strictly a template must be satisfied (setkey's `level`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Use the system default (KAME: `require` for our purposes).
+    Default,
+    /// Protect if an SA exists; otherwise send in plaintext.
+    Use,
+    /// An SA is required; without one the packet is dropped.
+    Require,
+    /// Like require, with an SA bound to this policy (optional reqid).
+    Unique(Option<u32>),
+}
+
+/// One protocol/mode step of an SA bundle: `esp/tunnel/A-B/require`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pub proto: IpsecProto,
+    pub mode: Mode,
+    /// Tunnel endpoints (source, destination); empty in transport mode.
+    pub endpoints: Option<(Ipv4Addr, Ipv4Addr)>,
+    pub level: Level,
+}
+
+/// Upper-layer protocol of a selector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upper {
+    Any,
+    Protocol(u8),
+}
+
+/// Traffic selector: addresses with prefixes, ports (`[any]` = None), protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selector {
+    pub src: Prefix,
+    pub dst: Prefix,
+    pub src_port: Option<u16>,
+    pub dst_port: Option<u16>,
+    pub upper: Upper,
+}
+
+/// One SPD entry as configured (`spdadd … -P dir action templates;`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicySpec {
+    pub selector: Selector,
+    pub dir: Direction,
+    pub action: Action,
+    /// Applied in order on output: the first is innermost (ESP before AH).
+    pub templates: Vec<Template>,
+    /// Linux priority: lower values win; default 0 (setkey `prio`).
+    pub priority: i32,
+}
+
+/// SA lifetime limits (setkey `-lh` hard, `-ls` soft): seconds and bytes; 0 = none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lifetime {
+    pub seconds: u64,
+    pub bytes: u64,
+}
+
+/// One SA as configured (`add src dst proto spi options algorithms;`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaSpec {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub proto: IpsecProto,
+    pub spi: u32,
+    pub mode: Mode,
+    /// `-u reqid` (0: none).
+    pub reqid: u32,
+    /// `-r size`: replay window in packets (0 disables the check).
+    pub replay_window: u32,
+    /// ESP encryption; None for AH.
+    pub enc: Option<(EncAlg, Vec<u8>)>,
+    /// Integrity (AH always, ESP optional).
+    pub auth: Option<(AuthAlg, Vec<u8>)>,
+    pub hard: Lifetime,
+    pub soft: Lifetime,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+            Direction::Fwd => "fwd",
+        })
+    }
+}

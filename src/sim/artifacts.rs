@@ -1,0 +1,87 @@
+//! Files written at the end of a run besides the captures: each IPsec
+//! node's `<node>.sad` and `<node>.spd`, and Wireshark's `esp_sa` table.
+
+use std::io;
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+
+use smoltcp::time::Instant;
+
+use crate::ipsec::dump;
+use crate::ipsec::sad::SaCounters;
+use crate::ipsec::spec::IpsecProto;
+use crate::node::Node;
+
+/// One SA's identity and counters at the end of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaReport {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub proto: IpsecProto,
+    pub spi: u32,
+    pub counters: SaCounters,
+}
+
+/// The SAs each IPsec node holds at the end.
+pub fn sa_reports(nodes: &[Node]) -> Vec<(String, Vec<SaReport>)> {
+    nodes
+        .iter()
+        .filter_map(|n| {
+            let engine = n.ipsec.as_ref()?.borrow();
+            let sas = engine
+                .sad
+                .iter()
+                .map(|sa| SaReport {
+                    src: sa.spec.src,
+                    dst: sa.spec.dst,
+                    proto: sa.spec.proto,
+                    spi: sa.spec.spi,
+                    counters: sa.counters,
+                })
+                .collect();
+            Some((n.name.clone(), sas))
+        })
+        .collect()
+}
+
+/// Writes `path` atomically: a temporary file renamed into place.
+pub fn write_atomic(path: &Path, text: &str) -> io::Result<PathBuf> {
+    let tmp = crate::observe::tmp_path(path);
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(path.to_path_buf())
+}
+
+/// Writes the SAD and SPD dumps and the ESP SA table; returns the files.
+pub fn write_ipsec_files(dir: &Path, nodes: &[Node], now: Instant) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut rows: Vec<String> = Vec::new();
+    for node in nodes {
+        let Some(engine) = &node.ipsec else { continue };
+        let engine = engine.borrow();
+        files.push(write_atomic(
+            &dir.join(format!("{}.sad", node.name)),
+            &dump::sad(&engine.sad, now),
+        )?);
+        files.push(write_atomic(
+            &dir.join(format!("{}.spd", node.name)),
+            &dump::spd(&engine.spd),
+        )?);
+        // The sender's keys are what is on the wire (they differ from the
+        // receiver's when a scenario mismatches keys on purpose).
+        let sends = |src: Ipv4Addr| {
+            node.kernel.is_local(src) || !nodes.iter().any(|n| n.kernel.is_local(src))
+        };
+        rows.extend(dump::esp_sa_rows(&engine.sad, sends));
+    }
+    // Both ends hold the same SAs: list each once.
+    rows.sort();
+    rows.dedup();
+    if !rows.is_empty() {
+        files.push(write_atomic(
+            &dir.join("esp_sa"),
+            &(rows.join("\n") + "\n"),
+        )?);
+    }
+    Ok(files)
+}
