@@ -272,6 +272,17 @@ fn tshark_decrypts(file: &Path) -> Result<(), Failed> {
         args.push("-o".into());
         args.push(format!("uat:esp_sa:{row}"));
     }
+    // SPIs whose packets carry an ICV Wireshark can check (an integrity
+    // algorithm, or GCM's own tag).
+    let with_icv: Vec<String> = table
+        .lines()
+        .filter(|row| !row.ends_with("\"NULL\",\"\"") || row.contains("GCM"))
+        .filter_map(|row| {
+            row.split(',')
+                .nth(3)
+                .map(|spi| spi.trim_matches('"').to_string())
+        })
+        .collect();
     let mut checked = 0;
     for link in report.outcome.iter().flat_map(|o| o.links.iter()) {
         let pcap = dir.join(format!("{}.pcap", link.name));
@@ -309,7 +320,8 @@ fn tshark_decrypts(file: &Path) -> Result<(), Failed> {
             let field = |i: usize| f.get(i).copied().unwrap_or("");
             let decrypted = !field(2).is_empty() && !field(3).is_empty();
             let icv_bad = field(5).contains('1') || field(5).eq_ignore_ascii_case("true");
-            if !decrypted || icv_bad || !field(6).is_empty() {
+            let icv_missing = with_icv.iter().any(|s| s == field(1)) && field(4) != "1";
+            if !decrypted || icv_bad || icv_missing || !field(6).is_empty() {
                 return Err(format!(
                     "{} frame {}: spi {} not decrypted or ICV bad: `{line}`",
                     pcap.display(),
