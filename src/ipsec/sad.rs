@@ -243,3 +243,105 @@ impl Sad {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::AuthAlg;
+
+    fn spec(spi: u32, mode: Mode, soft: Lifetime, hard: Lifetime) -> SaSpec {
+        SaSpec {
+            src: "10.0.0.1".parse().unwrap(),
+            dst: "10.0.0.2".parse().unwrap(),
+            proto: IpsecProto::Ah,
+            spi,
+            mode,
+            reqid: 0,
+            replay_window: 0,
+            enc: None,
+            auth: Some((AuthAlg::HmacSha1, vec![1; 20])),
+            hard,
+            soft,
+        }
+    }
+
+    #[test]
+    fn time_lifetimes_raise_soft_then_hard_events() {
+        let mut sad = Sad::default();
+        let soft = Lifetime {
+            seconds: 10,
+            bytes: 0,
+        };
+        let hard = Lifetime {
+            seconds: 20,
+            bytes: 0,
+        };
+        sad.add(spec(0x300, Mode::Any, soft, hard), Instant::ZERO)
+            .unwrap();
+        let key = ("10.0.0.2".parse().unwrap(), IpsecProto::Ah, 0x300);
+        assert_eq!(sad.next_expiry(), Some(Instant::from_secs(10)));
+        sad.expire(Instant::from_secs(10));
+        assert_eq!(sad.events, vec![SaEvent::SoftExpired(key)]);
+        assert_eq!(sad.get(&key).unwrap().state, SaState::Dying);
+        assert_eq!(sad.next_expiry(), Some(Instant::from_secs(20)));
+        sad.expire(Instant::from_secs(20));
+        assert_eq!(sad.events.last(), Some(&SaEvent::HardExpired(key)));
+        assert!(sad.get(&key).is_none());
+    }
+
+    #[test]
+    fn byte_lifetimes_count_traffic() {
+        let mut sad = Sad::default();
+        let soft = Lifetime {
+            seconds: 0,
+            bytes: 1000,
+        };
+        let hard = Lifetime {
+            seconds: 0,
+            bytes: 2000,
+        };
+        sad.add(spec(0x300, Mode::Any, soft, hard), Instant::ZERO)
+            .unwrap();
+        let key = ("10.0.0.2".parse().unwrap(), IpsecProto::Ah, 0x300);
+        sad.used(key, 999, Instant::ZERO);
+        assert!(sad.events.is_empty());
+        sad.used(key, 1, Instant::ZERO);
+        assert_eq!(sad.events, vec![SaEvent::SoftExpired(key)]);
+        sad.used(key, 1000, Instant::ZERO);
+        assert_eq!(sad.events.last(), Some(&SaEvent::HardExpired(key)));
+        assert!(sad.get(&key).is_none());
+    }
+
+    #[test]
+    fn duplicates_newest_first_and_linux_mode_any() {
+        let mut sad = Sad::default();
+        sad.add(
+            spec(0x300, Mode::Any, Lifetime::default(), Lifetime::default()),
+            Instant::ZERO,
+        )
+        .unwrap();
+        assert_eq!(
+            sad.add(
+                spec(0x300, Mode::Any, Lifetime::default(), Lifetime::default()),
+                Instant::ZERO
+            ),
+            Err(SadError::Exists)
+        );
+        sad.add(
+            spec(0x301, Mode::Any, Lifetime::default(), Lifetime::default()),
+            Instant::ZERO,
+        )
+        .unwrap();
+        let (src, dst) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        let newest = sad
+            .outbound(src, dst, IpsecProto::Ah, Mode::Transport, None)
+            .unwrap();
+        assert_eq!(newest.2, 0x301);
+        assert_eq!(
+            sad.outbound(src, dst, IpsecProto::Ah, Mode::Tunnel, None),
+            None,
+            "-m any is transport on Linux"
+        );
+        assert_eq!(sad.delete_all(src, dst, IpsecProto::Ah), 2);
+    }
+}
