@@ -157,6 +157,18 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    // `cargo bench --bench esp -- tunnel` (or `spd`) runs one part alone.
+    let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let wants = |part: &str| only.as_deref().is_none_or(|o| o == part);
+    if wants("tunnel") {
+        tunnel_report();
+    }
+    if wants("spd") {
+        spd_report();
+    }
+}
+
+fn tunnel_report() {
     let bound = crypto_bound();
     let rate = tunnel_rate();
     println!(
@@ -167,6 +179,9 @@ fn main() {
         "  whole simulation:      {rate:>10.0} packets/s ({:.0}% of the bound)",
         rate / bound * 100.0
     );
+}
+
+fn spd_report() {
     let base = spd_lookup_ns(10);
     for n in [10, 1_000, 10_000] {
         let ns = spd_lookup_ns(n);

@@ -212,8 +212,13 @@ proptest! {
         ipv4::fill_checksum(&mut p, 20);
         let mutable = matches!(byte, 1 | 6 | 7 | 8 | 10 | 11);
         let esp_outer = matches!(bundle, Bundle::Esp(..));
+        let original = packet(17, &payload);
         let result = receive(&mut rx, p);
-        if byte >= 20 || (!esp_outer && !mutable) {
+        if byte == 9 {
+            // The protocol byte: the packet is no longer ESP or AH, so no
+            // ICV is consulted; it must not pass as the protected packet.
+            prop_assert!(result.as_ref() != Ok(&original), "changed protocol delivered as authentic");
+        } else if byte >= 20 || (!esp_outer && !mutable) {
             prop_assert!(result.is_err(), "bit {} accepted", bit);
         }
         if !esp_outer && mutable && byte != 0 {

@@ -2,14 +2,16 @@
 
 use rand_core::RngCore;
 
-use super::packet::{IpsecError, Wrap, be32, outer_header, protected, unwrap};
+use super::packet::{IpsecError, PROTO_IPIP, Wrap, be32, outer_header, protected, unwrap};
 use super::sad::SecurityAssociation;
 use crate::node::ipv4::Header;
 
 pub const PROTO_ESP: u8 = 50;
 const HEADER: usize = 8;
 
-/// Builds the ESP packet for `packet` (RFC 4303 §3.3).
+/// Builds the ESP packet for `packet` (RFC 4303 §3.3), in one buffer:
+/// outer header, SPI, sequence number, IV, payload and trailer encrypted
+/// in place, ICV.
 pub fn encapsulate(
     sa: &mut SecurityAssociation,
     packet: &[u8],
@@ -29,31 +31,33 @@ pub fn encapsulate(
     // Header end on the cipher's block boundary; pad bytes are 1, 2, 3, ...
     let block = alg.block_len();
     let pad_len = (block - (payload.len() + 2) % block) % block;
-    let mut plaintext = Vec::with_capacity(payload.len() + pad_len + 2);
-    plaintext.extend_from_slice(payload);
-    plaintext.extend((1..=pad_len).map(|i| i as u8));
-    plaintext.push(pad_len as u8);
-    plaintext.push(next);
-    let mut iv = vec![0u8; alg.iv_len()];
-    rng.fill_bytes(&mut iv);
-    let mut esp = Vec::with_capacity(HEADER + iv.len() + plaintext.len() + 32);
-    esp.extend_from_slice(&sa.spec.spi.to_be_bytes());
-    esp.extend_from_slice(&seq.to_be_bytes());
+    let icv_len = alg.aead_icv_len() + sa.integrity.as_ref().map_or(0, |i| i.alg().icv_len());
+    let esp_len = HEADER + alg.iv_len() + payload.len() + pad_len + 2 + icv_len;
+    let mut out = outer_header(packet, h, wrap, PROTO_ESP, esp_len);
+    out.reserve(esp_len);
+    let esp_at = out.len();
+    out.extend_from_slice(&sa.spec.spi.to_be_bytes());
+    out.extend_from_slice(&seq.to_be_bytes());
+    let iv_at = out.len();
+    out.resize(iv_at + alg.iv_len(), 0);
+    rng.fill_bytes(&mut out[iv_at..]);
+    let text_at = out.len();
+    out.extend_from_slice(payload);
+    out.extend((1..=pad_len).map(|i| i as u8));
+    out.extend_from_slice(&[pad_len as u8, next]);
     // RFC 4106 §5: the AAD is SPI || sequence number.
-    let aad = esp.clone();
+    let mut aad = [0u8; HEADER];
+    aad.copy_from_slice(&out[esp_at..iv_at]);
+    let (head, text) = out.split_at_mut(text_at);
     let tag = cipher
-        .encrypt(&iv, &aad, &mut plaintext)
+        .encrypt(&head[iv_at..], &aad, text)
         .map_err(|_| IpsecError::Malformed)?;
-    esp.extend_from_slice(&iv);
-    esp.extend_from_slice(&plaintext);
-    esp.extend_from_slice(&tag);
+    out.extend_from_slice(&tag);
     // RFC 4303 §3.3.4: the ICV covers SPI, sequence number, IV and ciphertext.
     if let Some(integrity) = &sa.integrity {
-        let icv = integrity.icv(&[&esp]);
-        esp.extend_from_slice(&icv);
+        let icv = integrity.icv(&[&out[esp_at..]]);
+        out.extend_from_slice(&icv);
     }
-    let mut out = outer_header(packet, h, wrap, PROTO_ESP, esp.len());
-    out.extend_from_slice(&esp);
     Ok(out)
 }
 
@@ -90,17 +94,24 @@ pub fn decapsulate(
     let (iv, ciphertext) = body[HEADER..].split_at(alg.iv_len());
     let mut plaintext = ciphertext.to_vec();
     let aead_tag = &icv[..alg.aead_icv_len()];
+    let aad = &body[..HEADER];
     cipher
-        .decrypt(iv, &body[..HEADER], &mut plaintext, aead_tag)
+        .decrypt(iv, aad, &mut plaintext, aead_tag)
         .map_err(|e| match e {
             crate::crypto::CryptoError::IntegrityFailed => IpsecError::Integrity,
             _ => IpsecError::Malformed,
         })?;
-    let payload = strip_padding(&plaintext)?;
+    let payload_len = strip_padding(&plaintext)?.len();
     let next = plaintext[plaintext.len() - 1];
     // ... and the window moves only once the packet is authenticated.
     sa.replay.accept(seq);
-    unwrap(packet, h, next, payload)
+    if next == PROTO_IPIP {
+        // Tunnel mode: the decrypted payload is the inner packet; keep it.
+        plaintext.truncate(payload_len);
+        Header::parse(&plaintext).map_err(|_| IpsecError::Malformed)?;
+        return Ok((plaintext, true));
+    }
+    unwrap(packet, h, next, &plaintext[..payload_len])
 }
 
 /// Checks the padding (RFC 4303 §2.4: the receiver may) and returns the payload.

@@ -4,10 +4,11 @@
 //! prefix, so lookup costs one hash probe per distinct prefix length,
 //! however many policies there are.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use super::spec::{Direction, PolicySpec, Selector, Upper};
+use crate::net::hash::FastMap;
 
 /// The fields of a packet that selectors match (RFC 4301 §4.4.1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,8 +75,8 @@ type BucketKey = (Direction, u8, u32);
 #[derive(Default)]
 pub struct Spd {
     policies: Vec<Option<Policy>>,
-    buckets: HashMap<BucketKey, Vec<usize>>,
-    prefix_lens: HashMap<Direction, BTreeSet<u8>>,
+    buckets: FastMap<BucketKey, Vec<usize>>,
+    prefix_lens: FastMap<Direction, BTreeSet<u8>>,
     next_id: u32,
 }
 

@@ -1,5 +1,7 @@
 //! Small address types shared by the scenario, the kernel and the observers.
 
+pub mod hash;
+
 use std::fmt;
 use std::net::Ipv4Addr;
 

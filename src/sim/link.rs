@@ -2,13 +2,14 @@
 //! (rate and queue), loses, duplicates and reorders packets, all drawn
 //! from the link's own seeded stream.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 
 use rand_chacha::ChaCha8Rng;
 use smoltcp::time::{Duration, Instant};
 
 use super::rng;
+use crate::net::hash::FastMap;
 use crate::scenario::LinkSpec;
 
 /// A node interface attached to the link.
@@ -75,8 +76,8 @@ pub struct Link {
     rng: ChaCha8Rng,
     /// Which end has an address, and which end a (node, interface) is:
     /// shared segments may have a thousand ends.
-    by_addr: HashMap<Ipv4Addr, usize>,
-    by_iface: HashMap<(usize, usize), usize>,
+    by_addr: FastMap<Ipv4Addr, usize>,
+    by_iface: FastMap<(usize, usize), usize>,
 }
 
 impl Link {
