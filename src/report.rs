@@ -73,6 +73,23 @@ impl ScenarioReport {
                 ));
             }
         }
+        for (node, sas) in &o.sas {
+            for sa in sas {
+                let c = &sa.counters;
+                if c.replay_drops + c.integrity_failures > 0 {
+                    lines.push(format!(
+                        "  node {node}: SA {} {}->{} spi=0x{:08x}: packets={} replay-drops={} integrity-failures={}",
+                        sa.proto.name(),
+                        sa.src,
+                        sa.dst,
+                        sa.spi,
+                        c.packets,
+                        c.replay_drops,
+                        c.integrity_failures
+                    ));
+                }
+            }
+        }
         for l in &o.links {
             let c = &l.counters;
             if c.lost + c.dropped_down + c.dropped_queue_full > 0 {
