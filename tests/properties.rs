@@ -226,3 +226,37 @@ fn idle_hours_cost_no_events() {
     assert_eq!(o.flows[0].received, 6);
     assert!(o.events < 200, "{} events for six pings", o.events);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Whatever arrives from a link, the node kernel never panics: random
+    /// bytes, and valid packets with random bytes changed.
+    #[test]
+    fn kernel_input_never_panics(raw in prop::collection::vec(any::<u8>(), 0..200),
+                                 flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4)) {
+        use vpnlab::node::kernel::{Actions, Interface, Kernel};
+        let iface = |addr: &str, link| Interface { name: "eth".into(), address: Prefix::parse(addr).unwrap(), mtu: 576, link };
+        let mut k = Kernel::new(vec![iface("10.0.0.1/24", 0), iface("10.0.1.1/24", 1)], true, 1);
+        let mut out = Actions::default();
+        k.receive(smoltcp::time::Instant::ZERO, 0, raw.clone(), &mut out);
+        let mut p = vpnlab::node::ipv4::build_header("10.0.0.9".parse().unwrap(), "10.0.1.9".parse().unwrap(), 17, 2, 5, raw.len()).to_vec();
+        p.extend_from_slice(&raw);
+        for (at, value) in flips {
+            let i = at.index(p.len());
+            p[i] = value;
+        }
+        k.receive(smoltcp::time::Instant::ZERO, 1, p, &mut out);
+    }
+
+    /// Any mutation of a valid scenario file gives a scenario or located
+    /// errors, never a panic.
+    #[test]
+    fn mutated_scenarios_never_panic(cut in any::<prop::sample::Index>(), insert in "[ -~\n]{0,12}") {
+        let text = std::fs::read_to_string("scenarios/tunnel-net-to-net.yaml").unwrap();
+        let at = cut.index(text.len() + 1);
+        let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let mutated = format!("{}{insert}{}", &text[..at], &text[at..]);
+        let _ = vpnlab::scenario::load_str(std::path::Path::new("mutated.yaml"), &mutated);
+    }
+}
