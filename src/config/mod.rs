@@ -1,4 +1,6 @@
 //! Parsers for the configuration files of the Linux/KAME IPsec world:
-//! setkey scripts (and later racoon.conf, psk.txt).
+//! setkey scripts, racoon.conf and psk.txt.
 
+pub mod psk;
+pub mod racoon;
 pub mod setkey;
