@@ -523,7 +523,7 @@ mod tests {
     /// Hex digits with any whitespace between them (test constants only).
     fn hex(s: &str) -> Vec<u8> {
         let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-        assert!(digits.len() % 2 == 0, "odd hex constant {s}");
+        assert!(digits.len().is_multiple_of(2), "odd hex constant {s}");
         let nibble = |d: u8| (d as char).to_digit(16).expect("hex digit") as u8;
         digits
             .chunks(2)

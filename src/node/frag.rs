@@ -181,7 +181,7 @@ impl Reassembler {
         let end = h.frag_offset + data.len();
         // Every fragment but the last must carry a multiple of 8 bytes, and
         // the whole datagram must fit in 65535 bytes (RFC 791 §3.2).
-        let misaligned = h.more_frags && data.len() % 8 != 0;
+        let misaligned = h.more_frags && !data.len().is_multiple_of(8);
         if end + h.header_len > 65535 || misaligned || (data.is_empty() && h.more_frags) {
             self.forget(&key);
             return Err(ReassemblyError::Limit);

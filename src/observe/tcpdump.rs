@@ -690,7 +690,7 @@ impl Printer<'_> {
     /// sack (RFC 2018): blocks relative to the peer's initial sequence.
     fn tcp_sack(&mut self, o: &TcpOpts, at: OptAt) -> Result<u32, OptStop> {
         let n = at.len - 2;
-        if n % 8 != 0 {
+        if !n.is_multiple_of(8) {
             self.put(format_args!(" invalid sack"));
             return Ok(n);
         }
@@ -778,7 +778,7 @@ impl Printer<'_> {
         }
         if n == 0 {
             self.put(format_args!(" cookiereq"));
-        } else if n % 2 != 0 || !(4..=16).contains(&n) {
+        } else if !n.is_multiple_of(2) || !(4..=16).contains(&n) {
             self.put(format_args!(" (invalid)"));
         } else {
             self.put(format_args!(" cookie "));
