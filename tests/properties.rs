@@ -33,7 +33,7 @@ fn chain(
     ping_size: usize,
     seed: u64,
 ) -> Scenario {
-    let links: BTreeMap<String, LinkSpec> = (0..=routers)
+    let links: BTreeMap<String, Located<LinkSpec>> = (0..=routers)
         .map(|i| {
             let spec = LinkSpec {
                 latency: Span::from_millis(latency_ms),
@@ -41,7 +41,7 @@ fn chain(
                 mtu: Located::new(mtus[i % mtus.len()]),
                 ..LinkSpec::default()
             };
-            (format!("l{i}"), spec)
+            (format!("l{i}"), spec.into())
         })
         .collect();
     let last = routers;
@@ -58,11 +58,11 @@ fn chain(
     let gateway_b = format!("10.0.{last}.2");
     nodes.insert(
         "a".to_string(),
-        host(0, 100, (routers > 0).then_some("10.0.0.1")),
+        host(0, 100, (routers > 0).then_some("10.0.0.1")).into(),
     );
     nodes.insert(
         "b".to_string(),
-        host(last, 200, (routers > 0).then_some(gateway_b.as_str())),
+        host(last, 200, (routers > 0).then_some(gateway_b.as_str())).into(),
     );
     for r in 1..=routers {
         let mut routes = Vec::new();
@@ -92,7 +92,8 @@ fn chain(
                 interfaces: interfaces.into(),
                 routes,
                 ..NodeSpec::default()
-            },
+            }
+            .into(),
         );
     }
     let traffic = vec![Located::new(TrafficEntry {
@@ -111,7 +112,7 @@ fn chain(
         name: "generated".into(),
         description: String::new(),
         seed,
-        duration: Span::from_secs(5),
+        duration: Located::new(Span::from_secs(5)),
         links,
         nodes,
         traffic,
@@ -167,21 +168,24 @@ fn adding_a_node_changes_no_other_bytes() {
         LinkSpec {
             loss: Probability(0.3),
             ..LinkSpec::default()
-        },
+        }
+        .into(),
     );
     grown.nodes.insert(
         "c".into(),
         NodeSpec {
             interfaces: [("eth0".to_string(), iface("spare", "192.168.99.1/24"))].into(),
             ..NodeSpec::default()
-        },
+        }
+        .into(),
     );
     grown.nodes.insert(
         "d".into(),
         NodeSpec {
             interfaces: [("eth0".to_string(), iface("spare", "192.168.99.2/24"))].into(),
             ..NodeSpec::default()
-        },
+        }
+        .into(),
     );
     grown.traffic.push(Located::new(TrafficEntry {
         at: Span::from_millis(1100),
@@ -217,7 +221,7 @@ fn adding_a_node_changes_no_other_bytes() {
 #[test]
 fn idle_hours_cost_no_events() {
     let mut s = chain(1, &[1500], 10, 0.0, 56, 5);
-    s.duration = Span::from_secs(3600);
+    s.duration = Located::new(Span::from_secs(3600));
     if let Some(p) = s.traffic[0].value.ping.as_mut() {
         p.count = 6;
         p.interval = Span::from_secs(600);

@@ -18,11 +18,11 @@ pub struct Scenario {
     pub description: String,
     #[serde(default)]
     pub seed: u64,
-    pub duration: Span,
+    pub duration: Located<Span>,
     #[serde(default)]
-    pub links: BTreeMap<String, LinkSpec>,
+    pub links: BTreeMap<String, Located<LinkSpec>>,
     #[serde(default)]
-    pub nodes: BTreeMap<String, NodeSpec>,
+    pub nodes: BTreeMap<String, Located<NodeSpec>>,
     #[serde(default)]
     pub traffic: Vec<Located<TrafficEntry>>,
     #[serde(default)]

@@ -51,7 +51,7 @@ fn check_setkey(s: &Scenario, source: Option<&str>, p: &mut Problems) {
             Ok(commands) => {
                 for c in commands {
                     if let Err(e) = engine.apply(&c, smoltcp::time::Instant::ZERO) {
-                        p.push((Pos::default(), format!("ipsec of node `{node}`: {e}")));
+                        p.push((spec.pos, format!("ipsec of node `{node}`: {e}")));
                     }
                 }
             }
@@ -103,7 +103,7 @@ fn check_header(s: &Scenario, p: &mut Problems) {
         p.push((s.name.pos, format!("scenario name `{}` must be letters, digits, `-`, `_` or `.` (it names the capture folder)", s.name.value)));
     }
     if s.duration.0.total_micros() == 0 {
-        p.push((Pos::default(), "duration must be greater than zero".into()));
+        p.push((s.duration.pos, "duration must be greater than zero".into()));
     }
 }
 
@@ -111,7 +111,7 @@ fn check_links(s: &Scenario, p: &mut Problems) {
     for (name, link) in &s.links {
         if !is_identifier(name) {
             p.push((
-                link.mtu.pos,
+                link.pos,
                 format!("link name `{name}` must be letters, digits, `-`, `_` or `.`"),
             ));
         }
@@ -132,13 +132,13 @@ fn check_nodes(s: &Scenario, p: &mut Problems) {
     for (node, spec) in &s.nodes {
         if !is_identifier(node) {
             p.push((
-                Pos::default(),
+                spec.pos,
                 format!("node name `{node}` must be letters, digits, `-`, `_` or `.`"),
             ));
         }
         if spec.interfaces.is_empty() || spec.interfaces.len() > MAX_INTERFACES {
             p.push((
-                Pos::default(),
+                spec.pos,
                 format!("node `{node}` must have 1 to {MAX_INTERFACES} interfaces"),
             ));
         }
@@ -261,7 +261,7 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
                 entry.pos,
                 format!(
                     "flow `{name}` starts at {} but the scenario ends at {}",
-                    entry.at, s.duration
+                    entry.at, s.duration.value
                 ),
             ));
         }
@@ -398,7 +398,7 @@ fn check_events(s: &Scenario, p: &mut Problems) {
                 e.pos,
                 format!(
                     "event at {} is after the end of the scenario ({})",
-                    e.at, s.duration
+                    e.at, s.duration.value
                 ),
             ));
         }

@@ -163,7 +163,7 @@ fn build_links(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Link> {
     s.links
         .iter()
         .zip(ends)
-        .map(|((name, spec), ends)| Link::new(name.clone(), spec.clone(), ends, seed))
+        .map(|((name, spec), ends)| Link::new(name.clone(), spec.value.clone(), ends, seed))
         .collect()
 }
 
