@@ -169,15 +169,15 @@ fn main() {
 }
 
 fn tunnel_report() {
-    // The bound is measured before and after the simulation, so both see
-    // the machine in the same state; their mean is the bound.
-    let before = crypto_bound();
-    let rate = tunnel_rate();
-    let after = crypto_bound();
-    let bound = (before + after) / 2.0;
-    println!("  (bound before {before:.0}, after {after:.0} packets/s)");
+    // The machine is shared: the bound and the simulation are measured in
+    // turn, three times each, and each keeps its best run.
+    let (mut bound, mut rate) = (0f64, 0f64);
+    for _ in 0..3 {
+        bound = bound.max(crypto_bound());
+        rate = rate.max(tunnel_rate());
+    }
     println!(
-        "esp tunnel: {DATAGRAMS} x 1400-byte UDP through gw1 => gw2 (AES-128-CBC + HMAC-SHA1-96)"
+        "esp tunnel: {DATAGRAMS} x 1400-byte UDP through gw1 => gw2 (AES-128-CBC + HMAC-SHA1-96), best of 3"
     );
     println!("  crypto alone (bound):  {bound:>10.0} packets/s");
     println!(

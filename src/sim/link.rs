@@ -60,10 +60,17 @@ pub struct Transmitter {
     pub queue: VecDeque<Frame>,
 }
 
-/// When copies of a departing packet reach the far end (none if lost).
+/// When copies of a departing packet reach the far end: none if lost,
+/// two if duplicated.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Fate {
-    pub arrivals: Vec<Instant>,
+    pub arrivals: [Option<Instant>; 2],
+}
+
+impl Fate {
+    pub fn copies(&self) -> impl Iterator<Item = Instant> + '_ {
+        self.arrivals.iter().flatten().copied()
+    }
 }
 
 pub struct Link {
@@ -138,25 +145,37 @@ impl Link {
     /// Draws loss, duplication, jitter and reordering for a packet that
     /// finishes transmission at `done`.
     pub fn fate(&mut self, done: Instant) -> Fate {
-        if rng::unit(&mut self.rng) < self.spec.loss.0 {
+        if self.chance(self.spec.loss.0) {
             self.counters.lost += 1;
             return Fate::default();
         }
-        let copies = if rng::unit(&mut self.rng) < self.spec.duplicate.0 {
+        let first = Some(done + self.delay());
+        let second = if self.chance(self.spec.duplicate.0) {
             self.counters.duplicated += 1;
-            2
+            Some(done + self.delay())
         } else {
-            1
+            None
         };
-        let arrivals = (0..copies).map(|_| done + self.delay()).collect();
-        Fate { arrivals }
+        Fate {
+            arrivals: [first, second],
+        }
+    }
+
+    /// A draw from the link's stream; none is made for an impossible event,
+    /// so an ideal link costs no randomness.
+    fn chance(&mut self, probability: f64) -> bool {
+        probability > 0.0 && rng::unit(&mut self.rng) < probability
     }
 
     fn delay(&mut self) -> Duration {
         let jitter_us = self.spec.jitter.0.total_micros();
-        let jitter = (rng::unit(&mut self.rng) * jitter_us as f64) as u64;
+        let jitter = if jitter_us > 0 {
+            (rng::unit(&mut self.rng) * jitter_us as f64) as u64
+        } else {
+            0
+        };
         let mut delay = self.spec.latency.0 + Duration::from_micros(jitter);
-        if rng::unit(&mut self.rng) < self.spec.reorder.0 {
+        if self.chance(self.spec.reorder.0) {
             self.counters.reordered += 1;
             delay += self.spec.reorder_delay.0;
         }
@@ -207,7 +226,7 @@ mod tests {
             ..LinkSpec::default()
         });
         let lost = (0..10_000)
-            .filter(|_| l.fate(Instant::ZERO).arrivals.is_empty())
+            .filter(|_| l.fate(Instant::ZERO).copies().next().is_none())
             .count();
         assert!((800..1200).contains(&lost), "{lost}");
         assert_eq!(l.counters.lost, lost as u64);
@@ -223,8 +242,8 @@ mod tests {
         };
         let mut l = link(spec);
         let fate = l.fate(Instant::ZERO);
-        assert_eq!(fate.arrivals.len(), 2);
-        for t in fate.arrivals {
+        assert_eq!(fate.copies().count(), 2);
+        for t in fate.copies() {
             assert!(t >= Instant::from_millis(5) && t <= Instant::from_millis(7));
         }
     }

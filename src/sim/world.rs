@@ -200,22 +200,25 @@ impl World {
         let l = &mut self.links[link];
         let done = now + l.serialization(frame.packet.len());
         l.transmitters[end].busy_until = done;
-        let fate = l.fate(done);
-        let mut packet = Some(frame.packet);
-        for (i, at) in fate.arrivals.iter().enumerate() {
-            let copy = if i + 1 == fate.arrivals.len() {
-                packet.take().unwrap_or_default()
+        let [first, second] = l.fate(done).arrivals;
+        let Frame { to, mut packet } = frame;
+        if let Some(at) = first {
+            let copy = if second.is_some() {
+                packet.clone()
             } else {
-                packet.clone().unwrap_or_default()
+                std::mem::take(&mut packet)
             };
             self.queue.push(
-                *at,
+                at,
                 Event::Arrive {
                     link,
-                    to: frame.to,
+                    to,
                     packet: copy,
                 },
             );
+        }
+        if let Some(at) = second {
+            self.queue.push(at, Event::Arrive { link, to, packet });
         }
         self.next_departure(link, end);
     }

@@ -1,4 +1,19 @@
 //! Deterministic payload patterns, so receivers can check every byte.
+//! Byte `i` of a stream or datagram is `BASE[i % PERIOD] + key(flow, seq)`.
+
+use std::sync::OnceLock;
+
+/// The base pattern repeats every 64 KiB.
+const PERIOD: usize = 1 << 16;
+
+fn base() -> &'static [u8] {
+    static BASE: OnceLock<Vec<u8>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        (0..PERIOD)
+            .map(|i| (i as u8).wrapping_mul(31).wrapping_add((i >> 8) as u8))
+            .collect()
+    })
+}
 
 /// The part of a byte that depends on the flow and sequence number.
 fn key(flow: usize, seq: u32) -> u8 {
@@ -6,42 +21,52 @@ fn key(flow: usize, seq: u32) -> u8 {
         .wrapping_add((flow as u32).wrapping_mul(13))) as u8
 }
 
-fn pattern(key: u8, offset: usize) -> u8 {
-    (offset as u8)
-        .wrapping_mul(31)
-        .wrapping_add((offset >> 8) as u8)
-        .wrapping_add(key)
+/// Splits `[start, start + len)` into runs that do not wrap the period.
+fn runs(start: usize, len: usize) -> impl Iterator<Item = (usize, usize, usize)> {
+    let mut done = 0;
+    std::iter::from_fn(move || {
+        if done >= len {
+            return None;
+        }
+        let at = (start + done) % PERIOD;
+        let n = (PERIOD - at).min(len - done);
+        let run = (done, at, n);
+        done += n;
+        Some(run)
+    })
 }
 
 pub fn fill(buf: &mut [u8], flow: usize, seq: u32, start: usize) {
-    let k = key(flow, seq);
-    for (i, b) in buf.iter_mut().enumerate() {
-        *b = pattern(k, start + i);
+    let (k, base) = (key(flow, seq), base());
+    for (done, at, n) in runs(start, buf.len()) {
+        for (b, p) in buf[done..done + n].iter_mut().zip(&base[at..at + n]) {
+            *b = p.wrapping_add(k);
+        }
     }
 }
 
-/// Number of leading bytes of `buf` that match the pattern. Checks 64
+/// Number of leading bytes of `buf` that match the pattern. Compares 64
 /// bytes at a time without branching, then finds the first mismatch.
 pub fn matching_prefix(buf: &[u8], flow: usize, seq: u32, start: usize) -> usize {
-    let k = key(flow, seq);
-    let mut done = 0;
-    for chunk in buf.chunks(64) {
-        let base = start + done;
-        let all = chunk
-            .iter()
-            .enumerate()
-            .fold(true, |ok, (i, b)| ok & (*b == pattern(k, base + i)));
-        if !all {
-            return done
-                + chunk
+    let (k, base) = (key(flow, seq), base());
+    for (done, at, n) in runs(start, buf.len()) {
+        let (ours, theirs) = (&buf[done..done + n], &base[at..at + n]);
+        for (i, (a, b)) in ours.chunks(64).zip(theirs.chunks(64)).enumerate() {
+            let same = a
+                .iter()
+                .zip(b)
+                .fold(true, |ok, (x, p)| ok & (*x == p.wrapping_add(k)));
+            if !same {
+                let first = a
                     .iter()
-                    .enumerate()
-                    .take_while(|(i, b)| **b == pattern(k, base + i))
+                    .zip(b)
+                    .take_while(|(x, p)| **x == p.wrapping_add(k))
                     .count();
+                return done + i * 64 + first;
+            }
         }
-        done += chunk.len();
     }
-    done
+    buf.len()
 }
 
 #[cfg(test)]
@@ -53,9 +78,19 @@ mod tests {
         let mut buf = vec![0u8; 1000];
         fill(&mut buf, 3, 9, 100);
         assert_eq!(matching_prefix(&buf, 3, 9, 100), 1000);
-        assert_eq!(buf[5], pattern(key(3, 9), 105));
         buf[700] ^= 1;
         assert_eq!(matching_prefix(&buf, 3, 9, 100), 700);
         assert_eq!(matching_prefix(&buf, 3, 10, 100), 0);
+    }
+
+    #[test]
+    fn streams_cross_the_period() {
+        let mut buf = vec![0u8; 3000];
+        let start = PERIOD - 1000;
+        fill(&mut buf, 1, 0, start);
+        assert_eq!(matching_prefix(&buf, 1, 0, start), 3000);
+        assert_eq!(buf[1000], base()[0].wrapping_add(key(1, 0)));
+        buf[2500] ^= 0x80;
+        assert_eq!(matching_prefix(&buf, 1, 0, start), 2500);
     }
 }
