@@ -33,6 +33,9 @@ pub struct IpsecEngine {
     pub spd: Spd,
     pub sad: Sad,
     pub acquires: Vec<Acquire>,
+    /// A key daemon runs: its IKE traffic (UDP 500 and 4500) bypasses the
+    /// SPD, as racoon's sockets carry bypass policies.
+    pub ike_bypass: bool,
     rng: ChaCha8Rng,
     next_ident: u16,
 }
@@ -65,6 +68,7 @@ impl IpsecEngine {
             spd: Spd::default(),
             sad: Sad::default(),
             acquires: Vec::new(),
+            ike_bypass: false,
             rng,
             next_ident,
         }
@@ -189,12 +193,25 @@ impl IpsecEngine {
         }
     }
 
+    /// The key daemon's own traffic: UDP from or to the ISAKMP or NAT-T port.
+    fn bypasses(&self, sel: &PacketSelector) -> bool {
+        const IKE_PORTS: [u16; 2] = [500, 4500];
+        self.ike_bypass
+            && sel.protocol == 17
+            && sel
+                .ports
+                .is_some_and(|(s, d)| IKE_PORTS.contains(&s) || IKE_PORTS.contains(&d))
+    }
+
     /// RFC 4301 §5.2: after IPsec processing, the packet must have been
     /// protected the way its policy says.
     fn check_inbound(&mut self, dir: Direction, meta: &PacketMeta, packet: &[u8]) -> Verdict {
         let Some(sel) = PacketSelector::of(packet) else {
             return Verdict::Drop(DropReason::Malformed);
         };
+        if self.bypasses(&sel) {
+            return Verdict::Accept;
+        }
         let Some(policy) = self.spd.lookup(dir, &sel) else {
             return Verdict::Accept;
         };
@@ -222,6 +239,9 @@ impl IpsecEngine {
         let Some(sel) = PacketSelector::of(packet) else {
             return Verdict::Drop(DropReason::Malformed);
         };
+        if self.bypasses(&sel) {
+            return Verdict::Accept;
+        }
         let Some(policy) = self.spd.lookup(Direction::Out, &sel) else {
             return Verdict::Accept;
         };

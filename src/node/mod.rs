@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod counters;
+pub mod daemon;
 pub mod device;
 pub mod frag;
 pub mod hook;
@@ -22,6 +23,7 @@ use std::rc::Rc;
 use crate::ipsec::IpsecEngine;
 use apps::{App, FlowStats};
 use counters::DropReason;
+use daemon::{DaemonSlot, KeyDaemon};
 use device::{KernelDevice, RX_QUEUE_LIMIT};
 use ipsec_hook::{IpsecHook, SharedEngine};
 use kernel::{Actions, Kernel};
@@ -42,6 +44,8 @@ pub struct Node {
     pub scheduled: Option<Instant>,
     /// The IPsec data plane, when the node has policies or SAs.
     pub ipsec: Option<SharedEngine>,
+    /// The key daemon, when the node runs one.
+    pub daemon: Option<DaemonSlot>,
 }
 
 impl Node {
@@ -73,6 +77,7 @@ impl Node {
             app_wake: None,
             scheduled: None,
             ipsec: None,
+            daemon: None,
         }
     }
 
@@ -114,17 +119,42 @@ impl Node {
         }
         for _ in 0..MAX_ROUNDS {
             self.service_apps(now, flows);
+            self.service_daemon(now);
             let changed = self.stack.poll(now, &mut self.device, &mut self.sockets)
                 == PollResult::SocketStateChanged;
             let sent = !self.device.tx.is_empty();
             for packet in std::mem::take(&mut self.device.tx) {
                 self.kernel.send_local(now, packet, out);
             }
-            if !changed && !sent && self.device.rx.is_empty() {
+            if !changed && !sent && self.device.rx.is_empty() && !self.acquires_pending() {
                 break;
             }
         }
         self.service_apps(now, flows);
+    }
+
+    /// Gives the node a key daemon: it listens on UDP 500, hears the
+    /// engine's ACQUIREs, and IKE traffic bypasses the SPD as racoon's
+    /// sockets do.
+    pub fn attach_daemon(&mut self, daemon: Box<dyn KeyDaemon>) {
+        if let Some(engine) = &self.ipsec {
+            engine.borrow_mut().ike_bypass = true;
+        }
+        self.daemon = Some(DaemonSlot::new(daemon, &mut self.sockets));
+    }
+
+    fn service_daemon(&mut self, now: Instant) {
+        if let (Some(slot), Some(engine)) = (&mut self.daemon, &self.ipsec) {
+            slot.service(now, &mut self.sockets, &mut engine.borrow_mut());
+        }
+    }
+
+    fn acquires_pending(&self) -> bool {
+        self.daemon.is_some()
+            && self
+                .ipsec
+                .as_ref()
+                .is_some_and(|e| !e.borrow().acquires.is_empty())
     }
 
     fn service_apps(&mut self, now: Instant, flows: &mut [FlowStats]) {
@@ -145,9 +175,16 @@ impl Node {
     pub fn next_wake(&mut self, now: Instant) -> Option<Instant> {
         let stack = self.stack.poll_at(now, &self.sockets).map(|t| t.max(now));
         let ipsec = self.ipsec.as_ref().and_then(|e| e.borrow().next_timer());
-        [stack, self.app_wake, self.kernel.next_timer(), ipsec]
-            .into_iter()
-            .flatten()
-            .min()
+        let daemon = self.daemon.as_ref().and_then(|d| d.daemon.next_timer());
+        [
+            stack,
+            self.app_wake,
+            self.kernel.next_timer(),
+            ipsec,
+            daemon,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 }
