@@ -193,6 +193,15 @@ impl IpsecEngine {
         }
     }
 
+    /// Records an ACQUIRE unless the same one is still pending (Linux sends
+    /// one per missing SA, not one per packet).
+    fn acquire(&mut self, a: Acquire) {
+        let same = |p: &Acquire| (p.src, p.dst, p.proto, p.mode) == (a.src, a.dst, a.proto, a.mode);
+        if !self.acquires.iter().any(same) {
+            self.acquires.push(a);
+        }
+    }
+
     /// The key daemon's own traffic: UDP from or to the ISAKMP or NAT-T port.
     fn bypasses(&self, sel: &PacketSelector) -> bool {
         const IKE_PORTS: [u16; 2] = [500, 4500];
@@ -279,7 +288,7 @@ impl IpsecEngine {
             if t.level == Level::Use {
                 return Ok(());
             }
-            self.acquires.push(Acquire {
+            self.acquire(Acquire {
                 at: now,
                 src,
                 dst,
