@@ -188,7 +188,9 @@ fn tunnel_report() {
 
 /// Best (lowest) of three measurements.
 fn best_ns(n: u32) -> f64 {
-    (0..3).map(|_| spd_lookup_ns(n)).fold(f64::INFINITY, f64::min)
+    (0..3)
+        .map(|_| spd_lookup_ns(n))
+        .fold(f64::INFINITY, f64::min)
 }
 
 fn spd_report() {
