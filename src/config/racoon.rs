@@ -48,6 +48,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4};
 
+use super::lexer::{Lexeme, Pos, Rules, tokenize};
 use crate::net::Prefix;
 
 // ---------------------------------------------------------------------------
@@ -868,7 +869,7 @@ pub struct SaInfo {
 /// Parses a whole racoon.conf. Returns the configuration and the warnings
 /// for what vpnlab does not implement, or the first error.
 pub fn parse(text: &str) -> Result<(RacoonConf, Vec<Warning>), ParseError> {
-    let (tokens, end) = Lexer::new(text).run()?;
+    let (tokens, end) = lex(text)?;
     Parser {
         tokens,
         pos: 0,
@@ -881,12 +882,6 @@ pub fn parse(text: &str) -> Result<(RacoonConf, Vec<Warning>), ParseError> {
 // ---------------------------------------------------------------------------
 // Tokens
 // ---------------------------------------------------------------------------
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Pos {
-    line: u32,
-    column: u32,
-}
 
 fn error(pos: Pos, message: impl Into<String>) -> ParseError {
     ParseError {
@@ -940,116 +935,33 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-' | '%')
 }
 
-struct Lexer {
-    chars: Vec<char>,
-    i: usize,
-    pos: Pos,
-    tokens: Vec<Token>,
-}
+/// cftoken.l's tokens: words, quoted strings, `{ } ; , [ ] /` and `#` comments.
+const RULES: Rules = Rules {
+    word_char: is_word_char,
+    punctuation: &['{', '}', ';', ',', '[', ']', '/'],
+    continuation: false,
+};
 
-impl Lexer {
-    fn new(text: &str) -> Lexer {
-        Lexer {
-            chars: text.chars().collect(),
-            i: 0,
-            pos: Pos { line: 1, column: 1 },
-            tokens: Vec::new(),
-        }
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).copied()
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.i += 1;
-        if c == '\n' {
-            self.pos.line = self.pos.line.saturating_add(1);
-            self.pos.column = 1;
-        } else {
-            self.pos.column = self.pos.column.saturating_add(1);
-        }
-        Some(c)
-    }
-
-    /// The tokens and the position just after the last character.
-    fn run(mut self) -> Result<(Vec<Token>, Pos), ParseError> {
-        while let Some(c) = self.peek() {
-            let start = self.pos;
-            match c {
-                ' ' | '\t' | '\r' | '\n' | '\x0b' | '\x0c' => {
-                    self.bump();
-                }
-                // cftoken.l: `comment \#.*` (there are no /* */ comments:
-                // `ccomment` is defined but no rule uses it).
-                '#' => self.skip_comment(),
-                '"' => self.quoted(start)?,
-                '{' => self.single(Tok::LBrace),
-                '}' => self.single(Tok::RBrace),
-                ';' => self.single(Tok::Semi),
-                ',' => self.single(Tok::Comma),
-                '[' => self.single(Tok::LBracket),
-                ']' => self.single(Tok::RBracket),
-                '/' => self.single(Tok::Slash),
-                c if is_word_char(c) => self.word(start),
-                c => {
-                    return Err(error(
-                        start,
-                        format!("unexpected character `{}`", c.escape_debug()),
-                    ));
-                }
-            }
-        }
-        Ok((self.tokens, self.pos))
-    }
-
-    fn single(&mut self, tok: Tok) {
-        let pos = self.pos;
-        self.bump();
-        self.tokens.push(Token { tok, pos });
-    }
-
-    fn skip_comment(&mut self) {
-        while self.peek().is_some_and(|c| c != '\n') {
-            self.bump();
-        }
-    }
-
-    /// cftoken.l: `quotedstring \"[^"]*\"`.
-    fn quoted(&mut self, start: Pos) -> Result<(), ParseError> {
-        self.bump();
-        let mut text = String::new();
-        loop {
-            match self.bump() {
-                Some('"') => break,
-                Some(c) => text.push(c),
-                None => {
-                    return Err(error(
-                        start,
-                        "unterminated quoted string: expected a closing `\"`",
-                    ));
-                }
-            }
-        }
-        self.tokens.push(Token {
-            tok: Tok::Quoted(text),
-            pos: start,
-        });
-        Ok(())
-    }
-
-    fn word(&mut self, start: Pos) {
-        let mut text = String::new();
-        while let Some(c) = self.peek().filter(|c| is_word_char(*c)) {
-            text.push(c);
-            self.bump();
-        }
-        self.tokens.push(Token {
-            tok: Tok::Word(text),
-            pos: start,
-        });
-    }
+fn lex(text: &str) -> Result<(Vec<Token>, Pos), ParseError> {
+    let (lexed, end) = tokenize(text, &RULES).map_err(|e| error(e.pos, e.message))?;
+    let tokens = lexed
+        .into_iter()
+        .map(|(lexeme, pos)| {
+            let tok = match lexeme {
+                Lexeme::Word(w) => Tok::Word(w),
+                Lexeme::Quoted(q) => Tok::Quoted(q),
+                Lexeme::Punct('{') => Tok::LBrace,
+                Lexeme::Punct('}') => Tok::RBrace,
+                Lexeme::Punct(',') => Tok::Comma,
+                Lexeme::Punct('[') => Tok::LBracket,
+                Lexeme::Punct(']') => Tok::RBracket,
+                Lexeme::Punct('/') => Tok::Slash,
+                Lexeme::Punct(_) => Tok::Semi,
+            };
+            Token { tok, pos }
+        })
+        .collect();
+    Ok((tokens, end))
 }
 
 // ---------------------------------------------------------------------------

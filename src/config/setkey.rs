@@ -25,6 +25,7 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
+use super::lexer::{Lexeme, Pos, Rules, tokenize};
 use crate::crypto::alg::{UNSUPPORTED_AUTH, UNSUPPORTED_ENC};
 use crate::crypto::{AuthAlg, EncAlg};
 use crate::ipsec::spec::{
@@ -108,7 +109,7 @@ pub struct Statement {
 /// Parses a whole `setkey -f` script. `exit`, `quit` and `bye` end it, as
 /// in setkey: nothing after them is read.
 pub fn parse(text: &str) -> Result<Vec<Statement>, SetkeyError> {
-    let (tokens, end) = Lexer::new(text).run()?;
+    let (tokens, end) = lex(text)?;
     Parser {
         tokens,
         pos: 0,
@@ -120,23 +121,6 @@ pub fn parse(text: &str) -> Result<Vec<Statement>, SetkeyError> {
 // ---------------------------------------------------------------------------
 // Tokens
 // ---------------------------------------------------------------------------
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Pos {
-    line: u32,
-    column: u32,
-}
-
-impl Pos {
-    /// The position `chars` characters to the right on the same line.
-    fn right(self, chars: usize) -> Pos {
-        let chars = u32::try_from(chars).unwrap_or(u32::MAX);
-        Pos {
-            line: self.line,
-            column: self.column.saturating_add(chars),
-        }
-    }
-}
 
 fn error(pos: Pos, message: impl Into<String>) -> SetkeyError {
     SetkeyError {
@@ -187,134 +171,32 @@ fn is_word_char(c: char) -> bool {
 
 type LexOutput = (Vec<Token>, Pos);
 
-struct Lexer {
-    chars: Vec<char>,
-    i: usize,
-    pos: Pos,
-    tokens: Vec<Token>,
-}
+/// token.l's tokens: words, quoted strings, `/ [ ] + ;`, `#` comments, and
+/// backslash continuations.
+const RULES: Rules = Rules {
+    word_char: is_word_char,
+    punctuation: &['/', '[', ']', '+', ';'],
+    continuation: true,
+};
 
-impl Lexer {
-    fn new(text: &str) -> Lexer {
-        Lexer {
-            chars: text.chars().collect(),
-            i: 0,
-            pos: Pos { line: 1, column: 1 },
-            tokens: Vec::new(),
-        }
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).copied()
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.i += 1;
-        if c == '\n' {
-            self.pos.line = self.pos.line.saturating_add(1);
-            self.pos.column = 1;
-        } else {
-            self.pos.column = self.pos.column.saturating_add(1);
-        }
-        Some(c)
-    }
-
-    /// Tokens, and the position just after the last character (where
-    /// "the script ended" errors point).
-    fn run(mut self) -> Result<LexOutput, SetkeyError> {
-        while let Some(c) = self.peek() {
-            let start = self.pos;
-            match c {
-                ' ' | '\t' | '\r' | '\n' | '\x0b' | '\x0c' => {
-                    self.bump();
-                }
-                // token.l: `comment \#.*`.
-                '#' => self.skip_comment(),
-                '\\' => self.continuation(start)?,
-                '"' => self.quoted(start)?,
-                '/' => self.single(Tok::Slash),
-                '[' => self.single(Tok::Open),
-                ']' => self.single(Tok::Close),
-                '+' => self.single(Tok::Plus),
-                ';' => self.single(Tok::Semi),
-                c if is_word_char(c) => self.word(start),
-                c => {
-                    return Err(error(
-                        start,
-                        format!("unexpected character `{}`", c.escape_debug()),
-                    ));
-                }
-            }
-        }
-        Ok((self.tokens, self.pos))
-    }
-
-    fn single(&mut self, tok: Tok) {
-        let pos = self.pos;
-        self.bump();
-        self.tokens.push(Token { tok, pos });
-    }
-
-    fn skip_comment(&mut self) {
-        while self.peek().is_some_and(|c| c != '\n') {
-            self.bump();
-        }
-    }
-
-    /// A backslash followed only by blanks up to the end of the line joins
-    /// the next line to this one.
-    fn continuation(&mut self, start: Pos) -> Result<(), SetkeyError> {
-        let mut j = self.i + 1;
-        while matches!(self.chars.get(j), Some(' ' | '\t' | '\r')) {
-            j += 1;
-        }
-        if !matches!(self.chars.get(j), Some('\n') | None) {
-            return Err(error(
-                start,
-                "unexpected `\\`: a backslash may only end a line, to continue the statement on the next",
-            ));
-        }
-        while self.i < j {
-            self.bump();
-        }
-        Ok(())
-    }
-
-    /// token.l: `quotedstring \"[^"]*\"` (may span lines, no escapes).
-    fn quoted(&mut self, start: Pos) -> Result<(), SetkeyError> {
-        self.bump();
-        let mut text = String::new();
-        loop {
-            match self.bump() {
-                Some('"') => break,
-                Some(c) => text.push(c),
-                None => {
-                    return Err(error(
-                        start,
-                        "unterminated quoted string: expected a closing `\"`",
-                    ));
-                }
-            }
-        }
-        self.tokens.push(Token {
-            tok: Tok::Quoted(text),
-            pos: start,
-        });
-        Ok(())
-    }
-
-    fn word(&mut self, start: Pos) {
-        let mut text = String::new();
-        while let Some(c) = self.peek().filter(|c| is_word_char(*c)) {
-            text.push(c);
-            self.bump();
-        }
-        self.tokens.push(Token {
-            tok: Tok::Word(text),
-            pos: start,
-        });
-    }
+fn lex(text: &str) -> Result<LexOutput, SetkeyError> {
+    let (lexed, end) = tokenize(text, &RULES).map_err(|e| error(e.pos, e.message))?;
+    let tokens = lexed
+        .into_iter()
+        .map(|(lexeme, pos)| {
+            let tok = match lexeme {
+                Lexeme::Word(w) => Tok::Word(w),
+                Lexeme::Quoted(q) => Tok::Quoted(q),
+                Lexeme::Punct('/') => Tok::Slash,
+                Lexeme::Punct('[') => Tok::Open,
+                Lexeme::Punct(']') => Tok::Close,
+                Lexeme::Punct('+') => Tok::Plus,
+                Lexeme::Punct(_) => Tok::Semi,
+            };
+            Token { tok, pos }
+        })
+        .collect();
+    Ok((tokens, end))
 }
 
 // ---------------------------------------------------------------------------
