@@ -5,3 +5,26 @@ mod lexer;
 pub mod psk;
 pub mod racoon;
 pub mod setkey;
+
+use std::fmt;
+
+/// A problem at a line and column (1-based, in characters) of a
+/// configuration file, saying what was expected there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}

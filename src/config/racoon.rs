@@ -57,24 +57,7 @@ use crate::net::Prefix;
 
 /// A racoon.conf that does not parse: where (1-based line and column,
 /// columns counted in characters) and what was expected there.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}, column {}: {}",
-            self.line, self.column, self.message
-        )
-    }
-}
-
-impl std::error::Error for ParseError {}
+pub type ParseError = super::ConfigError;
 
 /// Something racoon accepts that vpnlab parses but does not implement,
 /// at the position of the statement or value concerned.

@@ -22,7 +22,6 @@
 //!   host names, IPComp, TCP-MD5, ESP-in-UDP, security contexts, tagged
 //!   policies, ...) is an error that names the feature, never ignored.
 
-use std::fmt;
 use std::net::Ipv4Addr;
 
 use super::lexer::{Lexeme, Pos, Rules, tokenize};
@@ -36,24 +35,7 @@ use crate::net::Prefix;
 
 /// A script that does not parse: where (1-based line and column, columns
 /// counted in characters) and what was expected there.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SetkeyError {
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
-
-impl fmt::Display for SetkeyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}, column {}: {}",
-            self.line, self.column, self.message
-        )
-    }
-}
-
-impl std::error::Error for SetkeyError {}
+pub type SetkeyError = super::ConfigError;
 
 /// One setkey command, as the kernel would receive it over PF_KEY.
 #[derive(Clone, Debug, PartialEq, Eq)]
