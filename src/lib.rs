@@ -17,3 +17,4 @@ pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod sim;
+pub mod wire;
