@@ -3,6 +3,8 @@
 //! bypasses the SPD), allocate SPIs and install SAs through the engine, and
 //! the traffic that triggered it all flows protected afterwards.
 
+mod common;
+
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::Path;
 
@@ -141,7 +143,8 @@ traffic:
 #[test]
 fn acquire_reaches_the_daemon_and_its_sas_carry_the_traffic() {
     let s = load_str(Path::new("toy.yaml"), SCENARIO).expect("valid");
-    let capture = Capture::new(None, &["wire".to_string()], &[true]).expect("capture");
+    let dir = common::scratch("toy-ike");
+    let capture = Capture::new(Some(&dir), &["wire".to_string()], &[true]).expect("capture");
     let mut world = build::build(&s, 1, capture);
     for (i, node) in world.nodes.iter_mut().enumerate() {
         let me = Ipv4Addr::new(10, 0, 0, i as u8 + 1);
@@ -158,11 +161,11 @@ fn acquire_reaches_the_daemon_and_its_sas_carry_the_traffic() {
     let log = logs[0].1.as_ref().expect("wire is logged");
     let lines: Vec<&str> = log.lines.iter().map(|(_, l)| l.as_str()).collect();
     assert!(
-        lines[0].starts_with("10.0.0.1.500 > 10.0.0.2.500: UDP"),
+        lines[0].starts_with("10.0.0.1.500 > 10.0.0.2.500: "),
         "{lines:?}"
     );
     assert!(
-        lines[1].starts_with("10.0.0.2.500 > 10.0.0.1.500: UDP"),
+        lines[1].starts_with("10.0.0.2.500 > 10.0.0.1.500: "),
         "{lines:?}"
     );
     assert_eq!(
@@ -186,4 +189,46 @@ fn acquire_reaches_the_daemon_and_its_sas_carry_the_traffic() {
             2
         );
     }
+}
+
+/// The UDP 500 lines (here not even ISAKMP: the toy daemon speaks text)
+/// print as tcpdump prints them.
+#[test]
+fn udp_500_lines_match_tcpdump() {
+    if !common::tool_available("tcpdump") {
+        eprintln!("NOTE: tcpdump is not installed: skipped");
+        return;
+    }
+    let s = load_str(Path::new("toy.yaml"), SCENARIO).expect("valid");
+    let dir = common::scratch("toy-ike-tcpdump");
+    let capture = Capture::new(Some(&dir), &["wire".to_string()], &[true]).expect("capture");
+    let mut world = build::build(&s, 1, capture);
+    for (i, node) in world.nodes.iter_mut().enumerate() {
+        let me = Ipv4Addr::new(10, 0, 0, i as u8 + 1);
+        node.attach_daemon(Box::new(ToyDaemon {
+            me,
+            outbox: Vec::new(),
+            exchanges: 0,
+        }));
+    }
+    world.run(|_| {});
+    let (_, logs) = world.capture.finish().expect("finish");
+    let ours: Vec<String> = logs[0]
+        .1
+        .as_ref()
+        .expect("logged")
+        .lines
+        .iter()
+        .map(|(_, l)| l.clone())
+        .collect();
+    let out = std::process::Command::new("tcpdump")
+        .args(["-n", "-t", "-r"])
+        .arg(dir.join("wire.pcap"))
+        .output()
+        .expect("tcpdump");
+    let theirs: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.strip_prefix("IP ").unwrap_or(l).to_string())
+        .collect();
+    assert_eq!(ours, theirs);
 }

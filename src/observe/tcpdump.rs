@@ -51,8 +51,8 @@
 //!   print the generic `UDP, length N` / TCP line without the decoded part;
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
 //!   IPComp 108, SCTP 132, ... see [`proto_has_printer`]): we print the
-//!   generic ` ip-proto-N LEN`; ESP and AH are reproduced, IKE (UDP 500 and
-//!   4500) is not yet;
+//!   generic ` ip-proto-N LEN`; ESP, AH, and ISAKMP on UDP 500 and 4500
+//!   (through `wire::isakmp_print`) are reproduced;
 //! - the MPTCP TCP option (30), printed here like an unknown option;
 //! - IPv6 packets of 40 bytes or more (`ip6_print`);
 //! - IP-in-IP nesting deeper than [`MAX_IP_NESTING`].
@@ -60,6 +60,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
+use crate::wire::isakmp_print::InitiatorCache;
 use std::net::Ipv4Addr;
 
 /// tcpdump's MAXIMUM_SNAPLEN (netdissect.h): longer records are refused.
@@ -105,6 +108,8 @@ const TH_URG: u8 = 0x20;
 #[derive(Default)]
 pub struct Dissector {
     tcp: TcpConversations,
+    /// tcpdump's initiator-cookie cache for ISAKMP's `I`/`R`.
+    isakmp: InitiatorCache,
 }
 
 impl Dissector {
@@ -132,6 +137,7 @@ impl Dissector {
             out: String::new(),
             proto: "raw",
             tcp: &mut self.tcp,
+            isakmp: &mut self.isakmp,
             depth: 0,
         };
         let length = u32::try_from(packet.len()).unwrap_or(u32::MAX);
@@ -224,6 +230,7 @@ struct Printer<'d> {
     out: String,
     proto: &'static str,
     tcp: &'d mut TcpConversations,
+    isakmp: &'d mut InitiatorCache,
     depth: u32,
 }
 
@@ -473,8 +480,26 @@ impl Printer<'_> {
         if d.len() < UDP_HDR_LEN as usize {
             return Err(Truncated);
         }
-        // Ports that select a payload decoder (`udp_port_is_decoded`) are
-        // not reproduced: they get the generic line below too.
+        // print-udp.c: ISAKMP on 500, RFC 3948 encapsulation on 4500,
+        // unless a port tcpdump checks first selects another decoder.
+        let payload = d.from(UDP_HDR_LEN as usize).0;
+        let earlier = [53, 5353, 525, 69, 67, 68, 520, 654];
+        if !earlier.contains(&ports.0) && !earlier.contains(&ports.1) {
+            if ports.0 == PORT_ISAKMP || ports.1 == PORT_ISAKMP {
+                let text = self.isakmp.udp500(ip.src, ip.dst, payload, length as usize);
+                self.put(format_args!("{text}"));
+                return Ok(());
+            }
+            if ports.0 == PORT_NATT || ports.1 == PORT_NATT {
+                let text = self
+                    .isakmp
+                    .udp4500(ip.src, ip.dst, payload, length as usize);
+                self.put(format_args!("{text}"));
+                return Ok(());
+            }
+        }
+        // Other ports that select a payload decoder (`udp_port_is_decoded`)
+        // are not reproduced: they get the generic line below.
         if ulen > length && !ip.more_fragments {
             self.put(format_args!("UDP, bad length {ulen} > {length}"));
         } else {
