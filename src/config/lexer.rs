@@ -1,6 +1,9 @@
-//! The tokenizer shared by the setkey and racoon.conf parsers: words,
-//! quoted strings and single punctuation characters, `#` comments to the
-//! end of the line, positions in lines and characters (1-based).
+//! The tokenizer and token cursor shared by the setkey and racoon.conf
+//! parsers: words, quoted strings and single punctuation characters, `#`
+//! comments to the end of the line, positions in lines and characters
+//! (1-based), and "expected X, found Y" errors at the next token.
+
+use super::ConfigError;
 
 /// A position in the text: line and column, counted in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,12 +24,29 @@ impl Pos {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Lexeme {
+pub enum Tok {
     Word(String),
     /// `"..."` without the quotes: no escapes, may span lines (token.l and
     /// cftoken.l alike).
     Quoted(String),
     Punct(char),
+}
+
+impl Tok {
+    /// How the token is named in "found ..." messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Tok::Word(w) => format!("`{w}`"),
+            Tok::Quoted(q) => format!("the quoted string \"{q}\""),
+            Tok::Punct(c) => format!("`{c}`"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub tok: Tok,
+    pub pos: Pos,
 }
 
 /// How one configuration language splits its text.
@@ -38,29 +58,140 @@ pub struct Rules {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LexError {
-    pub pos: Pos,
-    pub message: String,
+struct LexError {
+    pos: Pos,
+    message: String,
 }
 
-/// The lexemes with their positions, and the position just after the
-/// last character (where "the text ended" errors point).
-pub fn tokenize(text: &str, rules: &Rules) -> Result<(Vec<(Lexeme, Pos)>, Pos), LexError> {
+/// The tokens, and the position just after the last character (where
+/// "the text ended" errors point).
+pub fn tokenize(text: &str, rules: &Rules) -> Result<(Vec<Token>, Pos), ConfigError> {
     let mut lexer = Lexer {
         chars: text.chars().collect(),
         i: 0,
         pos: Pos { line: 1, column: 1 },
         out: Vec::new(),
     };
-    lexer.run(rules)?;
+    lexer.run(rules).map_err(|e| error_at(e.pos, e.message))?;
     Ok((lexer.out, lexer.pos))
+}
+
+/// A [`ConfigError`] at `pos`.
+pub fn error_at(pos: Pos, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        line: pos.line,
+        column: pos.column,
+        message: message.into(),
+    }
+}
+
+/// A parser's position in its tokens.
+pub struct Cursor {
+    pub tokens: Vec<Token>,
+    pub pos: usize,
+    /// Just after the last character.
+    pub end: Pos,
+    /// How the end is named in messages: "the end of the script".
+    pub end_name: &'static str,
+}
+
+impl Cursor {
+    pub fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.pos)
+    }
+
+    pub fn peek_tok(&self) -> Option<&Tok> {
+        self.peek().map(|t| &t.tok)
+    }
+
+    pub fn peek_word(&self) -> Option<&str> {
+        match self.peek_tok() {
+            Some(Tok::Word(w)) => Some(w.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn peek_is(&self, tok: &Tok) -> bool {
+        self.peek_tok() == Some(tok)
+    }
+
+    /// Where the next token starts, or the end of the text.
+    pub fn here(&self) -> Pos {
+        self.peek().map_or(self.end, |t| t.pos)
+    }
+
+    pub fn advance(&mut self) {
+        if self.pos < self.tokens.len() {
+            self.pos += 1;
+        }
+    }
+
+    pub fn next(&mut self) -> Option<Token> {
+        let token = self.peek().cloned();
+        self.advance();
+        token
+    }
+
+    /// "expected X, found Y" at the next token.
+    pub fn expected(&self, what: &str) -> ConfigError {
+        let found = self
+            .peek()
+            .map_or(self.end_name.to_string(), |t| t.tok.describe());
+        error_at(self.here(), format!("expected {what}, found {found}"))
+    }
+
+    pub fn word(&mut self, what: &str) -> Result<(String, Pos), ConfigError> {
+        match self.peek() {
+            Some(Token {
+                tok: Tok::Word(w),
+                pos,
+            }) => {
+                let found = (w.clone(), *pos);
+                self.advance();
+                Ok(found)
+            }
+            _ => Err(self.expected(what)),
+        }
+    }
+
+    pub fn quoted(&mut self, what: &str) -> Result<(String, Pos), ConfigError> {
+        match self.peek() {
+            Some(Token {
+                tok: Tok::Quoted(q),
+                pos,
+            }) => {
+                let found = (q.clone(), *pos);
+                self.advance();
+                Ok(found)
+            }
+            _ => Err(self.expected(what)),
+        }
+    }
+
+    /// Consumes the next token if it is `tok`.
+    pub fn eat(&mut self, tok: &Tok) -> bool {
+        let found = self.peek_is(tok);
+        if found {
+            self.advance();
+        }
+        found
+    }
+
+    pub fn expect(&mut self, tok: Tok, what: &str) -> Result<Pos, ConfigError> {
+        let pos = self.here();
+        if self.eat(&tok) {
+            Ok(pos)
+        } else {
+            Err(self.expected(what))
+        }
+    }
 }
 
 struct Lexer {
     chars: Vec<char>,
     i: usize,
     pos: Pos,
-    out: Vec<(Lexeme, Pos)>,
+    out: Vec<Token>,
 }
 
 fn error(pos: Pos, message: impl Into<String>) -> LexError {
@@ -100,7 +231,10 @@ impl Lexer {
                 '"' => self.quoted(start)?,
                 c if rules.punctuation.contains(&c) => {
                     self.bump();
-                    self.out.push((Lexeme::Punct(c), start));
+                    self.out.push(Token {
+                        tok: Tok::Punct(c),
+                        pos: start,
+                    });
                 }
                 c if (rules.word_char)(c) => self.word(start, rules.word_char),
                 c => {
@@ -154,7 +288,10 @@ impl Lexer {
                 }
             }
         }
-        self.out.push((Lexeme::Quoted(text), start));
+        self.out.push(Token {
+            tok: Tok::Quoted(text),
+            pos: start,
+        });
         Ok(())
     }
 
@@ -164,7 +301,10 @@ impl Lexer {
             text.push(c);
             self.bump();
         }
-        self.out.push((Lexeme::Word(text), start));
+        self.out.push(Token {
+            tok: Tok::Word(text),
+            pos: start,
+        });
     }
 }
 
@@ -183,17 +323,17 @@ mod tests {
         let (lexed, end) = tokenize("a.b { \"x y\"; } # c\n  \\\nz", &RULES).unwrap();
         let words: Vec<_> = lexed
             .iter()
-            .map(|(l, p)| (l.clone(), p.line, p.column))
+            .map(|t| (t.tok.clone(), t.pos.line, t.pos.column))
             .collect();
         assert_eq!(
             words,
             vec![
-                (Lexeme::Word("a.b".into()), 1, 1),
-                (Lexeme::Punct('{'), 1, 5),
-                (Lexeme::Quoted("x y".into()), 1, 7),
-                (Lexeme::Punct(';'), 1, 12),
-                (Lexeme::Punct('}'), 1, 14),
-                (Lexeme::Word("z".into()), 3, 1),
+                (Tok::Word("a.b".into()), 1, 1),
+                (Tok::Punct('{'), 1, 5),
+                (Tok::Quoted("x y".into()), 1, 7),
+                (Tok::Punct(';'), 1, 12),
+                (Tok::Punct('}'), 1, 14),
+                (Tok::Word("z".into()), 3, 1),
             ]
         );
         assert_eq!(end, Pos { line: 3, column: 2 });
@@ -201,17 +341,11 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_character() {
-        assert_eq!(
-            tokenize("ab $", &RULES).unwrap_err().pos,
-            Pos { line: 1, column: 4 }
-        );
-        assert_eq!(
-            tokenize("x \"open", &RULES).unwrap_err().pos,
-            Pos { line: 1, column: 3 }
-        );
-        assert_eq!(
-            tokenize("a \\ b", &RULES).unwrap_err().pos,
-            Pos { line: 1, column: 3 }
-        );
+        let e = tokenize("ab $", &RULES).map(|_| ()).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 4));
+        let e = tokenize("x \"open", &RULES).map(|_| ()).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 3));
+        let e = tokenize("a \\ b", &RULES).map(|_| ()).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 3));
     }
 }

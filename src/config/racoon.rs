@@ -48,7 +48,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4};
 
-use super::lexer::{Lexeme, Pos, Rules, tokenize};
+use super::lexer::{Cursor, Pos, Rules, Tok, Token, error_at as error, tokenize};
 use crate::net::Prefix;
 
 // ---------------------------------------------------------------------------
@@ -852,11 +852,15 @@ pub struct SaInfo {
 /// Parses a whole racoon.conf. Returns the configuration and the warnings
 /// for what vpnlab does not implement, or the first error.
 pub fn parse(text: &str) -> Result<(RacoonConf, Vec<Warning>), ParseError> {
-    let (tokens, end) = lex(text)?;
-    Parser {
+    let (tokens, end) = tokenize(text, &RULES)?;
+    let cur = Cursor {
         tokens,
         pos: 0,
         end,
+        end_name: "the end of the file",
+    };
+    Parser {
+        cur,
         warnings: Vec::new(),
     }
     .conf()
@@ -865,54 +869,6 @@ pub fn parse(text: &str) -> Result<(RacoonConf, Vec<Warning>), ParseError> {
 // ---------------------------------------------------------------------------
 // Tokens
 // ---------------------------------------------------------------------------
-
-fn error(pos: Pos, message: impl Into<String>) -> ParseError {
-    ParseError {
-        line: pos.line,
-        column: pos.column,
-        message: message.into(),
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Tok {
-    /// A run of letters, digits and `_ . : - %` (racoon's keywords,
-    /// numbers and ADDRSTRING alike).
-    Word(String),
-    /// `"..."` without the quotes; cftoken.l allows no escapes and lets
-    /// the string span lines.
-    Quoted(String),
-    LBrace,
-    RBrace,
-    Semi,
-    Comma,
-    LBracket,
-    RBracket,
-    Slash,
-}
-
-impl Tok {
-    /// How the token is named in "found ..." messages.
-    fn describe(&self) -> String {
-        match self {
-            Tok::Word(w) => format!("`{w}`"),
-            Tok::Quoted(q) => format!("the quoted string \"{q}\""),
-            Tok::LBrace => "`{`".to_string(),
-            Tok::RBrace => "`}`".to_string(),
-            Tok::Semi => "`;`".to_string(),
-            Tok::Comma => "`,`".to_string(),
-            Tok::LBracket => "`[`".to_string(),
-            Tok::RBracket => "`]`".to_string(),
-            Tok::Slash => "`/`".to_string(),
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-struct Token {
-    tok: Tok,
-    pos: Pos,
-}
 
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-' | '%')
@@ -925,66 +881,31 @@ const RULES: Rules = Rules {
     continuation: false,
 };
 
-fn lex(text: &str) -> Result<(Vec<Token>, Pos), ParseError> {
-    let (lexed, end) = tokenize(text, &RULES).map_err(|e| error(e.pos, e.message))?;
-    let tokens = lexed
-        .into_iter()
-        .map(|(lexeme, pos)| {
-            let tok = match lexeme {
-                Lexeme::Word(w) => Tok::Word(w),
-                Lexeme::Quoted(q) => Tok::Quoted(q),
-                Lexeme::Punct('{') => Tok::LBrace,
-                Lexeme::Punct('}') => Tok::RBrace,
-                Lexeme::Punct(',') => Tok::Comma,
-                Lexeme::Punct('[') => Tok::LBracket,
-                Lexeme::Punct(']') => Tok::RBracket,
-                Lexeme::Punct('/') => Tok::Slash,
-                Lexeme::Punct(_) => Tok::Semi,
-            };
-            Token { tok, pos }
-        })
-        .collect();
-    Ok((tokens, end))
-}
-
 // ---------------------------------------------------------------------------
 // Parser: helpers
 // ---------------------------------------------------------------------------
 
+/// The racoon.conf parser: the shared token cursor, racoon's grammar, and
+/// the warnings collected so far.
 struct Parser {
-    tokens: Vec<Token>,
-    pos: usize,
-    end: Pos,
+    cur: Cursor,
     warnings: Vec<Warning>,
 }
 
+impl std::ops::Deref for Parser {
+    type Target = Cursor;
+    fn deref(&self) -> &Cursor {
+        &self.cur
+    }
+}
+
+impl std::ops::DerefMut for Parser {
+    fn deref_mut(&mut self) -> &mut Cursor {
+        &mut self.cur
+    }
+}
+
 impl Parser {
-    fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.pos)
-    }
-
-    fn peek_tok(&self) -> Option<&Tok> {
-        self.peek().map(|t| &t.tok)
-    }
-
-    fn peek_word(&self) -> Option<&str> {
-        match self.peek_tok() {
-            Some(Tok::Word(w)) => Some(w.as_str()),
-            _ => None,
-        }
-    }
-
-    /// Where the next token starts, or the end of the file.
-    fn here(&self) -> Pos {
-        self.peek().map_or(self.end, |t| t.pos)
-    }
-
-    fn advance(&mut self) {
-        if self.pos < self.tokens.len() {
-            self.pos += 1;
-        }
-    }
-
     fn warn(&mut self, pos: Pos, message: impl Into<String>) {
         self.warnings.push(Warning {
             line: pos.line,
@@ -993,69 +914,17 @@ impl Parser {
         });
     }
 
-    /// "expected X, found Y" at the next token.
-    fn expected(&self, what: &str) -> ParseError {
-        let found = self
-            .peek()
-            .map_or("the end of the file".to_string(), |t| t.tok.describe());
-        error(self.here(), format!("expected {what}, found {found}"))
-    }
-
-    fn word(&mut self, what: &str) -> Result<(String, Pos), ParseError> {
-        match self.peek() {
-            Some(Token {
-                tok: Tok::Word(w),
-                pos,
-            }) => {
-                let found = (w.clone(), *pos);
-                self.advance();
-                Ok(found)
-            }
-            _ => Err(self.expected(what)),
-        }
-    }
-
-    fn quoted(&mut self, what: &str) -> Result<(String, Pos), ParseError> {
-        match self.peek() {
-            Some(Token {
-                tok: Tok::Quoted(q),
-                pos,
-            }) => {
-                let found = (q.clone(), *pos);
-                self.advance();
-                Ok(found)
-            }
-            _ => Err(self.expected(what)),
-        }
-    }
-
-    /// Consumes the next token if it is `tok`.
-    fn eat(&mut self, tok: &Tok) -> bool {
-        if self.peek_tok() == Some(tok) {
-            self.advance();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn expect(&mut self, tok: Tok, what: &str) -> Result<Pos, ParseError> {
-        let pos = self.here();
-        if self.eat(&tok) {
-            Ok(pos)
-        } else {
-            Err(self.expected(what))
-        }
-    }
-
     fn semi(&mut self) -> Result<(), ParseError> {
-        self.expect(Tok::Semi, "`;` to end the statement")
+        self.expect(Tok::Punct(';'), "`;` to end the statement")
             .map(|_| ())
     }
 
     fn open(&mut self, section: &str) -> Result<(), ParseError> {
-        self.expect(Tok::LBrace, &format!("`{{` to open the {section} section"))
-            .map(|_| ())
+        self.expect(
+            Tok::Punct('{'),
+            &format!("`{{` to open the {section} section"),
+        )
+        .map(|_| ())
     }
 
     /// A decimal number (cftoken.l `decstring`).
@@ -1137,7 +1006,7 @@ impl Parser {
         F: FnMut(&mut Parser, &str, Pos) -> Result<(), ParseError>,
     {
         loop {
-            if self.eat(&Tok::RBrace) {
+            if self.eat(&Tok::Punct('}')) {
                 return Ok(());
             }
             let (word, pos) = self.word(&format!("{what} or `}}`"))?;
@@ -1151,8 +1020,8 @@ impl Parser {
         let mut depth = 1usize;
         while depth > 0 {
             match self.peek_tok() {
-                Some(Tok::LBrace) => depth += 1,
-                Some(Tok::RBrace) => depth -= 1,
+                Some(Tok::Punct('{')) => depth += 1,
+                Some(Tok::Punct('}')) => depth -= 1,
                 Some(_) => {}
                 None => return Err(self.expected(&format!("`}}` to close the {section} section"))),
             }
@@ -1164,7 +1033,7 @@ impl Parser {
     /// An optional `[PORT]` (cftoken.l PORT); `any` too where `allow_any`.
     /// None for no port or `[any]`.
     fn optional_port(&mut self, allow_any: bool) -> Result<Option<u16>, ParseError> {
-        if !self.eat(&Tok::LBracket) {
+        if !self.eat(&Tok::Punct('[')) {
             return Ok(None);
         }
         let what = if allow_any {
@@ -1184,7 +1053,7 @@ impl Parser {
                     _ => return Err(error(pos, format!("expected {what}, found `{text}`"))),
                 }
             };
-        self.expect(Tok::RBracket, "`]` after the port")?;
+        self.expect(Tok::Punct(']'), "`]` after the port")?;
         Ok(port)
     }
 }
@@ -1534,7 +1403,7 @@ impl Parser {
         }
         // cfparse.y remote_specs_inherit_block: `remote A inherit B;`
         // copies B without changing anything.
-        if !(inherits && self.eat(&Tok::Semi)) {
+        if !(inherits && self.eat(&Tok::Punct(';'))) {
             self.open("remote")?;
             self.section(REMOTE_STATEMENTS, |p, word, at| {
                 p.remote_statement(&mut remote, word, at)
@@ -1722,11 +1591,11 @@ impl Parser {
                 _ => return Err(error(pos, format!("expected {MODES}, found `{word}`"))),
             };
             modes.push(mode);
-            if self.eat(&Tok::Semi) {
+            if self.eat(&Tok::Punct(';')) {
                 return Ok(modes);
             }
             // cftoken.l drops commas in a remote block: they are optional.
-            self.eat(&Tok::Comma);
+            self.eat(&Tok::Punct(','));
         }
     }
 
@@ -2233,7 +2102,7 @@ impl Parser {
         F: FnMut(&mut Parser) -> Result<(T, Pos), ParseError>,
     {
         let mut items = vec![item(self)?];
-        while self.eat(&Tok::Comma) {
+        while self.eat(&Tok::Punct(',')) {
             items.push(item(self)?);
         }
         self.semi()?;
@@ -2420,7 +2289,7 @@ impl Parser {
     fn sainfo_name(&mut self, d: &mut SaInfoDraft) -> Result<(), ParseError> {
         let local_anonymous = self.peek_word() == Some("anonymous");
         d.info.local = self.sainfo_id(false, &mut d.ipv6)?;
-        let alone = matches!(self.peek_tok(), Some(Tok::LBrace))
+        let alone = matches!(self.peek_tok(), Some(Tok::Punct('{')))
             || matches!(self.peek_word(), Some("from" | "group"));
         if local_anonymous && alone {
             // `sainfo anonymous { }`: both sides anonymous.
@@ -2516,7 +2385,7 @@ impl Parser {
 
     /// `/N` (cftoken.l PREFIX).
     fn optional_prefix(&mut self) -> Result<Option<(u8, Pos)>, ParseError> {
-        if !self.eat(&Tok::Slash) {
+        if !self.eat(&Tok::Punct('/')) {
             return Ok(None);
         }
         let (n, pos) = self.number("a prefix length")?;

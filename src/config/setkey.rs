@@ -24,7 +24,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::lexer::{Lexeme, Pos, Rules, tokenize};
+use super::lexer::{Cursor, Pos, Rules, Tok, error_at as error, tokenize};
 use crate::crypto::alg::{UNSUPPORTED_AUTH, UNSUPPORTED_ENC};
 use crate::crypto::{AuthAlg, EncAlg};
 use crate::ipsec::spec::{
@@ -91,67 +91,23 @@ pub struct Statement {
 /// Parses a whole `setkey -f` script. `exit`, `quit` and `bye` end it, as
 /// in setkey: nothing after them is read.
 pub fn parse(text: &str) -> Result<Vec<Statement>, SetkeyError> {
-    let (tokens, end) = lex(text)?;
-    Parser {
+    let (tokens, end) = tokenize(text, &RULES)?;
+    let cur = Cursor {
         tokens,
         pos: 0,
         end,
-    }
-    .script()
+        end_name: "the end of the script",
+    };
+    Parser { cur }.script()
 }
 
 // ---------------------------------------------------------------------------
 // Tokens
 // ---------------------------------------------------------------------------
 
-fn error(pos: Pos, message: impl Into<String>) -> SetkeyError {
-    SetkeyError {
-        line: pos.line,
-        column: pos.column,
-        message: message.into(),
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Tok {
-    /// A run of letters, digits and `. : - _ % ,` (setkey's STRING,
-    /// DECSTRING, HEXSTRING and keywords alike).
-    Word(String),
-    /// `"..."` with the quotes removed; setkey allows no escapes.
-    Quoted(String),
-    Slash,
-    Open,
-    Close,
-    Plus,
-    Semi,
-}
-
-#[derive(Clone, Debug)]
-struct Token {
-    tok: Tok,
-    pos: Pos,
-}
-
-impl Tok {
-    /// How the token is named in "found …" messages.
-    fn describe(&self) -> String {
-        match self {
-            Tok::Word(w) => format!("`{w}`"),
-            Tok::Quoted(_) => "a quoted string".to_string(),
-            Tok::Slash => "`/`".to_string(),
-            Tok::Open => "`[`".to_string(),
-            Tok::Close => "`]`".to_string(),
-            Tok::Plus => "`+`".to_string(),
-            Tok::Semi => "`;`".to_string(),
-        }
-    }
-}
-
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '_' | '%' | ',')
 }
-
-type LexOutput = (Vec<Token>, Pos);
 
 /// token.l's tokens: words, quoted strings, `/ [ ] + ;`, `#` comments, and
 /// backslash continuations.
@@ -161,101 +117,31 @@ const RULES: Rules = Rules {
     continuation: true,
 };
 
-fn lex(text: &str) -> Result<LexOutput, SetkeyError> {
-    let (lexed, end) = tokenize(text, &RULES).map_err(|e| error(e.pos, e.message))?;
-    let tokens = lexed
-        .into_iter()
-        .map(|(lexeme, pos)| {
-            let tok = match lexeme {
-                Lexeme::Word(w) => Tok::Word(w),
-                Lexeme::Quoted(q) => Tok::Quoted(q),
-                Lexeme::Punct('/') => Tok::Slash,
-                Lexeme::Punct('[') => Tok::Open,
-                Lexeme::Punct(']') => Tok::Close,
-                Lexeme::Punct('+') => Tok::Plus,
-                Lexeme::Punct(_) => Tok::Semi,
-            };
-            Token { tok, pos }
-        })
-        .collect();
-    Ok((tokens, end))
-}
-
 // ---------------------------------------------------------------------------
 // Parser: helpers
 // ---------------------------------------------------------------------------
 
+/// The statement parser: the shared token cursor plus setkey's grammar.
 struct Parser {
-    tokens: Vec<Token>,
-    pos: usize,
-    end: Pos,
+    cur: Cursor,
+}
+
+impl std::ops::Deref for Parser {
+    type Target = Cursor;
+    fn deref(&self) -> &Cursor {
+        &self.cur
+    }
+}
+
+impl std::ops::DerefMut for Parser {
+    fn deref_mut(&mut self) -> &mut Cursor {
+        &mut self.cur
+    }
 }
 
 impl Parser {
-    fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.pos)
-    }
-
-    fn peek_word(&self) -> Option<&str> {
-        match self.peek() {
-            Some(Token {
-                tok: Tok::Word(w), ..
-            }) => Some(w.as_str()),
-            _ => None,
-        }
-    }
-
-    fn peek_is(&self, tok: &Tok) -> bool {
-        self.peek().is_some_and(|t| t.tok == *tok)
-    }
-
-    fn next(&mut self) -> Option<Token> {
-        let token = self.tokens.get(self.pos).cloned();
-        if token.is_some() {
-            self.pos += 1;
-        }
-        token
-    }
-
-    /// Where the next token starts, or the end of the script.
-    fn here(&self) -> Pos {
-        self.peek().map_or(self.end, |t| t.pos)
-    }
-
-    /// "expected X, found Y" at the next token.
-    fn expected(&self, what: &str) -> SetkeyError {
-        let found = self
-            .peek()
-            .map_or("the end of the script".to_string(), |t| t.tok.describe());
-        error(self.here(), format!("expected {what}, found {found}"))
-    }
-
-    fn expect_word(&mut self, what: &str) -> Result<(String, Pos), SetkeyError> {
-        match self.peek() {
-            Some(Token {
-                tok: Tok::Word(w),
-                pos,
-            }) => {
-                let found = (w.clone(), *pos);
-                self.pos += 1;
-                Ok(found)
-            }
-            _ => Err(self.expected(what)),
-        }
-    }
-
-    fn expect(&mut self, tok: Tok, what: &str) -> Result<Pos, SetkeyError> {
-        if self.peek_is(&tok) {
-            let pos = self.here();
-            self.pos += 1;
-            Ok(pos)
-        } else {
-            Err(self.expected(what))
-        }
-    }
-
     fn expect_semi(&mut self) -> Result<(), SetkeyError> {
-        self.expect(Tok::Semi, "`;` to end the statement")
+        self.expect(Tok::Punct(';'), "`;` to end the statement")
             .map(|_| ())
     }
 }
@@ -333,7 +219,7 @@ impl Parser {
 
     /// One statement; None for `exit` (setkey stops reading there).
     fn statement(&mut self) -> Result<Option<Statement>, SetkeyError> {
-        let (word, pos) = self.expect_word("a command (add, delete, spdadd, flush, ...)")?;
+        let (word, pos) = self.word("a command (add, delete, spdadd, flush, ...)")?;
         let command = match word.as_str() {
             "add" => SetkeyCommand::Add(self.add()?),
             "delete" => self.delete_or_get(false)?,
@@ -481,7 +367,7 @@ impl Parser {
 
     /// `flush [proto];` and `dump [proto];`
     fn optional_proto_then_semi(&mut self) -> Result<Option<IpsecProto>, SetkeyError> {
-        if self.peek_is(&Tok::Semi) {
+        if self.peek_is(&Tok::Punct(';')) {
             self.next();
             return Ok(None);
         }
@@ -514,15 +400,15 @@ impl Parser {
     /// An SA endpoint: an IPv4 address. setkey allows `[port]` here only
     /// for esp-udp (NAT traversal), which vpnlab does not support yet.
     fn sa_address(&mut self, what: &str) -> Result<Ipv4Addr, SetkeyError> {
-        let (text, pos) = self.expect_word(what)?;
+        let (text, pos) = self.word(what)?;
         let addr = ipv4(&text, pos)?;
-        if self.peek_is(&Tok::Open) {
+        if self.peek_is(&Tok::Punct('[')) {
             return Err(error(
                 self.here(),
                 "ports on SA addresses (for esp-udp, NAT traversal) are not supported yet",
             ));
         }
-        if self.peek_is(&Tok::Slash) {
+        if self.peek_is(&Tok::Punct('/')) {
             return Err(error(self.here(), "an SA address takes no prefix length"));
         }
         Ok(addr)
@@ -530,7 +416,7 @@ impl Parser {
 
     /// setkey's protocol_spec: `esp` or `ah`.
     fn proto(&mut self) -> Result<(IpsecProto, Pos), SetkeyError> {
-        let (word, pos) = self.expect_word("a protocol (esp or ah)")?;
+        let (word, pos) = self.word("a protocol (esp or ah)")?;
         match word.as_str() {
             "esp" => Ok((IpsecProto::Esp, pos)),
             "ah" => Ok((IpsecProto::Ah, pos)),
@@ -549,7 +435,7 @@ impl Parser {
     /// reserved for future use by IANA and cannot be used" (RFC 4303 §2.1
     /// reserves 1–255; 0 means "no SA" and never appears on the wire).
     fn spi(&mut self) -> Result<u32, SetkeyError> {
-        let (word, pos) = self.expect_word("an SPI (decimal or 0x hexadecimal)")?;
+        let (word, pos) = self.word("an SPI (decimal or 0x hexadecimal)")?;
         let value = dec_or_hex(&word).ok_or_else(|| {
             error(
                 pos,
@@ -607,7 +493,7 @@ impl Parser {
 
     /// `-m transport|tunnel|any` (default `any`).
     fn sa_mode(&mut self) -> Result<Mode, SetkeyError> {
-        let (word, pos) = self.expect_word("a mode after -m (transport, tunnel or any)")?;
+        let (word, pos) = self.word("a mode after -m (transport, tunnel or any)")?;
         match word.as_str() {
             "transport" => Ok(Mode::Transport),
             "tunnel" => Ok(Mode::Tunnel),
@@ -643,7 +529,7 @@ impl Parser {
     /// no field.
     fn pad_option(&mut self) -> Result<(), SetkeyError> {
         let what = "zero-pad, random-pad, seq-pad or nocyclic-seq after -f";
-        let (word, pos) = self.expect_word(what)?;
+        let (word, pos) = self.word(what)?;
         match word.as_str() {
             "zero-pad" | "random-pad" | "seq-pad" | "nocyclic-seq" => Ok(()),
             _ => Err(error(pos, format!("expected {what}, found `{word}`"))),
@@ -651,7 +537,7 @@ impl Parser {
     }
 
     fn number_u64(&mut self, what: &str) -> Result<u64, SetkeyError> {
-        let (word, pos) = self.expect_word(what)?;
+        let (word, pos) = self.word(what)?;
         decimal(&word).ok_or_else(|| {
             error(
                 pos,
@@ -731,7 +617,7 @@ impl Parser {
 
     /// `-E ealgo key`: the name, then the key (optional for `null`).
     fn enc_alg(&mut self) -> Result<(EncAlg, Vec<u8>), SetkeyError> {
-        let (name, pos) = self.expect_word("an encryption algorithm after -E")?;
+        let (name, pos) = self.word("an encryption algorithm after -E")?;
         if UNSUPPORTED_ENC.contains(&name.as_str()) {
             return Err(error(
                 pos,
@@ -754,7 +640,7 @@ impl Parser {
 
     /// `-A aalgo key`: the name, then the key (optional for `null`).
     fn auth_alg(&mut self) -> Result<(AuthAlg, Vec<u8>), SetkeyError> {
-        let (name, pos) = self.expect_word("an authentication algorithm after -A")?;
+        let (name, pos) = self.word("an authentication algorithm after -A")?;
         if UNSUPPORTED_AUTH.contains(&name.as_str()) {
             return Err(error(
                 pos,
@@ -969,12 +855,12 @@ impl Parser {
     /// `address[/prefixlen][[port]]`; no prefix means /32, `[any]` or
     /// `[0]` or no port means any port.
     fn range(&mut self, what: &str) -> Result<(Prefix, Option<u16>), SetkeyError> {
-        let (text, pos) = self.expect_word(what)?;
+        let (text, pos) = self.word(what)?;
         let addr = ipv4(&text, pos)?;
         let mut len = 32;
-        if self.peek_is(&Tok::Slash) {
+        if self.peek_is(&Tok::Punct('/')) {
             self.next();
-            let (word, pos) = self.expect_word("a prefix length after `/`")?;
+            let (word, pos) = self.word("a prefix length after `/`")?;
             len = decimal(&word)
                 .and_then(|l| u8::try_from(l).ok())
                 .filter(|l| *l <= 32)
@@ -985,7 +871,7 @@ impl Parser {
                     )
                 })?;
         }
-        let port = if self.peek_is(&Tok::Open) {
+        let port = if self.peek_is(&Tok::Punct('[')) {
             self.port()?
         } else {
             None
@@ -995,8 +881,8 @@ impl Parser {
 
     /// `[port]` or `[any]`.
     fn port(&mut self) -> Result<Option<u16>, SetkeyError> {
-        self.expect(Tok::Open, "`[`")?;
-        let (word, pos) = self.expect_word("a port number or any")?;
+        self.expect(Tok::Punct('['), "`[`")?;
+        let (word, pos) = self.word("a port number or any")?;
         let port = if word == "any" {
             None
         } else {
@@ -1010,14 +896,14 @@ impl Parser {
                 })?;
             (port != 0).then_some(port)
         };
-        self.expect(Tok::Close, "`]` after the port")?;
+        self.expect(Tok::Punct(']'), "`]` after the port")?;
         Ok(port)
     }
 
     /// setkey's upper_spec: `any`, a protocol number, or a protocol name.
     fn upper(&mut self) -> Result<Upper, SetkeyError> {
         let what = "an upper-layer protocol (any, tcp, udp, icmp, … or a number)";
-        let (word, pos) = self.expect_word(what)?;
+        let (word, pos) = self.word(what)?;
         if word == "any" {
             return Ok(Upper::Any);
         }
@@ -1064,7 +950,7 @@ impl Parser {
         }
         self.next();
         let dir = self.direction()?;
-        if self.peek_is(&Tok::Semi) {
+        if self.peek_is(&Tok::Punct(';')) {
             return Ok((dir, None));
         }
         let priority = self.priority()?;
@@ -1081,7 +967,7 @@ impl Parser {
     }
 
     fn direction(&mut self) -> Result<Direction, SetkeyError> {
-        let (word, pos) = self.expect_word("a direction (in, out or fwd) after -P")?;
+        let (word, pos) = self.word("a direction (in, out or fwd) after -P")?;
         match word.as_str() {
             "in" => Ok(Direction::In),
             "out" => Ok(Direction::Out),
@@ -1097,7 +983,7 @@ impl Parser {
     /// `entrust`, which Linux af_key rejects (EINVAL).
     fn action(&mut self) -> Result<Action, SetkeyError> {
         let what = "a policy action (discard, none or ipsec)";
-        let (word, pos) = self.expect_word(what)?;
+        let (word, pos) = self.word(what)?;
         match word.as_str() {
             "discard" => Ok(Action::Discard),
             "none" => Ok(Action::None),
@@ -1148,7 +1034,7 @@ impl Parser {
         while let Some(token) = self.peek() {
             match &token.tok {
                 Tok::Word(w) if is_priority_part(w) => text.push_str(w),
-                Tok::Plus => text.push('+'),
+                Tok::Punct('+') => text.push('+'),
                 _ => break,
             }
             self.next();
@@ -1220,7 +1106,7 @@ impl Parser {
     /// one after `ipsec`, none after `discard` or `none`.
     fn templates(&mut self, action: Action) -> Result<Vec<Template>, SetkeyError> {
         let mut templates = Vec::new();
-        while self.peek().is_some() && !self.peek_is(&Tok::Semi) {
+        while self.peek().is_some() && !self.peek_is(&Tok::Punct(';')) {
             if action != Action::Ipsec {
                 return Err(error(
                     self.here(),
@@ -1248,15 +1134,15 @@ impl Parser {
     fn template(&mut self) -> Result<Template, SetkeyError> {
         let (proto, _) = self.template_proto()?;
         self.expect(
-            Tok::Slash,
+            Tok::Punct('/'),
             "`/` and a mode (too few arguments in the template)",
         )?;
         let (mode, mode_pos) = self.template_mode()?;
         let mut endpoints = None;
         let mut level = Level::Default;
-        if self.peek_is(&Tok::Slash) {
+        if self.peek_is(&Tok::Punct('/')) {
             self.next();
-            if self.peek_is(&Tok::Slash) {
+            if self.peek_is(&Tok::Punct('/')) {
                 self.next();
                 level = self.level()?;
             } else if self.peek_word().is_some_and(is_level_word) {
@@ -1265,7 +1151,7 @@ impl Parser {
                 ));
             } else if self.peek_word().is_some_and(|w| !is_template_start(w)) {
                 endpoints = Some(self.endpoints()?);
-                if self.peek_is(&Tok::Slash) {
+                if self.peek_is(&Tok::Punct('/')) {
                     self.next();
                     if self.peek_word().is_some_and(is_level_word) {
                         level = self.level()?;
@@ -1278,7 +1164,7 @@ impl Parser {
 
     fn template_proto(&mut self) -> Result<(IpsecProto, Pos), SetkeyError> {
         let what = "a template protocol/mode/src-dst/level (esp or ah first)";
-        let (word, pos) = self.expect_word(what)?;
+        let (word, pos) = self.word(what)?;
         match word.as_str() {
             "esp" => Ok((IpsecProto::Esp, pos)),
             "ah" => Ok((IpsecProto::Ah, pos)),
@@ -1288,7 +1174,7 @@ impl Parser {
     }
 
     fn template_mode(&mut self) -> Result<(Mode, Pos), SetkeyError> {
-        let (word, pos) = self.expect_word("a template mode (transport or tunnel)")?;
+        let (word, pos) = self.word("a template mode (transport or tunnel)")?;
         match word.as_str() {
             "transport" => Ok((Mode::Transport, pos)),
             "tunnel" => Ok((Mode::Tunnel, pos)),
@@ -1301,8 +1187,8 @@ impl Parser {
 
     /// `src-dst`: two IPv4 addresses joined by `-`.
     fn endpoints(&mut self) -> Result<(Ipv4Addr, Ipv4Addr), SetkeyError> {
-        let (word, pos) = self.expect_word("tunnel endpoints src-dst")?;
-        if self.peek_is(&Tok::Open) {
+        let (word, pos) = self.word("tunnel endpoints src-dst")?;
+        if self.peek_is(&Tok::Punct('[')) {
             return Err(error(
                 self.here(),
                 "ports in tunnel endpoints (ESP in UDP, NAT traversal) are not supported yet",
@@ -1328,7 +1214,7 @@ impl Parser {
     /// `default`, `use`, `require`, `unique` or `unique:reqid`.
     fn level(&mut self) -> Result<Level, SetkeyError> {
         let what = "a level (default, use, require or unique[:id])";
-        let (word, pos) = self.expect_word(what)?;
+        let (word, pos) = self.word(what)?;
         match word.as_str() {
             "default" => Ok(Level::Default),
             "use" => Ok(Level::Use),
