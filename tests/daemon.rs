@@ -140,10 +140,11 @@ traffic:
   - { at: 1s, ping: { name: p, from: a, to: 10.0.0.2, count: 5 } }
 "#;
 
-#[test]
-fn acquire_reaches_the_daemon_and_its_sas_carry_the_traffic() {
+/// Runs the toy scenario with a toy daemon on each node, capturing into
+/// a scratch folder.
+fn run_toy(tag: &str) -> (std::path::PathBuf, vpnlab::sim::world::World) {
     let s = load_str(Path::new("toy.yaml"), SCENARIO).expect("valid");
-    let dir = common::scratch("toy-ike");
+    let dir = common::scratch(tag);
     let capture = Capture::new(Some(&dir), &["wire".to_string()], &[true]).expect("capture");
     let mut world = build::build(&s, 1, capture);
     for (i, node) in world.nodes.iter_mut().enumerate() {
@@ -155,6 +156,12 @@ fn acquire_reaches_the_daemon_and_its_sas_carry_the_traffic() {
         }));
     }
     world.run(|_| {});
+    (dir, world)
+}
+
+#[test]
+fn acquire_reaches_the_daemon_and_its_sas_carry_the_traffic() {
+    let (_, world) = run_toy("toy-ike");
     // Linux drops the packet that raised the ACQUIRE; the other four pass.
     assert_eq!(world.flows[0].received, 4, "{:?}", world.flows[0]);
     let (_, logs) = world.capture.finish().expect("finish");
@@ -199,19 +206,7 @@ fn udp_500_lines_match_tcpdump() {
         eprintln!("NOTE: tcpdump is not installed: skipped");
         return;
     }
-    let s = load_str(Path::new("toy.yaml"), SCENARIO).expect("valid");
-    let dir = common::scratch("toy-ike-tcpdump");
-    let capture = Capture::new(Some(&dir), &["wire".to_string()], &[true]).expect("capture");
-    let mut world = build::build(&s, 1, capture);
-    for (i, node) in world.nodes.iter_mut().enumerate() {
-        let me = Ipv4Addr::new(10, 0, 0, i as u8 + 1);
-        node.attach_daemon(Box::new(ToyDaemon {
-            me,
-            outbox: Vec::new(),
-            exchanges: 0,
-        }));
-    }
-    world.run(|_| {});
+    let (dir, world) = run_toy("toy-ike-tcpdump");
     let (_, logs) = world.capture.finish().expect("finish");
     let ours: Vec<String> = logs[0]
         .1
