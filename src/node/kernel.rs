@@ -179,11 +179,11 @@ impl Kernel {
             Verdict::Drop(reason) => return self.counters.drop(reason),
             Verdict::Reinject => return self.counters.drop(DropReason::Policy),
         }
-        self.emit(packet, hop, h.dst, true, out);
+        self.emit_parsed(packet, hop, h.dst, true, out);
     }
 
-    /// Routes again if a hook changed the destination, then fragments.
-    fn emit(
+    /// Parses the header a hook may have rewritten, then [`Kernel::emit`]s.
+    fn emit_parsed(
         &mut self,
         packet: Vec<u8>,
         hop: NextHop,
@@ -191,9 +191,22 @@ impl Kernel {
         local: bool,
         out: &mut Actions,
     ) {
-        let Ok(h) = Header::parse(&packet) else {
-            return self.counters.drop(DropReason::Malformed);
-        };
+        match Header::parse(&packet) {
+            Ok(h) => self.emit(packet, h, hop, routed_dst, local, out),
+            Err(_) => self.counters.drop(DropReason::Malformed),
+        }
+    }
+
+    /// Routes again if a hook changed the destination, then fragments.
+    fn emit(
+        &mut self,
+        packet: Vec<u8>,
+        h: Header,
+        hop: NextHop,
+        routed_dst: Ipv4Addr,
+        local: bool,
+        out: &mut Actions,
+    ) {
         let hop = if h.dst == routed_dst {
             hop
         } else {
@@ -326,7 +339,10 @@ impl Kernel {
         // A packet a hook encapsulated (new destination) is fragmented after
         // encapsulation whatever its inner DF said: the outer header has DF
         // clear, as on Linux with PMTU discovery off.
-        let tunneled = Header::parse(&packet).map_or(true, |after| after.dst != h.dst);
+        let Ok(after) = Header::parse(&packet) else {
+            return self.counters.drop(DropReason::Malformed);
+        };
+        let tunneled = after.dst != h.dst;
         if !tunneled && h.dont_frag && h.total_len > mtu {
             self.icmp_error(
                 now,
@@ -339,7 +355,7 @@ impl Kernel {
             return self.counters.drop(DropReason::FragNeeded);
         }
         self.counters.forwarded += 1;
-        self.emit(packet, hop, h.dst, false, out);
+        self.emit(packet, after, hop, h.dst, false, out);
     }
 
     /// Sends an ICMP error about `offending` back to its source (RFC 792),
@@ -386,7 +402,7 @@ impl Kernel {
             hook.output(c, p)
         }) == Verdict::Accept
         {
-            self.emit(packet, hop, h.src, true, out);
+            self.emit_parsed(packet, hop, h.src, true, out);
         }
     }
 }
