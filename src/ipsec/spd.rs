@@ -149,10 +149,6 @@ impl Spd {
         self.policies.iter().flatten()
     }
 
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.policies.iter().all(Option::is_none)
     }

@@ -61,14 +61,6 @@ impl<E> EventQueue<E> {
     pub fn peek_time(&self) -> Option<Instant> {
         self.heap.peek().map(|e| e.at)
     }
-
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
 }
 
 #[cfg(test)]
