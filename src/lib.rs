@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod crypto;
+pub mod ike;
 pub mod ipsec;
 pub mod net;
 pub mod node;

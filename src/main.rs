@@ -167,6 +167,9 @@ fn check(cli: &Cli, files: &[PathBuf]) -> ExitCode {
     for file in files {
         match scenario::load_file(file) {
             Ok(s) => {
+                for w in &s.warnings {
+                    eprintln!("warning: {w}");
+                }
                 if !cli.quiet {
                     println!("ok   {} ({})", file.display(), s.name.value);
                 }

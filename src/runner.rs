@@ -59,6 +59,9 @@ pub fn run_file(
         Ok(s) => s,
         Err(e) => return failed(file, fallback_name, e.to_string(), started),
     };
+    for w in &s.warnings {
+        eprintln!("warning: {w}");
+    }
     let name = s.name.value.clone();
     let end = Instant::ZERO + s.duration.0;
     let mut progress = progress;

@@ -6,7 +6,7 @@ use smoltcp::time::Instant;
 
 use super::sad::{SaState, Sad, SecurityAssociation};
 use super::spd::Spd;
-use super::spec::{Action, IpsecProto, Level, Mode, Template, Upper};
+use super::spec::{Action, IpsecProto, Level, Mode, SaSpec, Template, Upper};
 use crate::observe::capture::time_of_day;
 
 /// Key bytes as setkey prints them: groups of 8 hex digits.
@@ -159,14 +159,15 @@ pub fn spd(spd: &Spd) -> String {
     out
 }
 
-/// Rows of Wireshark's `esp_sa` table for the ESP SAs of `sad`: protocol,
+/// Rows of Wireshark's `esp_sa` table for the ESP SAs `sas`: protocol,
 /// source, destination, SPI, encryption, key, authentication, key.
 /// Only SAs whose source `include` accepts are listed.
-pub fn esp_sa_rows(sad: &Sad, include: impl Fn(std::net::Ipv4Addr) -> bool) -> Vec<String> {
-    sad.iter()
-        .filter(|sa| sa.spec.proto == IpsecProto::Esp && include(sa.spec.src))
-        .map(|sa| {
-            let s = &sa.spec;
+pub fn esp_sa_rows<'a>(
+    sas: impl Iterator<Item = &'a SaSpec>,
+    include: impl Fn(std::net::Ipv4Addr) -> bool,
+) -> Vec<String> {
+    sas.filter(|s| s.proto == IpsecProto::Esp && include(s.src))
+        .map(|s| {
             let (enc, ekey) = s.enc.as_ref().map_or(("NULL", String::new()), |(a, k)| {
                 (a.wireshark_name(), hex(k))
             });

@@ -11,7 +11,7 @@ use smoltcp::time::Instant;
 use super::packet::{IpsecError, Wrap};
 use super::sad::{SaKey, Sad};
 use super::spd::{PacketSelector, Spd};
-use super::spec::{Action, Direction, IpsecProto, Level, Mode, Template};
+use super::spec::{Action, Direction, IpsecProto, Level, Mode, Selector, Template};
 use super::{ah, esp};
 use crate::config::setkey::SetkeyCommand;
 use crate::node::counters::DropReason;
@@ -20,13 +20,17 @@ use crate::node::ipv4::Header;
 
 /// A kernel request for SAs (PF_KEY SADB_ACQUIRE): an `ipsec` policy
 /// matched and no SA was there.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Acquire {
     pub at: Instant,
+    /// The SA's endpoints: the tunnel's, or the packet's in transport mode.
     pub src: Ipv4Addr,
     pub dst: Ipv4Addr,
     pub proto: IpsecProto,
     pub mode: Mode,
+    /// The selector of the `out` policy that asked for the SA; the key
+    /// daemon proposes it as the phase 2 identities.
+    pub selector: Selector,
 }
 
 pub struct IpsecEngine {
@@ -259,8 +263,9 @@ impl IpsecEngine {
             Action::None => return Verdict::Accept,
             Action::Ipsec => policy.spec.templates.clone(),
         };
+        let selector = policy.spec.selector.clone();
         for t in &templates {
-            if let Err(reason) = self.apply_template(now, t, packet) {
+            if let Err(reason) = self.apply_template(now, t, &selector, packet) {
                 return Verdict::Drop(reason);
             }
         }
@@ -271,6 +276,7 @@ impl IpsecEngine {
         &mut self,
         now: Instant,
         t: &Template,
+        selector: &Selector,
         packet: &mut Vec<u8>,
     ) -> Result<(), DropReason> {
         let h = Header::parse(packet).map_err(|_| DropReason::Malformed)?;
@@ -294,6 +300,7 @@ impl IpsecEngine {
                 dst,
                 proto: t.proto,
                 mode: t.mode,
+                selector: selector.clone(),
             });
             return Err(DropReason::NoSa);
         };

@@ -11,7 +11,9 @@ use smoltcp::time::Instant;
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
 use crate::ipsec::IpsecEngine;
+use crate::ike::{Log, Records};
 use crate::ipsec::engine::Acquire;
+use crate::ipsec::sad::SaEvent;
 
 /// The ISAKMP port (RFC 2408 §2.5.2) and the NAT-T port (RFC 3947 §4).
 pub const PORT_ISAKMP: u16 = 500;
@@ -39,10 +41,16 @@ pub trait KeyDaemon {
     /// The kernel found no SA for a packet an `ipsec` policy covers.
     fn on_acquire(&mut self, now: Instant, acquire: Acquire, kernel: &mut IpsecEngine);
     /// Time passed; `now` is at or after [`KeyDaemon::next_timer`].
+    /// An SA reached its soft or hard lifetime (PF_KEY SADB_EXPIRE).
+    fn on_sa_event(&mut self, _now: Instant, _event: SaEvent, _kernel: &mut IpsecEngine) {}
     fn on_timer(&mut self, now: Instant, kernel: &mut IpsecEngine);
     fn next_timer(&self) -> Option<Instant>;
     /// The next datagram to send, if any.
     fn poll_transmit(&mut self) -> Option<Datagram>;
+    /// The daemon's log and what it negotiated, for the run's outputs.
+    fn report(&self) -> Option<(&Log, &Records)> {
+        None
+    }
 }
 
 /// The daemon of a node with its UDP socket.
@@ -91,6 +99,9 @@ impl DaemonSlot {
         }
         for acquire in std::mem::take(&mut engine.acquires) {
             self.daemon.on_acquire(now, acquire, engine);
+        }
+        for event in std::mem::take(&mut engine.sad.events) {
+            self.daemon.on_sa_event(now, event, engine);
         }
         if self.daemon.next_timer().is_some_and(|t| t <= now) {
             self.daemon.on_timer(now, engine);

@@ -10,6 +10,8 @@ pub struct PacketSummary {
     pub src: Ipv4Addr,
     pub dst: Ipv4Addr,
     pub fragment: bool,
+    /// UDP source and destination ports of an unfragmented datagram.
+    pub udp_ports: Option<(u16, u16)>,
 }
 
 impl PacketSummary {
@@ -19,11 +21,20 @@ impl PacketSummary {
             return None;
         }
         let flags = u16::from_be_bytes([packet[6], packet[7]]);
+        let fragment = flags & 0x3fff != 0;
+        let header_len = usize::from(packet[0] & 0x0f) * 4;
+        let udp_ports = match packet.get(header_len..header_len + 4) {
+            Some(&[a, b, c, d]) if packet[9] == 17 && !fragment => {
+                Some((u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])))
+            }
+            _ => None,
+        };
         Some(PacketSummary {
             protocol: packet[9],
             src: Ipv4Addr::new(packet[12], packet[13], packet[14], packet[15]),
             dst: Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]),
-            fragment: flags & 0x3fff != 0,
+            fragment,
+            udp_ports,
         })
     }
 }

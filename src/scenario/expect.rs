@@ -370,6 +370,14 @@ fn node_addresses(s: &Scenario, node: &str) -> Vec<std::net::Ipv4Addr> {
 /// IP protocols that carry IPsec-protected traffic.
 const PROTECTED: [u8; 2] = [50, 51];
 
+/// IKE's own datagrams (ISAKMP on UDP 500, NAT-T on 4500) are the key
+/// exchange, not traffic a policy protects: not plaintext.
+fn is_ike(p: &crate::observe::filter::PacketSummary) -> bool {
+    const IKE: [u16; 2] = [500, 4500];
+    p.udp_ports
+        .is_some_and(|(s, d)| IKE.contains(&s) && IKE.contains(&d))
+}
+
 fn no_plaintext(s: &Scenario, o: &Outcome, x: &NoPlaintextExpect) -> (String, bool, String) {
     let names: Vec<&str> = x.between.iter().map(|n| n.as_str()).collect();
     let what = format!(
@@ -393,7 +401,7 @@ fn no_plaintext(s: &Scenario, o: &Outcome, x: &NoPlaintextExpect) -> (String, bo
         if between(p) {
             if PROTECTED.contains(&p.protocol) {
                 protected += 1;
-            } else {
+            } else if !is_ike(p) {
                 clear.push(*line);
             }
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::located::Pos;
 use super::model::Scenario;
-use super::validate::validate;
+use super::validate::validate_with_warnings;
 
 /// One located problem in a scenario file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,10 +65,21 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioErrors> {
 
 /// Parses and validates scenario text; `path` is used in messages only.
 pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
-    let scenario: Scenario =
+    let mut scenario: Scenario =
         serde_saphyr::from_str(text).map_err(|e| ScenarioErrors(vec![syntax_error(path, &e)]))?;
-    let problems = validate(&scenario, Some(text));
+    let (problems, warnings) = validate_with_warnings(&scenario, Some(text));
     if problems.is_empty() {
+        scenario.warnings = warnings
+            .into_iter()
+            .map(|(pos, message)| {
+                let at = ScenarioError {
+                    file: path.to_path_buf(),
+                    pos,
+                    message,
+                };
+                at.to_string()
+            })
+            .collect();
         Ok(scenario)
     } else {
         Err(ScenarioErrors(

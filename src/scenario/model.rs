@@ -29,6 +29,10 @@ pub struct Scenario {
     pub events: Vec<Located<EventEntry>>,
     #[serde(default)]
     pub expect: Vec<Located<Expectation>>,
+    /// Warnings found while loading (`file:line:col: warning: ...`), e.g.
+    /// racoon.conf directives vpnlab does not implement.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// A simulated wire: point-to-point with two nodes, or a shared segment.
@@ -119,6 +123,12 @@ pub struct NodeSpec {
     /// SAs and policies in YAML, installed after the setkey script.
     #[serde(default)]
     pub ipsec: Option<super::ipsec_yaml::IpsecSpec>,
+    /// A racoon.conf: the node runs the IKEv1 daemon with it.
+    #[serde(default)]
+    pub racoon: Option<Located<String>>,
+    /// Files the node's configuration names, by path (e.g. `/etc/psk.txt`).
+    #[serde(default)]
+    pub files: BTreeMap<String, Located<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

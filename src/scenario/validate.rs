@@ -22,8 +22,16 @@ pub const MAX_INTERFACES: usize = 8;
 /// Checks a scenario; `source` is its YAML text, used to point into
 /// embedded scripts (None for scenarios built in code).
 pub fn validate(s: &Scenario, source: Option<&str>) -> Problems {
+    validate_with_warnings(s, source).0
+}
+
+/// [`validate`], also returning the warnings (what is accepted but not
+/// implemented), sorted by position.
+pub fn validate_with_warnings(s: &Scenario, source: Option<&str>) -> (Problems, Problems) {
     let mut p = Problems::new();
+    let mut warnings = Problems::new();
     check_setkey(s, source, &mut p);
+    super::racoon_files::check(s, source, &mut p, &mut warnings);
     check_header(s, &mut p);
     check_links(s, &mut p);
     check_nodes(s, &mut p);
@@ -34,7 +42,8 @@ pub fn validate(s: &Scenario, source: Option<&str>) -> Problems {
         check_expectation(s, e, &mut p);
     }
     p.sort_by_key(|(pos, _)| (pos.line, pos.column));
-    p
+    warnings.sort_by_key(|(pos, _)| (pos.line, pos.column));
+    (p, warnings)
 }
 
 /// Parses every node's setkey script and runs it against a scratch SAD and

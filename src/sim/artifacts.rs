@@ -44,6 +44,57 @@ pub fn sa_reports(nodes: &[Node]) -> Vec<(String, Vec<SaReport>)> {
         .collect()
 }
 
+/// Writes each daemon's `<node>.log` and Wireshark's
+/// `ikev1_decryption_table` (initiator cookie, encryption key).
+pub fn write_ike_files(dir: &Path, nodes: &[Node]) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut rows: Vec<String> = Vec::new();
+    for node in nodes {
+        let Some((log, records)) = node.daemon.as_ref().and_then(|d| d.daemon.report()) else {
+            continue;
+        };
+        files.push(write_atomic(
+            &dir.join(format!("{}.log", node.name)),
+            &log.text(),
+        )?);
+        rows.extend(records.isakmp_keys.iter().map(|(cookie, key)| {
+            // Wireshark's UAT writes byte fields as bare hex.
+            format!("{},{}", crate::ike::log::hex(cookie), crate::ike::log::hex(key))
+        }));
+    }
+    rows.sort();
+    rows.dedup();
+    if !rows.is_empty() {
+        files.push(write_atomic(
+            &dir.join("ikev1_decryption_table"),
+            &(rows.join("\n") + "\n"),
+        )?);
+    }
+    Ok(files)
+}
+
+/// One key daemon's events and log at the end of a run.
+#[derive(Clone, Debug)]
+pub struct IkeReport {
+    pub node: String,
+    pub events: Vec<crate::ike::IkeEvent>,
+    pub log: Vec<String>,
+}
+
+pub fn ike_reports(nodes: &[Node]) -> Vec<IkeReport> {
+    nodes
+        .iter()
+        .filter_map(|n| {
+            let (log, _) = n.daemon.as_ref()?.daemon.report()?;
+            Some(IkeReport {
+                node: n.name.clone(),
+                events: log.events.clone(),
+                log: log.lines.clone(),
+            })
+        })
+        .collect()
+}
+
 /// Writes `path` atomically: a temporary file renamed into place.
 pub fn write_atomic(path: &Path, text: &str) -> io::Result<PathBuf> {
     let tmp = crate::observe::tmp_path(path);
@@ -72,7 +123,14 @@ pub fn write_ipsec_files(dir: &Path, nodes: &[Node], now: Instant) -> io::Result
         let sends = |src: Ipv4Addr| {
             node.kernel.is_local(src) || !nodes.iter().any(|n| n.kernel.is_local(src))
         };
-        rows.extend(dump::esp_sa_rows(&engine.sad, sends));
+        let sad = engine.sad.iter().map(|sa| &sa.spec);
+        let negotiated = node
+            .daemon
+            .as_ref()
+            .and_then(|d| d.daemon.report())
+            .map(|(_, records)| records.installed.as_slice())
+            .unwrap_or_default();
+        rows.extend(dump::esp_sa_rows(sad.chain(negotiated), sends));
     }
     // Both ends hold the same SAs: list each once.
     rows.sort();

@@ -119,8 +119,11 @@ fn build_nodes(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Node> {
                 let _ = kernel.add_route(r.to.value, r.via.value);
             }
             let mut node = Node::new(name.clone(), kernel, rng.next_u64(), Instant::ZERO);
-            if spec.setkey.is_some() || spec.ipsec.is_some() {
+            if spec.setkey.is_some() || spec.ipsec.is_some() || spec.racoon.is_some() {
                 attach_ipsec(&mut node, seed, spec);
+            }
+            if let Some((conf, psk)) = crate::scenario::racoon_files::load(spec) {
+                attach_racoon(&mut node, seed, conf, psk);
             }
             node
         })
@@ -145,6 +148,20 @@ fn attach_ipsec(node: &mut Node, seed: u64, spec: &NodeSpec) {
         let _ = engine.apply(&command, Instant::ZERO);
     }
     node.attach_ipsec(engine);
+}
+
+/// Starts racoon on a node with its configuration and keys.
+fn attach_racoon(
+    node: &mut Node,
+    seed: u64,
+    conf: crate::config::racoon::RacoonConf,
+    psk: crate::config::psk::PskFile,
+) {
+    let rng = rng::stream(seed, &format!("ike:{}", node.name));
+    let mut daemon = crate::ike::Racoon::new(conf, psk, rng);
+    let addrs: Vec<_> = node.kernel.ifaces.iter().map(|i| i.address.addr).collect();
+    daemon.start(Instant::ZERO, &addrs);
+    node.attach_daemon(Box::new(daemon));
 }
 
 fn build_links(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Link> {

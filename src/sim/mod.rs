@@ -42,6 +42,8 @@ pub struct Outcome {
     pub nodes: Vec<(String, NodeCounters)>,
     /// SAs of each IPsec node at the end, with their counters.
     pub sas: Vec<(String, Vec<artifacts::SaReport>)>,
+    /// What each node's key daemon did: its events and log lines.
+    pub ike: Vec<artifacts::IkeReport>,
     pub links: Vec<LinkResult>,
     /// Capture folder, when files were written.
     pub dir: Option<PathBuf>,
@@ -104,8 +106,10 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
     }
     if let Some(d) = &dir {
         files.extend(artifacts::write_ipsec_files(d, &nodes, end)?);
+        files.extend(artifacts::write_ike_files(d, &nodes)?);
     }
     let sas = artifacts::sa_reports(&nodes);
+    let ike = artifacts::ike_reports(&nodes);
     if let Some(d) = &dir {
         remove_stale(d, &files)?;
     }
@@ -117,6 +121,7 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         topology: Topology::of(s),
         flows,
         sas,
+        ike,
         nodes: nodes
             .into_iter()
             .map(|n| (n.name, n.kernel.counters))

@@ -1,0 +1,328 @@
+//! An IKEv1 key daemon that behaves like racoon from ipsec-tools 0.8:
+//! Main Mode and Aggressive Mode with pre-shared keys (RFC 2409 §5),
+//! Quick Mode with PFS (RFC 2409 §5.5), Informational exchanges with
+//! notifications and deletes (RFC 2408 §4.8), retransmission, rekeying
+//! on soft expiry, and DPD (RFC 3706).
+//!
+//! It is a protocol core without I/O or clock: the node hands it
+//! datagrams, ACQUIREs, SA expiry events and the time; it hands back
+//! datagrams, timers, SAD/SPD changes (through the node's
+//! [`IpsecEngine`], its PF_KEY) and log lines. Configuration is
+//! racoon.conf and psk.txt as typed by [`crate::config`].
+
+pub mod identity;
+mod info;
+mod install;
+pub mod log;
+pub mod message;
+mod phase1;
+pub mod proposal;
+mod quick;
+
+use std::collections::VecDeque;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::RngCore;
+use smoltcp::time::{Duration, Instant};
+
+use crate::config::psk::PskFile;
+use crate::config::racoon::RacoonConf;
+use crate::ipsec::IpsecEngine;
+use crate::ipsec::engine::Acquire;
+use crate::ipsec::sad::SaEvent;
+use crate::ipsec::spec::SaSpec;
+use crate::node::daemon::{Datagram, KeyDaemon};
+use crate::wire::isakmp::{ExchangeType, NotifyType, Repr};
+
+pub use log::{FailReason, IkeEvent, Log};
+use phase1::Phase1;
+use quick::Phase2;
+
+/// Which end of an exchange this daemon is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Initiator,
+    Responder,
+}
+
+/// Retransmission state of one exchange: what we last sent and when to
+/// send it again (`timer { counter; interval; }`), and the message that
+/// made us send it, so that a retransmitted copy is answered again
+/// (racoon's `check_recvdpkt`).
+#[derive(Debug, Default)]
+pub(crate) struct Retry {
+    last_in: Vec<u8>,
+    last_out: Option<Datagram>,
+    resend_at: Option<Instant>,
+    left: u32,
+}
+
+impl Retry {
+    /// `out` was just sent in answer to `answered` (empty when we
+    /// started the exchange); `await_reply` arms the resend timer.
+    fn sent(&mut self, answered: &[u8], out: Datagram, await_reply: Option<(Instant, &Timer)>) {
+        self.last_in = answered.to_vec();
+        self.last_out = Some(out);
+        self.resend_at = await_reply.map(|(now, t)| now + t.interval);
+        self.left = await_reply.map_or(0, |(_, t)| t.counter);
+    }
+
+    /// The awaited reply came: stop resending.
+    fn settle(&mut self) {
+        self.resend_at = None;
+    }
+}
+
+/// racoon's `timer { }` as durations.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timer {
+    counter: u32,
+    interval: Duration,
+    phase1: Duration,
+}
+
+/// Why an exchange failed: logged, counted, and maybe notified.
+#[derive(Debug)]
+pub(crate) struct Fail {
+    reason: FailReason,
+    notify: Option<NotifyType>,
+    message: String,
+}
+
+impl Fail {
+    fn new(reason: FailReason, notify: Option<NotifyType>, message: impl Into<String>) -> Fail {
+        Fail {
+            reason,
+            notify,
+            message: message.into(),
+        }
+    }
+
+    fn malformed(what: impl std::fmt::Display) -> Fail {
+        Fail::new(
+            FailReason::PayloadMalformed,
+            Some(NotifyType::PayloadMalformed),
+            format!("malformed message: {what}"),
+        )
+    }
+}
+
+/// What the handlers share: the configuration, randomness, log and
+/// outgoing datagrams.
+pub(crate) struct Env<'a> {
+    now: Instant,
+    conf: &'a RacoonConf,
+    psk: &'a PskFile,
+    timer: Timer,
+    rng: &'a mut ChaCha8Rng,
+    log: &'a mut Log,
+    out: &'a mut VecDeque<Datagram>,
+    records: &'a mut Records,
+}
+
+impl Env<'_> {
+    fn send(&mut self, from: SocketAddrV4, to: SocketAddrV4, data: Vec<u8>) -> Datagram {
+        let d = Datagram { from, to, data };
+        self.out.push_back(d.clone());
+        d
+    }
+
+    fn random<const N: usize>(&mut self) -> [u8; N] {
+        let mut bytes = [0; N];
+        self.rng.fill_bytes(&mut bytes);
+        bytes
+    }
+
+    fn nonce(&mut self, len: u32) -> Vec<u8> {
+        let mut bytes = vec![0; len.clamp(8, 256) as usize];
+        self.rng.fill_bytes(&mut bytes);
+        bytes
+    }
+
+    /// A message ID: random and never zero (RFC 2408 §3.1).
+    fn message_id(&mut self) -> u32 {
+        loop {
+            let id = self.rng.next_u32();
+            if id != 0 {
+                return id;
+            }
+        }
+    }
+}
+
+/// What a run leaves behind for Wireshark and the summary.
+#[derive(Debug, Default)]
+pub struct Records {
+    /// Every SA installed, in order (ESP rows of `esp_sa`).
+    pub installed: Vec<SaSpec>,
+    /// Initiator cookie and encryption key of every ISAKMP SA
+    /// (`ikev1_decryption_table`).
+    pub isakmp_keys: Vec<([u8; 8], Vec<u8>)>,
+    /// Datagrams dropped before any exchange took them (the log says why).
+    pub dropped: u64,
+    /// Peers whose INITIAL-CONTACT is still to be acted on.
+    pub(crate) initial_contacts: Vec<Ipv4Addr>,
+}
+
+/// The daemon of one node.
+pub struct Racoon {
+    conf: RacoonConf,
+    psk: PskFile,
+    rng: ChaCha8Rng,
+    ph1: Vec<Phase1>,
+    ph2: Vec<Phase2>,
+    outbox: VecDeque<Datagram>,
+    log: Log,
+    records: Records,
+    serial: u32,
+}
+
+impl Racoon {
+    pub fn new(conf: RacoonConf, psk: PskFile, rng: ChaCha8Rng) -> Racoon {
+        Racoon {
+            conf,
+            psk,
+            rng,
+            ph1: Vec::new(),
+            ph2: Vec::new(),
+            outbox: VecDeque::new(),
+            log: Log::default(),
+            records: Records::default(),
+            serial: 0,
+        }
+    }
+
+    /// Logs that the daemon listens on `addrs`, as racoon does at start.
+    pub fn start(&mut self, now: Instant, addrs: &[Ipv4Addr]) {
+        let listen: Vec<Ipv4Addr> = if self.conf.listen.isakmp.is_empty() {
+            addrs.to_vec()
+        } else {
+            self.conf.listen.isakmp.iter().map(|a| *a.ip()).collect()
+        };
+        for a in listen {
+            self.log
+                .info(now, format!("{a}[500] used as isakmp port (fd=0)"));
+        }
+    }
+
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    pub fn records(&self) -> &Records {
+        &self.records
+    }
+
+    fn timer(&self) -> Timer {
+        let t = &self.conf.timer;
+        Timer {
+            counter: t.counter,
+            interval: Duration::from_secs(t.interval_secs.max(1)),
+            phase1: Duration::from_secs(t.phase1_secs.max(1)),
+        }
+    }
+
+    fn env(&mut self, now: Instant) -> (Env<'_>, &mut Vec<Phase1>, &mut Vec<Phase2>, &mut u32) {
+        let timer = self.timer();
+        (
+            Env {
+                now,
+                conf: &self.conf,
+                psk: &self.psk,
+                timer,
+                rng: &mut self.rng,
+                log: &mut self.log,
+                out: &mut self.outbox,
+                records: &mut self.records,
+            },
+            &mut self.ph1,
+            &mut self.ph2,
+            &mut self.serial,
+        )
+    }
+
+    /// A retransmitted copy of a message we already answered: answer again.
+    fn answer_duplicate(&mut self, data: &[u8]) -> bool {
+        let retries = self
+            .ph1
+            .iter()
+            .map(|p| &p.retry)
+            .chain(self.ph2.iter().map(|p| &p.retry));
+        let again = retries
+            .filter(|r| r.last_in == data)
+            .find_map(|r| r.last_out.clone());
+        match again {
+            Some(d) => {
+                self.outbox.push_back(d);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl KeyDaemon for Racoon {
+    fn on_datagram(
+        &mut self,
+        now: Instant,
+        from: SocketAddrV4,
+        to: SocketAddrV4,
+        data: &[u8],
+        kernel: &mut IpsecEngine,
+    ) {
+        let repr = match Repr::parse_bytes(data) {
+            Ok(r) => r,
+            Err(e) => {
+                self.records.dropped += 1;
+                self.log
+                    .error(now, format!("malformed ISAKMP packet from {from} dropped: {e}"));
+                return;
+            }
+        };
+        if self.answer_duplicate(data) {
+            return;
+        }
+        match repr.exchange_type {
+            ExchangeType::IdentityProtection | ExchangeType::Aggressive => {
+                self.phase1_message(now, from, to, &repr, data, kernel)
+            }
+            ExchangeType::QuickMode => self.quick_message(now, from, &repr, data, kernel),
+            ExchangeType::Informational => self.info_message(now, from, &repr, kernel),
+            other => {
+                self.records.dropped += 1;
+                self.log.error(
+                    now,
+                    format!("unsupported exchange type {other} from {from}, packet dropped"),
+                );
+            }
+        }
+    }
+
+    fn on_acquire(&mut self, now: Instant, acquire: Acquire, kernel: &mut IpsecEngine) {
+        self.acquire(now, acquire, kernel);
+    }
+
+    fn on_sa_event(&mut self, now: Instant, event: SaEvent, kernel: &mut IpsecEngine) {
+        self.sa_event(now, event, kernel);
+    }
+
+    fn on_timer(&mut self, now: Instant, kernel: &mut IpsecEngine) {
+        self.phase1_timers(now, kernel);
+        self.phase2_timers(now, kernel);
+    }
+
+    fn next_timer(&self) -> Option<Instant> {
+        let p1 = self.ph1.iter().filter_map(Phase1::next_timer);
+        let p2 = self.ph2.iter().filter_map(Phase2::next_timer);
+        p1.chain(p2).min()
+    }
+
+    fn poll_transmit(&mut self) -> Option<Datagram> {
+        self.outbox.pop_front()
+    }
+
+    fn report(&self) -> Option<(&Log, &Records)> {
+        Some((&self.log, &self.records))
+    }
+}
