@@ -118,6 +118,7 @@ fn chain(
         traffic,
         events: Vec::new(),
         expect: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
