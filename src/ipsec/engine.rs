@@ -40,6 +40,9 @@ pub struct IpsecEngine {
     /// A key daemon runs: its IKE traffic (UDP 500 and 4500) bypasses the
     /// SPD, as racoon's sockets carry bypass policies.
     pub ike_bypass: bool,
+    /// ACQUIREs sent and not yet answered by an SA: Linux's larval states,
+    /// which hold off further ACQUIREs for the same SA until they expire.
+    larval: Vec<(Acquire, Instant)>,
     rng: ChaCha8Rng,
     next_ident: u16,
 }
@@ -73,6 +76,7 @@ impl IpsecEngine {
             sad: Sad::default(),
             acquires: Vec::new(),
             ike_bypass: false,
+            larval: Vec::new(),
             rng,
             next_ident,
         }
@@ -84,7 +88,10 @@ impl IpsecEngine {
             SetkeyCommand::Flush(proto) => self.sad.flush(*proto),
             SetkeyCommand::SpdFlush => self.spd.flush(),
             SetkeyCommand::Add(spec) => {
-                self.sad.add(spec.clone(), now).map_err(|e| e.to_string())?
+                self.sad.add(spec.clone(), now).map_err(|e| e.to_string())?;
+                self.larval.retain(|(a, _)| {
+                    (a.src, a.dst, a.proto) != (spec.src, spec.dst, spec.proto)
+                });
             }
             SetkeyCommand::Delete {
                 dst, proto, spi, ..
@@ -197,13 +204,19 @@ impl IpsecEngine {
         }
     }
 
-    /// Records an ACQUIRE unless the same one is still pending (Linux sends
-    /// one per missing SA, not one per packet).
+    /// Records an ACQUIRE unless one for the same SA is still pending: Linux
+    /// sends one per missing SA, not one per packet, and its larval state
+    /// holds off the next for `XFRM_ACQ_EXPIRES` (30 s) unless an SA comes.
     fn acquire(&mut self, a: Acquire) {
+        const LARVAL_LIFETIME: smoltcp::time::Duration = smoltcp::time::Duration::from_secs(30);
+        let now = a.at;
         let same = |p: &Acquire| (p.src, p.dst, p.proto, p.mode) == (a.src, a.dst, a.proto, a.mode);
-        if !self.acquires.iter().any(same) {
-            self.acquires.push(a);
+        self.larval.retain(|(_, until)| *until > now);
+        if self.larval.iter().any(|(p, _)| same(p)) || self.acquires.iter().any(same) {
+            return;
         }
+        self.larval.push((a.clone(), now + LARVAL_LIFETIME));
+        self.acquires.push(a);
     }
 
     /// The key daemon's own traffic: UDP from or to the ISAKMP or NAT-T port.

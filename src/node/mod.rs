@@ -107,8 +107,10 @@ impl Node {
     }
 
     /// Whether smoltcp has packets waiting.
+    /// Whether the node has work for its next poll: packets for smoltcp,
+    /// or ACQUIREs (e.g. from forwarded traffic) for its key daemon.
     pub fn has_input(&self) -> bool {
-        !self.device.rx.is_empty()
+        !self.device.rx.is_empty() || self.acquires_pending()
     }
 
     /// Runs apps and smoltcp until quiet; what they send goes through the kernel into `out`.

@@ -26,20 +26,30 @@ pub fn check_all(s: &Scenario, o: &Outcome) -> Vec<Verdict> {
 
 /// `count`, `at_least`, `at_most` as one comparison.
 #[derive(Clone, Copy, Debug, Default)]
-struct Bound {
-    exact: Option<u64>,
-    at_least: Option<u64>,
-    at_most: Option<u64>,
+pub(super) struct Bound {
+    pub exact: Option<u64>,
+    pub at_least: Option<u64>,
+    pub at_most: Option<u64>,
 }
 
 impl Bound {
-    fn holds(&self, n: u64) -> bool {
+    /// The bound given, or "at least one" when none is.
+    pub fn or_at_least_one(exact: Option<u64>, at_least: Option<u64>, at_most: Option<u64>) -> Bound {
+        let none = exact.is_none() && at_least.is_none() && at_most.is_none();
+        Bound {
+            exact,
+            at_least: if none { Some(1) } else { at_least },
+            at_most,
+        }
+    }
+
+    pub fn holds(&self, n: u64) -> bool {
         self.exact.is_none_or(|x| n == x)
             && self.at_least.is_none_or(|x| n >= x)
             && self.at_most.is_none_or(|x| n <= x)
     }
 
-    fn describe(&self, word: &str) -> String {
+    pub fn describe(&self, word: &str) -> String {
         let mut parts = Vec::new();
         if let Some(x) = self.exact {
             parts.push(format!("{word} = {x}"));
@@ -64,6 +74,8 @@ fn check(s: &Scenario, o: &Outcome, e: &Located<Expectation>) -> Verdict {
         Expectation::Counter(x) => counter(o, x),
         Expectation::Sa(x) => sa(o, x),
         Expectation::NoPlaintext(x) => no_plaintext(s, o, x),
+        Expectation::Ike(x) => super::expect_ike::ike(o, x),
+        Expectation::Log(x) => super::expect_ike::log(o, x),
     };
     Verdict {
         what,

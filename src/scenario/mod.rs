@@ -3,6 +3,7 @@
 
 pub mod embedded;
 pub mod expect;
+mod expect_ike;
 pub mod ipsec_yaml;
 pub mod load;
 pub mod located;

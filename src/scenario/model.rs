@@ -271,6 +271,52 @@ pub enum Expectation {
     Sa(SaExpect),
     /// Every packet between two nodes on a link is ESP or AH.
     NoPlaintext(NoPlaintextExpect),
+    /// What a node's key daemon did: SAs established, rekeys, failures.
+    Ike(IkeExpect),
+    /// Lines of a node's racoon log matching a regex.
+    Log(LogExpect),
+}
+
+/// `ike: { node, event, peer, reason, within, count | at_least | at_most }`;
+/// without a bound, at least one such event.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IkeExpect {
+    pub node: Located<String>,
+    /// `isakmp-sa`, `ipsec-sa`, `rekey`, `failure`, `dpd-dead`, `deleted`.
+    pub event: Located<String>,
+    #[serde(default)]
+    pub peer: Option<Located<Ipv4Addr>>,
+    /// With `failure`: `no-proposal-chosen`, `authentication-failed`, ...
+    #[serde(default)]
+    pub reason: Option<Located<String>>,
+    /// With `failure`: only failures of this phase (1 or 2).
+    #[serde(default)]
+    pub phase: Option<Located<u8>>,
+    /// Only events up to this time of the run.
+    #[serde(default)]
+    pub within: Option<Located<Span>>,
+    #[serde(default)]
+    pub count: Option<u64>,
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    #[serde(default)]
+    pub at_most: Option<u64>,
+}
+
+/// `log: { node, matches, count | at_least | at_most }`; without a bound,
+/// at least one line.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogExpect {
+    pub node: Located<String>,
+    pub matches: Located<String>,
+    #[serde(default)]
+    pub count: Option<u64>,
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    #[serde(default)]
+    pub at_most: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -530,6 +530,14 @@ fn check_expectation(s: &Scenario, e: &Located<Expectation>, p: &mut Problems) {
             }
             check_bound(e.pos, x.count, x.at_least, x.at_most, "count", p);
         }
+        Expectation::Ike(x) => {
+            super::expect_ike::check_ike(s, x, p);
+            check_bound(e.pos, x.count, x.at_least, x.at_most, "count", p);
+        }
+        Expectation::Log(x) => {
+            super::expect_ike::check_log(s, x, p);
+            check_bound(e.pos, x.count, x.at_least, x.at_most, "count", p);
+        }
         Expectation::NoPlaintext(x) => {
             check_link_ref(s, &x.link, p);
             if x.between.len() != 2 {

@@ -1,0 +1,147 @@
+//! Expectations on key daemons: `ike:` (events such as SAs established,
+//! rekeys, failures with a reason, dead peers) and `log:` (racoon log
+//! lines), checked and validated.
+
+use regex::Regex;
+
+use super::expect::Bound;
+use super::located::Pos;
+use super::model::{IkeExpect, LogExpect, Scenario};
+use crate::ike::{FailReason, IkeEvent};
+use crate::sim::Outcome;
+use crate::sim::artifacts::IkeReport;
+
+/// The event names `ike:` takes.
+pub const IKE_EVENTS: [&str; 6] = [
+    "isakmp-sa",
+    "ipsec-sa",
+    "rekey",
+    "failure",
+    "dpd-dead",
+    "deleted",
+];
+
+fn report<'a>(o: &'a Outcome, node: &str) -> Option<&'a IkeReport> {
+    o.ike.iter().find(|r| r.node == node)
+}
+
+/// The event's time and peer if it is of the kind `x` asks for.
+fn selects(x: &IkeExpect, e: &IkeEvent) -> Option<(smoltcp::time::Instant, std::net::Ipv4Addr)> {
+    let event = x.event.as_str();
+    let reason = x.reason.as_ref().map(|r| r.as_str());
+    let phase = x.phase.as_ref().map(|p| p.value);
+    match e {
+        IkeEvent::Phase1Established { at, peer } if event == "isakmp-sa" => Some((*at, *peer)),
+        IkeEvent::Phase2Established { at, peer, rekey } => match event {
+            "ipsec-sa" => Some((*at, *peer)),
+            "rekey" if *rekey => Some((*at, *peer)),
+            _ => None,
+        },
+        IkeEvent::Failed {
+            at,
+            peer,
+            phase: p,
+            reason: r,
+        } if event == "failure"
+            && reason.is_none_or(|want| want == r.name())
+            && phase.is_none_or(|want| want == *p) =>
+        {
+            Some((*at, *peer))
+        }
+        IkeEvent::DpdDead { at, peer } if event == "dpd-dead" => Some((*at, *peer)),
+        IkeEvent::Phase2Deleted { at, peer } if event == "deleted" => Some((*at, *peer)),
+        _ => None,
+    }
+}
+
+pub fn ike(o: &Outcome, x: &IkeExpect) -> (String, bool, String) {
+    let bound = Bound::or_at_least_one(x.count, x.at_least, x.at_most);
+    let mut what = format!("ike {} on {}", x.event.value, x.node.value);
+    if let Some(r) = &x.reason {
+        what.push_str(&format!(" ({})", r.value));
+    }
+    if let Some(p) = &x.peer {
+        what.push_str(&format!(" with {}", p.value));
+    }
+    if let Some(w) = &x.within {
+        what.push_str(&format!(" within {}", w.value));
+    }
+    what.push_str(&format!(": {}", bound.describe("events")));
+    let Some(r) = report(o, &x.node) else {
+        return (what, false, "the node ran no key daemon".into());
+    };
+    let limit = x.within.as_ref().map(|w| smoltcp::time::Instant::ZERO + w.value.0);
+    let n = r
+        .events
+        .iter()
+        .filter_map(|e| selects(x, e))
+        .filter(|(at, peer)| {
+            limit.is_none_or(|l| *at <= l) && x.peer.as_ref().is_none_or(|p| p.value == *peer)
+        })
+        .count() as u64;
+    let detail = format!(
+        "{n} seen; see captures/{}/{}.log",
+        o.scenario, x.node.value
+    );
+    (what, bound.holds(n), detail)
+}
+
+pub fn log(o: &Outcome, x: &LogExpect) -> (String, bool, String) {
+    let bound = Bound::or_at_least_one(x.count, x.at_least, x.at_most);
+    let what = format!(
+        "log of {} matching /{}/: {}",
+        x.node.value,
+        x.matches.value,
+        bound.describe("lines")
+    );
+    let (Some(r), Ok(re)) = (report(o, &x.node), Regex::new(&x.matches)) else {
+        return (what, false, "the node ran no key daemon".into());
+    };
+    let n = r.log.iter().filter(|l| re.is_match(l)).count() as u64;
+    let detail = format!("{n} lines; see captures/{}/{}.log", o.scenario, x.node.value);
+    (what, bound.holds(n), detail)
+}
+
+type Problems = Vec<(Pos, String)>;
+
+fn check_daemon_node(s: &Scenario, node: &super::Located<String>, p: &mut Problems) {
+    match s.nodes.get(node.as_str()) {
+        Some(spec) if spec.racoon.is_some() => {}
+        Some(_) => p.push((node.pos, format!("node `{}` runs no racoon", node.value))),
+        None => p.push((node.pos, format!("unknown node `{}`", node.value))),
+    }
+}
+
+pub fn check_ike(s: &Scenario, x: &IkeExpect, p: &mut Problems) {
+    check_daemon_node(s, &x.node, p);
+    if !IKE_EVENTS.contains(&x.event.as_str()) {
+        p.push((
+            x.event.pos,
+            format!("unknown ike event `{}`: expected one of {}", x.event.value, IKE_EVENTS.join(", ")),
+        ));
+    }
+    if let Some(r) = &x.reason {
+        if x.event.as_str() != "failure" {
+            p.push((r.pos, "`reason` goes with `event: failure`".into()));
+        } else if !FailReason::ALL.iter().any(|f| f.name() == r.as_str()) {
+            let names: Vec<&str> = FailReason::ALL.iter().map(|f| f.name()).collect();
+            p.push((
+                r.pos,
+                format!("unknown failure reason `{}`: expected one of {}", r.value, names.join(", ")),
+            ));
+        }
+    }
+    if let Some(phase) = &x.phase {
+        if !matches!(phase.value, 1 | 2) || x.event.as_str() != "failure" {
+            p.push((phase.pos, "`phase` is 1 or 2, with `event: failure`".into()));
+        }
+    }
+}
+
+pub fn check_log(s: &Scenario, x: &LogExpect, p: &mut Problems) {
+    check_daemon_node(s, &x.node, p);
+    if let Err(e) = Regex::new(&x.matches) {
+        let first = e.to_string().lines().last().unwrap_or("").to_string();
+        p.push((x.matches.pos, format!("invalid regular expression: {first}")));
+    }
+}
