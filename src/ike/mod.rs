@@ -322,6 +322,14 @@ impl KeyDaemon for Racoon {
         self.outbox.pop_front()
     }
 
+    fn restart(&mut self, now: Instant) {
+        self.ph1.clear();
+        self.ph2.clear();
+        self.outbox.clear();
+        self.records.initial_contacts.clear();
+        self.log.info(now, "racoon restarted: all ISAKMP-SAs and IPsec-SAs forgotten");
+    }
+
     fn report(&self) -> Option<(&Log, &Records)> {
         Some((&self.log, &self.records))
     }

@@ -629,8 +629,11 @@ impl Racoon {
     fn phase1_done(&mut self, now: Instant, index: usize, kernel: &mut IpsecEngine) {
         let serial = self.ph1[index].serial;
         let peer = *self.ph1[index].peer.ip();
-        if self.ph1[index].side == Side::Responder && self.ph1[index].mode == ExchangeMode::Main {
-            // Nothing waits on a responder's phase 1.
+        // RFC 2407 §4.6.3.3: INITIAL-CONTACT: the peer kept no SAs, so
+        // every older one with it is stale.
+        if let Some(at) = self.records.initial_contacts.iter().position(|p| *p == peer) {
+            self.records.initial_contacts.remove(at);
+            self.purge_peer(now, peer, Some(serial), kernel);
         }
         self.start_waiting_phase2(now, serial, peer, kernel);
     }

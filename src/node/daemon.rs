@@ -47,6 +47,8 @@ pub trait KeyDaemon {
     fn next_timer(&self) -> Option<Instant>;
     /// The next datagram to send, if any.
     fn poll_transmit(&mut self) -> Option<Datagram>;
+    /// The daemon process restarts: all negotiation state is lost.
+    fn restart(&mut self, _now: Instant) {}
     /// The daemon's log and what it negotiated, for the run's outputs.
     fn report(&self) -> Option<(&Log, &Records)> {
         None

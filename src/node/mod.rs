@@ -145,6 +145,16 @@ impl Node {
         self.daemon = Some(DaemonSlot::new(daemon, &mut self.sockets));
     }
 
+    /// The key daemon restarts after the SAD is flushed (`setkey -F`).
+    pub fn restart_daemon(&mut self, now: Instant) {
+        if let (Some(slot), Some(engine)) = (&mut self.daemon, &self.ipsec) {
+            let mut engine = engine.borrow_mut();
+            engine.sad.flush(None);
+            engine.sad.events.clear();
+            slot.daemon.restart(now);
+        }
+    }
+
     fn service_daemon(&mut self, now: Instant) {
         if let (Some(slot), Some(engine)) = (&mut self.daemon, &self.ipsec) {
             slot.service(now, &mut self.sockets, &mut engine.borrow_mut());

@@ -250,6 +250,10 @@ pub struct EventEntry {
     pub link_down: Option<Located<String>>,
     #[serde(default)]
     pub link_up: Option<Located<String>>,
+    /// The node's racoon restarts after `setkey -F` (a reboot): all its
+    /// SAs and negotiation state are gone; its policies stay.
+    #[serde(default)]
+    pub daemon_restart: Option<Located<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

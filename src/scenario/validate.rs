@@ -395,11 +395,15 @@ pub fn flow_name(index: usize, entry: &TrafficEntry) -> String {
 
 fn check_events(s: &Scenario, p: &mut Problems) {
     for e in &s.events {
-        match (&e.link_down, &e.link_up) {
-            (Some(l), None) | (None, Some(l)) => check_link_ref(s, l, p),
+        match (&e.link_down, &e.link_up, &e.daemon_restart) {
+            (Some(l), None, None) | (None, Some(l), None) => check_link_ref(s, l, p),
+            (None, None, Some(n)) => match s.nodes.get(n.as_str()) {
+                Some(spec) if spec.racoon.is_some() => {}
+                _ => p.push((n.pos, format!("`{}` is not a node that runs racoon", n.value))),
+            },
             _ => p.push((
                 e.pos,
-                "an event needs exactly one of `link_down` or `link_up`".into(),
+                "an event needs exactly one of `link_down`, `link_up` or `daemon_restart`".into(),
             )),
         }
         if e.at.0 > s.duration.0 {

@@ -25,6 +25,7 @@ pub enum Event {
     },
     /// A scenario event takes a link down or up.
     LinkState { link: usize, up: bool },
+    DaemonRestart { node: usize },
 }
 
 pub struct World {
@@ -104,6 +105,10 @@ impl World {
             Event::Depart { link, end } => self.depart(link, end),
             Event::Arrive { link, to, packet } => self.arrive(link, to, packet),
             Event::LinkState { link, up } => self.set_link(link, up),
+            Event::DaemonRestart { node } => {
+                self.nodes[node].restart_daemon(self.now);
+                self.wake(node);
+            }
         }
     }
 
