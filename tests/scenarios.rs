@@ -252,11 +252,68 @@ fn located_error(file: &Path) -> Result<(), Failed> {
     }
 }
 
+/// With the exported `ikev1_decryption_table`, tshark decrypts every
+/// encrypted ISAKMP message: each shows its HASH payload (every message
+/// vpnlab encrypts carries one), and nothing is malformed or flagged.
+fn tshark_decrypts_isakmp(dir: &Path, links: &[String]) -> Result<(), Failed> {
+    let Ok(table) = std::fs::read_to_string(dir.join("ikev1_decryption_table")) else {
+        return Ok(()); // no ISAKMP SA in this scenario
+    };
+    let mut args: Vec<String> = Vec::new();
+    for row in table.lines() {
+        args.push("-o".into());
+        args.push(format!("uat:ikev1_decryption_table:{row}"));
+    }
+    let mut decrypted = 0;
+    for link in links {
+        let pcap = dir.join(format!("{link}.pcap"));
+        let output = Command::new("tshark")
+            .args(["-n", "-r"])
+            .arg(&pcap)
+            .args(&args)
+            .args(["-Y", "isakmp", "-T", "fields", "-E", "separator=|"])
+            .args(["-e", "frame.number", "-e", "isakmp.flags", "-e", "isakmp.hash"])
+            .args(["-e", "_ws.malformed", "-e", "_ws.expert.severity"])
+            .output()?;
+        if !output.status.success() {
+            return Err(
+                format!("tshark failed: {}", String::from_utf8_lossy(&output.stderr)).into(),
+            );
+        }
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let f: Vec<&str> = line.split('|').collect();
+            let field = |i: usize| f.get(i).copied().unwrap_or("");
+            let encrypted = u8::from_str_radix(field(1).trim_start_matches("0x"), 16)
+                .is_ok_and(|flags| flags & 1 == 1);
+            if (encrypted && field(2).is_empty()) || !field(3).is_empty() || !field(4).is_empty() {
+                return Err(format!(
+                    "{} frame {}: ISAKMP not decrypted, malformed or flagged: `{line}`",
+                    pcap.display(),
+                    field(0)
+                )
+                .into());
+            }
+            decrypted += usize::from(encrypted);
+        }
+    }
+    if decrypted == 0 {
+        return Err("ikev1_decryption_table was written but no encrypted ISAKMP message was seen".into());
+    }
+    Ok(())
+}
+
 /// With the exported `esp_sa` table, tshark decrypts every ESP packet
 /// (pad length and next header present: the padding checked out) and
-/// finds no bad ICV.
+/// finds no bad ICV; with `ikev1_decryption_table`, every encrypted
+/// ISAKMP message.
 fn tshark_decrypts(file: &Path) -> Result<(), Failed> {
     let (dir, report) = run_into(file, "decrypt")?;
+    let links: Vec<String> = report
+        .outcome
+        .iter()
+        .flat_map(|o| o.links.iter().map(|l| l.name.clone()))
+        .collect();
+    tshark_decrypts_isakmp(&dir, &links)?;
     let Ok(table) = std::fs::read_to_string(dir.join("esp_sa")) else {
         return Ok(()); // no ESP SAs in this scenario
     };

@@ -157,8 +157,8 @@ pub struct Records {
     /// Every SA installed, in order (ESP rows of `esp_sa`).
     pub installed: Vec<SaSpec>,
     /// Initiator cookie and encryption key of every ISAKMP SA
-    /// (`ikev1_decryption_table`).
-    pub isakmp_keys: Vec<([u8; 8], Vec<u8>)>,
+    /// (`ikev1_decryption_table`), and whether this end initiated it.
+    pub isakmp_keys: Vec<([u8; 8], Vec<u8>, Side)>,
     /// Datagrams dropped before any exchange took them (the log says why).
     pub dropped: u64,
     /// Peers whose INITIAL-CONTACT is still to be acted on.

@@ -256,7 +256,7 @@ impl Phase1 {
         let skeyid = ikev1::skeyid_psk(t.prf, psk, &self.ni, &self.nr);
         let k = Phase1Keys::new(t.prf, t.cipher, skeyid, &g_xy, &self.public());
         let cipher = MessageCipher::new(t.cipher, &k.enc_key).map_err(|e| Fail::malformed(e))?;
-        env.records.isakmp_keys.push((self.cky_i, k.enc_key.clone()));
+        env.records.isakmp_keys.push((self.cky_i, k.enc_key.clone(), self.side));
         self.iv = k.iv;
         self.keys = Some(Keys {
             prf: t.prf,

@@ -1,6 +1,7 @@
 //! Files written at the end of a run besides the captures: each IPsec
 //! node's `<node>.sad` and `<node>.spd`, and Wireshark's `esp_sa` table.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
@@ -45,10 +46,12 @@ pub fn sa_reports(nodes: &[Node]) -> Vec<(String, Vec<SaReport>)> {
 }
 
 /// Writes each daemon's `<node>.log` and Wireshark's
-/// `ikev1_decryption_table` (initiator cookie, encryption key).
+/// `ikev1_decryption_table` (initiator cookie, encryption key). Both ends
+/// know the key; where they disagree (different pre-shared keys) the
+/// initiator's is listed, as it encrypted the first encrypted message.
 pub fn write_ike_files(dir: &Path, nodes: &[Node]) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    let mut rows: Vec<String> = Vec::new();
+    let mut keys: BTreeMap<[u8; 8], (bool, Vec<u8>)> = BTreeMap::new();
     for node in nodes {
         let Some((log, records)) = node.daemon.as_ref().and_then(|d| d.daemon.report()) else {
             continue;
@@ -57,13 +60,19 @@ pub fn write_ike_files(dir: &Path, nodes: &[Node]) -> io::Result<Vec<PathBuf>> {
             &dir.join(format!("{}.log", node.name)),
             &log.text(),
         )?);
-        rows.extend(records.isakmp_keys.iter().map(|(cookie, key)| {
-            // Wireshark's UAT writes byte fields as bare hex.
-            format!("{},{}", crate::ike::log::hex(cookie), crate::ike::log::hex(key))
-        }));
+        for (cookie, key, side) in &records.isakmp_keys {
+            let initiator = *side == crate::ike::Side::Initiator;
+            let entry = keys.entry(*cookie).or_insert((initiator, key.clone()));
+            if initiator && !entry.0 {
+                *entry = (true, key.clone());
+            }
+        }
     }
-    rows.sort();
-    rows.dedup();
+    // Wireshark's UAT writes byte fields as bare hex.
+    let rows: Vec<String> = keys
+        .iter()
+        .map(|(cookie, (_, key))| format!("{},{}", crate::ike::log::hex(cookie), crate::ike::log::hex(key)))
+        .collect();
     if !rows.is_empty() {
         files.push(write_atomic(
             &dir.join("ikev1_decryption_table"),
