@@ -272,7 +272,14 @@ fn tshark_decrypts_isakmp(dir: &Path, links: &[String]) -> Result<(), Failed> {
             .arg(&pcap)
             .args(&args)
             .args(["-Y", "isakmp", "-T", "fields", "-E", "separator=|"])
-            .args(["-e", "frame.number", "-e", "isakmp.flags", "-e", "isakmp.hash"])
+            .args([
+                "-e",
+                "frame.number",
+                "-e",
+                "isakmp.flags",
+                "-e",
+                "isakmp.hash",
+            ])
             .args(["-e", "_ws.malformed", "-e", "_ws.expert.severity"])
             .output()?;
         if !output.status.success() {
@@ -297,7 +304,9 @@ fn tshark_decrypts_isakmp(dir: &Path, links: &[String]) -> Result<(), Failed> {
         }
     }
     if decrypted == 0 {
-        return Err("ikev1_decryption_table was written but no encrypted ISAKMP message was seen".into());
+        return Err(
+            "ikev1_decryption_table was written but no encrypted ISAKMP message was seen".into(),
+        );
     }
     Ok(())
 }

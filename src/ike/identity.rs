@@ -147,7 +147,11 @@ mod tests {
         let id = phase2_id(net, None, Upper::Protocol(6));
         assert_eq!(id_prefix(&id), Some((net, None, Upper::Protocol(6))));
         assert_eq!(describe(&id), "10.1.0.0/16");
-        let host = phase2_id(Prefix::new(Ipv4Addr::new(192, 168, 1, 5), 32), Some(80), Upper::Any);
+        let host = phase2_id(
+            Prefix::new(Ipv4Addr::new(192, 168, 1, 5), 32),
+            Some(80),
+            Upper::Any,
+        );
         assert_eq!(host.id_type, IdType::Ipv4Addr);
         assert_eq!(id_prefix(&host).unwrap().1, Some(80));
     }
@@ -155,8 +159,16 @@ mod tests {
     #[test]
     fn peers_identifier_checks() {
         let fqdn = phase1_id(&Identifier::Fqdn("gw.example".into()), Ipv4Addr::LOCALHOST).unwrap();
-        assert!(matches(&fqdn, &Identifier::Fqdn("gw.example".into()), Ipv4Addr::LOCALHOST));
-        assert!(!matches(&fqdn, &Identifier::UserFqdn("gw.example".into()), Ipv4Addr::LOCALHOST));
+        assert!(matches(
+            &fqdn,
+            &Identifier::Fqdn("gw.example".into()),
+            Ipv4Addr::LOCALHOST
+        ));
+        assert!(!matches(
+            &fqdn,
+            &Identifier::UserFqdn("gw.example".into()),
+            Ipv4Addr::LOCALHOST
+        ));
         assert_eq!(psk_name(&fqdn), Some(PskId::Fqdn("gw.example".into())));
     }
 }

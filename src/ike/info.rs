@@ -69,8 +69,10 @@ impl Racoon {
                     to: p.peer,
                     data: bytes,
                 });
-                self.log
-                    .info(now, format!("sendto Information notify: {kind} to {}", p.peer.ip()));
+                self.log.info(
+                    now,
+                    format!("sendto Information notify: {kind} to {}", p.peer.ip()),
+                );
             }
             Err(e) => self.log.error(now, format!("cannot build notify: {e}")),
         }
@@ -100,7 +102,9 @@ impl Racoon {
                 to: p.peer,
                 data: bytes,
             }),
-            Err(e) => self.log.error(now, format!("cannot build informational: {e}")),
+            Err(e) => self
+                .log
+                .error(now, format!("cannot build informational: {e}")),
         }
     }
 
@@ -111,8 +115,10 @@ impl Racoon {
         };
         let p = self.ph1.remove(i);
         self.send_protected(now, &p, isakmp_notify(&p, kind, Vec::new()));
-        self.log
-            .info(now, format!("sendto Information notify: {kind} to {}", p.peer.ip()));
+        self.log.info(
+            now,
+            format!("sendto Information notify: {kind} to {}", p.peer.ip()),
+        );
         self.ph1.insert(i, p);
     }
 
@@ -128,7 +134,13 @@ impl Racoon {
     }
 
     /// DELETE of our inbound SA `spi` to `peer`, if an ISAKMP SA is up.
-    pub(crate) fn send_delete_ipsec(&mut self, now: Instant, peer: Ipv4Addr, proto: IpsecProto, spi: u32) {
+    pub(crate) fn send_delete_ipsec(
+        &mut self,
+        now: Instant,
+        peer: Ipv4Addr,
+        proto: IpsecProto,
+        spi: u32,
+    ) {
         let Some(i) = self
             .ph1
             .iter()
@@ -146,7 +158,10 @@ impl Racoon {
         self.send_protected(now, &p, delete);
         self.log.info(
             now,
-            format!("sendto Information delete: {} spi={spi}(0x{spi:x}) to {peer}", proto.name().to_uppercase()),
+            format!(
+                "sendto Information delete: {} spi={spi}(0x{spi:x}) to {peer}",
+                proto.name().to_uppercase()
+            ),
         );
         self.ph1.insert(i, p);
     }
@@ -168,7 +183,9 @@ impl Racoon {
             self.records.dropped += 1;
             self.log.error(
                 now,
-                format!("Informational from {from} matches no ISAKMP-SA or does not verify, dropped"),
+                format!(
+                    "Informational from {from} matches no ISAKMP-SA or does not verify, dropped"
+                ),
             );
             return;
         };
@@ -189,11 +206,10 @@ impl Racoon {
         header: &Header,
         payloads: Vec<PayloadRepr>,
     ) -> Option<(u32, Vec<PayloadRepr>)> {
-        let p = self.ph1.iter().find(|p| {
-            !p.established()
-                && p.peer == from
-                && p.cky_i == header.cky_i
-        })?;
+        let p = self
+            .ph1
+            .iter()
+            .find(|p| !p.established() && p.peer == from && p.cky_i == header.cky_i)?;
         Some((p.serial, payloads))
     }
 
@@ -212,10 +228,13 @@ impl Racoon {
         let iv = ikev1::phase2_iv(keys.prf, keys.cipher.cipher(), &p.iv, repr.message_id);
         let opened = message::open(repr, &keys.cipher, &iv)?;
         let body = message::split_hash(opened.first, &opened.plaintext).ok()?;
-        let expected = ikev1::informational_hash(keys.prf, &keys.skeyid_a, repr.message_id, &[&body.covered]);
+        let expected =
+            ikev1::informational_hash(keys.prf, &keys.skeyid_a, repr.message_id, &[&body.covered]);
         if !ikev1::hashes_match(&expected, &body.hash) {
-            self.log
-                .error(now, format!("HASH mismatch in Informational from {from}, dropped"));
+            self.log.error(
+                now,
+                format!("HASH mismatch in Informational from {from}, dropped"),
+            );
             return None;
         }
         Some((p.serial, body.rest))
@@ -249,10 +268,8 @@ impl Racoon {
                 self.purge_peer(now, peer, Some(ph1), kernel);
             }
             kind if kind.is_error() => {
-                self.log.error(
-                    now,
-                    format!("notification {kind} received from {peer}."),
-                );
+                self.log
+                    .error(now, format!("notification {kind} received from {peer}."));
                 let fail = Fail::new(reason_of(kind), None, format!("{peer} refused: {kind}"));
                 if self.ph1[i].established() {
                     self.fail_negotiating_phase2(now, ph1, fail);
@@ -289,7 +306,12 @@ impl Racoon {
             let p = self.ph1.remove(i);
             self.log.info(
                 now,
-                format!("ISAKMP-SA deleted {}-{} spi:{}", p.local, p.peer, p.spi_text()),
+                format!(
+                    "ISAKMP-SA deleted {}-{} spi:{}",
+                    p.local,
+                    p.peer,
+                    p.spi_text()
+                ),
             );
             return;
         }
@@ -298,9 +320,10 @@ impl Racoon {
                 continue;
             };
             let spi = u32::from_be_bytes(bytes);
-            let found = self.ph2.iter().position(|p| {
-                p.peer == peer && p.chosen.is_some_and(|c| c.peer_spi == spi)
-            });
+            let found = self
+                .ph2
+                .iter()
+                .position(|p| p.peer == peer && p.chosen.is_some_and(|c| c.peer_spi == spi));
             if let Some(j) = found {
                 let p2 = self.ph2.remove(j);
                 self.remove_pair(now, &p2, kernel);
@@ -316,15 +339,27 @@ impl Racoon {
         for spi in [p2.my_spi, peer_spi] {
             self.log.info(
                 now,
-                format!("purged IPsec-SA proto_id={} spi={spi}.", p2.proto.name().to_uppercase()),
+                format!(
+                    "purged IPsec-SA proto_id={} spi={spi}.",
+                    p2.proto.name().to_uppercase()
+                ),
             );
         }
-        self.log.event(IkeEvent::Phase2Deleted { at: now, peer: p2.peer });
+        self.log.event(IkeEvent::Phase2Deleted {
+            at: now,
+            peer: p2.peer,
+        });
     }
 
     /// Forgets every SA with `peer` but the ISAKMP SA `keep`
     /// (INITIAL-CONTACT, a dead peer).
-    pub(crate) fn purge_peer(&mut self, now: Instant, peer: Ipv4Addr, keep: Option<u32>, kernel: &mut IpsecEngine) {
+    pub(crate) fn purge_peer(
+        &mut self,
+        now: Instant,
+        peer: Ipv4Addr,
+        keep: Option<u32>,
+        kernel: &mut IpsecEngine,
+    ) {
         let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.ph2)
             .into_iter()
             .partition(|p| p.peer == peer && p.ph1 != keep);
@@ -338,17 +373,24 @@ impl Racoon {
         self.ph1
             .retain(|p| *p.peer.ip() != peer || Some(p.serial) == keep);
         if self.ph1.len() < before {
-            self.log
-                .info(now, format!("purged ISAKMP-SA with {peer}."));
+            self.log.info(now, format!("purged ISAKMP-SA with {peer}."));
         }
     }
 
     /// One DPD step for ISAKMP SA `index` (RFC 3706 §5.3-5.5): send an
     /// R-U-THERE, or count the unanswered one and after `dpd_maxfail` of
     /// them declare the peer dead. True if the SA was removed.
-    pub(crate) fn dpd_tick(&mut self, now: Instant, index: usize, kernel: &mut IpsecEngine) -> bool {
+    pub(crate) fn dpd_tick(
+        &mut self,
+        now: Instant,
+        index: usize,
+        kernel: &mut IpsecEngine,
+    ) -> bool {
         let remote = &self.conf.remotes[self.ph1[index].remote];
-        let (retry, maxfail) = (Duration::from_secs(remote.dpd_retry_secs.max(1)), remote.dpd_maxfail);
+        let (retry, maxfail) = (
+            Duration::from_secs(remote.dpd_retry_secs.max(1)),
+            remote.dpd_maxfail,
+        );
         let p = &mut self.ph1[index];
         if p.dpd.awaiting.is_some() {
             p.dpd.fails += 1;

@@ -28,14 +28,22 @@ fn mode_label(mode: Mode) -> &'static str {
 }
 
 /// The SA from `src` to `dst` with `spi`, keyed from KEYMAT.
-fn sa_spec(keys: &Keys, p: &Phase2, src: std::net::Ipv4Addr, dst: std::net::Ipv4Addr, spi: u32) -> Option<SaSpec> {
+fn sa_spec(
+    keys: &Keys,
+    p: &Phase2,
+    src: std::net::Ipv4Addr,
+    dst: std::net::Ipv4Addr,
+    spi: u32,
+) -> Option<SaSpec> {
     let t = p.chosen?.transform;
     let protocol = match t.proto {
         IpsecProto::Esp => PROTO_IPSEC_ESP,
         IpsecProto::Ah => PROTO_IPSEC_AH,
     };
     let enc_len = t.enc.map_or(0, |(_, len)| len);
-    let auth_len = t.auth.map_or(0, |a| a.key_lens().first().copied().unwrap_or(0));
+    let auth_len = t
+        .auth
+        .map_or(0, |a| a.key_lens().first().copied().unwrap_or(0));
     let input = KeymatInput {
         pfs_g_xy: p.pfs_shared.as_deref(),
         protocol,
@@ -88,9 +96,10 @@ pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut IpsecEngine, keys: &K
                 );
                 env.records.installed.push(spec);
             }
-            Err(e) => env
-                .log
-                .error(env.now, format!("pfkey ADD failed: {src}->{dst} spi={spi}: {e}")),
+            Err(e) => env.log.error(
+                env.now,
+                format!("pfkey ADD failed: {src}->{dst} spi={spi}: {e}"),
+            ),
         }
     }
 }
@@ -116,11 +125,23 @@ pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: 
         level: Level::Require,
     };
     let mut policies = vec![
-        (reversed(&p.selector), Direction::In, template(p.peer, p.local)),
-        (p.selector.clone(), Direction::Out, template(p.local, p.peer)),
+        (
+            reversed(&p.selector),
+            Direction::In,
+            template(p.peer, p.local),
+        ),
+        (
+            p.selector.clone(),
+            Direction::Out,
+            template(p.local, p.peer),
+        ),
     ];
     if tunnel {
-        policies.push((reversed(&p.selector), Direction::Fwd, template(p.peer, p.local)));
+        policies.push((
+            reversed(&p.selector),
+            Direction::Fwd,
+            template(p.peer, p.local),
+        ));
     }
     for (selector, dir, template) in policies {
         let exists = kernel

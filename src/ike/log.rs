@@ -78,9 +78,15 @@ pub enum IkeEvent {
         reason: FailReason,
     },
     /// DPD declared the peer dead (RFC 3706 §5.5).
-    DpdDead { at: Instant, peer: Ipv4Addr },
+    DpdDead {
+        at: Instant,
+        peer: Ipv4Addr,
+    },
     /// A phase 2 SA pair was deleted (expiry, DELETE, DPD, INITIAL-CONTACT).
-    Phase2Deleted { at: Instant, peer: Ipv4Addr },
+    Phase2Deleted {
+        at: Instant,
+        peer: Ipv4Addr,
+    },
 }
 
 /// The daemon's log lines and events.
@@ -161,6 +167,9 @@ mod tests {
         let mut log = Log::default();
         log.info(Instant::from_millis(3_723_004), "hello");
         assert_eq!(log.lines, ["01:02:03.004: INFO: hello"]);
-        assert_eq!(cookies(&[1; 8], &[0xab; 8]), "0101010101010101:abababababababab");
+        assert_eq!(
+            cookies(&[1; 8], &[0xab; 8]),
+            "0101010101010101:abababababababab"
+        );
     }
 }

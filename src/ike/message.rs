@@ -127,7 +127,9 @@ pub struct HashedBody {
 /// does not start with HASH.
 pub fn split_hash(first: PayloadType, plaintext: &[u8]) -> Result<HashedBody, Error> {
     let mut chain = payloads(first, plaintext);
-    let lead = chain.next().ok_or(Error::Unrepresentable("empty message"))??;
+    let lead = chain
+        .next()
+        .ok_or(Error::Unrepresentable("empty message"))??;
     if lead.payload_type != PayloadType::Hash {
         return Err(Error::Unrepresentable("message does not start with HASH"));
     }
@@ -159,7 +161,10 @@ mod tests {
             exchange: ExchangeType::QuickMode,
             message_id: 7,
         };
-        let rest = vec![PayloadRepr::Nonce(vec![9; 16]), PayloadRepr::VendorId(vec![5; 3])];
+        let rest = vec![
+            PayloadRepr::Nonce(vec![9; 16]),
+            PayloadRepr::VendorId(vec![5; 3]),
+        ];
         let mut seen = Vec::new();
         let all = hashed(rest.clone(), |b| {
             seen = b.to_vec();

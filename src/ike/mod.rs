@@ -275,8 +275,10 @@ impl KeyDaemon for Racoon {
             Ok(r) => r,
             Err(e) => {
                 self.records.dropped += 1;
-                self.log
-                    .error(now, format!("malformed ISAKMP packet from {from} dropped: {e}"));
+                self.log.error(
+                    now,
+                    format!("malformed ISAKMP packet from {from} dropped: {e}"),
+                );
                 return;
             }
         };
@@ -327,7 +329,10 @@ impl KeyDaemon for Racoon {
         self.ph2.clear();
         self.outbox.clear();
         self.records.initial_contacts.clear();
-        self.log.info(now, "racoon restarted: all ISAKMP-SAs and IPsec-SAs forgotten");
+        self.log.info(
+            now,
+            "racoon restarted: all ISAKMP-SAs and IPsec-SAs forgotten",
+        );
     }
 
     fn report(&self) -> Option<(&Log, &Records)> {

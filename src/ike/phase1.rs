@@ -28,8 +28,8 @@ use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1::{self, MessageCipher, Phase1Keys, Phase1Public, Prf};
 use crate::ipsec::IpsecEngine;
 use crate::wire::isakmp::{
-    ExchangeType, IdentificationRepr, NotificationRepr, NotifyType, PayloadRepr, PayloadType,
-    ProtocolId, Repr, Doi, payloads,
+    Doi, ExchangeType, IdentificationRepr, NotificationRepr, NotifyType, PayloadRepr, PayloadType,
+    ProtocolId, Repr, payloads,
 };
 
 /// The DPD vendor ID (RFC 3706 §3): racoon sends it when `dpd` is on.
@@ -172,11 +172,7 @@ pub(crate) fn remote_for(remotes: &[Remote], peer: std::net::Ipv4Addr) -> Option
     remotes
         .iter()
         .position(|r| r.peer == Some(Peer::Address(peer)))
-        .or_else(|| {
-            remotes
-                .iter()
-                .position(|r| r.peer == Some(Peer::Anonymous))
-        })
+        .or_else(|| remotes.iter().position(|r| r.peer == Some(Peer::Anonymous)))
 }
 
 /// Fields of a received phase 1 message this module reads.
@@ -256,7 +252,9 @@ impl Phase1 {
         let skeyid = ikev1::skeyid_psk(t.prf, psk, &self.ni, &self.nr);
         let k = Phase1Keys::new(t.prf, t.cipher, skeyid, &g_xy, &self.public());
         let cipher = MessageCipher::new(t.cipher, &k.enc_key).map_err(|e| Fail::malformed(e))?;
-        env.records.isakmp_keys.push((self.cky_i, k.enc_key.clone(), self.side));
+        env.records
+            .isakmp_keys
+            .push((self.cky_i, k.enc_key.clone(), self.side));
         self.iv = k.iv;
         self.keys = Some(Keys {
             prf: t.prf,
@@ -300,7 +298,10 @@ impl Phase1 {
 
     /// Checks the peer's HASH_I or HASH_R over its ID payload.
     fn check_peer_hash(&self, id: &IdentificationRepr, hash: &[u8]) -> Result<(), Fail> {
-        let k = self.keys.as_ref().ok_or_else(|| Fail::malformed("no keys"))?;
+        let k = self
+            .keys
+            .as_ref()
+            .ok_or_else(|| Fail::malformed("no keys"))?;
         let id_b = id_body(id);
         let expected = match self.side {
             Side::Initiator => ikev1::hash_r(k.prf, &k.skeyid, &self.public(), &self.sai_b, &id_b),
@@ -350,7 +351,10 @@ impl Phase1 {
     ) -> Result<(), Fail> {
         let header = self.header(self.exchange(), 0);
         let bytes = if encrypt {
-            let k = self.keys.as_ref().ok_or_else(|| Fail::malformed("no keys"))?;
+            let k = self
+                .keys
+                .as_ref()
+                .ok_or_else(|| Fail::malformed("no keys"))?;
             let (bytes, next_iv) =
                 message::sealed(header, &payloads, &k.cipher, &self.iv).map_err(Fail::malformed)?;
             self.iv = next_iv;
@@ -367,7 +371,10 @@ impl Phase1 {
 
     /// Decrypts a phase 1 message with the running IV.
     fn open(&mut self, repr: &Repr) -> Result<Received, Fail> {
-        let k = self.keys.as_ref().ok_or_else(|| Fail::malformed("no keys"))?;
+        let k = self
+            .keys
+            .as_ref()
+            .ok_or_else(|| Fail::malformed("no keys"))?;
         let opened = message::open(repr, &k.cipher, &self.iv).ok_or_else(|| auth_failed(self))?;
         // Garbage after decryption means the keys differ: the pre-shared
         // keys, as everything else was authenticated by the exchange.
@@ -382,7 +389,11 @@ impl Phase1 {
         self.expires = Some(env.now + Duration::from_secs(lifetime.max(1)));
         env.log.info(
             env.now,
-            format!("ISAKMP-SA established {} spi:{}", self.names(), self.spi_text()),
+            format!(
+                "ISAKMP-SA established {} spi:{}",
+                self.names(),
+                self.spi_text()
+            ),
         );
         env.log.event(IkeEvent::Phase1Established {
             at: env.now,
@@ -425,12 +436,15 @@ impl Racoon {
             .filter_map(|p| IsakmpTransform::from_config(p, remote))
             .collect();
         let Some(my_id) = phase1_id(&remote.my_identifier, *local.ip()) else {
-            env.log.error(now, "my_identifier: identity type not supported");
+            env.log
+                .error(now, "my_identifier: identity type not supported");
             return None;
         };
         if offered.is_empty() || mode == ExchangeMode::Base {
-            env.log
-                .error(now, format!("no usable proposal or exchange mode for {}", peer.ip()));
+            env.log.error(
+                now,
+                format!("no usable proposal or exchange mode for {}", peer.ip()),
+            );
             return None;
         }
         *serial += 1;
@@ -468,7 +482,8 @@ impl Racoon {
                 endpoint(peer)
             ),
         );
-        env.log.info(now, format!("begin {} mode.", mode_name(mode)));
+        env.log
+            .info(now, format!("begin {} mode.", mode_name(mode)));
         let sa = proposal::isakmp_offer(&p.offered);
         let mut sa_body = Vec::new();
         let _ = PayloadRepr::SecurityAssociation(sa.clone()).emit_body(&mut sa_body);
@@ -520,7 +535,10 @@ impl Racoon {
                 self.records.dropped += 1;
                 self.log.error(
                     now,
-                    format!("unknown ISAKMP-SA {} from {from}, packet dropped", cookies(&repr.initiator_cookie, &repr.responder_cookie)),
+                    format!(
+                        "unknown ISAKMP-SA {} from {from}, packet dropped",
+                        cookies(&repr.initiator_cookie, &repr.responder_cookie)
+                    ),
                 );
                 return;
             }
@@ -558,7 +576,10 @@ impl Racoon {
             env.records.dropped += 1;
             env.log.error(
                 now,
-                format!("couldn't find configuration for {}, packet dropped", from.ip()),
+                format!(
+                    "couldn't find configuration for {}, packet dropped",
+                    from.ip()
+                ),
             );
             return;
         };
@@ -572,7 +593,11 @@ impl Racoon {
             env.records.dropped += 1;
             env.log.error(
                 now,
-                format!("{} mode is not acceptable for {}", mode_name(mode), from.ip()),
+                format!(
+                    "{} mode is not acceptable for {}",
+                    mode_name(mode),
+                    from.ip()
+                ),
             );
             return;
         }
@@ -608,9 +633,14 @@ impl Racoon {
         };
         env.log.info(
             now,
-            format!("respond new phase 1 negotiation: {}<=>{}", endpoint(to), endpoint(from)),
+            format!(
+                "respond new phase 1 negotiation: {}<=>{}",
+                endpoint(to),
+                endpoint(from)
+            ),
         );
-        env.log.info(now, format!("begin {} mode.", mode_name(mode)));
+        env.log
+            .info(now, format!("begin {} mode.", mode_name(mode)));
         let result = match mode {
             ExchangeMode::Aggressive => aggr_r1(&mut p, &mut env, repr, data),
             _ => main_r1(&mut p, &mut env, repr, data),
@@ -631,7 +661,12 @@ impl Racoon {
         let peer = *self.ph1[index].peer.ip();
         // RFC 2407 §4.6.3.3: INITIAL-CONTACT: the peer kept no SAs, so
         // every older one with it is stale.
-        if let Some(at) = self.records.initial_contacts.iter().position(|p| *p == peer) {
+        if let Some(at) = self
+            .records
+            .initial_contacts
+            .iter()
+            .position(|p| *p == peer)
+        {
             self.records.initial_contacts.remove(at);
             self.purge_peer(now, peer, Some(serial), kernel);
         }
@@ -643,10 +678,8 @@ impl Racoon {
     pub(crate) fn phase1_failed(&mut self, now: Instant, index: usize, fail: Fail) {
         let p = self.ph1.remove(index);
         self.log.error(now, &fail.message);
-        self.log.error(
-            now,
-            format!("phase1 negotiation failed. {}", p.spi_text()),
-        );
+        self.log
+            .error(now, format!("phase1 negotiation failed. {}", p.spi_text()));
         self.log.event(IkeEvent::Failed {
             at: now,
             peer: *p.peer.ip(),
@@ -706,11 +739,15 @@ impl Racoon {
     /// (its IPsec SAs live on until their own lifetimes end).
     fn expire_phase1(&mut self, now: Instant, index: usize) {
         let p = self.ph1.remove(index);
-        self.log
-            .info(now, format!("ISAKMP-SA expired {} spi:{}", p.names(), p.spi_text()));
+        self.log.info(
+            now,
+            format!("ISAKMP-SA expired {} spi:{}", p.names(), p.spi_text()),
+        );
         self.send_delete_isakmp(now, &p);
-        self.log
-            .info(now, format!("ISAKMP-SA deleted {} spi:{}", p.names(), p.spi_text()));
+        self.log.info(
+            now,
+            format!("ISAKMP-SA deleted {} spi:{}", p.names(), p.spi_text()),
+        );
     }
 }
 
@@ -773,8 +810,8 @@ fn choose(
 /// Initiator, main mode message 2: the responder's choice; send KE, Ni.
 fn main_i2(p: &mut Phase1, env: &mut Env<'_>, repr: &Repr, data: &[u8]) -> Result<bool, Fail> {
     let got = plain_payloads(repr, data)?;
-    let chosen = proposal::accepted_isakmp(need(got.sa.as_ref(), "SA")?, &p.offered)
-        .ok_or_else(|| {
+    let chosen =
+        proposal::accepted_isakmp(need(got.sa.as_ref(), "SA")?, &p.offered).ok_or_else(|| {
             Fail::new(
                 FailReason::NoProposalChosen,
                 Some(NotifyType::NoProposalChosen),

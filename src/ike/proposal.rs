@@ -223,7 +223,11 @@ fn integrity(a: conf::IntegrityAlg) -> Option<Option<AuthAlg>> {
 }
 
 /// Every transform an `sainfo` allows for `proto` in `mode`.
-pub fn ipsec_transforms(sainfo: &conf::SaInfo, proto: IpsecProto, mode: Mode) -> Vec<IpsecTransform> {
+pub fn ipsec_transforms(
+    sainfo: &conf::SaInfo,
+    proto: IpsecProto,
+    mode: Mode,
+) -> Vec<IpsecTransform> {
     let pfs = sainfo.pfs_group.and_then(dh_group);
     let base = IpsecTransform {
         proto,
@@ -433,7 +437,11 @@ fn proposal_spi(p: &ProposalRepr) -> Option<u32> {
 
 /// Responder: the first initiator transform one of ours accepts. Only
 /// single-protocol proposals are considered.
-pub fn choose_ipsec(offer: &SaRepr, ours: &[IpsecTransform], check: ProposalCheck) -> Option<Chosen> {
+pub fn choose_ipsec(
+    offer: &SaRepr,
+    ours: &[IpsecTransform],
+    check: ProposalCheck,
+) -> Option<Chosen> {
     offer.proposals.iter().find_map(|p| {
         let peer_spi = proposal_spi(p)?;
         p.transforms.iter().find_map(|t| {
@@ -491,12 +499,21 @@ mod tests {
 
     #[test]
     fn phase1_offer_round_trips_and_is_chosen() {
-        let ours = [p1(IkeCipher::AesCbc256, 3600), p1(IkeCipher::TripleDesCbc, 3600)];
-        let offer = isakmp_offer(&[p1(IkeCipher::DesCbc, 3600), p1(IkeCipher::TripleDesCbc, 1800)]);
+        let ours = [
+            p1(IkeCipher::AesCbc256, 3600),
+            p1(IkeCipher::TripleDesCbc, 3600),
+        ];
+        let offer = isakmp_offer(&[
+            p1(IkeCipher::DesCbc, 3600),
+            p1(IkeCipher::TripleDesCbc, 1800),
+        ]);
         let (chosen, reply) = choose_isakmp(&offer, &ours, ProposalCheck::Strict).unwrap();
         assert_eq!(chosen, p1(IkeCipher::TripleDesCbc, 1800));
         assert_eq!(reply.proposals[0].transforms[0].number, 2);
-        let offered = [p1(IkeCipher::DesCbc, 3600), p1(IkeCipher::TripleDesCbc, 1800)];
+        let offered = [
+            p1(IkeCipher::DesCbc, 3600),
+            p1(IkeCipher::TripleDesCbc, 1800),
+        ];
         assert_eq!(accepted_isakmp(&reply, &offered), Some(chosen));
     }
 
@@ -526,7 +543,11 @@ mod tests {
     #[test]
     fn phase2_choice_and_pfs() {
         let aes = (EncAlg::AesCbc, 16);
-        let offer = ipsec_offer(&[esp(aes, AuthAlg::HmacSha1, Some(DhGroup::Modp1024))], 0x1234).unwrap();
+        let offer = ipsec_offer(
+            &[esp(aes, AuthAlg::HmacSha1, Some(DhGroup::Modp1024))],
+            0x1234,
+        )
+        .unwrap();
         let ours = [esp(aes, AuthAlg::HmacSha1, None)];
         let chosen = choose_ipsec(&offer, &ours, ProposalCheck::Strict).unwrap();
         assert_eq!(chosen.peer_spi, 0x1234);
@@ -534,7 +555,11 @@ mod tests {
         let ours_pfs = [esp(aes, AuthAlg::HmacSha1, Some(DhGroup::Modp768))];
         assert!(choose_ipsec(&offer, &ours_pfs, ProposalCheck::Strict).is_none());
         let reply = ipsec_reply(&chosen, 0x5678).unwrap();
-        let back = accepted_ipsec(&reply, &[esp(aes, AuthAlg::HmacSha1, Some(DhGroup::Modp1024))]).unwrap();
+        let back = accepted_ipsec(
+            &reply,
+            &[esp(aes, AuthAlg::HmacSha1, Some(DhGroup::Modp1024))],
+        )
+        .unwrap();
         assert_eq!(back.peer_spi, 0x5678);
     }
 }

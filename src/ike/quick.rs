@@ -117,11 +117,16 @@ fn sainfo_for<'a>(sainfos: &'a [SaInfo], selector: &Selector) -> Option<&'a SaIn
         !matches!(s.local, crate::config::racoon::SaInfoId::Anonymous)
             || !matches!(s.remote, crate::config::racoon::SaInfoId::Anonymous)
     });
-    specific.clone().find(local).or_else(|| sainfos.iter().find(local))
+    specific
+        .clone()
+        .find(local)
+        .or_else(|| sainfos.iter().find(local))
 }
 
 fn keys_of(p1: &Phase1) -> Result<&Keys, Fail> {
-    p1.keys.as_ref().ok_or_else(|| Fail::malformed("no ISAKMP SA keys"))
+    p1.keys
+        .as_ref()
+        .ok_or_else(|| Fail::malformed("no ISAKMP SA keys"))
 }
 
 fn proto_name(proto: IpsecProto, mode: Mode) -> String {
@@ -136,7 +141,11 @@ impl Racoon {
     /// racoon's `isakmp_post_acquire`: queue the request and start (or
     /// wait for) phase 1 with the peer.
     pub(crate) fn acquire(&mut self, now: Instant, a: Acquire, kernel: &mut IpsecEngine) {
-        if self.ph2.iter().any(|p| p.same_request(&a) && !p.dying && p.state != P2State::Established) {
+        if self
+            .ph2
+            .iter()
+            .any(|p| p.same_request(&a) && !p.dying && p.state != P2State::Established)
+        {
             return;
         }
         let Some(remote) = remote_for(&self.conf.remotes, a.dst) else {
@@ -281,7 +290,10 @@ impl Racoon {
             Fail::new(
                 FailReason::NoConfig,
                 None,
-                format!("failed to get sainfo for {}.", describe_selector(&p2.selector)),
+                format!(
+                    "failed to get sainfo for {}.",
+                    describe_selector(&p2.selector)
+                ),
             )
         })?;
         p2.offered = proposal::ipsec_transforms(sainfo, p2.proto, p2.mode);
@@ -289,7 +301,11 @@ impl Racoon {
         let keys = keys_of(p1)?;
         p2.my_spi = kernel.sad.allocate_spi(p2.local, p2.proto, &mut *env.rng);
         let sa = proposal::ipsec_offer(&p2.offered, p2.my_spi).ok_or_else(|| {
-            Fail::new(FailReason::NoConfig, None, "sainfo offers no usable algorithm")
+            Fail::new(
+                FailReason::NoConfig,
+                None,
+                "sainfo offers no usable algorithm",
+            )
         })?;
         p2.ph1 = Some(ph1);
         p2.message_id = env.message_id();
@@ -446,7 +462,10 @@ fn quick_payloads(rest: Vec<PayloadRepr>) -> QuickPayloads {
 }
 
 fn describe_selector(s: &Selector) -> String {
-    format!("{}/{} <=> {}/{}", s.src.addr, s.src.len, s.dst.addr, s.dst.len)
+    format!(
+        "{}/{} <=> {}/{}",
+        s.src.addr, s.src.len, s.dst.addr, s.dst.len
+    )
 }
 
 /// PFS: our DH pair for `group`, and g(qm)^xy with the peer's value.
@@ -483,7 +502,10 @@ impl Racoon {
         self.serial += 1;
         let serial = self.serial;
         let (mut env, ph1s, ph2s, _) = self.env(now);
-        let p1 = ph1s.iter().find(|p| p.serial == ph1).ok_or((serial, Fail::malformed("gone")))?;
+        let p1 = ph1s
+            .iter()
+            .find(|p| p.serial == ph1)
+            .ok_or((serial, Fail::malformed("gone")))?;
         let mut p2 = Phase2 {
             serial,
             side: Side::Responder,
@@ -533,13 +555,23 @@ impl Racoon {
     ) -> QuickResult {
         let (mut env, ph1s, ph2s, _) = self.env(now);
         let fail = |f| (serial, f);
-        let p1 = ph1s.iter().find(|p| p.serial == ph1).ok_or(fail(Fail::malformed("gone")))?;
-        let p2 = ph2s.iter_mut().find(|p| p.serial == serial).ok_or(fail(Fail::malformed("gone")))?;
+        let p1 = ph1s
+            .iter()
+            .find(|p| p.serial == ph1)
+            .ok_or(fail(Fail::malformed("gone")))?;
+        let p2 = ph2s
+            .iter_mut()
+            .find(|p| p.serial == serial)
+            .ok_or(fail(Fail::malformed("gone")))?;
         let keys = keys_of(p1).map_err(fail)?;
         let (msg_id, ni) = (p2.message_id, p2.ni.clone());
-        let body = open_quick(keys, &mut p2.iv, repr, |b| {
-            ikev1::quick_hash2(keys.prf, &keys.skeyid_a, msg_id, &ni, &[b])
-        }, p2.peer)
+        let body = open_quick(
+            keys,
+            &mut p2.iv,
+            repr,
+            |b| ikev1::quick_hash2(keys.prf, &keys.skeyid_a, msg_id, &ni, &[b]),
+            p2.peer,
+        )
         .map_err(fail)?;
         let got = quick_payloads(body.rest);
         let chosen = got
@@ -550,10 +582,15 @@ impl Racoon {
                 fail(Fail::new(
                     FailReason::NoProposalChosen,
                     Some(NotifyType::NoProposalChosen),
-                    format!("{} chose a phase 2 transform that was not offered.", p2.peer),
+                    format!(
+                        "{} chose a phase 2 transform that was not offered.",
+                        p2.peer
+                    ),
                 ))
             })?;
-        p2.nr = got.nonce.ok_or_else(|| fail(Fail::malformed("no NONCE payload")))?;
+        p2.nr = got
+            .nonce
+            .ok_or_else(|| fail(Fail::malformed("no NONCE payload")))?;
         pfs_exchange(p2, &mut env, chosen.transform.pfs, got.ke.as_deref()).map_err(fail)?;
         p2.chosen = Some(chosen);
         let hash3 = ikev1::quick_hash3(keys.prf, &keys.skeyid_a, msg_id, &p2.ni, &p2.nr);
@@ -573,13 +610,23 @@ impl Racoon {
     ) -> QuickResult {
         let (_env, ph1s, ph2s, _) = self.env(now);
         let fail = |f| (serial, f);
-        let p1 = ph1s.iter().find(|p| p.serial == ph1).ok_or(fail(Fail::malformed("gone")))?;
-        let p2 = ph2s.iter_mut().find(|p| p.serial == serial).ok_or(fail(Fail::malformed("gone")))?;
+        let p1 = ph1s
+            .iter()
+            .find(|p| p.serial == ph1)
+            .ok_or(fail(Fail::malformed("gone")))?;
+        let p2 = ph2s
+            .iter_mut()
+            .find(|p| p.serial == serial)
+            .ok_or(fail(Fail::malformed("gone")))?;
         let keys = keys_of(p1).map_err(fail)?;
         let (msg_id, ni, nr) = (p2.message_id, p2.ni.clone(), p2.nr.clone());
-        open_quick(keys, &mut p2.iv, repr, |_| {
-            ikev1::quick_hash3(keys.prf, &keys.skeyid_a, msg_id, &ni, &nr)
-        }, p2.peer)
+        open_quick(
+            keys,
+            &mut p2.iv,
+            repr,
+            |_| ikev1::quick_hash3(keys.prf, &keys.skeyid_a, msg_id, &ni, &nr),
+            p2.peer,
+        )
         .map_err(fail)?;
         p2.retry.settle();
         Ok(Some(serial))
@@ -598,9 +645,13 @@ fn respond_quick(
     let keys = keys_of(p1)?;
     p2.iv = ikev1::phase2_iv(keys.prf, keys.cipher.cipher(), &p1.iv, p2.message_id);
     let msg_id = p2.message_id;
-    let body = open_quick(keys, &mut p2.iv, repr, |b| {
-        ikev1::quick_hash1(keys.prf, &keys.skeyid_a, msg_id, &[b])
-    }, p2.peer)?;
+    let body = open_quick(
+        keys,
+        &mut p2.iv,
+        repr,
+        |b| ikev1::quick_hash1(keys.prf, &keys.skeyid_a, msg_id, &[b]),
+        p2.peer,
+    )?;
     let got = quick_payloads(body.rest);
     // Without IDs the selectors are the phase 1 addresses (RFC 2409 §5.5).
     let (id_i, id_r) = match got.ids.as_slice() {
@@ -611,7 +662,8 @@ fn respond_quick(
         [i, r] => (i.clone(), r.clone()),
         _ => return Err(invalid_id("not two ID payloads")),
     };
-    p2.selector = identity::selector(&id_r, &id_i).ok_or_else(|| invalid_id("unsupported ID type"))?;
+    p2.selector =
+        identity::selector(&id_r, &id_i).ok_or_else(|| invalid_id("unsupported ID type"))?;
     env.log.info(
         env.now,
         format!(
@@ -621,13 +673,19 @@ fn respond_quick(
         ),
     );
     let remote = &env.conf.remotes[p1.remote];
-    let offer = got.sa.as_ref().ok_or_else(|| Fail::malformed("no SA payload"))?;
+    let offer = got
+        .sa
+        .as_ref()
+        .ok_or_else(|| Fail::malformed("no SA payload"))?;
     let modes = policy_modes(p2, kernel, remote.generate_policy != GeneratePolicy::Off)?;
     let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector).ok_or_else(|| {
         Fail::new(
             FailReason::NoConfig,
             Some(NotifyType::InvalidIdInformation),
-            format!("failed to get sainfo for {}.", describe_selector(&p2.selector)),
+            format!(
+                "failed to get sainfo for {}.",
+                describe_selector(&p2.selector)
+            ),
         )
     })?;
     let ours: Vec<IpsecTransform> = modes
@@ -638,16 +696,22 @@ fn respond_quick(
         Fail::new(
             FailReason::NoProposalChosen,
             Some(NotifyType::NoProposalChosen),
-            format!("no suitable policy found for {}: no proposal chosen.", describe_selector(&p2.selector)),
+            format!(
+                "no suitable policy found for {}: no proposal chosen.",
+                describe_selector(&p2.selector)
+            ),
         )
     })?;
     p2.proto = chosen.transform.proto;
     p2.mode = chosen.transform.mode;
-    p2.ni = got.nonce.ok_or_else(|| Fail::malformed("no NONCE payload"))?;
+    p2.ni = got
+        .nonce
+        .ok_or_else(|| Fail::malformed("no NONCE payload"))?;
     p2.nr = env.nonce(remote.nonce_size);
     let ke = pfs_exchange(p2, env, chosen.transform.pfs, got.ke.as_deref())?;
     p2.my_spi = kernel.sad.allocate_spi(p2.local, p2.proto, &mut *env.rng);
-    let reply = proposal::ipsec_reply(&chosen, p2.my_spi).ok_or_else(|| Fail::malformed("reply SA"))?;
+    let reply =
+        proposal::ipsec_reply(&chosen, p2.my_spi).ok_or_else(|| Fail::malformed("reply SA"))?;
     p2.chosen = Some(chosen);
     let mut rest = vec![
         PayloadRepr::SecurityAssociation(reply),
@@ -699,7 +763,11 @@ fn policy_modes(
     match policy.and_then(|p| p.spec.templates.first()) {
         Some(t) => Ok(vec![(
             t.proto,
-            if t.mode == Mode::Tunnel { Mode::Tunnel } else { Mode::Transport },
+            if t.mode == Mode::Tunnel {
+                Mode::Tunnel
+            } else {
+                Mode::Transport
+            },
         )]),
         None if generate => {
             p2.generate_policy = true;
@@ -774,7 +842,10 @@ impl Racoon {
         let mut expired = Vec::new();
         for p in &mut self.ph2 {
             if p.deadline.is_some_and(|t| t <= now) {
-                expired.push((p.serial, "phase2 negotiation failed due to time up waiting for phase1."));
+                expired.push((
+                    p.serial,
+                    "phase2 negotiation failed due to time up waiting for phase1.",
+                ));
                 continue;
             }
             if p.retry.resend_at.is_some_and(|t| t <= now) {
@@ -858,7 +929,10 @@ impl Racoon {
                 p.my_spi
             ),
         );
-        self.log.event(IkeEvent::Phase2Deleted { at: now, peer: p.peer });
+        self.log.event(IkeEvent::Phase2Deleted {
+            at: now,
+            peer: p.peer,
+        });
         self.send_delete_ipsec(now, p.peer, p.proto, p.my_spi);
     }
 }

@@ -89,9 +89,8 @@ impl IpsecEngine {
             SetkeyCommand::SpdFlush => self.spd.flush(),
             SetkeyCommand::Add(spec) => {
                 self.sad.add(spec.clone(), now).map_err(|e| e.to_string())?;
-                self.larval.retain(|(a, _)| {
-                    (a.src, a.dst, a.proto) != (spec.src, spec.dst, spec.proto)
-                });
+                self.larval
+                    .retain(|(a, _)| (a.src, a.dst, a.proto) != (spec.src, spec.dst, spec.proto));
             }
             SetkeyCommand::Delete {
                 dst, proto, spi, ..

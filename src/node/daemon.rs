@@ -10,8 +10,8 @@ use smoltcp::socket::udp;
 use smoltcp::time::Instant;
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
-use crate::ipsec::IpsecEngine;
 use crate::ike::{Log, Records};
+use crate::ipsec::IpsecEngine;
 use crate::ipsec::engine::Acquire;
 use crate::ipsec::sad::SaEvent;
 

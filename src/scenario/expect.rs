@@ -34,7 +34,11 @@ pub(super) struct Bound {
 
 impl Bound {
     /// The bound given, or "at least one" when none is.
-    pub fn or_at_least_one(exact: Option<u64>, at_least: Option<u64>, at_most: Option<u64>) -> Bound {
+    pub fn or_at_least_one(
+        exact: Option<u64>,
+        at_least: Option<u64>,
+        at_most: Option<u64>,
+    ) -> Bound {
         let none = exact.is_none() && at_least.is_none() && at_most.is_none();
         Bound {
             exact,

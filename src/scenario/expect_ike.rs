@@ -70,7 +70,10 @@ pub fn ike(o: &Outcome, x: &IkeExpect) -> (String, bool, String) {
     let Some(r) = report(o, &x.node) else {
         return (what, false, "the node ran no key daemon".into());
     };
-    let limit = x.within.as_ref().map(|w| smoltcp::time::Instant::ZERO + w.value.0);
+    let limit = x
+        .within
+        .as_ref()
+        .map(|w| smoltcp::time::Instant::ZERO + w.value.0);
     let n = r
         .events
         .iter()
@@ -79,10 +82,7 @@ pub fn ike(o: &Outcome, x: &IkeExpect) -> (String, bool, String) {
             limit.is_none_or(|l| *at <= l) && x.peer.as_ref().is_none_or(|p| p.value == *peer)
         })
         .count() as u64;
-    let detail = format!(
-        "{n} seen; see captures/{}/{}.log",
-        o.scenario, x.node.value
-    );
+    let detail = format!("{n} seen; see captures/{}/{}.log", o.scenario, x.node.value);
     (what, bound.holds(n), detail)
 }
 
@@ -98,7 +98,10 @@ pub fn log(o: &Outcome, x: &LogExpect) -> (String, bool, String) {
         return (what, false, "the node ran no key daemon".into());
     };
     let n = r.log.iter().filter(|l| re.is_match(l)).count() as u64;
-    let detail = format!("{n} lines; see captures/{}/{}.log", o.scenario, x.node.value);
+    let detail = format!(
+        "{n} lines; see captures/{}/{}.log",
+        o.scenario, x.node.value
+    );
     (what, bound.holds(n), detail)
 }
 
@@ -117,7 +120,11 @@ pub fn check_ike(s: &Scenario, x: &IkeExpect, p: &mut Problems) {
     if !IKE_EVENTS.contains(&x.event.as_str()) {
         p.push((
             x.event.pos,
-            format!("unknown ike event `{}`: expected one of {}", x.event.value, IKE_EVENTS.join(", ")),
+            format!(
+                "unknown ike event `{}`: expected one of {}",
+                x.event.value,
+                IKE_EVENTS.join(", ")
+            ),
         ));
     }
     if let Some(r) = &x.reason {
@@ -127,7 +134,11 @@ pub fn check_ike(s: &Scenario, x: &IkeExpect, p: &mut Problems) {
             let names: Vec<&str> = FailReason::ALL.iter().map(|f| f.name()).collect();
             p.push((
                 r.pos,
-                format!("unknown failure reason `{}`: expected one of {}", r.value, names.join(", ")),
+                format!(
+                    "unknown failure reason `{}`: expected one of {}",
+                    r.value,
+                    names.join(", ")
+                ),
             ));
         }
     }
@@ -142,6 +153,9 @@ pub fn check_log(s: &Scenario, x: &LogExpect, p: &mut Problems) {
     check_daemon_node(s, &x.node, p);
     if let Err(e) = Regex::new(&x.matches) {
         let first = e.to_string().lines().last().unwrap_or("").to_string();
-        p.push((x.matches.pos, format!("invalid regular expression: {first}")));
+        p.push((
+            x.matches.pos,
+            format!("invalid regular expression: {first}"),
+        ));
     }
 }

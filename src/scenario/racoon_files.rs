@@ -102,7 +102,10 @@ fn check_psk(
         Ok(file) => {
             for w in file.warnings {
                 let at = yaml_pos(text, source, w.line, w.column);
-                warnings.push((at, format!("{path} of node `{node}`, line {}: {}", w.line, w.message)));
+                warnings.push((
+                    at,
+                    format!("{path} of node `{node}`, line {}: {}", w.line, w.message),
+                ));
             }
         }
         Err(e) => {

@@ -399,7 +399,10 @@ fn check_events(s: &Scenario, p: &mut Problems) {
             (Some(l), None, None) | (None, Some(l), None) => check_link_ref(s, l, p),
             (None, None, Some(n)) => match s.nodes.get(n.as_str()) {
                 Some(spec) if spec.racoon.is_some() => {}
-                _ => p.push((n.pos, format!("`{}` is not a node that runs racoon", n.value))),
+                _ => p.push((
+                    n.pos,
+                    format!("`{}` is not a node that runs racoon", n.value),
+                )),
             },
             _ => p.push((
                 e.pos,

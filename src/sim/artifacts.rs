@@ -71,7 +71,13 @@ pub fn write_ike_files(dir: &Path, nodes: &[Node]) -> io::Result<Vec<PathBuf>> {
     // Wireshark's UAT writes byte fields as bare hex.
     let rows: Vec<String> = keys
         .iter()
-        .map(|(cookie, (_, key))| format!("{},{}", crate::ike::log::hex(cookie), crate::ike::log::hex(key)))
+        .map(|(cookie, (_, key))| {
+            format!(
+                "{},{}",
+                crate::ike::log::hex(cookie),
+                crate::ike::log::hex(key)
+            )
+        })
         .collect();
     if !rows.is_empty() {
         files.push(write_atomic(

@@ -77,7 +77,11 @@ pub fn build(s: &Scenario, seed: u64, capture: Capture) -> World {
         add_flow(&mut world, seed, &topo, i, entry);
     }
     for e in &s.events {
-        if let Some(node) = e.daemon_restart.as_ref().and_then(|n| s.nodes.keys().position(|k| *k == n.value)) {
+        if let Some(node) = e
+            .daemon_restart
+            .as_ref()
+            .and_then(|n| s.nodes.keys().position(|k| *k == n.value))
+        {
             world
                 .queue
                 .push(Instant::ZERO + e.at.0, Event::DaemonRestart { node });

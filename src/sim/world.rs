@@ -16,7 +16,10 @@ pub enum Event {
     /// Run a node's stack, apps and timers.
     Wake(usize),
     /// The transmitter of `end` on `link` starts sending its next frame.
-    Depart { link: usize, end: usize },
+    Depart {
+        link: usize,
+        end: usize,
+    },
     /// A packet reaches a node interface.
     Arrive {
         link: usize,
@@ -24,8 +27,13 @@ pub enum Event {
         packet: Vec<u8>,
     },
     /// A scenario event takes a link down or up.
-    LinkState { link: usize, up: bool },
-    DaemonRestart { node: usize },
+    LinkState {
+        link: usize,
+        up: bool,
+    },
+    DaemonRestart {
+        node: usize,
+    },
 }
 
 pub struct World {
