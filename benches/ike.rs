@@ -28,7 +28,8 @@ fn address(i: usize) -> String {
 }
 
 fn scenario(roadwarriors: usize) -> String {
-    let mut y = String::from("name: bench-ike\nduration: 30s\nlinks:\n  lan: { latency: 1ms }\nnodes:\n");
+    let mut y =
+        String::from("name: bench-ike\nduration: 30s\nlinks:\n  lan: { latency: 1ms }\nnodes:\n");
     let _ = write!(
         y,
         "  gw:\n    interfaces: {{ eth0: {{ link: lan, address: 10.0.0.1/16 }} }}\n    racoon: |\n      \
@@ -81,13 +82,20 @@ fn handshakes(roadwarriors: usize) -> f64 {
     let started = Wall::now();
     let o = sim::run(&s, &RunOptions::default(), |_| {}).expect("run");
     let wall = started.elapsed().as_secs_f64();
-    let gw = o.ike.iter().find(|r| r.node == "gw").expect("gateway report");
+    let gw = o
+        .ike
+        .iter()
+        .find(|r| r.node == "gw")
+        .expect("gateway report");
     let established = gw
         .events
         .iter()
         .filter(|e| matches!(e, IkeEvent::Phase2Established { .. }))
         .count();
-    assert_eq!(established, roadwarriors, "every roadwarrior must get its SAs");
+    assert_eq!(
+        established, roadwarriors,
+        "every roadwarrior must get its SAs"
+    );
     roadwarriors as f64 / wall
 }
 

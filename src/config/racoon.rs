@@ -1252,13 +1252,33 @@ impl Parser {
         self.section(
             "a padding statement (randomize, randomize_length, maximum_length, exclusive_tail or strict_check)",
             |p, word, pos| {
-                match word {
-                    "randomize" => padding.randomize = p.switch_stmt()?,
-                    "randomize_length" => padding.randomize_length = p.switch_stmt()?,
-                    "maximum_length" => padding.maximum_length = p.number_stmt("a length in bytes")?,
-                    "exclusive_tail" => padding.exclusive_tail = p.switch_stmt()?,
-                    "strict_check" => padding.strict_check = p.switch_stmt()?,
+                // vpnlab pads as `randomize off; randomize_length off;
+                // exclusive_tail on; strict_check off;` would.
+                let as_vpnlab = match word {
+                    "randomize" => {
+                        padding.randomize = p.switch_stmt()?;
+                        !padding.randomize
+                    }
+                    "randomize_length" => {
+                        padding.randomize_length = p.switch_stmt()?;
+                        !padding.randomize_length
+                    }
+                    "maximum_length" => {
+                        padding.maximum_length = p.number_stmt("a length in bytes")?;
+                        false
+                    }
+                    "exclusive_tail" => {
+                        padding.exclusive_tail = p.switch_stmt()?;
+                        padding.exclusive_tail
+                    }
+                    "strict_check" => {
+                        padding.strict_check = p.switch_stmt()?;
+                        !padding.strict_check
+                    }
                     _ => return Err(error(pos, format!("unknown padding statement `{word}`: expected randomize, randomize_length, maximum_length, exclusive_tail or strict_check"))),
+                };
+                if !as_vpnlab {
+                    p.warn(pos, format!("padding {word} is not implemented: vpnlab pads ISAKMP messages with zero bytes and the pad length in the last byte, and does not check the peer's padding"));
                 }
                 Ok(())
             },
@@ -1274,10 +1294,21 @@ impl Parser {
                 match word {
                     "counter" => timer.counter = p.number_stmt("the number of retries")?,
                     "interval" => timer.interval_secs = p.duration_stmt()?,
-                    "persend" => timer.persend = p.number_stmt("the number of packets per send")?,
+                    "persend" => {
+                        timer.persend = p.number_stmt("the number of packets per send")?;
+                        if timer.persend != 1 {
+                            p.warn(pos, "persend is not implemented: vpnlab sends one copy of each message");
+                        }
+                    }
                     "phase1" => timer.phase1_secs = p.duration_stmt()?,
-                    "phase2" => timer.phase2_secs = p.duration_stmt()?,
-                    "natt_keepalive" => timer.natt_keepalive_secs = p.duration_stmt()?,
+                    "phase2" => {
+                        timer.phase2_secs = p.duration_stmt()?;
+                        p.warn(pos, "timer phase2 is not implemented: a Quick Mode gives up when its retransmissions (counter, interval) run out");
+                    }
+                    "natt_keepalive" => {
+                        timer.natt_keepalive_secs = p.duration_stmt()?;
+                        p.warn(pos, "natt_keepalive is not implemented yet: vpnlab's daemon has no NAT traversal");
+                    }
                     _ => return Err(error(pos, format!("unknown timer statement `{word}`: expected counter, interval, persend, phase1, phase2 or natt_keepalive"))),
                 }
                 Ok(())
@@ -1294,11 +1325,15 @@ impl Parser {
                 match word {
                     "isakmp" => {
                         if let Some(addr) = p.listen_addr(word, pos)? {
+                            if addr.port() != PORT_ISAKMP {
+                                p.warn(pos, "isakmp on a port other than 500 is not implemented: vpnlab's daemon listens on port 500");
+                            }
                             listen.isakmp.push(addr);
                         }
                     }
                     "isakmp_natt" => {
                         if let Some(addr) = p.listen_addr(word, pos)? {
+                            p.warn(pos, "isakmp_natt is not implemented yet: vpnlab's daemon has no NAT traversal");
                             listen.isakmp_natt.push(addr);
                         }
                     }
@@ -1534,13 +1569,28 @@ impl Parser {
             "passive" => r.passive = self.switch_stmt()?,
             "proposal_check" => r.proposal_check = self.proposal_check()?,
             "generate_policy" => r.generate_policy = self.generate_policy()?,
-            "support_proxy" => r.support_proxy = self.switch_stmt()?,
-            "nat_traversal" => r.nat_traversal = self.nat_traversal()?,
+            "support_proxy" => {
+                r.support_proxy = self.switch_stmt()?;
+                if r.support_proxy {
+                    self.warn(pos, "support_proxy is not implemented: SA endpoints are always the phase 1 addresses");
+                }
+            }
+            "nat_traversal" => {
+                r.nat_traversal = self.nat_traversal()?;
+                if r.nat_traversal != NatTraversal::Off {
+                    self.warn(pos, "nat_traversal is not implemented yet: vpnlab's daemon negotiates without NAT-T");
+                }
+            }
             "dpd" => r.dpd = self.switch_stmt()?,
             "dpd_delay" => r.dpd_delay_secs = self.seconds_stmt()?,
             "dpd_retry" => r.dpd_retry_secs = self.seconds_stmt()?,
             "dpd_maxfail" => r.dpd_maxfail = self.number_stmt("the number of failures")?,
-            "rekey" => r.rekey = self.rekey()?,
+            "rekey" => {
+                r.rekey = self.rekey()?;
+                if r.rekey == Rekey::Force {
+                    self.warn(pos, "rekey force is not implemented: an expired ISAKMP-SA is renegotiated when a phase 2 needs one");
+                }
+            }
             "ph1id" => r.ph1id = self.number_stmt("the phase 1 id number")?,
             "ike_frag" => r.ike_frag = self.ike_frag(pos)?,
             "proposal" => r.proposals.push(self.proposal(pos)?),
@@ -2803,7 +2853,9 @@ sainfo address 192.168.1.5 any address 192.168.2.5 any {
         let (conf, warnings) = ok(
             "timer {\n counter 7;\n interval 2 min;\n persend 2;\n phase1 1 hour;\n phase2 45 secs;\n natt_keepalive 0 sec;\n}\n",
         );
-        assert!(warnings.is_empty());
+        // What the daemon does not implement is recorded and warned about.
+        let lines: Vec<u32> = warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [4, 6, 7]);
         assert_eq!(
             conf.timer,
             Timer {
@@ -2827,7 +2879,9 @@ sainfo address 192.168.1.5 any address 192.168.2.5 any {
         let (conf, warnings) = ok(
             "padding {\n randomize off;\n randomize_length on;\n maximum_length 40;\n exclusive_tail off;\n strict_check on;\n}\n",
         );
-        assert!(warnings.is_empty());
+        // `randomize off` is what vpnlab does; the rest is warned about.
+        let lines: Vec<u32> = warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [3, 4, 5, 6]);
         assert_eq!(
             conf.padding,
             Padding {
@@ -2845,7 +2899,8 @@ sainfo address 192.168.1.5 any address 192.168.2.5 any {
         let (conf, warnings) = ok(
             "listen {\n isakmp 192.168.1.5 [500];\n isakmp 10.0.0.1;\n isakmp_natt 192.168.1.5 [4500];\n strict_address;\n}\n",
         );
-        assert!(warnings.is_empty());
+        let lines: Vec<u32> = warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [4], "isakmp_natt waits for NAT traversal");
         let sa = |a, b, c, d, port| SocketAddrV4::new(Ipv4Addr::new(a, b, c, d), port);
         assert_eq!(
             conf.listen.isakmp,

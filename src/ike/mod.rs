@@ -311,7 +311,7 @@ impl KeyDaemon for Racoon {
 
     fn on_timer(&mut self, now: Instant, kernel: &mut IpsecEngine) {
         self.phase1_timers(now, kernel);
-        self.phase2_timers(now, kernel);
+        self.phase2_timers(now);
     }
 
     fn next_timer(&self) -> Option<Instant> {

@@ -248,10 +248,10 @@ impl Phase1 {
             Side::Initiator => &self.g_xr,
             Side::Responder => &self.g_xi,
         };
-        let g_xy = dh.shared(peer_public).map_err(|e| Fail::malformed(e))?;
+        let g_xy = dh.shared(peer_public).map_err(Fail::malformed)?;
         let skeyid = ikev1::skeyid_psk(t.prf, psk, &self.ni, &self.nr);
         let k = Phase1Keys::new(t.prf, t.cipher, skeyid, &g_xy, &self.public());
-        let cipher = MessageCipher::new(t.cipher, &k.enc_key).map_err(|e| Fail::malformed(e))?;
+        let cipher = MessageCipher::new(t.cipher, &k.enc_key).map_err(Fail::malformed)?;
         env.records
             .isakmp_keys
             .push((self.cky_i, k.enc_key.clone(), self.side));

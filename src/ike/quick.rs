@@ -17,7 +17,7 @@ use super::message::{self, HashedBody};
 use super::phase1::{Keys, Phase1, remote_for};
 use super::proposal::{self, Chosen, IpsecTransform};
 use super::{Env, Fail, Racoon, Retry, Side};
-use crate::config::racoon::{GeneratePolicy, SaInfo};
+use crate::config::racoon::{GeneratePolicy, Remote, SaInfo, SaInfoId};
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1;
 use crate::ipsec::IpsecEngine;
@@ -106,21 +106,37 @@ impl Phase2 {
     }
 }
 
-/// The `sainfo` for phase 2 IDs `local` (ours) and `remote`, else
-/// `sainfo anonymous` (racoon's `getsainfo`).
-fn sainfo_for<'a>(sainfos: &'a [SaInfo], selector: &Selector) -> Option<&'a SaInfo> {
-    let local = |s: &&SaInfo| {
-        identity::sainfo_matches(&s.local, selector.src, selector.src_port, selector.upper)
+/// The `sainfo` for traffic `selector` (our side to the peer's) under the
+/// ISAKMP SA `p1`, else `sainfo anonymous` (racoon's `getsainfo`). An
+/// sainfo with `remoteid N` is only for the `remote` with `ph1id N`; one
+/// with `from ID` only for a peer that authenticated as that ID.
+fn sainfo_for<'a>(
+    sainfos: &'a [SaInfo],
+    selector: &Selector,
+    p1: &Phase1,
+    remote: &Remote,
+) -> Option<&'a SaInfo> {
+    let usable = |s: &&SaInfo| {
+        (s.remoteid == 0 || s.remoteid == remote.ph1id)
+            && s.from.as_ref().is_none_or(|id| {
+                p1.peer_id
+                    .as_ref()
+                    .is_some_and(|peer| identity::matches(peer, id, *p1.peer.ip()))
+            })
+            && identity::sainfo_matches(&s.local, selector.src, selector.src_port, selector.upper)
             && identity::sainfo_matches(&s.remote, selector.dst, selector.dst_port, selector.upper)
     };
-    let specific = sainfos.iter().filter(|s| {
-        !matches!(s.local, crate::config::racoon::SaInfoId::Anonymous)
-            || !matches!(s.remote, crate::config::racoon::SaInfoId::Anonymous)
-    });
-    specific
-        .clone()
-        .find(local)
-        .or_else(|| sainfos.iter().find(local))
+    let anonymous = |s: &SaInfo| {
+        matches!(
+            (&s.local, &s.remote),
+            (SaInfoId::Anonymous, SaInfoId::Anonymous)
+        )
+    };
+    sainfos
+        .iter()
+        .filter(|s| !anonymous(s))
+        .find(usable)
+        .or_else(|| sainfos.iter().filter(|s| anonymous(s)).find(usable))
 }
 
 fn keys_of(p1: &Phase1) -> Result<&Keys, Fail> {
@@ -286,7 +302,8 @@ impl Racoon {
         let Some(p2) = ph2s.iter_mut().find(|p| p.serial == serial) else {
             return Ok(());
         };
-        let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector).ok_or_else(|| {
+        let remote = &env.conf.remotes[p1.remote];
+        let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector, p1, remote).ok_or_else(|| {
             Fail::new(
                 FailReason::NoConfig,
                 None,
@@ -376,10 +393,10 @@ impl Racoon {
         let result = match existing {
             None => self.quick_r1(now, ph1, repr, data, kernel),
             Some((serial, Side::Initiator, P2State::AwaitReply)) => {
-                self.quick_i2(now, ph1, serial, repr, data, kernel)
+                self.quick_i2(now, ph1, serial, repr, data)
             }
             Some((serial, Side::Responder, P2State::AwaitHash3)) => {
-                self.quick_r3(now, ph1, serial, repr, kernel)
+                self.quick_r3(now, ph1, serial, repr)
             }
             Some(_) => Ok(None),
         };
@@ -551,7 +568,6 @@ impl Racoon {
         serial: u32,
         repr: &Repr,
         data: &[u8],
-        _kernel: &mut IpsecEngine,
     ) -> QuickResult {
         let (mut env, ph1s, ph2s, _) = self.env(now);
         let fail = |f| (serial, f);
@@ -600,14 +616,7 @@ impl Racoon {
     }
 
     /// Responder, Quick Mode message 3: HASH(3), then install.
-    fn quick_r3(
-        &mut self,
-        now: Instant,
-        ph1: u32,
-        serial: u32,
-        repr: &Repr,
-        _kernel: &mut IpsecEngine,
-    ) -> QuickResult {
+    fn quick_r3(&mut self, now: Instant, ph1: u32, serial: u32, repr: &Repr) -> QuickResult {
         let (_env, ph1s, ph2s, _) = self.env(now);
         let fail = |f| (serial, f);
         let p1 = ph1s
@@ -678,7 +687,7 @@ fn respond_quick(
         .as_ref()
         .ok_or_else(|| Fail::malformed("no SA payload"))?;
     let modes = policy_modes(p2, kernel, remote.generate_policy != GeneratePolicy::Off)?;
-    let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector).ok_or_else(|| {
+    let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector, p1, remote).ok_or_else(|| {
         Fail::new(
             FailReason::NoConfig,
             Some(NotifyType::InvalidIdInformation),
@@ -807,7 +816,6 @@ impl Racoon {
             peer: p2.peer,
             rekey: p2.rekey,
         });
-        let _ = proto_name;
     }
 
     /// Logs a failed phase 2 and notifies the peer through phase 1.
@@ -837,7 +845,7 @@ impl Racoon {
     }
 
     /// Retransmissions of Quick Mode and the wait for phase 1.
-    pub(crate) fn phase2_timers(&mut self, now: Instant, _kernel: &mut IpsecEngine) {
+    pub(crate) fn phase2_timers(&mut self, now: Instant) {
         let interval = self.timer().interval;
         let mut expired = Vec::new();
         for p in &mut self.ph2 {
