@@ -1,0 +1,85 @@
+//! Aggressive Mode (RFC 2409 §5) with pre-shared keys, one function per
+//! message received.
+
+use super::{
+    P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, need, no_proposal,
+    plain_payloads, vendor_ids,
+};
+use crate::ike::{Env, Fail};
+use crate::wire::isakmp::{PayloadRepr, Repr};
+
+/// Responder, aggressive message 1: choose, authenticate ourselves.
+pub(super) fn aggr_r1(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    data: &[u8],
+) -> Result<bool, Fail> {
+    let got = plain_payloads(repr, data)?;
+    let reply = choose(p, env, &got)?;
+    let remote = &env.conf.remotes[p.remote];
+    let chosen = p.chosen.ok_or_else(|| Fail::malformed("no transform"))?;
+    p.g_xi = need(got.ke, "KE")?;
+    if p.g_xi.len() != chosen.group.prime_len() {
+        return Err(no_proposal(p.peer));
+    }
+    p.ni = need(got.nonce, "NONCE")?;
+    let id = need(got.id, "ID")?;
+    p.check_peer_id(remote, &id)?;
+    p.peer_id = Some(id);
+    p.g_xr = p.new_dh(env, chosen.group);
+    p.nr = env.nonce(remote.nonce_size);
+    let psk = p.find_psk(env)?;
+    p.derive_keys(&psk, env)?;
+    p.state = P1State::AwaitAggressiveHash;
+    let mut payloads = vec![
+        PayloadRepr::SecurityAssociation(reply),
+        PayloadRepr::KeyExchange(p.g_xr.clone()),
+        PayloadRepr::Nonce(p.nr.clone()),
+        PayloadRepr::Identification(p.my_id.clone()),
+        PayloadRepr::Hash(p.my_hash()),
+    ];
+    payloads.extend(vendor_ids(remote));
+    p.send(env, payloads, false, data, true)?;
+    Ok(false)
+}
+
+/// Initiator, aggressive message 2: check the responder; send HASH_I.
+pub(super) fn aggr_i2(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    data: &[u8],
+) -> Result<bool, Fail> {
+    let got = plain_payloads(repr, data)?;
+    let chosen = accept_reply(p, env, repr, &got)?;
+    let remote = &env.conf.remotes[p.remote];
+    p.g_xr = need(got.ke.clone(), "KE")?;
+    p.nr = need(got.nonce.clone(), "NONCE")?;
+    let id = need(got.id.clone(), "ID")?;
+    p.peer_id = Some(id);
+    let psk = p.find_psk(env)?;
+    p.derive_keys(&psk, env)?;
+    authenticate_peer(p, env, &got)?;
+    let mut payloads = vec![PayloadRepr::Hash(p.my_hash())];
+    if remote.initial_contact {
+        payloads.push(initial_contact(p));
+    }
+    p.send(env, payloads, true, data, false)?;
+    p.establish(env, chosen.lifetime_secs);
+    Ok(true)
+}
+
+/// Responder, aggressive message 3: check HASH_I.
+pub(super) fn aggr_r3(p: &mut Phase1, env: &mut Env<'_>, repr: &Repr) -> Result<bool, Fail> {
+    let got = p.open(repr)?;
+    let id = p.peer_id.clone().ok_or_else(|| Fail::malformed("no ID"))?;
+    let hash = need(got.hash.as_ref(), "HASH")?;
+    p.check_peer_hash(&id, hash)?;
+    if got.initial_contact {
+        env.records.initial_contacts.push(*p.peer.ip());
+    }
+    let lifetime = p.chosen.map_or(28_800, |c| c.lifetime_secs);
+    p.establish(env, lifetime);
+    Ok(true)
+}

@@ -1,0 +1,323 @@
+//! How the daemon runs ISAKMP SAs: starting phase 1 (racoon's
+//! `isakmp_ph1begin_i`), answering a new initiator, routing each message
+//! to its step, and what happens when one fails, times out or expires.
+
+use std::net::SocketAddrV4;
+
+use smoltcp::time::Instant;
+
+use super::{P1State, Phase1, aggressive, main_mode, mode_name, remote_for, vendor_ids};
+use crate::config::racoon::ExchangeMode;
+use crate::ike::identity::phase1_id;
+use crate::ike::log::{FailReason, IkeEvent, cookies, endpoint};
+use crate::ike::proposal::{self, IsakmpTransform};
+use crate::ike::{Fail, Racoon, Side};
+use crate::ipsec::IpsecEngine;
+use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};
+
+impl Racoon {
+    /// Starts phase 1 with the peer of `remote` (racoon's
+    /// `isakmp_ph1begin_i`). Returns the new SA's serial.
+    pub(crate) fn begin_phase1(
+        &mut self,
+        now: Instant,
+        remote_index: usize,
+        local: SocketAddrV4,
+        peer: SocketAddrV4,
+    ) -> Option<u32> {
+        let (mut env, ph1s, _, serial) = self.env(now);
+        let remote = &env.conf.remotes[remote_index];
+        let mode = *remote.exchange_modes.first()?;
+        let offered: Vec<IsakmpTransform> = remote
+            .proposals
+            .iter()
+            .filter_map(|p| IsakmpTransform::from_config(p, remote))
+            .collect();
+        let Some(my_id) = phase1_id(&remote.my_identifier, *local.ip()) else {
+            env.log
+                .error(now, "my_identifier: identity type not supported");
+            return None;
+        };
+        if offered.is_empty() || mode == ExchangeMode::Base {
+            env.log.error(
+                now,
+                format!("no usable proposal or exchange mode for {}", peer.ip()),
+            );
+            return None;
+        }
+        *serial += 1;
+        let cookies = (env.random(), [0; 8]);
+        let mut p = Phase1::new(
+            *serial,
+            Side::Initiator,
+            mode,
+            (local, peer),
+            remote_index,
+            cookies,
+            my_id,
+        );
+        p.offered = offered;
+        env.log.info(
+            now,
+            format!(
+                "initiate new phase 1 negotiation: {}<=>{}",
+                endpoint(local),
+                endpoint(peer)
+            ),
+        );
+        env.log
+            .info(now, format!("begin {} mode.", mode_name(mode)));
+        let sa = proposal::isakmp_offer(&p.offered);
+        let mut sa_body = Vec::new();
+        let _ = PayloadRepr::SecurityAssociation(sa.clone()).emit_body(&mut sa_body);
+        p.sai_b = sa_body;
+        let mut payloads = vec![PayloadRepr::SecurityAssociation(sa)];
+        if mode == ExchangeMode::Aggressive {
+            let public = p.new_dh(&mut env, p.offered[0].group);
+            p.g_xi = public.clone();
+            p.ni = env.nonce(remote.nonce_size);
+            payloads.extend([
+                PayloadRepr::KeyExchange(public),
+                PayloadRepr::Nonce(p.ni.clone()),
+                PayloadRepr::Identification(p.my_id.clone()),
+            ]);
+        }
+        payloads.extend(vendor_ids(remote));
+        if let Err(fail) = p.send(&mut env, payloads, false, &[], true) {
+            env.log.error(now, fail.message);
+            return None;
+        }
+        let serial = p.serial;
+        ph1s.push(p);
+        Some(serial)
+    }
+
+    /// A Main or Aggressive Mode message.
+    pub(crate) fn phase1_message(
+        &mut self,
+        now: Instant,
+        from: SocketAddrV4,
+        to: SocketAddrV4,
+        repr: &Repr,
+        data: &[u8],
+        kernel: &mut IpsecEngine,
+    ) {
+        let found = self.ph1.iter().position(|p| {
+            p.peer == from
+                && p.cky_i == repr.initiator_cookie
+                && (p.cky_r == repr.responder_cookie || p.cky_r == [0; 8])
+        });
+        let index = match found {
+            Some(i) => i,
+            None if repr.responder_cookie == [0; 8] => {
+                self.respond_phase1(now, from, to, repr, data);
+                return;
+            }
+            None => {
+                self.records.dropped += 1;
+                self.log.error(
+                    now,
+                    format!(
+                        "unknown ISAKMP-SA {} from {from}, packet dropped",
+                        cookies(&repr.initiator_cookie, &repr.responder_cookie)
+                    ),
+                );
+                return;
+            }
+        };
+        let (mut env, ph1s, _, _) = self.env(now);
+        let p = &mut ph1s[index];
+        let result = match (p.side, p.state) {
+            (Side::Initiator, P1State::AwaitSa) => main_mode::main_i2(p, &mut env, repr, data),
+            (Side::Responder, P1State::AwaitKe) => main_mode::main_r3(p, &mut env, repr, data),
+            (Side::Initiator, P1State::AwaitKe) => main_mode::main_i4(p, &mut env, repr, data),
+            (Side::Responder, P1State::AwaitId) => main_mode::main_r5(p, &mut env, repr, data),
+            (Side::Initiator, P1State::AwaitId) => main_mode::main_i6(p, &mut env, repr),
+            (Side::Initiator, P1State::AwaitAggressiveReply) => {
+                aggressive::aggr_i2(p, &mut env, repr, data)
+            }
+            (Side::Responder, P1State::AwaitAggressiveHash) => {
+                aggressive::aggr_r3(p, &mut env, repr)
+            }
+            _ => Ok(false),
+        };
+        match result {
+            Ok(true) => self.phase1_done(now, index, kernel),
+            Ok(false) => {}
+            Err(fail) => self.phase1_failed(now, index, fail),
+        }
+    }
+
+    /// Responder: a first message from a new initiator.
+    fn respond_phase1(
+        &mut self,
+        now: Instant,
+        from: SocketAddrV4,
+        to: SocketAddrV4,
+        repr: &Repr,
+        data: &[u8],
+    ) {
+        let (mut env, ph1s, _, serial) = self.env(now);
+        let Some(remote_index) = remote_for(&env.conf.remotes, *from.ip()) else {
+            env.records.dropped += 1;
+            env.log.error(
+                now,
+                format!(
+                    "couldn't find configuration for {}, packet dropped",
+                    from.ip()
+                ),
+            );
+            return;
+        };
+        let remote = &env.conf.remotes[remote_index];
+        let mode = if repr.exchange_type == ExchangeType::Aggressive {
+            ExchangeMode::Aggressive
+        } else {
+            ExchangeMode::Main
+        };
+        if !remote.exchange_modes.contains(&mode) {
+            env.records.dropped += 1;
+            env.log.error(
+                now,
+                format!(
+                    "{} mode is not acceptable for {}",
+                    mode_name(mode),
+                    from.ip()
+                ),
+            );
+            return;
+        }
+        let Some(my_id) = phase1_id(&remote.my_identifier, *to.ip()) else {
+            return;
+        };
+        *serial += 1;
+        let cookies = (repr.initiator_cookie, env.random());
+        let mut p = Phase1::new(
+            *serial,
+            Side::Responder,
+            mode,
+            (to, from),
+            remote_index,
+            cookies,
+            my_id,
+        );
+        p.expires = Some(now + env.timer.phase1);
+        env.log.info(
+            now,
+            format!(
+                "respond new phase 1 negotiation: {}<=>{}",
+                endpoint(to),
+                endpoint(from)
+            ),
+        );
+        env.log
+            .info(now, format!("begin {} mode.", mode_name(mode)));
+        let result = match mode {
+            ExchangeMode::Aggressive => aggressive::aggr_r1(&mut p, &mut env, repr, data),
+            _ => main_mode::main_r1(&mut p, &mut env, repr, data),
+        };
+        let serial = p.serial;
+        ph1s.push(p);
+        if let Err(fail) = result {
+            let index = self.ph1.iter().position(|p| p.serial == serial);
+            if let Some(i) = index {
+                self.phase1_failed(now, i, fail);
+            }
+        }
+    }
+
+    /// Phase 1 is up: run the phase 2 negotiations that waited for it.
+    fn phase1_done(&mut self, now: Instant, index: usize, kernel: &mut IpsecEngine) {
+        let serial = self.ph1[index].serial;
+        let peer = *self.ph1[index].peer.ip();
+        // RFC 2407 §4.6.3.3: INITIAL-CONTACT: the peer kept no SAs, so
+        // every older one with it is stale.
+        if let Some(at) = self
+            .records
+            .initial_contacts
+            .iter()
+            .position(|p| *p == peer)
+        {
+            self.records.initial_contacts.remove(at);
+            self.purge_peer(now, peer, Some(serial), kernel);
+        }
+        self.start_waiting_phase2(now, serial, peer, kernel);
+    }
+
+    /// Logs a failed phase 1, notifies the peer if there is something to
+    /// say, and forgets the SA.
+    pub(crate) fn phase1_failed(&mut self, now: Instant, index: usize, fail: Fail) {
+        let p = self.ph1.remove(index);
+        self.log.error(now, &fail.message);
+        self.log
+            .error(now, format!("phase1 negotiation failed. {}", p.spi_text()));
+        self.log.event(IkeEvent::Failed {
+            at: now,
+            peer: *p.peer.ip(),
+            phase: 1,
+            reason: fail.reason,
+        });
+        if let Some(kind) = fail.notify {
+            self.send_plain_notify(now, &p, kind);
+        }
+        self.fail_waiting_phase2(now, p.serial, *p.peer.ip());
+    }
+
+    /// Retransmissions and lifetimes of ISAKMP SAs.
+    pub(crate) fn phase1_timers(&mut self, now: Instant, kernel: &mut IpsecEngine) {
+        let interval = self.timer().interval;
+        let mut i = 0;
+        while i < self.ph1.len() {
+            let p = &mut self.ph1[i];
+            if p.retry.resend_at.is_some_and(|t| t <= now) {
+                if p.retry.left == 0 {
+                    let fail = Fail::new(
+                        FailReason::Timeout,
+                        None,
+                        format!("phase1 negotiation failed due to time up. {}", p.spi_text()),
+                    );
+                    self.phase1_failed(now, i, fail);
+                    continue;
+                }
+                p.retry.left -= 1;
+                p.retry.resend_at = Some(now + interval);
+                if let Some(d) = p.retry.last_out.clone() {
+                    self.outbox.push_back(d);
+                }
+            }
+            let p = &self.ph1[i];
+            if p.expires.is_some_and(|t| t <= now) {
+                if p.established() {
+                    self.expire_phase1(now, i);
+                } else {
+                    let fail = Fail::new(
+                        FailReason::Timeout,
+                        None,
+                        format!("phase1 negotiation failed due to time up. {}", p.spi_text()),
+                    );
+                    self.phase1_failed(now, i, fail);
+                }
+                continue;
+            }
+            if p.dpd.next.is_some_and(|t| t <= now) && self.dpd_tick(now, i, kernel) {
+                continue;
+            }
+            i += 1;
+        }
+    }
+
+    /// The ISAKMP SA's lifetime ended: tell the peer and forget it
+    /// (its IPsec SAs live on until their own lifetimes end).
+    fn expire_phase1(&mut self, now: Instant, index: usize) {
+        let p = self.ph1.remove(index);
+        self.log.info(
+            now,
+            format!("ISAKMP-SA expired {} spi:{}", p.names(), p.spi_text()),
+        );
+        self.send_delete_isakmp(now, &p);
+        self.log.info(
+            now,
+            format!("ISAKMP-SA deleted {} spi:{}", p.names(), p.spi_text()),
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! Main Mode (Identity Protection, RFC 2409 §5) with pre-shared keys, one
+//! function per message received.
+
+use super::{
+    P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, need,
+    plain_payloads, vendor_ids,
+};
+use crate::ike::{Env, Fail};
+use crate::wire::isakmp::{PayloadRepr, Repr};
+
+/// Responder, main mode message 1: choose a transform.
+pub(super) fn main_r1(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    data: &[u8],
+) -> Result<bool, Fail> {
+    let got = plain_payloads(repr, data)?;
+    let reply = choose(p, env, &got)?;
+    let mut payloads = vec![PayloadRepr::SecurityAssociation(reply)];
+    payloads.extend(vendor_ids(&env.conf.remotes[p.remote]));
+    p.send(env, payloads, false, data, true)?;
+    Ok(false)
+}
+
+/// Initiator, main mode message 2: the responder's choice; send KE, Ni.
+pub(super) fn main_i2(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    data: &[u8],
+) -> Result<bool, Fail> {
+    let got = plain_payloads(repr, data)?;
+    let chosen = accept_reply(p, env, repr, &got)?;
+    let remote = &env.conf.remotes[p.remote];
+    p.g_xi = p.new_dh(env, chosen.group);
+    p.ni = env.nonce(remote.nonce_size);
+    p.state = P1State::AwaitKe;
+    let payloads = vec![
+        PayloadRepr::KeyExchange(p.g_xi.clone()),
+        PayloadRepr::Nonce(p.ni.clone()),
+    ];
+    p.send(env, payloads, false, data, true)?;
+    Ok(false)
+}
+
+/// Responder, main mode message 3: KE and Ni; answer with KE, Nr.
+pub(super) fn main_r3(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    data: &[u8],
+) -> Result<bool, Fail> {
+    let got = plain_payloads(repr, data)?;
+    p.g_xi = need(got.ke, "KE")?;
+    p.ni = need(got.nonce, "NONCE")?;
+    let chosen = p.chosen.ok_or_else(|| Fail::malformed("no transform"))?;
+    p.g_xr = p.new_dh(env, chosen.group);
+    p.nr = env.nonce(env.conf.remotes[p.remote].nonce_size);
+    let psk = p.find_psk(env)?;
+    p.derive_keys(&psk, env)?;
+    p.state = P1State::AwaitId;
+    let payloads = vec![
+        PayloadRepr::KeyExchange(p.g_xr.clone()),
+        PayloadRepr::Nonce(p.nr.clone()),
+    ];
+    p.send(env, payloads, false, data, true)?;
+    Ok(false)
+}
+
+/// Initiator, main mode message 4: KE and Nr; send IDii, HASH_I.
+pub(super) fn main_i4(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    data: &[u8],
+) -> Result<bool, Fail> {
+    let got = plain_payloads(repr, data)?;
+    p.g_xr = need(got.ke, "KE")?;
+    p.nr = need(got.nonce, "NONCE")?;
+    let psk = p.find_psk(env)?;
+    p.derive_keys(&psk, env)?;
+    p.state = P1State::AwaitId;
+    let mut payloads = vec![
+        PayloadRepr::Identification(p.my_id.clone()),
+        PayloadRepr::Hash(p.my_hash()),
+    ];
+    if env.conf.remotes[p.remote].initial_contact {
+        payloads.push(initial_contact(p));
+    }
+    p.send(env, payloads, true, data, true)?;
+    Ok(false)
+}
+
+/// Responder, main mode message 5: check IDii and HASH_I; send IDir, HASH_R.
+pub(super) fn main_r5(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    data: &[u8],
+) -> Result<bool, Fail> {
+    let got = p.open(repr)?;
+    authenticate_peer(p, env, &got)?;
+    let payloads = vec![
+        PayloadRepr::Identification(p.my_id.clone()),
+        PayloadRepr::Hash(p.my_hash()),
+    ];
+    p.send(env, payloads, true, data, false)?;
+    let lifetime = p.chosen.map_or(28_800, |c| c.lifetime_secs);
+    p.establish(env, lifetime);
+    Ok(true)
+}
+
+/// Initiator, main mode message 6: check IDir and HASH_R.
+pub(super) fn main_i6(p: &mut Phase1, env: &mut Env<'_>, repr: &Repr) -> Result<bool, Fail> {
+    let got = p.open(repr)?;
+    authenticate_peer(p, env, &got)?;
+    let lifetime = p.chosen.map_or(28_800, |c| c.lifetime_secs);
+    p.establish(env, lifetime);
+    Ok(true)
+}

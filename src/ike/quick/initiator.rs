@@ -1,0 +1,258 @@
+//! The initiator's side of Quick Mode: a request from the kernel waits
+//! for phase 1, sends message 1, checks message 2 and answers HASH(3).
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use smoltcp::time::Instant;
+
+use super::*;
+
+impl Racoon {
+    /// racoon's `isakmp_post_acquire`: queue the request and start (or
+    /// wait for) phase 1 with the peer.
+    pub(crate) fn acquire(&mut self, now: Instant, a: Acquire, kernel: &mut IpsecEngine) {
+        if self
+            .ph2
+            .iter()
+            .any(|p| p.same_request(&a) && !p.dying && p.state != P2State::Established)
+        {
+            return;
+        }
+        let Some(remote) = remote_for(&self.conf.remotes, a.dst) else {
+            self.log
+                .error(now, format!("no configuration found for {}.", a.dst));
+            return;
+        };
+        if self.conf.remotes[remote].passive {
+            self.log.info(
+                now,
+                format!("ignore IPsec-SA request for {}: passive mode.", a.dst),
+            );
+            return;
+        }
+        self.serial += 1;
+        let timer = self.timer();
+        let mut p2 = Phase2::new(
+            self.serial,
+            Side::Initiator,
+            (a.src, a.dst),
+            a.selector.clone(),
+        );
+        p2.proto = a.proto;
+        p2.mode = match a.mode {
+            Mode::Any => Mode::Transport,
+            m => m,
+        };
+        p2.deadline = Some(now + timer.phase1);
+        self.ph2.push(p2);
+        self.request_phase1(now, a.src, a.dst, remote, kernel);
+    }
+
+    /// Starts the waiting phase 2 now if phase 1 is up, else phase 1.
+    fn request_phase1(
+        &mut self,
+        now: Instant,
+        local: Ipv4Addr,
+        peer: Ipv4Addr,
+        remote: usize,
+        kernel: &mut IpsecEngine,
+    ) {
+        let up = self
+            .ph1
+            .iter()
+            .filter(|p| p.established() && *p.peer.ip() == peer)
+            .map(|p| p.serial)
+            .next_back();
+        if let Some(serial) = up {
+            self.start_waiting_phase2(now, serial, peer, kernel);
+            return;
+        }
+        if self.ph1.iter().any(|p| *p.peer.ip() == peer) {
+            return;
+        }
+        self.log.info(
+            now,
+            format!("IPsec-SA request for {peer} queued due to no phase1 found."),
+        );
+        let port = self.conf.remotes[remote].port;
+        self.begin_phase1(
+            now,
+            remote,
+            SocketAddrV4::new(local, PORT_ISAKMP),
+            SocketAddrV4::new(peer, port),
+        );
+    }
+
+    /// Phase 1 with `peer` is up: send Quick Mode for every request
+    /// waiting for it.
+    pub(crate) fn start_waiting_phase2(
+        &mut self,
+        now: Instant,
+        ph1: u32,
+        peer: Ipv4Addr,
+        kernel: &mut IpsecEngine,
+    ) {
+        let waiting: Vec<u32> = self
+            .ph2
+            .iter()
+            .filter(|p| p.state == P2State::AwaitPhase1 && p.peer == peer)
+            .map(|p| p.serial)
+            .collect();
+        for serial in waiting {
+            let result = self.quick_i1(now, ph1, serial, kernel);
+            if let Err(fail) = result {
+                self.phase2_failed(now, serial, fail);
+            }
+        }
+    }
+
+    /// Phase 1 with `peer` failed: so do the requests waiting for it.
+    pub(crate) fn fail_waiting_phase2(&mut self, now: Instant, _ph1: u32, peer: Ipv4Addr) {
+        let waiting: Vec<u32> = self
+            .ph2
+            .iter()
+            .filter(|p| p.state == P2State::AwaitPhase1 && p.peer == peer)
+            .map(|p| p.serial)
+            .collect();
+        for serial in waiting {
+            let fail = Fail::new(
+                FailReason::Timeout,
+                None,
+                format!("phase2 negotiation failed due to phase1 failure with {peer}."),
+            );
+            self.phase2_failed(now, serial, fail);
+        }
+    }
+
+    /// Quick Mode message 1.
+    fn quick_i1(
+        &mut self,
+        now: Instant,
+        ph1: u32,
+        serial: u32,
+        kernel: &mut IpsecEngine,
+    ) -> Result<(), Fail> {
+        let (mut env, ph1s, ph2s, _) = self.env(now);
+        let p1 = ph1s
+            .iter()
+            .find(|p| p.serial == ph1)
+            .ok_or_else(|| Fail::malformed("ISAKMP SA gone"))?;
+        let Some(p2) = ph2s.iter_mut().find(|p| p.serial == serial) else {
+            return Ok(());
+        };
+        let remote = &env.conf.remotes[p1.remote];
+        let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector, p1, remote).ok_or_else(|| {
+            Fail::new(
+                FailReason::NoConfig,
+                None,
+                format!(
+                    "failed to get sainfo for {}.",
+                    describe_selector(&p2.selector)
+                ),
+            )
+        })?;
+        p2.offered = proposal::ipsec_transforms(sainfo, p2.proto, p2.mode);
+        let pfs = p2.offered.first().and_then(|t| t.pfs);
+        let keys = keys_of(p1)?;
+        p2.my_spi = kernel.sad.allocate_spi(p2.local, p2.proto, &mut *env.rng);
+        let sa = proposal::ipsec_offer(&p2.offered, p2.my_spi).ok_or_else(|| {
+            Fail::new(
+                FailReason::NoConfig,
+                None,
+                "sainfo offers no usable algorithm",
+            )
+        })?;
+        p2.ph1 = Some(ph1);
+        p2.message_id = env.message_id();
+        p2.iv = ikev1::phase2_iv(keys.prf, keys.cipher.cipher(), &p1.iv, p2.message_id);
+        p2.ni = env.nonce(env.conf.remotes[p1.remote].nonce_size);
+        let id_i = phase2_id(p2.selector.src, p2.selector.src_port, p2.selector.upper);
+        let id_r = phase2_id(p2.selector.dst, p2.selector.dst_port, p2.selector.upper);
+        let mut rest = vec![
+            PayloadRepr::SecurityAssociation(sa),
+            PayloadRepr::Nonce(p2.ni.clone()),
+        ];
+        if let Some(group) = pfs {
+            let dh = DhPrivate::generate(group, &mut *env.rng);
+            rest.push(PayloadRepr::KeyExchange(dh.public()));
+            p2.dh = Some(dh);
+        }
+        rest.extend([
+            PayloadRepr::Identification(id_i.clone()),
+            PayloadRepr::Identification(id_r.clone()),
+        ]);
+        p2.ids = Some((id_i, id_r));
+        let msg_id = p2.message_id;
+        let payloads = message::hashed(rest, |b| {
+            ikev1::quick_hash1(keys.prf, &keys.skeyid_a, msg_id, &[b])
+        })
+        .map_err(Fail::malformed)?;
+        env.log.info(
+            now,
+            format!(
+                "initiate new phase 2 negotiation: {}<=>{}",
+                endpoint(SocketAddrV4::new(p2.local, 0)),
+                endpoint(SocketAddrV4::new(p2.peer, 0))
+            ),
+        );
+        p2.state = P2State::AwaitReply;
+        p2.deadline = None;
+        send_quick(p1, p2, &mut env, &payloads, &[], true)
+    }
+
+    /// A Quick Mode message: a new exchange (responder) or the next
+    /// message of one of ours.
+    pub(super) fn quick_i2(
+        &mut self,
+        now: Instant,
+        ph1: u32,
+        serial: u32,
+        repr: &Repr,
+        data: &[u8],
+    ) -> QuickResult {
+        let (mut env, ph1s, ph2s, _) = self.env(now);
+        let fail = |f| (serial, f);
+        let p1 = ph1s
+            .iter()
+            .find(|p| p.serial == ph1)
+            .ok_or(fail(Fail::malformed("gone")))?;
+        let p2 = ph2s
+            .iter_mut()
+            .find(|p| p.serial == serial)
+            .ok_or(fail(Fail::malformed("gone")))?;
+        let keys = keys_of(p1).map_err(fail)?;
+        let (msg_id, ni) = (p2.message_id, p2.ni.clone());
+        let body = open_quick(
+            keys,
+            &mut p2.iv,
+            repr,
+            |b| ikev1::quick_hash2(keys.prf, &keys.skeyid_a, msg_id, &ni, &[b]),
+            p2.peer,
+        )
+        .map_err(fail)?;
+        let got = quick_payloads(body.rest);
+        let chosen = got
+            .sa
+            .as_ref()
+            .and_then(|sa| proposal::accepted_ipsec(sa, &p2.offered))
+            .ok_or_else(|| {
+                fail(Fail::new(
+                    FailReason::NoProposalChosen,
+                    Some(NotifyType::NoProposalChosen),
+                    format!(
+                        "{} chose a phase 2 transform that was not offered.",
+                        p2.peer
+                    ),
+                ))
+            })?;
+        p2.nr = got
+            .nonce
+            .ok_or_else(|| fail(Fail::malformed("no NONCE payload")))?;
+        pfs_exchange(p2, &mut env, chosen.transform.pfs, got.ke.as_deref()).map_err(fail)?;
+        p2.chosen = Some(chosen);
+        let hash3 = ikev1::quick_hash3(keys.prf, &keys.skeyid_a, msg_id, &p2.ni, &p2.nr);
+        send_quick(p1, p2, &mut env, &[PayloadRepr::Hash(hash3)], data, false).map_err(fail)?;
+        p2.retry.settle();
+        Ok(Some(serial))
+    }
+}

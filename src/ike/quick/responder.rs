@@ -1,0 +1,226 @@
+//! The responder's side of Quick Mode: message 1 checked against the SPD
+//! (or `generate_policy`) and the sainfo, answered, and HASH(3) awaited.
+
+use std::net::SocketAddrV4;
+
+use smoltcp::time::Instant;
+
+use super::*;
+
+impl Racoon {
+    /// Responder, Quick Mode message 1.
+    pub(super) fn quick_r1(
+        &mut self,
+        now: Instant,
+        ph1: u32,
+        repr: &Repr,
+        data: &[u8],
+        kernel: &mut IpsecEngine,
+    ) -> QuickResult {
+        self.serial += 1;
+        let serial = self.serial;
+        let (mut env, ph1s, ph2s, _) = self.env(now);
+        let p1 = ph1s
+            .iter()
+            .find(|p| p.serial == ph1)
+            .ok_or((serial, Fail::malformed("gone")))?;
+        let ends = (*p1.local.ip(), *p1.peer.ip());
+        let hosts = Selector {
+            src: crate::net::Prefix::new(ends.0, 32),
+            dst: crate::net::Prefix::new(ends.1, 32),
+            src_port: None,
+            dst_port: None,
+            upper: crate::ipsec::spec::Upper::Any,
+        };
+        let mut p2 = Phase2::new(serial, Side::Responder, ends, hosts);
+        p2.ph1 = Some(ph1);
+        p2.message_id = repr.message_id;
+        let result = respond_quick(p1, &mut p2, &mut env, repr, data, kernel);
+        ph2s.push(p2);
+        result.map(|()| None).map_err(|f| (serial, f))
+    }
+
+    /// Initiator, Quick Mode message 2: check, answer HASH(3), install.
+    /// Responder, Quick Mode message 3: HASH(3), then install.
+    pub(super) fn quick_r3(
+        &mut self,
+        now: Instant,
+        ph1: u32,
+        serial: u32,
+        repr: &Repr,
+    ) -> QuickResult {
+        let (_env, ph1s, ph2s, _) = self.env(now);
+        let fail = |f| (serial, f);
+        let p1 = ph1s
+            .iter()
+            .find(|p| p.serial == ph1)
+            .ok_or(fail(Fail::malformed("gone")))?;
+        let p2 = ph2s
+            .iter_mut()
+            .find(|p| p.serial == serial)
+            .ok_or(fail(Fail::malformed("gone")))?;
+        let keys = keys_of(p1).map_err(fail)?;
+        let (msg_id, ni, nr) = (p2.message_id, p2.ni.clone(), p2.nr.clone());
+        open_quick(
+            keys,
+            &mut p2.iv,
+            repr,
+            |_| ikev1::quick_hash3(keys.prf, &keys.skeyid_a, msg_id, &ni, &nr),
+            p2.peer,
+        )
+        .map_err(fail)?;
+        p2.retry.settle();
+        Ok(Some(serial))
+    }
+}
+
+/// Responder: everything about Quick Mode message 1 and the answer.
+fn respond_quick(
+    p1: &Phase1,
+    p2: &mut Phase2,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    data: &[u8],
+    kernel: &mut IpsecEngine,
+) -> Result<(), Fail> {
+    let keys = keys_of(p1)?;
+    p2.iv = ikev1::phase2_iv(keys.prf, keys.cipher.cipher(), &p1.iv, p2.message_id);
+    let msg_id = p2.message_id;
+    let body = open_quick(
+        keys,
+        &mut p2.iv,
+        repr,
+        |b| ikev1::quick_hash1(keys.prf, &keys.skeyid_a, msg_id, &[b]),
+        p2.peer,
+    )?;
+    let got = quick_payloads(body.rest);
+    // Without IDs the selectors are the phase 1 addresses (RFC 2409 §5.5).
+    let (id_i, id_r) = match got.ids.as_slice() {
+        [] => (
+            IdentificationRepr::ipv4(*p1.peer.ip()),
+            IdentificationRepr::ipv4(*p1.local.ip()),
+        ),
+        [i, r] => (i.clone(), r.clone()),
+        _ => return Err(invalid_id("not two ID payloads")),
+    };
+    p2.selector =
+        identity::selector(&id_r, &id_i).ok_or_else(|| invalid_id("unsupported ID type"))?;
+    env.log.info(
+        env.now,
+        format!(
+            "respond new phase 2 negotiation: {}<=>{}",
+            endpoint(SocketAddrV4::new(p2.local, 0)),
+            endpoint(SocketAddrV4::new(p2.peer, 0))
+        ),
+    );
+    let remote = &env.conf.remotes[p1.remote];
+    let offer = got
+        .sa
+        .as_ref()
+        .ok_or_else(|| Fail::malformed("no SA payload"))?;
+    let modes = policy_modes(p2, kernel, remote.generate_policy != GeneratePolicy::Off)?;
+    let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector, p1, remote).ok_or_else(|| {
+        Fail::new(
+            FailReason::NoConfig,
+            Some(NotifyType::InvalidIdInformation),
+            format!(
+                "failed to get sainfo for {}.",
+                describe_selector(&p2.selector)
+            ),
+        )
+    })?;
+    let ours: Vec<IpsecTransform> = modes
+        .iter()
+        .flat_map(|(proto, mode)| proposal::ipsec_transforms(sainfo, *proto, *mode))
+        .collect();
+    let chosen = proposal::choose_ipsec(offer, &ours, remote.proposal_check).ok_or_else(|| {
+        Fail::new(
+            FailReason::NoProposalChosen,
+            Some(NotifyType::NoProposalChosen),
+            format!(
+                "no suitable policy found for {}: no proposal chosen.",
+                describe_selector(&p2.selector)
+            ),
+        )
+    })?;
+    p2.proto = chosen.transform.proto;
+    p2.mode = chosen.transform.mode;
+    p2.ni = got
+        .nonce
+        .ok_or_else(|| Fail::malformed("no NONCE payload"))?;
+    p2.nr = env.nonce(remote.nonce_size);
+    let ke = pfs_exchange(p2, env, chosen.transform.pfs, got.ke.as_deref())?;
+    p2.my_spi = kernel.sad.allocate_spi(p2.local, p2.proto, &mut *env.rng);
+    let reply =
+        proposal::ipsec_reply(&chosen, p2.my_spi).ok_or_else(|| Fail::malformed("reply SA"))?;
+    p2.chosen = Some(chosen);
+    let mut rest = vec![
+        PayloadRepr::SecurityAssociation(reply),
+        PayloadRepr::Nonce(p2.nr.clone()),
+    ];
+    rest.extend(ke.map(PayloadRepr::KeyExchange));
+    if !got.ids.is_empty() {
+        rest.extend([
+            PayloadRepr::Identification(id_i.clone()),
+            PayloadRepr::Identification(id_r.clone()),
+        ]);
+    }
+    p2.ids = Some((id_i, id_r));
+    let ni = p2.ni.clone();
+    let payloads = message::hashed(rest, |b| {
+        ikev1::quick_hash2(keys.prf, &keys.skeyid_a, msg_id, &ni, &[b])
+    })
+    .map_err(Fail::malformed)?;
+    send_quick(p1, p2, env, &payloads, data, true)
+}
+
+fn invalid_id(what: &str) -> Fail {
+    Fail::new(
+        FailReason::InvalidId,
+        Some(NotifyType::InvalidIdInformation),
+        format!("invalid phase 2 ID: {what}."),
+    )
+}
+
+/// The protocol and mode the responder's SPD asks for traffic between the
+/// IDs (its `in` policy); with `generate_policy`, whatever the initiator
+/// proposes.
+fn policy_modes(
+    p2: &mut Phase2,
+    kernel: &IpsecEngine,
+    generate: bool,
+) -> Result<Vec<(IpsecProto, Mode)>, Fail> {
+    let inbound = Selector {
+        src: p2.selector.dst,
+        dst: p2.selector.src,
+        src_port: p2.selector.dst_port,
+        dst_port: p2.selector.src_port,
+        upper: p2.selector.upper,
+    };
+    let policy = kernel
+        .spd
+        .iter()
+        .find(|p| p.spec.dir == Direction::In && p.spec.selector == inbound);
+    match policy.and_then(|p| p.spec.templates.first()) {
+        Some(t) => Ok(vec![(
+            t.proto,
+            if t.mode == Mode::Tunnel {
+                Mode::Tunnel
+            } else {
+                Mode::Transport
+            },
+        )]),
+        None if generate => {
+            p2.generate_policy = true;
+            Ok([IpsecProto::Esp, IpsecProto::Ah]
+                .into_iter()
+                .flat_map(|p| [(p, Mode::Transport), (p, Mode::Tunnel)])
+                .collect())
+        }
+        None => Err(Fail::new(
+            FailReason::InvalidId,
+            Some(NotifyType::InvalidIdInformation),
+            format!("no policy found: {}.", describe_selector(&p2.selector)),
+        )),
+    }
+}
