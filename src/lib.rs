@@ -11,6 +11,7 @@ pub mod config;
 pub mod crypto;
 pub mod ike;
 pub mod ipsec;
+pub mod nat;
 pub mod net;
 pub mod node;
 pub mod observe;

@@ -41,10 +41,19 @@ pub enum DropReason {
     BadPadding,
     /// An outbound SA's sequence number would cycle (RFC 4303 §3.3.3).
     SeqOverflow,
+    /// A NAT had no mapping for an inbound packet.
+    NatNoMapping,
+    /// A NAT's mapping exists, but its filtering refused the sender.
+    NatFiltered,
+    /// A NAT with `esp: drop` met ESP or AH.
+    NatEsp,
+    /// A NAT cannot translate the packet (a fragment, or a protocol it
+    /// has no mappings for).
+    NatUntranslatable,
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 19] = [
+    pub const ALL: [DropReason; 23] = [
         DropReason::Malformed,
         DropReason::BadChecksum,
         DropReason::TtlExceeded,
@@ -64,6 +73,10 @@ impl DropReason {
         DropReason::Integrity,
         DropReason::BadPadding,
         DropReason::SeqOverflow,
+        DropReason::NatNoMapping,
+        DropReason::NatFiltered,
+        DropReason::NatEsp,
+        DropReason::NatUntranslatable,
     ];
 
     /// The counter name, as written in expectations: `dropped.<name>`.
@@ -88,6 +101,10 @@ impl DropReason {
             DropReason::Integrity => "integrity",
             DropReason::BadPadding => "bad-padding",
             DropReason::SeqOverflow => "seq-overflow",
+            DropReason::NatNoMapping => "nat-no-mapping",
+            DropReason::NatFiltered => "nat-filtered",
+            DropReason::NatEsp => "nat-esp",
+            DropReason::NatUntranslatable => "nat-untranslatable",
         }
     }
 }
@@ -121,6 +138,12 @@ pub const NODE_COUNTERS: &[&str] = &[
     "dropped.integrity",
     "dropped.bad-padding",
     "dropped.seq-overflow",
+    "dropped.nat-no-mapping",
+    "dropped.nat-filtered",
+    "dropped.nat-esp",
+    "dropped.nat-untranslatable",
+    "nat.mappings-created",
+    "nat.mappings-expired",
 ];
 
 /// Counter names a `counter: { link: … }` expectation may use.
@@ -146,6 +169,8 @@ pub struct NodeCounters {
     pub fragments_created: u64,
     pub reassembled: u64,
     pub icmp_errors_sent: u64,
+    pub nat_mappings_created: u64,
+    pub nat_mappings_expired: u64,
     dropped: [u64; DropReason::ALL.len()],
 }
 
@@ -172,6 +197,8 @@ impl NodeCounters {
             "fragments-created" => self.fragments_created,
             "reassembled" => self.reassembled,
             "icmp-errors-sent" => self.icmp_errors_sent,
+            "nat.mappings-created" => self.nat_mappings_created,
+            "nat.mappings-expired" => self.nat_mappings_expired,
             "dropped" => self.dropped_total(),
             other => {
                 let reason = other.strip_prefix("dropped.")?;

@@ -48,6 +48,9 @@ pub struct SecPathEntry {
 pub struct PacketMeta {
     /// Outermost transform first.
     pub sec_path: Vec<SecPathEntry>,
+    /// A NAT translated the destination of a packet from the inside
+    /// (hairpinning): its source is translated too on the way out.
+    pub nat_hairpin: bool,
 }
 
 /// A packet processor attached to a node's kernel. Every method defaults to

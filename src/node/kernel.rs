@@ -12,6 +12,7 @@ use super::hook::{HookContext, PacketHook, PacketMeta, Verdict};
 use super::ipv4::{self, Header, HeaderError};
 use super::mss;
 use super::route::{NextHop, Route, RouteTable};
+use crate::nat::{Inbound, Nat};
 use crate::net::Prefix;
 
 /// One network interface of a node.
@@ -70,6 +71,8 @@ pub struct Kernel {
     pub routes: RouteTable,
     pub forwarding: bool,
     pub counters: NodeCounters,
+    /// Address translation on an outside interface, when the node is a NAT.
+    pub nat: Option<Nat>,
     reassembler: Reassembler,
     hooks: Vec<Box<dyn PacketHook>>,
     next_ident: u16,
@@ -92,6 +95,7 @@ impl Kernel {
             routes,
             forwarding,
             counters: NodeCounters::default(),
+            nat: None,
             reassembler: Reassembler::default(),
             hooks: Vec::new(),
             next_ident: first_ident,
@@ -128,12 +132,19 @@ impl Kernel {
 
     /// When the kernel next needs [`Kernel::on_timer`].
     pub fn next_timer(&self) -> Option<Instant> {
-        self.reassembler.next_expiry()
+        let nat = self.nat.as_ref().and_then(Nat::next_expiry);
+        [self.reassembler.next_expiry(), nat]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     pub fn on_timer(&mut self, now: Instant) {
         for _ in 0..self.reassembler.expire(now) {
             self.counters.drop(DropReason::ReassemblyTimeout);
+        }
+        if let Some(nat) = &mut self.nat {
+            nat.expire(now, &mut self.counters);
         }
     }
 
@@ -248,17 +259,33 @@ impl Kernel {
         &mut self,
         now: Instant,
         iface: usize,
-        packet: Vec<u8>,
-        meta: PacketMeta,
+        mut packet: Vec<u8>,
+        mut meta: PacketMeta,
         out: &mut Actions,
     ) {
-        let h = match Header::parse(&packet) {
+        let mut h = match Header::parse(&packet) {
             Ok(h) => h,
             Err(HeaderError::Malformed) => return self.counters.drop(DropReason::Malformed),
             Err(HeaderError::BadChecksum) => return self.counters.drop(DropReason::BadChecksum),
         };
         if meta.sec_path.len() > MAX_NESTING {
             return self.counters.drop(DropReason::Malformed);
+        }
+        if let Some(nat) = &mut self.nat {
+            let outside = nat.config.outside_iface;
+            if iface == outside || nat.config.hairpin {
+                match nat.inbound(now, &mut packet, &h, &mut self.counters) {
+                    Inbound::Untouched => {}
+                    Inbound::Translated => {
+                        meta.nat_hairpin = iface != outside;
+                        let Ok(translated) = Header::parse(&packet) else {
+                            return self.counters.drop(DropReason::Malformed);
+                        };
+                        h = translated;
+                    }
+                    Inbound::Drop(reason) => return self.counters.drop(reason),
+                }
+            }
         }
         if self.is_local(h.dst) {
             self.receive_local(now, iface, packet, &h, meta, out);
@@ -339,9 +366,21 @@ impl Kernel {
         // A packet a hook encapsulated (new destination) is fragmented after
         // encapsulation whatever its inner DF said: the outer header has DF
         // clear, as on Linux with PMTU discovery off.
-        let Ok(after) = Header::parse(&packet) else {
+        let Ok(mut after) = Header::parse(&packet) else {
             return self.counters.drop(DropReason::Malformed);
         };
+        if let Some(nat) = &mut self.nat {
+            let outside = nat.config.outside_iface;
+            if (hop.iface == outside && in_iface != outside) || meta.nat_hairpin {
+                if let Err(reason) = nat.outbound(now, &mut packet, &after, &mut self.counters) {
+                    return self.counters.drop(reason);
+                }
+                let Ok(translated) = Header::parse(&packet) else {
+                    return self.counters.drop(DropReason::Malformed);
+                };
+                after = translated;
+            }
+        }
         let tunneled = after.dst != h.dst;
         if !tunneled && h.dont_frag && h.total_len > mtu {
             self.icmp_error(

@@ -129,6 +129,9 @@ pub struct NodeSpec {
     /// Files the node's configuration names, by path (e.g. `/etc/psk.txt`).
     #[serde(default)]
     pub files: BTreeMap<String, Located<String>>,
+    /// Address translation on one interface (a router or gateway).
+    #[serde(default)]
+    pub nat: Option<super::nat_yaml::NatSpec>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -139,6 +139,9 @@ fn check_links(s: &Scenario, p: &mut Problems) {
 fn check_nodes(s: &Scenario, p: &mut Problems) {
     let mut seen: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
     for (node, spec) in &s.nodes {
+        if let Some(nat) = &spec.nat {
+            super::nat_yaml::check(node, spec, nat, p);
+        }
         if !is_identifier(node) {
             p.push((
                 spec.pos,

@@ -88,6 +88,21 @@ pub fn write_ike_files(dir: &Path, nodes: &[Node]) -> io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Writes each NAT's `<node>.nat` (its mappings at the end).
+pub fn write_nat_files(dir: &Path, nodes: &[Node], now: Instant) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for node in nodes {
+        if let Some(nat) = &node.kernel.nat {
+            let text = nat.dump(&node.name, now, &node.kernel.counters);
+            files.push(write_atomic(
+                &dir.join(format!("{}.nat", node.name)),
+                &text,
+            )?);
+        }
+    }
+    Ok(files)
+}
+
 /// One key daemon's events and log at the end of a run.
 #[derive(Clone, Debug)]
 pub struct IkeReport {

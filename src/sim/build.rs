@@ -128,6 +128,10 @@ fn build_nodes(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Node> {
                 // Validation checked that every next hop is connected.
                 let _ = kernel.add_route(r.to.value, r.via.value);
             }
+            if let Some(config) = spec.nat.as_ref().and_then(|n| n.config(&spec.interfaces)) {
+                let rng = rng::stream(seed, &format!("nat:{name}"));
+                kernel.nat = Some(crate::nat::Nat::new(config, rng));
+            }
             let mut node = Node::new(name.clone(), kernel, rng.next_u64(), Instant::ZERO);
             if spec.setkey.is_some() || spec.ipsec.is_some() || spec.racoon.is_some() {
                 attach_ipsec(&mut node, seed, spec);

@@ -107,6 +107,7 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
     if let Some(d) = &dir {
         files.extend(artifacts::write_ipsec_files(d, &nodes, end)?);
         files.extend(artifacts::write_ike_files(d, &nodes)?);
+        files.extend(artifacts::write_nat_files(d, &nodes, end)?);
     }
     let sas = artifacts::sa_reports(&nodes);
     let ike = artifacts::ike_reports(&nodes);

@@ -1,0 +1,274 @@
+//! Network address translation on a router's outside interface, in the
+//! kinds RFC 4787 and RFC 3489 name: full cone (endpoint-independent
+//! mapping and filtering), address-restricted and port-restricted cone
+//! (endpoint-independent mapping, address- or address-and-port-dependent
+//! filtering), and symmetric (address-and-port-dependent mapping).
+//!
+//! Outbound packets leaving by the outside interface get the outside
+//! address and a mapped port (or ICMP echo identifier, RFC 5508); inbound
+//! packets to the outside address are translated back when a mapping (or
+//! a static forwarding rule) lets them in. ESP and AH have no ports: how
+//! they pass is [`EspMode`]. Mappings time out per protocol, refreshed by
+//! outbound traffic (and inbound, if asked). Fragments are not translated
+//! (counted as `nat-untranslatable`): vpnlab's NAT does not reassemble.
+
+mod packet;
+mod table;
+
+use std::net::Ipv4Addr;
+
+use rand_chacha::ChaCha8Rng;
+use smoltcp::time::{Duration, Instant};
+
+pub use packet::{Endpoint, Flow, Proto};
+use packet::{Side, flow_of, rewrite};
+pub use table::Mapping;
+
+use crate::node::counters::{DropReason, NodeCounters};
+use crate::node::ipv4::Header;
+
+/// How mappings are made and who may use them (RFC 4787 §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    FullCone,
+    AddressRestricted,
+    PortRestricted,
+    Symmetric,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::FullCone => "full-cone",
+            Kind::AddressRestricted => "address-restricted",
+            Kind::PortRestricted => "port-restricted",
+            Kind::Symmetric => "symmetric",
+        }
+    }
+}
+
+impl PortAllocation {
+    pub fn name(self) -> &'static str {
+        match self {
+            PortAllocation::Preserve => "preserve",
+            PortAllocation::Sequential => "sequential",
+            PortAllocation::Random => "random",
+        }
+    }
+}
+
+impl EspMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            EspMode::OneMapping => "one-mapping",
+            EspMode::SpiTracking => "spi-tracking",
+            EspMode::Drop => "drop",
+        }
+    }
+}
+
+/// How an outside port is chosen (RFC 4787 §4.2.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortAllocation {
+    /// The inside port if free, else the next free one.
+    Preserve,
+    /// 1024, 1025, ... in order of need.
+    Sequential,
+    /// Drawn from 1024–65535 with the node's seeded stream.
+    Random,
+}
+
+/// How ESP and AH (no ports) cross the NAT without NAT-T.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EspMode {
+    /// One mapping for the whole NAT: the inside host that sent ESP last
+    /// owns it, so a second host's ESP takes over and the first breaks.
+    OneMapping,
+    /// "IPsec passthrough": outbound ESP is remembered per (inside host,
+    /// peer); an inbound SPI not seen yet goes to the host that last sent
+    /// ESP to that peer and stays bound to it.
+    SpiTracking,
+    /// ESP and AH are dropped.
+    Drop,
+}
+
+/// Idle time after which a mapping goes, per protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    pub udp: Duration,
+    pub tcp: Duration,
+    pub icmp: Duration,
+    pub esp: Duration,
+}
+
+impl Default for Timeouts {
+    /// Common home-router values: UDP 60 s, TCP 2 h, ICMP 30 s, ESP 60 s.
+    fn default() -> Self {
+        Timeouts {
+            udp: Duration::from_secs(60),
+            tcp: Duration::from_secs(7200),
+            icmp: Duration::from_secs(30),
+            esp: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Timeouts {
+    fn of(&self, proto: Proto) -> Duration {
+        match proto {
+            Proto::Udp => self.udp,
+            Proto::Tcp => self.tcp,
+            Proto::Icmp => self.icmp,
+            Proto::Esp => self.esp,
+        }
+    }
+}
+
+/// A static port forwarding (DNAT) rule: `proto` traffic to the outside
+/// address and `port` goes to `to`:`to_port`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Forward {
+    pub proto: Proto,
+    pub port: u16,
+    pub to: Ipv4Addr,
+    pub to_port: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NatConfig {
+    /// Index of the outside interface and its address.
+    pub outside_iface: usize,
+    pub outside: Ipv4Addr,
+    pub kind: Kind,
+    pub ports: PortAllocation,
+    pub timeouts: Timeouts,
+    /// Inbound traffic refreshes mappings too.
+    pub refresh_inbound: bool,
+    pub esp: EspMode,
+    /// Inside hosts may reach each other through the outside address.
+    pub hairpin: bool,
+    pub forwards: Vec<Forward>,
+}
+
+/// What inbound translation did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inbound {
+    /// Not addressed to a mapping: the NAT node handles it itself.
+    Untouched,
+    /// The destination was translated to an inside host.
+    Translated,
+    Drop(DropReason),
+}
+
+/// A NAT's state.
+pub struct Nat {
+    pub config: NatConfig,
+    table: table::Table,
+}
+
+impl Nat {
+    pub fn new(config: NatConfig, rng: ChaCha8Rng) -> Nat {
+        Nat {
+            config,
+            table: table::Table::new(rng),
+        }
+    }
+
+    pub fn mappings(&self) -> &[Mapping] {
+        self.table.mappings()
+    }
+
+    /// When the next mapping expires (the kernel wakes to count it).
+    pub fn next_expiry(&self) -> Option<Instant> {
+        self.table.next_expiry()
+    }
+
+    /// Forgets mappings idle past their timeout.
+    pub fn expire(&mut self, now: Instant, counters: &mut NodeCounters) {
+        counters.nat_mappings_expired += self.table.expire(now);
+    }
+
+    fn forward_rule(&self, proto: Proto, port: u16) -> Option<Forward> {
+        self.config
+            .forwards
+            .iter()
+            .copied()
+            .find(|f| f.proto == proto && f.port == port)
+    }
+
+    /// Source translation of a packet leaving by the outside interface.
+    pub fn outbound(
+        &mut self,
+        now: Instant,
+        packet: &mut [u8],
+        h: &Header,
+        counters: &mut NodeCounters,
+    ) -> Result<(), DropReason> {
+        self.expire(now, counters);
+        let flow = flow_of(packet, h).ok_or(DropReason::NatUntranslatable)?;
+        if flow.proto == Proto::Esp && self.config.esp == EspMode::Drop {
+            return Err(DropReason::NatEsp);
+        }
+        let rule = self
+            .config
+            .forwards
+            .iter()
+            .find(|f| f.proto == flow.proto && (f.to, f.to_port) == flow.src)
+            .map(|f| f.port);
+        let timeout = self.config.timeouts.of(flow.proto);
+        let (port, created) = self
+            .table
+            .outbound(&self.config, &flow, rule, (now, now + timeout));
+        counters.nat_mappings_created += u64::from(created);
+        rewrite(packet, h, Side::Source, (self.config.outside, port));
+        Ok(())
+    }
+
+    /// Destination translation of a packet for the outside address.
+    pub fn inbound(
+        &mut self,
+        now: Instant,
+        packet: &mut [u8],
+        h: &Header,
+        counters: &mut NodeCounters,
+    ) -> Inbound {
+        if h.dst != self.config.outside {
+            return Inbound::Untouched;
+        }
+        self.expire(now, counters);
+        let Some(flow) = flow_of(packet, h) else {
+            return Inbound::Untouched;
+        };
+        if flow.proto == Proto::Icmp && flow.request {
+            return Inbound::Untouched; // a ping to the NAT itself
+        }
+        if flow.proto == Proto::Esp && self.config.esp == EspMode::Drop {
+            return Inbound::Drop(DropReason::NatEsp);
+        }
+        let timeout = self.config.timeouts.of(flow.proto);
+        let rule = self.forward_rule(flow.proto, flow.dst.1);
+        let refresh = self.config.refresh_inbound.then_some(now + timeout);
+        match self.table.inbound(&self.config, &flow, refresh) {
+            Ok(internal) => {
+                rewrite(packet, h, Side::Destination, internal);
+                Inbound::Translated
+            }
+            Err(_) if rule.is_some() => {
+                let Some(rule) = rule else {
+                    return Inbound::Untouched;
+                };
+                self.table.add_static(&rule, &flow, (now, now + timeout));
+                counters.nat_mappings_created += 1;
+                rewrite(packet, h, Side::Destination, (rule.to, rule.to_port));
+                Inbound::Translated
+            }
+            Err(reason) => Inbound::Drop(reason),
+        }
+    }
+
+    /// `captures/<scenario>/<nat>.nat`: the configuration and every
+    /// mapping at `now`.
+    pub fn dump(&self, name: &str, now: Instant, counters: &NodeCounters) -> String {
+        table::dump(self, name, now, counters)
+    }
+}
