@@ -29,6 +29,7 @@ struct ToyDaemon {
 
 fn sa(src: Ipv4Addr, dst: Ipv4Addr, spi: u32) -> SetkeyCommand {
     SetkeyCommand::Add(SaSpec {
+        encap: None,
         src,
         dst,
         proto: IpsecProto::Esp,

@@ -42,6 +42,7 @@ fn esp_sa(
         .then_some(auth)
         .filter(|_| enc != EncAlg::AesGcm16);
     SaSpec {
+        encap: None,
         src,
         dst,
         proto: IpsecProto::Esp,
@@ -58,6 +59,7 @@ fn esp_sa(
 
 fn ah_sa(auth: AuthAlg, mode: Mode, spi: u32, (src, dst): (Ipv4Addr, Ipv4Addr)) -> SaSpec {
     SaSpec {
+        encap: None,
         proto: IpsecProto::Ah,
         enc: None,
         auth: Some((auth, key(auth.key_lens()[0], 9))),

@@ -313,6 +313,7 @@ impl Parser {
         let (enc, auth) = self.algorithms(proto)?;
         self.expect_semi_after_algorithms()?;
         Ok(SaSpec {
+            encap: None,
             src,
             dst,
             proto,
@@ -1399,6 +1400,7 @@ mod tests {
 
     fn ah_sa(src: &str, dst: &str, spi: u32) -> SaSpec {
         SaSpec {
+            encap: None,
             src: ip(src),
             dst: ip(dst),
             proto: IpsecProto::Ah,
@@ -1415,6 +1417,7 @@ mod tests {
 
     fn esp_sa(src: &str, dst: &str, spi: u32) -> SaSpec {
         SaSpec {
+            encap: None,
             proto: IpsecProto::Esp,
             enc: Some((EncAlg::TripleDesCbc, hex(DES3_KEY))),
             auth: None,

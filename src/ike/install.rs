@@ -54,6 +54,7 @@ fn sa_spec(
     let k = ikev1::sa_keys(keys.prf, &keys.skeyid_d, &input, enc_len, auth_len);
     let hard = t.lifetime_secs;
     Some(SaSpec {
+        encap: None,
         src,
         dst,
         proto: t.proto,

@@ -184,9 +184,15 @@ pub fn esp_sa_rows<'a>(
             } else {
                 format!("0x{akey}")
             };
+            // ESP in UDP crosses a NAT: its addresses differ on each side,
+            // so the row matches any address and the SPI alone.
+            let (src, dst) = match s.encap {
+                Some(_) => ("*".to_string(), "*".to_string()),
+                None => (s.src.to_string(), s.dst.to_string()),
+            };
             format!(
-                "\"IPv4\",\"{}\",\"{}\",\"0x{:08x}\",\"{enc}\",\"{ekey}\",\"{auth}\",\"{akey}\"",
-                s.src, s.dst, s.spi
+                "\"IPv4\",\"{src}\",\"{dst}\",\"0x{:08x}\",\"{enc}\",\"{ekey}\",\"{auth}\",\"{akey}\"",
+                s.spi
             )
         })
         .collect()

@@ -12,7 +12,7 @@ use super::packet::{IpsecError, Wrap};
 use super::sad::{SaKey, Sad};
 use super::spd::{PacketSelector, Spd};
 use super::spec::{Action, Direction, IpsecProto, Level, Mode, Selector, Template};
-use super::{ah, esp};
+use super::{ah, esp, udp_encap};
 use crate::config::setkey::SetkeyCommand;
 use crate::node::counters::DropReason;
 use crate::node::hook::{PacketMeta, SecPathEntry, Verdict};
@@ -40,6 +40,9 @@ pub struct IpsecEngine {
     /// A key daemon runs: its IKE traffic (UDP 500 and 4500) bypasses the
     /// SPD, as racoon's sockets carry bypass policies.
     pub ike_bypass: bool,
+    /// The key daemon listens on UDP 4500 for NAT traversal: ESP in UDP
+    /// arriving there is decapsulated (RFC 3948 §2.2).
+    pub udp_encap: bool,
     /// ACQUIREs sent and not yet answered by an SA: Linux's larval states,
     /// which hold off further ACQUIREs for the same SA until they expire.
     larval: Vec<(Acquire, Instant)>,
@@ -76,6 +79,7 @@ impl IpsecEngine {
             sad: Sad::default(),
             acquires: Vec::new(),
             ike_bypass: false,
+            udp_encap: false,
             larval: Vec::new(),
             rng,
             next_ident,
@@ -147,8 +151,15 @@ impl IpsecEngine {
         let Ok(h) = Header::parse(packet) else {
             return Verdict::Drop(DropReason::Malformed);
         };
+        if self.udp_encap && udp_encap::esp_in_udp(packet, &h).is_some() {
+            udp_encap::unwrap(packet, &h);
+            let Ok(h) = Header::parse(packet) else {
+                return Verdict::Drop(DropReason::Malformed);
+            };
+            return self.decapsulate(now, IpsecProto::Esp, &h, meta, packet, true);
+        }
         match proto_of(h.protocol) {
-            Some(proto) => self.decapsulate(now, proto, &h, meta, packet),
+            Some(proto) => self.decapsulate(now, proto, &h, meta, packet, false),
             None => self.check_inbound(Direction::In, meta, packet),
         }
     }
@@ -160,6 +171,7 @@ impl IpsecEngine {
         h: &Header,
         meta: &mut PacketMeta,
         packet: &mut Vec<u8>,
+        in_udp: bool,
     ) -> Verdict {
         let spi_seq = match proto {
             IpsecProto::Esp => esp::spi_seq(packet, h),
@@ -172,12 +184,19 @@ impl IpsecEngine {
         let Some(sa) = self.sad.get_mut(&key) else {
             return Verdict::Drop(DropReason::UnknownSpi);
         };
+        // RFC 3948 §3.1: ESP in UDP only for SAs negotiated so, and back.
+        if sa.spec.encap.is_some() != in_udp {
+            return Verdict::Drop(DropReason::PolicyMismatch);
+        }
         let result = match proto {
             IpsecProto::Esp => esp::decapsulate(sa, packet, h),
             IpsecProto::Ah => ah::decapsulate(sa, packet, h),
         };
         match result {
-            Ok((inner, tunnel)) => {
+            Ok((mut inner, tunnel)) => {
+                if in_udp && !tunnel {
+                    udp_encap::fix_transport_checksum(&mut inner);
+                }
                 self.sad.used(key, h.total_len, now);
                 let protocol = proto.ip_protocol();
                 meta.sec_path.push(SecPathEntry {
@@ -330,11 +349,15 @@ impl IpsecEngine {
         let Some(sa) = self.sad.get_mut(&key) else {
             return Err(DropReason::NoSa);
         };
-        let out = match t.proto {
+        let encap = sa.spec.encap;
+        let mut out = match t.proto {
             IpsecProto::Esp => esp::encapsulate(sa, packet, &h, &wrap, &mut self.rng),
             IpsecProto::Ah => ah::encapsulate(sa, packet, &h, &wrap),
         }
         .map_err(DropReason::from)?;
+        if let (Some(encap), IpsecProto::Esp) = (encap, t.proto) {
+            udp_encap::wrap(&mut out, encap);
+        }
         self.sad.used(key, out.len(), now);
         *packet = out;
         Ok(())

@@ -10,5 +10,6 @@ pub mod replay;
 pub mod sad;
 pub mod spd;
 pub mod spec;
+pub mod udp_encap;
 
 pub use engine::IpsecEngine;

@@ -267,6 +267,7 @@ mod tests {
 
     fn spec(spi: u32, mode: Mode, soft: Lifetime, hard: Lifetime) -> SaSpec {
         SaSpec {
+            encap: None,
             src: "10.0.0.1".parse().unwrap(),
             dst: "10.0.0.2".parse().unwrap(),
             proto: IpsecProto::Ah,

@@ -141,6 +141,17 @@ pub struct SaSpec {
     pub auth: Option<(AuthAlg, Vec<u8>)>,
     pub hard: Lifetime,
     pub soft: Lifetime,
+    /// ESP in UDP (RFC 3948): the source and destination ports of the UDP
+    /// header around every packet of this SA. Only the key daemon sets it
+    /// (PF_KEY's NAT-T extensions; setkey has no syntax for it).
+    pub encap: Option<UdpEncap>,
+}
+
+/// The UDP ports of a UDP-encapsulated ESP SA (RFC 3948 §2.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UdpEncap {
+    pub sport: u16,
+    pub dport: u16,
 }
 
 impl fmt::Display for Direction {

@@ -213,6 +213,7 @@ impl SaYaml {
             ));
         }
         Ok(SetkeyCommand::Add(SaSpec {
+            encap: None,
             src: self.src,
             dst: self.dst,
             proto,
