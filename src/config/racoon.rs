@@ -1305,10 +1305,7 @@ impl Parser {
                         timer.phase2_secs = p.duration_stmt()?;
                         p.warn(pos, "timer phase2 is not implemented: a Quick Mode gives up when its retransmissions (counter, interval) run out");
                     }
-                    "natt_keepalive" => {
-                        timer.natt_keepalive_secs = p.duration_stmt()?;
-                        p.warn(pos, "natt_keepalive is not implemented yet: vpnlab's daemon has no NAT traversal");
-                    }
+                    "natt_keepalive" => timer.natt_keepalive_secs = p.duration_stmt()?,
                     _ => return Err(error(pos, format!("unknown timer statement `{word}`: expected counter, interval, persend, phase1, phase2 or natt_keepalive"))),
                 }
                 Ok(())
@@ -1333,7 +1330,6 @@ impl Parser {
                     }
                     "isakmp_natt" => {
                         if let Some(addr) = p.listen_addr(word, pos)? {
-                            p.warn(pos, "isakmp_natt is not implemented yet: vpnlab's daemon has no NAT traversal");
                             listen.isakmp_natt.push(addr);
                         }
                     }
@@ -1575,12 +1571,7 @@ impl Parser {
                     self.warn(pos, "support_proxy is not implemented: SA endpoints are always the phase 1 addresses");
                 }
             }
-            "nat_traversal" => {
-                r.nat_traversal = self.nat_traversal()?;
-                if r.nat_traversal != NatTraversal::Off {
-                    self.warn(pos, "nat_traversal is not implemented yet: vpnlab's daemon negotiates without NAT-T");
-                }
-            }
+            "nat_traversal" => r.nat_traversal = self.nat_traversal()?,
             "dpd" => r.dpd = self.switch_stmt()?,
             "dpd_delay" => r.dpd_delay_secs = self.seconds_stmt()?,
             "dpd_retry" => r.dpd_retry_secs = self.seconds_stmt()?,
@@ -2855,7 +2846,7 @@ sainfo address 192.168.1.5 any address 192.168.2.5 any {
         );
         // What the daemon does not implement is recorded and warned about.
         let lines: Vec<u32> = warnings.iter().map(|w| w.line).collect();
-        assert_eq!(lines, [4, 6, 7]);
+        assert_eq!(lines, [4, 6]);
         assert_eq!(
             conf.timer,
             Timer {
@@ -2899,8 +2890,7 @@ sainfo address 192.168.1.5 any address 192.168.2.5 any {
         let (conf, warnings) = ok(
             "listen {\n isakmp 192.168.1.5 [500];\n isakmp 10.0.0.1;\n isakmp_natt 192.168.1.5 [4500];\n strict_address;\n}\n",
         );
-        let lines: Vec<u32> = warnings.iter().map(|w| w.line).collect();
-        assert_eq!(lines, [4], "isakmp_natt waits for NAT traversal");
+        assert!(warnings.is_empty());
         let sa = |a, b, c, d, port| SocketAddrV4::new(Ipv4Addr::new(a, b, c, d), port);
         assert_eq!(
             conf.listen.isakmp,

@@ -6,7 +6,7 @@
 //! message ID 0, as racoon's `isakmp_info_send_n1` sends them; after, they
 //! are encrypted under an IV of their own and led by HASH(1).
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::{Duration, Instant};
 
@@ -265,7 +265,8 @@ impl Racoon {
             NotifyType::InitialContact => {
                 self.log
                     .info(now, format!("received INITIAL-CONTACT from {peer}"));
-                self.purge_peer(now, peer, Some(ph1), kernel);
+                let endpoint = self.ph1[i].peer;
+                self.purge_peer(now, endpoint, Some(ph1), kernel);
             }
             kind if kind.is_error() => {
                 self.log
@@ -351,18 +352,19 @@ impl Racoon {
         });
     }
 
-    /// Forgets every SA with `peer` but the ISAKMP SA `keep`
-    /// (INITIAL-CONTACT, a dead peer).
+    /// Forgets every SA with the IKE peer at `peer` (address and port:
+    /// two peers behind one NAT share the address) but the ISAKMP SA
+    /// `keep` (INITIAL-CONTACT, a dead peer).
     pub(crate) fn purge_peer(
         &mut self,
         now: Instant,
-        peer: Ipv4Addr,
+        peer: SocketAddrV4,
         keep: Option<u32>,
         kernel: &mut IpsecEngine,
     ) {
         let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.ph2)
             .into_iter()
-            .partition(|p| p.peer == peer && p.ph1 != keep);
+            .partition(|p| (p.peer, p.peer_port) == (*peer.ip(), peer.port()) && p.ph1 != keep);
         self.ph2 = kept;
         for p2 in gone {
             if p2.state == super::quick::P2State::Established {
@@ -371,7 +373,7 @@ impl Racoon {
         }
         let before = self.ph1.len();
         self.ph1
-            .retain(|p| *p.peer.ip() != peer || Some(p.serial) == keep);
+            .retain(|p| p.peer != peer || Some(p.serial) == keep);
         if self.ph1.len() < before {
             self.log.info(now, format!("purged ISAKMP-SA with {peer}."));
         }
@@ -395,13 +397,16 @@ impl Racoon {
         if p.dpd.awaiting.is_some() {
             p.dpd.fails += 1;
             if p.dpd.fails >= maxfail {
-                let peer = *p.peer.ip();
+                let peer = p.peer;
                 let spi = p.spi_text();
                 self.log.error(
                     now,
                     format!("DPD: remote (ISAKMP-SA spi={spi}) seems to be dead."),
                 );
-                self.log.event(IkeEvent::DpdDead { at: now, peer });
+                self.log.event(IkeEvent::DpdDead {
+                    at: now,
+                    peer: *peer.ip(),
+                });
                 self.purge_peer(now, peer, None, kernel);
                 return true;
             }

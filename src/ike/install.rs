@@ -11,6 +11,7 @@ use crate::crypto::ikev1::{self, KeymatInput, PROTO_IPSEC_AH, PROTO_IPSEC_ESP};
 use crate::ipsec::IpsecEngine;
 use crate::ipsec::spec::{
     Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Selector, Template,
+    UdpEncap,
 };
 
 /// racoon sets the soft lifetime to 80% of the hard one
@@ -31,9 +32,9 @@ fn mode_label(mode: Mode) -> &'static str {
 fn sa_spec(
     keys: &Keys,
     p: &Phase2,
-    src: std::net::Ipv4Addr,
-    dst: std::net::Ipv4Addr,
+    (src, dst): (std::net::Ipv4Addr, std::net::Ipv4Addr),
     spi: u32,
+    encap: Option<UdpEncap>,
 ) -> Option<SaSpec> {
     let t = p.chosen?.transform;
     let protocol = match t.proto {
@@ -54,13 +55,13 @@ fn sa_spec(
     let k = ikev1::sa_keys(keys.prf, &keys.skeyid_d, &input, enc_len, auth_len);
     let hard = t.lifetime_secs;
     Some(SaSpec {
-        encap: None,
+        encap,
         src,
         dst,
         proto: t.proto,
         spi,
         mode: t.mode,
-        reqid: 0,
+        reqid: p.reqid,
         replay_window: REPLAY_WINDOW,
         enc: t.enc.map(|(alg, _)| (alg, k.enc_key)),
         auth: t.auth.map(|alg| (alg, k.auth_key)),
@@ -81,16 +82,37 @@ pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut IpsecEngine, keys: &K
     let Some(peer_spi) = p.chosen.map(|c| c.peer_spi) else {
         return;
     };
-    for (src, dst, spi) in [(p.peer, p.local, p.my_spi), (p.local, p.peer, peer_spi)] {
-        let Some(spec) = sa_spec(keys, p, src, dst, spi) else {
+    // RFC 3948: the UDP ports are the IKE ports after the float.
+    let udp = p
+        .encap_ports
+        .filter(|_| p.chosen.is_some_and(|c| c.transform.udp.is_some()));
+    let inbound = udp.map(|(ours, theirs)| UdpEncap {
+        sport: theirs,
+        dport: ours,
+    });
+    let outbound = udp.map(|(ours, theirs)| UdpEncap {
+        sport: ours,
+        dport: theirs,
+    });
+    let pairs = [
+        (p.peer, p.local, p.my_spi, inbound),
+        (p.local, p.peer, peer_spi, outbound),
+    ];
+    for (src, dst, spi, encap) in pairs {
+        let Some(spec) = sa_spec(keys, p, (src, dst), spi, encap) else {
             continue;
         };
         match kernel.apply(&SetkeyCommand::Add(spec.clone()), env.now) {
             Ok(()) => {
+                let udp = if encap.is_some() {
+                    " (UDP-encapsulated)"
+                } else {
+                    ""
+                };
                 env.log.info(
                     env.now,
                     format!(
-                        "IPsec-SA established: {}/{} {src}->{dst} spi={spi}(0x{spi:x})",
+                        "IPsec-SA established: {}/{} {src}->{dst} spi={spi}(0x{spi:x}){udp}",
                         spec.proto.name().to_uppercase(),
                         mode_label(spec.mode)
                     ),
@@ -123,7 +145,7 @@ pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: 
         proto: p.proto,
         mode: p.mode,
         endpoints: tunnel.then_some((src, dst)),
-        level: Level::Require,
+        level: Level::Unique(Some(p.reqid)),
     };
     let mut policies = vec![
         (

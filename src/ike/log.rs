@@ -87,6 +87,20 @@ pub enum IkeEvent {
         at: Instant,
         peer: Ipv4Addr,
     },
+    /// NAT-D found a NAT (RFC 3947 §3.2) in front of this end, the peer,
+    /// or both.
+    NatDetected {
+        at: Instant,
+        peer: Ipv4Addr,
+        local_behind: bool,
+        peer_behind: bool,
+    },
+    /// The exchange moved to port 4500 (RFC 3947 §4) or followed a NAT's
+    /// new mapping.
+    Floated {
+        at: Instant,
+        peer: Ipv4Addr,
+    },
 }
 
 /// The daemon's log lines and events.

@@ -15,6 +15,7 @@ mod info;
 mod install;
 pub mod log;
 pub mod message;
+pub mod natt;
 mod phase1;
 pub mod proposal;
 mod quick;
@@ -161,8 +162,8 @@ pub struct Records {
     pub isakmp_keys: Vec<([u8; 8], Vec<u8>, Side)>,
     /// Datagrams dropped before any exchange took them (the log says why).
     pub dropped: u64,
-    /// Peers whose INITIAL-CONTACT is still to be acted on.
-    pub(crate) initial_contacts: Vec<Ipv4Addr>,
+    /// IKE peers whose INITIAL-CONTACT is still to be acted on.
+    pub(crate) initial_contacts: Vec<SocketAddrV4>,
 }
 
 /// The daemon of one node.
@@ -333,6 +334,13 @@ impl KeyDaemon for Racoon {
             now,
             "racoon restarted: all ISAKMP-SAs and IPsec-SAs forgotten",
         );
+    }
+
+    fn wants_natt(&self) -> bool {
+        let natt = |r: &crate::config::racoon::Remote| {
+            r.nat_traversal != crate::config::racoon::NatTraversal::Off
+        };
+        self.conf.remotes.iter().any(natt) || !self.conf.listen.isakmp_natt.is_empty()
     }
 
     fn report(&self) -> Option<(&Log, &Records)> {

@@ -9,6 +9,7 @@
 //! transform, in the order written (encryption first, as racoon lists
 //! them). AH+ESP bundles and IPComp are not negotiated.
 
+use super::natt::Version;
 use crate::config::racoon::{self as conf, ProposalCheck};
 use crate::crypto::dh::DhGroup;
 use crate::crypto::ikev1::{IkeCipher, Prf};
@@ -40,6 +41,9 @@ pub struct IpsecTransform {
     pub lifetime_secs: u64,
     /// PFS group (RFC 2409 §5.5); None: no KE payload.
     pub pfs: Option<DhGroup>,
+    /// ESP in UDP (RFC 3947 §5.3), in the code points of this NAT-T
+    /// version.
+    pub udp: Option<Version>,
 }
 
 /// racoon's `proposal_check` applied to a lifetime: the one to use, or
@@ -236,6 +240,7 @@ pub fn ipsec_transforms(
         mode,
         lifetime_secs: sainfo.lifetime_secs,
         pfs,
+        udp: None,
     };
     let auths = sainfo.authentication.iter().filter_map(|a| integrity(*a));
     match proto {
@@ -291,10 +296,12 @@ fn ah_transform_id(auth: AuthAlg) -> Option<u8> {
     }
 }
 
-fn encapsulation(mode: Mode) -> EncapsulationMode {
-    match mode {
-        Mode::Tunnel => EncapsulationMode::Tunnel,
-        Mode::Transport | Mode::Any => EncapsulationMode::Transport,
+fn encapsulation(mode: Mode, udp: Option<Version>) -> EncapsulationMode {
+    let tunnel = mode == Mode::Tunnel;
+    match (udp, tunnel) {
+        (Some(v), _) => v.udp_mode(tunnel),
+        (None, true) => EncapsulationMode::Tunnel,
+        (None, false) => EncapsulationMode::Transport,
     }
 }
 
@@ -314,7 +321,7 @@ impl IpsecTransform {
         }
         attributes.push(SaAttribute::basic(
             P2::EncapsulationMode,
-            encapsulation(self.mode),
+            encapsulation(self.mode, self.udp),
         ));
         if let Some(auth) = self.auth {
             attributes.push(SaAttribute::basic(
@@ -359,15 +366,21 @@ impl IpsecTransform {
             ProtocolId::IpsecAh if auth.is_some() => (IpsecProto::Ah, None),
             _ => return None,
         };
-        let mode = match t.value(P2::EncapsulationMode).map(|m| m as u16) {
-            Some(m) if EncapsulationMode::from(m) == EncapsulationMode::Tunnel => Mode::Tunnel,
-            Some(m) if EncapsulationMode::from(m) == EncapsulationMode::Transport => {
-                Mode::Transport
-            }
-            // RFC 2407 §4.5: unspecified means transport... racoon refuses
-            // anything else, and so does vpnlab.
-            None => Mode::Transport,
-            Some(_) => return None,
+        // RFC 2407 §4.5 leaves an absent mode to the DOI; racoon reads it
+        // as transport, and so does vpnlab.
+        let encapsulation = t
+            .value(P2::EncapsulationMode)
+            .map_or(EncapsulationMode::Transport, |m| {
+                EncapsulationMode::from(m as u16)
+            });
+        let (mode, udp) = match encapsulation {
+            EncapsulationMode::Tunnel => (Mode::Tunnel, None),
+            EncapsulationMode::Transport => (Mode::Transport, None),
+            EncapsulationMode::UdpTunnel => (Mode::Tunnel, Some(Version::Rfc3947)),
+            EncapsulationMode::UdpTransport => (Mode::Transport, Some(Version::Rfc3947)),
+            EncapsulationMode::UdpTunnelDraft => (Mode::Tunnel, Some(Version::Draft03)),
+            EncapsulationMode::UdpTransportDraft => (Mode::Transport, Some(Version::Draft03)),
+            EncapsulationMode::Unknown(_) => return None,
         };
         let pfs = match t.value(P2::GroupDescription) {
             None => None,
@@ -380,13 +393,25 @@ impl IpsecTransform {
             mode,
             lifetime_secs: life_seconds(t, P2::SaLifeType, P2::SaLifeDuration)?,
             pfs,
+            udp,
         })
     }
 
     /// This (the initiator's) transform judged against one of ours.
     fn agrees(&self, ours: &IpsecTransform, check: ProposalCheck) -> Option<IpsecTransform> {
-        let same = (self.proto, self.enc, self.auth, self.mode)
-            == (ours.proto, ours.enc, ours.auth, ours.mode);
+        let same = (
+            self.proto,
+            self.enc,
+            self.auth,
+            self.mode,
+            self.udp.is_some(),
+        ) == (
+            ours.proto,
+            ours.enc,
+            ours.auth,
+            ours.mode,
+            ours.udp.is_some(),
+        );
         let lifetime_secs = agree_lifetime(check, self.lifetime_secs, ours.lifetime_secs)?;
         let pfs_ok = match check {
             ProposalCheck::Obey => true,
@@ -397,6 +422,7 @@ impl IpsecTransform {
         };
         (same && pfs_ok).then_some(IpsecTransform {
             lifetime_secs,
+            udp: ours.udp.or(self.udp),
             ..*self
         })
     }
@@ -537,6 +563,7 @@ mod tests {
             mode: Mode::Tunnel,
             lifetime_secs: 3600,
             pfs,
+            udp: None,
         }
     }
 

@@ -31,6 +31,8 @@ pub struct Acquire {
     /// The selector of the `out` policy that asked for the SA; the key
     /// daemon proposes it as the phase 2 identities.
     pub selector: Selector,
+    /// The template's `unique:N` reqid the SA must carry (0: none).
+    pub reqid: u32,
 }
 
 pub struct IpsecEngine {
@@ -332,6 +334,7 @@ impl IpsecEngine {
                 proto: t.proto,
                 mode: t.mode,
                 selector: selector.clone(),
+                reqid: reqid.unwrap_or(0),
             });
             return Err(DropReason::NoSa);
         };

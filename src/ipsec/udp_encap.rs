@@ -98,10 +98,22 @@ mod tests {
         let mut p = ipv4::build_header(src, dst, ESP, 64, 5, esp.len()).to_vec();
         p.extend_from_slice(&esp);
         let original = p.clone();
-        wrap(&mut p, UdpEncap { sport: 4500, dport: PORT });
+        wrap(
+            &mut p,
+            UdpEncap {
+                sport: 4500,
+                dport: PORT,
+            },
+        );
         let h = Header::parse(&p).unwrap();
         assert_eq!((h.protocol, h.total_len), (UDP, original.len() + 8));
-        assert_eq!(esp_in_udp(&p, &h), Some(UdpEncap { sport: 4500, dport: PORT }));
+        assert_eq!(
+            esp_in_udp(&p, &h),
+            Some(UdpEncap {
+                sport: 4500,
+                dport: PORT
+            })
+        );
         unwrap(&mut p, &h);
         assert_eq!(p, original);
     }

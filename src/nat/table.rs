@@ -83,7 +83,7 @@ impl Table {
     /// An outside port for `proto` (RFC 4787 §4.2.1).
     fn allocate(&mut self, how: PortAllocation, proto: Proto, wanted: u16) -> u16 {
         let mut candidate = match how {
-            PortAllocation::Preserve if wanted >= FIRST_PORT => wanted,
+            PortAllocation::Preserve if wanted > 0 => wanted,
             PortAllocation::Preserve | PortAllocation::Sequential => self.next_port,
             PortAllocation::Random => {
                 let span = u32::from(u16::MAX - FIRST_PORT) + 1;
@@ -103,7 +103,7 @@ impl Table {
                 _ => next_port(candidate),
             };
         }
-        if how == PortAllocation::Sequential || wanted < FIRST_PORT {
+        if how == PortAllocation::Sequential || wanted == 0 {
             self.next_port = next_port(candidate);
         }
         candidate

@@ -140,7 +140,9 @@ impl Node {
     /// sockets do.
     pub fn attach_daemon(&mut self, daemon: Box<dyn KeyDaemon>) {
         if let Some(engine) = &self.ipsec {
-            engine.borrow_mut().ike_bypass = true;
+            let mut engine = engine.borrow_mut();
+            engine.ike_bypass = true;
+            engine.udp_encap = daemon.wants_natt();
         }
         self.daemon = Some(DaemonSlot::new(daemon, &mut self.sockets));
     }

@@ -12,13 +12,16 @@ use crate::sim::Outcome;
 use crate::sim::artifacts::IkeReport;
 
 /// The event names `ike:` takes.
-pub const IKE_EVENTS: [&str; 6] = [
+pub const IKE_EVENTS: [&str; 9] = [
     "isakmp-sa",
     "ipsec-sa",
     "rekey",
     "failure",
     "dpd-dead",
     "deleted",
+    "behind-nat",
+    "peer-behind-nat",
+    "floated",
 ];
 
 fn report<'a>(o: &'a Outcome, node: &str) -> Option<&'a IkeReport> {
@@ -50,6 +53,17 @@ fn selects(x: &IkeExpect, e: &IkeEvent) -> Option<(smoltcp::time::Instant, std::
         }
         IkeEvent::DpdDead { at, peer } if event == "dpd-dead" => Some((*at, *peer)),
         IkeEvent::Phase2Deleted { at, peer } if event == "deleted" => Some((*at, *peer)),
+        IkeEvent::NatDetected {
+            at,
+            peer,
+            local_behind,
+            peer_behind,
+        } => match event {
+            "behind-nat" if *local_behind => Some((*at, *peer)),
+            "peer-behind-nat" if *peer_behind => Some((*at, *peer)),
+            _ => None,
+        },
+        IkeEvent::Floated { at, peer } if event == "floated" => Some((*at, *peer)),
         _ => None,
     }
 }

@@ -2,8 +2,8 @@
 //! message received.
 
 use super::{
-    P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, need, no_proposal,
-    plain_payloads, vendor_ids,
+    P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, nat, need,
+    no_proposal, plain_payloads, vendor_ids,
 };
 use crate::ike::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
@@ -40,6 +40,8 @@ pub(super) fn aggr_r1(
         PayloadRepr::Hash(p.my_hash()),
     ];
     payloads.extend(vendor_ids(remote));
+    payloads.extend(nat::chosen_vendor_id(p));
+    payloads.extend(nat::nat_d_payloads(p));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }
@@ -61,10 +63,16 @@ pub(super) fn aggr_i2(
     let psk = p.find_psk(env)?;
     p.derive_keys(&psk, env)?;
     authenticate_peer(p, env, &got)?;
+    nat::detect(p, env, &got);
+    // RFC 3947 §3.2: NAT-D goes in the third message, about the ports the
+    // exchange started on; the message itself already goes to 4500.
+    let nat_d = nat::nat_d_payloads(p);
+    nat::float(p, env);
     let mut payloads = vec![PayloadRepr::Hash(p.my_hash())];
     if remote.initial_contact {
         payloads.push(initial_contact(p));
     }
+    payloads.extend(nat_d);
     p.send(env, payloads, true, data, false)?;
     p.establish(env, chosen.lifetime_secs);
     Ok(true)
@@ -76,8 +84,9 @@ pub(super) fn aggr_r3(p: &mut Phase1, env: &mut Env<'_>, repr: &Repr) -> Result<
     let id = p.peer_id.clone().ok_or_else(|| Fail::malformed("no ID"))?;
     let hash = need(got.hash.as_ref(), "HASH")?;
     p.check_peer_hash(&id, hash)?;
+    nat::detect(p, env, &got);
     if got.initial_contact {
-        env.records.initial_contacts.push(*p.peer.ip());
+        env.records.initial_contacts.push(p.peer);
     }
     let lifetime = p.chosen.map_or(28_800, |c| c.lifetime_secs);
     p.establish(env, lifetime);

@@ -6,13 +6,14 @@ use std::net::SocketAddrV4;
 
 use smoltcp::time::Instant;
 
-use super::{P1State, Phase1, aggressive, main_mode, mode_name, remote_for, vendor_ids};
+use super::{P1State, Phase1, aggressive, main_mode, mode_name, nat, remote_for, vendor_ids};
 use crate::config::racoon::ExchangeMode;
 use crate::ike::identity::phase1_id;
 use crate::ike::log::{FailReason, IkeEvent, cookies, endpoint};
 use crate::ike::proposal::{self, IsakmpTransform};
 use crate::ike::{Fail, Racoon, Side};
 use crate::ipsec::IpsecEngine;
+use crate::node::daemon::{Datagram, KEEPALIVE, PORT_NATT};
 use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};
 
 impl Racoon {
@@ -83,6 +84,7 @@ impl Racoon {
             ]);
         }
         payloads.extend(vendor_ids(remote));
+        payloads.extend(nat::offered_vendor_ids(remote));
         if let Err(fail) = p.send(&mut env, payloads, false, &[], true) {
             env.log.error(now, fail.message);
             return None;
@@ -102,8 +104,10 @@ impl Racoon {
         data: &[u8],
         kernel: &mut IpsecEngine,
     ) {
+        // By address only: after the float to 4500 (RFC 3947 §4) the
+        // peer's port changes, and a NAT may map it anew.
         let found = self.ph1.iter().position(|p| {
-            p.peer == from
+            p.peer.ip() == from.ip()
                 && p.cky_i == repr.initiator_cookie
                 && (p.cky_r == repr.responder_cookie || p.cky_r == [0; 8])
         });
@@ -127,6 +131,9 @@ impl Racoon {
         };
         let (mut env, ph1s, _, _) = self.env(now);
         let p = &mut ph1s[index];
+        if to.port() == PORT_NATT {
+            nat::follow(p, &mut env, to, from);
+        }
         let result = match (p.side, p.state) {
             (Side::Initiator, P1State::AwaitSa) => main_mode::main_i2(p, &mut env, repr, data),
             (Side::Responder, P1State::AwaitKe) => main_mode::main_r3(p, &mut env, repr, data),
@@ -232,14 +239,15 @@ impl Racoon {
         let peer = *self.ph1[index].peer.ip();
         // RFC 2407 §4.6.3.3: INITIAL-CONTACT: the peer kept no SAs, so
         // every older one with it is stale.
+        let endpoint = self.ph1[index].peer;
         if let Some(at) = self
             .records
             .initial_contacts
             .iter()
-            .position(|p| *p == peer)
+            .position(|p| *p == endpoint)
         {
             self.records.initial_contacts.remove(at);
-            self.purge_peer(now, peer, Some(serial), kernel);
+            self.purge_peer(now, endpoint, Some(serial), kernel);
         }
         self.start_waiting_phase2(now, serial, peer, kernel);
     }
@@ -302,7 +310,23 @@ impl Racoon {
             if p.dpd.next.is_some_and(|t| t <= now) && self.dpd_tick(now, i, kernel) {
                 continue;
             }
+            self.keepalive(now, i);
             i += 1;
+        }
+    }
+
+    /// RFC 3948 §2.3: one 0xFF byte to the peer's NAT-T port, every
+    /// `natt_keepalive`, from the end behind the NAT.
+    fn keepalive(&mut self, now: Instant, index: usize) {
+        let every = smoltcp::time::Duration::from_secs(self.conf.timer.natt_keepalive_secs.max(1));
+        let p = &mut self.ph1[index];
+        if p.natt.keepalive.is_some_and(|t| t <= now) {
+            p.natt.keepalive = Some(now + every);
+            self.outbox.push_back(Datagram {
+                from: p.local,
+                to: p.peer,
+                data: KEEPALIVE.to_vec(),
+            });
         }
     }
 

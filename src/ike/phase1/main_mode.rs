@@ -2,7 +2,7 @@
 //! function per message received.
 
 use super::{
-    P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, need,
+    P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, nat, need,
     plain_payloads, vendor_ids,
 };
 use crate::ike::{Env, Fail};
@@ -19,6 +19,7 @@ pub(super) fn main_r1(
     let reply = choose(p, env, &got)?;
     let mut payloads = vec![PayloadRepr::SecurityAssociation(reply)];
     payloads.extend(vendor_ids(&env.conf.remotes[p.remote]));
+    payloads.extend(nat::chosen_vendor_id(p));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }
@@ -36,10 +37,11 @@ pub(super) fn main_i2(
     p.g_xi = p.new_dh(env, chosen.group);
     p.ni = env.nonce(remote.nonce_size);
     p.state = P1State::AwaitKe;
-    let payloads = vec![
+    let mut payloads = vec![
         PayloadRepr::KeyExchange(p.g_xi.clone()),
         PayloadRepr::Nonce(p.ni.clone()),
     ];
+    payloads.extend(nat::nat_d_payloads(p));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }
@@ -52,18 +54,20 @@ pub(super) fn main_r3(
     data: &[u8],
 ) -> Result<bool, Fail> {
     let got = plain_payloads(repr, data)?;
-    p.g_xi = need(got.ke, "KE")?;
-    p.ni = need(got.nonce, "NONCE")?;
+    p.g_xi = need(got.ke.clone(), "KE")?;
+    p.ni = need(got.nonce.clone(), "NONCE")?;
     let chosen = p.chosen.ok_or_else(|| Fail::malformed("no transform"))?;
     p.g_xr = p.new_dh(env, chosen.group);
     p.nr = env.nonce(env.conf.remotes[p.remote].nonce_size);
     let psk = p.find_psk(env)?;
     p.derive_keys(&psk, env)?;
     p.state = P1State::AwaitId;
-    let payloads = vec![
+    nat::detect(p, env, &got);
+    let mut payloads = vec![
         PayloadRepr::KeyExchange(p.g_xr.clone()),
         PayloadRepr::Nonce(p.nr.clone()),
     ];
+    payloads.extend(nat::nat_d_payloads(p));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }
@@ -76,11 +80,13 @@ pub(super) fn main_i4(
     data: &[u8],
 ) -> Result<bool, Fail> {
     let got = plain_payloads(repr, data)?;
-    p.g_xr = need(got.ke, "KE")?;
-    p.nr = need(got.nonce, "NONCE")?;
+    p.g_xr = need(got.ke.clone(), "KE")?;
+    p.nr = need(got.nonce.clone(), "NONCE")?;
     let psk = p.find_psk(env)?;
     p.derive_keys(&psk, env)?;
     p.state = P1State::AwaitId;
+    nat::detect(p, env, &got);
+    nat::float(p, env);
     let mut payloads = vec![
         PayloadRepr::Identification(p.my_id.clone()),
         PayloadRepr::Hash(p.my_hash()),

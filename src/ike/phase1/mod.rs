@@ -19,6 +19,7 @@
 mod aggressive;
 mod lifecycle;
 mod main_mode;
+pub(crate) mod nat;
 
 use std::net::SocketAddrV4;
 
@@ -111,6 +112,10 @@ pub(crate) struct Phase1 {
     /// Phase 1 lifetime end once established; the give-up time before.
     pub expires: Option<Instant>,
     pub dpd: Dpd,
+    pub natt: crate::ike::natt::NattState,
+    /// Our address and the peer's when the exchange began, which NAT-D
+    /// payloads describe (RFC 3947 §3.2).
+    pub origin: (SocketAddrV4, SocketAddrV4),
 }
 
 impl Phase1 {
@@ -155,6 +160,8 @@ impl Phase1 {
             retry: Retry::default(),
             expires: None,
             dpd: Dpd::default(),
+            natt: Default::default(),
+            origin: ends,
         }
     }
 
@@ -179,10 +186,15 @@ impl Phase1 {
     }
 
     pub fn next_timer(&self) -> Option<Instant> {
-        [self.retry.resend_at, self.expires, self.dpd.next]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.retry.resend_at,
+            self.expires,
+            self.dpd.next,
+            self.natt.keepalive,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub fn spi_text(&self) -> String {
@@ -236,6 +248,10 @@ pub(super) struct Received {
     hash: Option<Vec<u8>>,
     dpd_vid: bool,
     initial_contact: bool,
+    /// The best NAT-T version among the vendor IDs.
+    natt_version: Option<crate::ike::natt::Version>,
+    /// NAT-D hashes in message order (RFC 3947 §3.2).
+    nat_d: Vec<Vec<u8>>,
 }
 
 fn read(first: PayloadType, body: &[u8]) -> Result<Received, Fail> {
@@ -252,7 +268,13 @@ fn read(first: PayloadType, body: &[u8]) -> Result<Received, Fail> {
             PayloadRepr::Nonce(n) => r.nonce = Some(n),
             PayloadRepr::Identification(id) => r.id = Some(id),
             PayloadRepr::Hash(h) => r.hash = Some(h),
-            PayloadRepr::VendorId(v) => r.dpd_vid |= v == DPD_VENDOR_ID,
+            PayloadRepr::VendorId(v) => {
+                r.dpd_vid |= v == DPD_VENDOR_ID;
+                if let Some(version) = crate::ike::natt::recognise(&v) {
+                    r.natt_version = Some(r.natt_version.map_or(version, |b| b.min(version)));
+                }
+            }
+            PayloadRepr::NatD(h) | PayloadRepr::NatDDraft(h) => r.nat_d.push(h),
             PayloadRepr::Notification(n) => {
                 r.initial_contact |= n.message_type == NotifyType::InitialContact
             }
@@ -453,6 +475,11 @@ impl Phase1 {
         if self.dpd.peer_supports && remote.dpd_delay_secs > 0 {
             self.dpd.next = Some(env.now + Duration::from_secs(remote.dpd_delay_secs));
         }
+        // RFC 3948 §2.3: the end behind a NAT keeps its mapping alive.
+        let keepalive = env.conf.timer.natt_keepalive_secs;
+        if self.natt.local_behind && self.natt.floated && keepalive > 0 {
+            self.natt.keepalive = Some(env.now + Duration::from_secs(keepalive));
+        }
     }
 }
 
@@ -506,6 +533,7 @@ pub(super) fn choose(
     p.chosen = Some(chosen);
     p.sai_b = got.sa_body.clone();
     note_vendor_ids(p, env, got);
+    nat::agree(p, env, got);
     Ok(reply)
 }
 
@@ -530,6 +558,7 @@ pub(super) fn accept_reply(
         .filter(|c| our_group.is_none_or(|g| g == c.group))
         .ok_or_else(|| no_proposal(p.peer))?;
     note_vendor_ids(p, env, got);
+    nat::agree(p, env, got);
     p.cky_r = repr.responder_cookie;
     p.chosen = Some(chosen);
     Ok(chosen)
@@ -551,7 +580,7 @@ pub(super) fn authenticate_peer(
             format!("received INITIAL-CONTACT from {}", p.peer.ip()),
         );
         p.dpd.awaiting = None;
-        env.records.initial_contacts.push(*p.peer.ip());
+        env.records.initial_contacts.push(p.peer);
     }
     p.peer_id = Some(id);
     Ok(())

@@ -44,6 +44,7 @@ impl Racoon {
             m => m,
         };
         p2.deadline = Some(now + timer.phase1);
+        p2.reqid = a.reqid;
         self.ph2.push(p2);
         self.request_phase1(now, a.src, a.dst, remote, kernel);
     }
@@ -151,7 +152,9 @@ impl Racoon {
                 ),
             )
         })?;
-        p2.offered = proposal::ipsec_transforms(sainfo, p2.proto, p2.mode);
+        let mut offered = proposal::ipsec_transforms(sainfo, p2.proto, p2.mode);
+        let udp = use_natt(p1, remote, p2, &mut offered);
+        p2.offered = offered;
         let pfs = p2.offered.first().and_then(|t| t.pfs);
         let keys = keys_of(p1)?;
         p2.my_spi = kernel.sad.allocate_spi(p2.local, p2.proto, &mut *env.rng);
@@ -181,6 +184,7 @@ impl Racoon {
             PayloadRepr::Identification(id_i.clone()),
             PayloadRepr::Identification(id_r.clone()),
         ]);
+        rest.extend(nat_oa(udp, p2.mode, p2.local, p2.peer));
         p2.ids = Some((id_i, id_r));
         let msg_id = p2.message_id;
         let payloads = message::hashed(rest, |b| {
@@ -231,6 +235,7 @@ impl Racoon {
         )
         .map_err(fail)?;
         let got = quick_payloads(body.rest);
+        log_nat_oa(&mut env, &got);
         let chosen = got
             .sa
             .as_ref()

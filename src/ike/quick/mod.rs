@@ -83,6 +83,13 @@ pub(crate) struct Phase2 {
     pub dying: bool,
     /// Install policies from the IDs when established (responder).
     pub generate_policy: bool,
+    /// The policy's reqid the SAs are bound to (`unique`), 0 for none.
+    pub reqid: u32,
+    /// The peer's IKE port when negotiated (two peers behind one NAT
+    /// share an address, not a port).
+    pub peer_port: u16,
+    /// ESP in UDP: our and the peer's port (RFC 3948).
+    pub encap_ports: Option<(u16, u16)>,
 }
 
 impl Phase2 {
@@ -117,6 +124,9 @@ impl Phase2 {
             rekey: false,
             dying: false,
             generate_policy: false,
+            reqid: 0,
+            peer_port: 0,
+            encap_ports: None,
         }
     }
 
@@ -205,7 +215,7 @@ impl Racoon {
     ) {
         let Some(p1) = self.ph1.iter().find(|p| {
             p.established()
-                && p.peer == from
+                && p.peer.ip() == from.ip()
                 && (p.cky_i, p.cky_r) == (repr.initiator_cookie, repr.responder_cookie)
         }) else {
             self.records.dropped += 1;
@@ -293,6 +303,8 @@ struct QuickPayloads {
     nonce: Option<Vec<u8>>,
     ke: Option<Vec<u8>>,
     ids: Vec<IdentificationRepr>,
+    /// NAT-OA addresses (RFC 3947 §5.2), initiator's first.
+    nat_oa: Vec<Vec<u8>>,
 }
 
 fn quick_payloads(rest: Vec<PayloadRepr>) -> QuickPayloads {
@@ -303,10 +315,55 @@ fn quick_payloads(rest: Vec<PayloadRepr>) -> QuickPayloads {
             PayloadRepr::Nonce(n) => q.nonce = Some(n),
             PayloadRepr::KeyExchange(k) => q.ke = Some(k),
             PayloadRepr::Identification(id) => q.ids.push(id),
+            PayloadRepr::NatOa(oa) | PayloadRepr::NatOaDraft(oa) => q.nat_oa.push(oa.address),
             _ => {}
         }
     }
     q
+}
+
+/// NAT traversal for a phase 2 under `p1`: the transforms carry UDP
+/// encapsulation, the SAs the IKE ports (RFC 3947 §5, RFC 3948).
+fn use_natt(
+    p1: &Phase1,
+    remote: &Remote,
+    p2: &mut Phase2,
+    transforms: &mut [IpsecTransform],
+) -> Option<crate::ike::natt::Version> {
+    let udp = crate::ike::phase1::nat::udp_encapsulation(p1, remote);
+    for t in transforms.iter_mut() {
+        t.udp = udp;
+    }
+    p2.peer_port = p1.peer.port();
+    p2.encap_ports = udp.map(|_| (p1.local.port(), p1.peer.port()));
+    udp
+}
+
+/// RFC 3947 §5.2: in transport mode across a NAT, the initiator's and
+/// the responder's original addresses (NAT-OAi, NAT-OAr).
+fn nat_oa(
+    udp: Option<crate::ike::natt::Version>,
+    mode: Mode,
+    i: Ipv4Addr,
+    r: Ipv4Addr,
+) -> Vec<PayloadRepr> {
+    match udp {
+        Some(v) if mode != Mode::Tunnel => vec![v.nat_oa(i), v.nat_oa(r)],
+        _ => Vec::new(),
+    }
+}
+
+fn log_nat_oa(env: &mut Env<'_>, got: &QuickPayloads) {
+    let addrs: Vec<String> = got
+        .nat_oa
+        .iter()
+        .filter_map(|a| <[u8; 4]>::try_from(a.as_slice()).ok())
+        .map(|a| Ipv4Addr::from(a).to_string())
+        .collect();
+    if !addrs.is_empty() {
+        env.log
+            .info(env.now, format!("NAT-OA: {}", addrs.join(", ")));
+    }
 }
 
 fn describe_selector(s: &Selector) -> String {

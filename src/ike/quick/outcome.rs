@@ -113,6 +113,7 @@ impl Racoon {
             proto: p.proto,
             mode: p.mode,
             selector: p.selector.clone(),
+            reqid: p.reqid,
         };
         self.log.info(
             now,

@@ -6,6 +6,7 @@ use std::net::SocketAddrV4;
 use smoltcp::time::Instant;
 
 use super::*;
+use crate::ipsec::spec::Level;
 
 impl Racoon {
     /// Responder, Quick Mode message 1.
@@ -94,6 +95,7 @@ fn respond_quick(
         p2.peer,
     )?;
     let got = quick_payloads(body.rest);
+    log_nat_oa(env, &got);
     // Without IDs the selectors are the phase 1 addresses (RFC 2409 §5.5).
     let (id_i, id_r) = match got.ids.as_slice() {
         [] => (
@@ -129,10 +131,11 @@ fn respond_quick(
             ),
         )
     })?;
-    let ours: Vec<IpsecTransform> = modes
+    let mut ours: Vec<IpsecTransform> = modes
         .iter()
         .flat_map(|(proto, mode)| proposal::ipsec_transforms(sainfo, *proto, *mode))
         .collect();
+    let udp = use_natt(p1, remote, p2, &mut ours);
     let chosen = proposal::choose_ipsec(offer, &ours, remote.proposal_check).ok_or_else(|| {
         Fail::new(
             FailReason::NoProposalChosen,
@@ -165,6 +168,7 @@ fn respond_quick(
             PayloadRepr::Identification(id_r.clone()),
         ]);
     }
+    rest.extend(nat_oa(udp, p2.mode, p2.peer, p2.local));
     p2.ids = Some((id_i, id_r));
     let ni = p2.ni.clone();
     let payloads = message::hashed(rest, |b| {
@@ -202,16 +206,24 @@ fn policy_modes(
         .iter()
         .find(|p| p.spec.dir == Direction::In && p.spec.selector == inbound);
     match policy.and_then(|p| p.spec.templates.first()) {
-        Some(t) => Ok(vec![(
-            t.proto,
-            if t.mode == Mode::Tunnel {
-                Mode::Tunnel
-            } else {
-                Mode::Transport
-            },
-        )]),
+        Some(t) => {
+            if let Level::Unique(Some(reqid)) = t.level {
+                p2.reqid = reqid;
+            }
+            Ok(vec![(
+                t.proto,
+                if t.mode == Mode::Tunnel {
+                    Mode::Tunnel
+                } else {
+                    Mode::Transport
+                },
+            )])
+        }
         None if generate => {
             p2.generate_policy = true;
+            // racoon's generated policies are `unique`: each peer's SAs
+            // are bound to its own policy, even behind one NAT address.
+            p2.reqid = p2.serial;
             Ok([IpsecProto::Esp, IpsecProto::Ah]
                 .into_iter()
                 .flat_map(|p| [(p, Mode::Transport), (p, Mode::Tunnel)])

@@ -1,0 +1,127 @@
+//! Phase 1's part of NAT traversal (RFC 3947 §3, §4): which version both
+//! ends announced, NAT-D payloads out and in, and the float to port 4500.
+
+use std::net::SocketAddrV4;
+
+use super::{Phase1, Received};
+use crate::config::racoon::{NatTraversal, Remote};
+use crate::ike::Env;
+use crate::ike::log::IkeEvent;
+use crate::ike::natt::{self, Version};
+use crate::node::daemon::PORT_NATT;
+use crate::wire::isakmp::PayloadRepr;
+
+/// The NAT-T vendor IDs of our first message: all of them when
+/// `nat_traversal` is on or forced.
+pub(super) fn offered_vendor_ids(remote: &Remote) -> Vec<PayloadRepr> {
+    if remote.nat_traversal == NatTraversal::Off {
+        Vec::new()
+    } else {
+        natt::vendor_ids()
+    }
+}
+
+/// The responder's answer: the one version it chose.
+pub(super) fn chosen_vendor_id(p: &Phase1) -> Vec<PayloadRepr> {
+    p.natt
+        .version
+        .map(|v| PayloadRepr::VendorId(v.vendor_id()))
+        .into_iter()
+        .collect()
+}
+
+/// The best NAT-T version the peer announced, if we do NAT-T at all.
+pub(super) fn agree(p: &mut Phase1, env: &mut Env<'_>, got: &Received) {
+    if env.conf.remotes[p.remote].nat_traversal == NatTraversal::Off {
+        return;
+    }
+    if let Some(v) = got.natt_version {
+        env.log
+            .info(env.now, format!("received Vendor ID: {}", v.name()));
+        p.natt.version = Some(v);
+    }
+}
+
+fn hash(p: &Phase1, at: SocketAddrV4) -> Option<Vec<u8>> {
+    let prf = p.chosen?.prf;
+    Some(natt::nat_d_hash(prf, &p.cky_i, &p.cky_r, at))
+}
+
+/// RFC 3947 §3.2: the first NAT-D is the peer's address and port as we
+/// send to them, the next our own.
+pub(super) fn nat_d_payloads(p: &Phase1) -> Vec<PayloadRepr> {
+    let (Some(v), Some(theirs), Some(ours)) = (p.natt.version, hash(p, p.peer), hash(p, p.local))
+    else {
+        return Vec::new();
+    };
+    vec![v.nat_d(theirs), v.nat_d(ours)]
+}
+
+/// Compares the peer's NAT-D payloads with the addresses the exchange
+/// began on as seen here: a mismatch in the first means we are behind a
+/// NAT, in the others that the peer is.
+pub(super) fn detect(p: &mut Phase1, env: &mut Env<'_>, got: &Received) {
+    let (local, peer) = p.origin;
+    let (Some(_), Some((first, rest))) = (p.natt.version, got.nat_d.split_first()) else {
+        return;
+    };
+    p.natt.local_behind = hash(p, local).as_ref() != Some(first);
+    p.natt.peer_behind = !rest.iter().any(|h| Some(h) == hash(p, peer).as_ref());
+    let who = match (p.natt.local_behind, p.natt.peer_behind) {
+        (false, false) => {
+            return env
+                .log
+                .info(env.now, "NAT-D payloads match: no NAT detected.");
+        }
+        (true, false) => "ME",
+        (false, true) => "PEER",
+        (true, true) => "ME PEER",
+    };
+    env.log.info(env.now, format!("NAT detected: {who}"));
+    env.log.event(IkeEvent::NatDetected {
+        at: env.now,
+        peer: *p.peer.ip(),
+        local_behind: p.natt.local_behind,
+        peer_behind: p.natt.peer_behind,
+    });
+}
+
+/// RFC 3947 §4: with a NAT between the ends (or `nat_traversal force`)
+/// the initiator moves to port 4500 from its next message on.
+pub(super) fn float(p: &mut Phase1, env: &mut Env<'_>) {
+    let forced = env.conf.remotes[p.remote].nat_traversal == NatTraversal::Force;
+    if p.natt.version.is_none() || !(p.natt.nat_between() || forced) || p.natt.floated {
+        return;
+    }
+    p.local.set_port(PORT_NATT);
+    p.peer.set_port(PORT_NATT);
+    moved(p, env);
+}
+
+/// The peer floated (or its NAT mapped it anew): follow it.
+pub(super) fn follow(p: &mut Phase1, env: &mut Env<'_>, local: SocketAddrV4, peer: SocketAddrV4) {
+    if (p.local, p.peer) == (local, peer) {
+        return;
+    }
+    p.local = local;
+    p.peer = peer;
+    moved(p, env);
+}
+
+fn moved(p: &mut Phase1, env: &mut Env<'_>) {
+    p.natt.floated = true;
+    env.log.info(
+        env.now,
+        format!("NAT-T: ports changed to: {}<->{}", p.local, p.peer),
+    );
+    env.log.event(IkeEvent::Floated {
+        at: env.now,
+        peer: *p.peer.ip(),
+    });
+}
+
+/// Whether UDP encapsulation is used for this ISAKMP SA's phase 2 SAs.
+pub fn udp_encapsulation(p: &Phase1, remote: &Remote) -> Option<Version> {
+    let forced = remote.nat_traversal == NatTraversal::Force;
+    p.natt.version.filter(|_| p.natt.nat_between() || forced)
+}
