@@ -386,12 +386,16 @@ fn node_addresses(s: &Scenario, node: &str) -> Vec<std::net::Ipv4Addr> {
 /// IP protocols that carry IPsec-protected traffic.
 const PROTECTED: [u8; 2] = [50, 51];
 
-/// IKE's own datagrams (ISAKMP on UDP 500, NAT-T on 4500) are the key
-/// exchange, not traffic a policy protects: not plaintext.
+/// IKE's own datagrams on UDP 500 are the key exchange, not traffic a
+/// policy protects: not plaintext.
 fn is_ike(p: &crate::observe::filter::PacketSummary) -> bool {
-    const IKE: [u16; 2] = [500, 4500];
-    p.udp_ports
-        .is_some_and(|(s, d)| IKE.contains(&s) && IKE.contains(&d))
+    p.udp_ports.is_some_and(|(s, d)| s == 500 || d == 500)
+}
+
+/// UDP to or from port 4500 is ESP in UDP (RFC 3948), or IKE and
+/// keepalives after the float: protected either way.
+fn is_udp_encapsulated(p: &crate::observe::filter::PacketSummary) -> bool {
+    p.udp_ports.is_some_and(|(s, d)| s == 4500 || d == 4500)
 }
 
 fn no_plaintext(s: &Scenario, o: &Outcome, x: &NoPlaintextExpect) -> (String, bool, String) {
@@ -415,7 +419,7 @@ fn no_plaintext(s: &Scenario, o: &Outcome, x: &NoPlaintextExpect) -> (String, bo
     let mut clear = Vec::new();
     for (p, (line, _)) in log.summaries.iter().zip(&log.lines) {
         if between(p) {
-            if PROTECTED.contains(&p.protocol) {
+            if PROTECTED.contains(&p.protocol) || is_udp_encapsulated(p) {
                 protected += 1;
             } else if !is_ike(p) {
                 clear.push(*line);
