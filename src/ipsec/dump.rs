@@ -161,10 +161,12 @@ pub fn spd(spd: &Spd) -> String {
 
 /// Rows of Wireshark's `esp_sa` table for the ESP SAs `sas`: protocol,
 /// source, destination, SPI, encryption, key, authentication, key.
-/// Only SAs whose source `include` accepts are listed.
+/// Only SAs whose source `include` accepts are listed; with `any_address`
+/// (a NAT in the scenario) every row matches any address.
 pub fn esp_sa_rows<'a>(
     sas: impl Iterator<Item = &'a SaSpec>,
     include: impl Fn(std::net::Ipv4Addr) -> bool,
+    any_address: bool,
 ) -> Vec<String> {
     sas.filter(|s| s.proto == IpsecProto::Esp && include(s.src))
         .map(|s| {
@@ -184,11 +186,12 @@ pub fn esp_sa_rows<'a>(
             } else {
                 format!("0x{akey}")
             };
-            // ESP in UDP crosses a NAT: its addresses differ on each side,
-            // so the row matches any address and the SPI alone.
-            let (src, dst) = match s.encap {
-                Some(_) => ("*".to_string(), "*".to_string()),
-                None => (s.src.to_string(), s.dst.to_string()),
+            // ESP that crosses a NAT (in UDP or not) has other addresses
+            // on each side of it: such rows match any address, the SPI alone.
+            let (src, dst) = if any_address || s.encap.is_some() {
+                ("*".to_string(), "*".to_string())
+            } else {
+                (s.src.to_string(), s.dst.to_string())
             };
             format!(
                 "\"IPv4\",\"{src}\",\"{dst}\",\"0x{:08x}\",\"{enc}\",\"{ekey}\",\"{auth}\",\"{akey}\"",

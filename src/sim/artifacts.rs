@@ -137,6 +137,7 @@ pub fn write_atomic(path: &Path, text: &str) -> io::Result<PathBuf> {
 pub fn write_ipsec_files(dir: &Path, nodes: &[Node], now: Instant) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut rows: Vec<String> = Vec::new();
+    let behind_nat = nodes.iter().any(|n| n.kernel.nat.is_some());
     for node in nodes {
         let Some(engine) = &node.ipsec else { continue };
         let engine = engine.borrow();
@@ -160,7 +161,7 @@ pub fn write_ipsec_files(dir: &Path, nodes: &[Node], now: Instant) -> io::Result
             .and_then(|d| d.daemon.report())
             .map(|(_, records)| records.installed.as_slice())
             .unwrap_or_default();
-        rows.extend(dump::esp_sa_rows(sad.chain(negotiated), sends));
+        rows.extend(dump::esp_sa_rows(sad.chain(negotiated), sends, behind_nat));
     }
     // Both ends hold the same SAs: list each once.
     rows.sort();
