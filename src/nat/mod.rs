@@ -9,8 +9,8 @@
 //! packets to the outside address are translated back when a mapping (or
 //! a static forwarding rule) lets them in. ESP and AH have no ports: how
 //! they pass is [`EspMode`]. Mappings time out per protocol, refreshed by
-//! outbound traffic (and inbound, if asked). Fragments are not translated
-//! (counted as `nat-untranslatable`): vpnlab's NAT does not reassemble.
+//! outbound traffic (and inbound, if asked). The node kernel reassembles
+//! fragments before translation, as Linux's connection tracking does.
 
 mod packet;
 mod table;

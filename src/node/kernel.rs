@@ -271,6 +271,22 @@ impl Kernel {
         if meta.sec_path.len() > MAX_NESTING {
             return self.counters.drop(DropReason::Malformed);
         }
+        // A NAT reassembles what it translates (Linux's conntrack defrags
+        // before NAT); forwarding fragments the result again.
+        if self.nat.is_some() && h.is_fragment() {
+            match self.reassembler.offer(now, &packet, &h) {
+                Ok(Reassembly::Complete(p)) => {
+                    self.counters.reassembled += 1;
+                    packet = p;
+                    let Ok(whole) = Header::parse(&packet) else {
+                        return self.counters.drop(DropReason::Malformed);
+                    };
+                    h = whole;
+                }
+                Ok(Reassembly::Incomplete) => return,
+                Err(_) => return self.counters.drop(DropReason::ReassemblyLimit),
+            }
+        }
         if let Some(nat) = &mut self.nat {
             let outside = nat.config.outside_iface;
             if iface == outside || nat.config.hairpin {

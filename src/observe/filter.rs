@@ -10,8 +10,11 @@ pub struct PacketSummary {
     pub src: Ipv4Addr,
     pub dst: Ipv4Addr,
     pub fragment: bool,
-    /// UDP source and destination ports of an unfragmented datagram.
+    /// UDP source and destination ports, from an unfragmented datagram or
+    /// the first fragment of one.
     pub udp_ports: Option<(u16, u16)>,
+    /// The IP identification (which fragments belong together).
+    pub ident: u16,
 }
 
 impl PacketSummary {
@@ -22,9 +25,10 @@ impl PacketSummary {
         }
         let flags = u16::from_be_bytes([packet[6], packet[7]]);
         let fragment = flags & 0x3fff != 0;
+        let first = flags & 0x1fff == 0;
         let header_len = usize::from(packet[0] & 0x0f) * 4;
         let udp_ports = match packet.get(header_len..header_len + 4) {
-            Some(&[a, b, c, d]) if packet[9] == 17 && !fragment => {
+            Some(&[a, b, c, d]) if packet[9] == 17 && first => {
                 Some((u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])))
             }
             _ => None,
@@ -35,6 +39,7 @@ impl PacketSummary {
             dst: Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]),
             fragment,
             udp_ports,
+            ident: u16::from_be_bytes([packet[4], packet[5]]),
         })
     }
 }

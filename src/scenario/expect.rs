@@ -417,7 +417,19 @@ fn no_plaintext(s: &Scenario, o: &Outcome, x: &NoPlaintextExpect) -> (String, bo
     };
     let mut protected = 0;
     let mut clear = Vec::new();
+    // Later fragments carry no ports: they take the first fragment's.
+    let mut first_fragments = std::collections::HashMap::new();
     for (p, (line, _)) in log.summaries.iter().zip(&log.lines) {
+        let mut p = *p;
+        let datagram = (p.src, p.dst, p.ident);
+        match p.udp_ports {
+            Some(ports) if p.fragment => {
+                first_fragments.insert(datagram, ports);
+            }
+            None if p.fragment => p.udp_ports = first_fragments.get(&datagram).copied(),
+            _ => {}
+        }
+        let p = &p;
         if between(p) {
             if PROTECTED.contains(&p.protocol) || is_udp_encapsulated(p) {
                 protected += 1;

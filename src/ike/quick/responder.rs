@@ -120,7 +120,8 @@ fn respond_quick(
         .sa
         .as_ref()
         .ok_or_else(|| Fail::malformed("no SA payload"))?;
-    let modes = policy_modes(p2, kernel, remote.generate_policy != GeneratePolicy::Off)?;
+    let generate = remote.generate_policy != GeneratePolicy::Off;
+    let modes = policy_modes(p2, kernel, generate, p1.natt.peer_behind)?;
     let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector, p1, remote).ok_or_else(|| {
         Fail::new(
             FailReason::NoConfig,
@@ -148,6 +149,11 @@ fn respond_quick(
     })?;
     p2.proto = chosen.transform.proto;
     p2.mode = chosen.transform.mode;
+    if p2.generate_policy && p2.mode == Mode::Transport && udp.is_some() {
+        // Transport mode across a NAT: the policy is for the address the
+        // peer's packets really come from.
+        p2.selector.dst = crate::net::Prefix::new(p2.peer, 32);
+    }
     p2.ni = got
         .nonce
         .ok_or_else(|| Fail::malformed("no NONCE payload"))?;
@@ -193,18 +199,34 @@ fn policy_modes(
     p2: &mut Phase2,
     kernel: &IpsecEngine,
     generate: bool,
+    natted: bool,
 ) -> Result<Vec<(IpsecProto, Mode)>, Fail> {
-    let inbound = Selector {
-        src: p2.selector.dst,
-        dst: p2.selector.src,
-        src_port: p2.selector.dst_port,
-        dst_port: p2.selector.src_port,
-        upper: p2.selector.upper,
+    let inbound = |s: &Selector| Selector {
+        src: s.dst,
+        dst: s.src,
+        src_port: s.dst_port,
+        dst_port: s.src_port,
+        upper: s.upper,
     };
-    let policy = kernel
-        .spd
-        .iter()
-        .find(|p| p.spec.dir == Direction::In && p.spec.selector == inbound);
+    let find = |s: &Selector| {
+        let wanted = inbound(s);
+        kernel
+            .spd
+            .iter()
+            .find(|p| p.spec.dir == Direction::In && p.spec.selector == wanted)
+    };
+    // A peer behind a NAT names its private address; a transport-mode
+    // policy names the address its packets arrive from (racoon does the
+    // same when NAT-T is in use).
+    let public = Selector {
+        dst: crate::net::Prefix::new(p2.peer, 32),
+        ..p2.selector.clone()
+    };
+    let policy = match find(&p2.selector) {
+        Some(policy) => Some(policy),
+        None if natted => find(&public).inspect(|_| p2.selector = public.clone()),
+        None => None,
+    };
     match policy.and_then(|p| p.spec.templates.first()) {
         Some(t) => {
             if let Level::Unique(Some(reqid)) = t.level {
