@@ -272,3 +272,133 @@ impl Nat {
         table::dump(self, name, now, counters)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::transport_checksum;
+    use crate::node::ipv4;
+    use rand_core::SeedableRng;
+
+    const OUTSIDE: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 7);
+    const A: Ipv4Addr = Ipv4Addr::new(192, 168, 0, 10);
+    const B: Ipv4Addr = Ipv4Addr::new(192, 168, 0, 11);
+    const R1: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
+    const R2: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
+
+    fn nat(kind: Kind, forwards: Vec<Forward>) -> Nat {
+        let config = NatConfig {
+            outside_iface: 1,
+            outside: OUTSIDE,
+            kind,
+            ports: PortAllocation::Preserve,
+            timeouts: Timeouts::default(),
+            refresh_inbound: false,
+            esp: EspMode::OneMapping,
+            hairpin: true,
+            forwards,
+        };
+        Nat::new(config, rand_chacha::ChaCha8Rng::seed_from_u64(1))
+    }
+
+    fn udp(src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16)) -> Vec<u8> {
+        let mut seg = vec![0u8; 12];
+        seg[..2].copy_from_slice(&src.1.to_be_bytes());
+        seg[2..4].copy_from_slice(&dst.1.to_be_bytes());
+        seg[4..6].copy_from_slice(&12u16.to_be_bytes());
+        let c = transport_checksum(src.0, dst.0, 17, &seg);
+        seg[6..8].copy_from_slice(&c.to_be_bytes());
+        let mut p = ipv4::build_header(src.0, dst.0, 17, 64, 1, seg.len()).to_vec();
+        p.extend_from_slice(&seg);
+        p
+    }
+
+    fn out(n: &mut Nat, src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16)) -> (Ipv4Addr, u16) {
+        let mut p = udp(src, dst);
+        let h = Header::parse(&p).unwrap();
+        n.outbound(Instant::ZERO, &mut p, &h, &mut NodeCounters::default())
+            .unwrap();
+        let h = Header::parse(&p).unwrap();
+        let f = flow_of(&p, &h).unwrap();
+        f.src
+    }
+
+    fn into(n: &mut Nat, src: (Ipv4Addr, u16), port: u16) -> Result<(Ipv4Addr, u16), Inbound> {
+        let mut p = udp(src, (OUTSIDE, port));
+        let h = Header::parse(&p).unwrap();
+        match n.inbound(Instant::ZERO, &mut p, &h, &mut NodeCounters::default()) {
+            Inbound::Translated => {
+                let h = Header::parse(&p).unwrap();
+                Ok(flow_of(&p, &h).unwrap().dst)
+            }
+            other => Err(other),
+        }
+    }
+
+    #[test]
+    fn filtering_per_kind() {
+        // Who may answer A after A sent from port 5000 to R1:500.
+        let cases = [
+            (Kind::FullCone, [true, true, true]),
+            (Kind::AddressRestricted, [true, true, false]),
+            (Kind::PortRestricted, [true, false, false]),
+            (Kind::Symmetric, [true, false, false]),
+        ];
+        for (kind, allowed) in cases {
+            let mut n = nat(kind, Vec::new());
+            let (_, port) = out(&mut n, (A, 5000), (R1, 500));
+            let senders = [(R1, 500), (R1, 501), (R2, 500)];
+            for (sender, ok) in senders.into_iter().zip(allowed) {
+                assert_eq!(
+                    into(&mut n, sender, port).is_ok(),
+                    ok,
+                    "{kind:?} from {sender:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn symmetric_maps_per_destination_cones_do_not() {
+        let mut cone = nat(Kind::PortRestricted, Vec::new());
+        assert_eq!(
+            out(&mut cone, (A, 5000), (R1, 500)),
+            out(&mut cone, (A, 5000), (R2, 500))
+        );
+        let mut symmetric = nat(Kind::Symmetric, Vec::new());
+        assert_ne!(
+            out(&mut symmetric, (A, 5000), (R1, 500)),
+            out(&mut symmetric, (A, 5000), (R2, 500))
+        );
+    }
+
+    #[test]
+    fn port_forwarding_and_hairpinning() {
+        let rule = Forward {
+            proto: Proto::Udp,
+            port: 4500,
+            to: B,
+            to_port: 4500,
+        };
+        let mut n = nat(Kind::PortRestricted, vec![rule]);
+        // From outside, and from inside to the outside address (hairpin).
+        assert_eq!(into(&mut n, (R1, 9999), 4500), Ok((B, 4500)));
+        assert_eq!(into(&mut n, (A, 7777), 4500), Ok((B, 4500)));
+        // B's replies leave from the forwarded port.
+        assert_eq!(out(&mut n, (B, 4500), (R1, 9999)), (OUTSIDE, 4500));
+        assert_eq!(
+            into(&mut n, (R1, 9999), 4501),
+            Err(Inbound::Drop(DropReason::NatNoMapping))
+        );
+    }
+
+    #[test]
+    fn mappings_expire_and_count() {
+        let mut n = nat(Kind::FullCone, Vec::new());
+        let (_, port) = out(&mut n, (A, 5000), (R1, 500));
+        let mut counters = NodeCounters::default();
+        n.expire(Instant::ZERO + Duration::from_secs(61), &mut counters);
+        assert_eq!(counters.nat_mappings_expired, 1);
+        assert!(into(&mut n, (R1, 500), port).is_err());
+    }
+}
