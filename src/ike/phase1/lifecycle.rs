@@ -16,6 +16,15 @@ use crate::ipsec::IpsecEngine;
 use crate::node::daemon::{Datagram, KEEPALIVE, PORT_NATT};
 use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};
 
+/// Retransmissions or the negotiation time ran out.
+fn time_up(p: &Phase1) -> Fail {
+    Fail::new(
+        FailReason::Timeout,
+        None,
+        format!("phase1 negotiation failed due to time up. {}", p.spi_text()),
+    )
+}
+
 impl Racoon {
     /// Starts phase 1 with the peer of `remote` (racoon's
     /// `isakmp_ph1begin_i`). Returns the new SA's serial.
@@ -279,11 +288,7 @@ impl Racoon {
             let p = &mut self.ph1[i];
             if p.retry.resend_at.is_some_and(|t| t <= now) {
                 if p.retry.left == 0 {
-                    let fail = Fail::new(
-                        FailReason::Timeout,
-                        None,
-                        format!("phase1 negotiation failed due to time up. {}", p.spi_text()),
-                    );
+                    let fail = time_up(p);
                     self.phase1_failed(now, i, fail);
                     continue;
                 }
@@ -298,11 +303,7 @@ impl Racoon {
                 if p.established() {
                     self.expire_phase1(now, i);
                 } else {
-                    let fail = Fail::new(
-                        FailReason::Timeout,
-                        None,
-                        format!("phase1 negotiation failed due to time up. {}", p.spi_text()),
-                    );
+                    let fail = time_up(p);
                     self.phase1_failed(now, i, fail);
                 }
                 continue;

@@ -93,13 +93,7 @@ impl Racoon {
         peer: Ipv4Addr,
         kernel: &mut IpsecEngine,
     ) {
-        let waiting: Vec<u32> = self
-            .ph2
-            .iter()
-            .filter(|p| p.state == P2State::AwaitPhase1 && p.peer == peer)
-            .map(|p| p.serial)
-            .collect();
-        for serial in waiting {
+        for serial in self.waiting_for(peer) {
             let result = self.quick_i1(now, ph1, serial, kernel);
             if let Err(fail) = result {
                 self.phase2_failed(now, serial, fail);
@@ -107,15 +101,18 @@ impl Racoon {
         }
     }
 
-    /// Phase 1 with `peer` failed: so do the requests waiting for it.
-    pub(crate) fn fail_waiting_phase2(&mut self, now: Instant, _ph1: u32, peer: Ipv4Addr) {
-        let waiting: Vec<u32> = self
-            .ph2
+    /// The phase 2 requests waiting for phase 1 with `peer`.
+    fn waiting_for(&self, peer: Ipv4Addr) -> Vec<u32> {
+        self.ph2
             .iter()
             .filter(|p| p.state == P2State::AwaitPhase1 && p.peer == peer)
             .map(|p| p.serial)
-            .collect();
-        for serial in waiting {
+            .collect()
+    }
+
+    /// Phase 1 with `peer` failed: so do the requests waiting for it.
+    pub(crate) fn fail_waiting_phase2(&mut self, now: Instant, _ph1: u32, peer: Ipv4Addr) {
+        for serial in self.waiting_for(peer) {
             let fail = Fail::new(
                 FailReason::Timeout,
                 None,
@@ -216,14 +213,7 @@ impl Racoon {
     ) -> QuickResult {
         let (mut env, ph1s, ph2s, _) = self.env(now);
         let fail = |f| (serial, f);
-        let p1 = ph1s
-            .iter()
-            .find(|p| p.serial == ph1)
-            .ok_or(fail(Fail::malformed("gone")))?;
-        let p2 = ph2s
-            .iter_mut()
-            .find(|p| p.serial == serial)
-            .ok_or(fail(Fail::malformed("gone")))?;
+        let (p1, p2) = exchange(ph1s, ph2s, ph1, serial)?;
         let keys = keys_of(p1).map_err(fail)?;
         let (msg_id, ni) = (p2.message_id, p2.ni.clone());
         let body = open_quick(

@@ -393,3 +393,20 @@ fn pfs_exchange(
 }
 
 type QuickResult = Result<Option<u32>, (u32, Fail)>;
+
+/// The ISAKMP SA `ph1` and the exchange `serial` under it, for the next
+/// message of an exchange already under way.
+fn exchange<'a>(
+    ph1s: &'a [Phase1],
+    ph2s: &'a mut [Phase2],
+    ph1: u32,
+    serial: u32,
+) -> Result<(&'a Phase1, &'a mut Phase2), (u32, Fail)> {
+    let gone = || (serial, Fail::malformed("exchange gone"));
+    let p1 = ph1s.iter().find(|p| p.serial == ph1).ok_or_else(gone)?;
+    let p2 = ph2s
+        .iter_mut()
+        .find(|p| p.serial == serial)
+        .ok_or_else(gone)?;
+    Ok((p1, p2))
+}

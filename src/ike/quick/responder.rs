@@ -52,14 +52,7 @@ impl Racoon {
     ) -> QuickResult {
         let (_env, ph1s, ph2s, _) = self.env(now);
         let fail = |f| (serial, f);
-        let p1 = ph1s
-            .iter()
-            .find(|p| p.serial == ph1)
-            .ok_or(fail(Fail::malformed("gone")))?;
-        let p2 = ph2s
-            .iter_mut()
-            .find(|p| p.serial == serial)
-            .ok_or(fail(Fail::malformed("gone")))?;
+        let (p1, p2) = exchange(ph1s, ph2s, ph1, serial)?;
         let keys = keys_of(p1).map_err(fail)?;
         let (msg_id, ni, nr) = (p2.message_id, p2.ni.clone(), p2.nr.clone());
         open_quick(
