@@ -248,21 +248,19 @@ impl Nat {
         let timeout = self.config.timeouts.of(flow.proto);
         let rule = self.forward_rule(flow.proto, flow.dst.1);
         let refresh = self.config.refresh_inbound.then_some(now + timeout);
-        match self.table.inbound(&self.config, &flow, refresh) {
-            Ok(internal) => {
+        match (self.table.inbound(&self.config, &flow, refresh), rule) {
+            (Ok(internal), _) => {
                 rewrite(packet, h, Side::Destination, internal);
                 Inbound::Translated
             }
-            Err(_) if rule.is_some() => {
-                let Some(rule) = rule else {
-                    return Inbound::Untouched;
-                };
+            // A port forwarding rule lets in what no mapping does.
+            (Err(_), Some(rule)) => {
                 self.table.add_static(&rule, &flow, (now, now + timeout));
                 counters.nat_mappings_created += 1;
                 rewrite(packet, h, Side::Destination, (rule.to, rule.to_port));
                 Inbound::Translated
             }
-            Err(reason) => Inbound::Drop(reason),
+            (Err(reason), None) => Inbound::Drop(reason),
         }
     }
 
