@@ -153,11 +153,7 @@ pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: 
             Direction::In,
             template(p.peer, p.local),
         ),
-        (
-            p.selector.clone(),
-            Direction::Out,
-            template(p.local, p.peer),
-        ),
+        (p.selector, Direction::Out, template(p.local, p.peer)),
     ];
     if tunnel {
         policies.push((

@@ -35,6 +35,10 @@ pub struct Acquire {
     pub reqid: u32,
 }
 
+/// The most templates one policy applies (Linux's `XFRM_MAX_DEPTH`); the
+/// SPD refuses longer bundles.
+pub const MAX_BUNDLE: usize = 6;
+
 pub struct IpsecEngine {
     pub spd: Spd,
     pub sad: Sad,
@@ -291,13 +295,18 @@ impl IpsecEngine {
         let Some(policy) = self.spd.lookup(Direction::Out, &sel) else {
             return Verdict::Accept;
         };
-        let templates = match policy.spec.action {
+        match policy.spec.action {
             Action::Discard => return Verdict::Drop(DropReason::PolicyDiscard),
             Action::None => return Verdict::Accept,
-            Action::Ipsec => policy.spec.templates.clone(),
-        };
-        let selector = policy.spec.selector.clone();
-        for t in &templates {
+            Action::Ipsec => {}
+        }
+        // Copied out of the SPD (no allocation) so the SAD can be changed.
+        let selector = policy.spec.selector;
+        let mut bundle = [None; MAX_BUNDLE];
+        for (slot, t) in bundle.iter_mut().zip(&policy.spec.templates) {
+            *slot = Some(*t);
+        }
+        for t in bundle.iter().flatten() {
             if let Err(reason) = self.apply_template(now, t, &selector, packet) {
                 return Verdict::Drop(reason);
             }
@@ -333,7 +342,7 @@ impl IpsecEngine {
                 dst,
                 proto: t.proto,
                 mode: t.mode,
-                selector: selector.clone(),
+                selector: *selector,
                 reqid: reqid.unwrap_or(0),
             });
             return Err(DropReason::NoSa);

@@ -95,6 +95,9 @@ impl Spd {
         if self.find(&spec.selector, spec.dir).is_some() {
             return Err("a policy with this selector and direction exists");
         }
+        if spec.templates.len() > super::engine::MAX_BUNDLE {
+            return Err("more than 6 transforms in one policy (Linux's XFRM_MAX_DEPTH)");
+        }
         self.next_id += 1;
         let id = self.next_id;
         let key = bucket_key(spec.dir, spec.selector.dst.len, spec.selector.dst.addr);

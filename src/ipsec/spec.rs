@@ -78,7 +78,7 @@ pub enum Level {
 }
 
 /// One protocol/mode step of an SA bundle: `esp/tunnel/A-B/require`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Template {
     pub proto: IpsecProto,
     pub mode: Mode,
@@ -95,7 +95,7 @@ pub enum Upper {
 }
 
 /// Traffic selector: addresses with prefixes, ports (`[any]` = None), protocol.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Selector {
     pub src: Prefix,
     pub dst: Prefix,

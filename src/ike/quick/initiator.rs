@@ -32,12 +32,7 @@ impl Racoon {
         }
         self.serial += 1;
         let timer = self.timer();
-        let mut p2 = Phase2::new(
-            self.serial,
-            Side::Initiator,
-            (a.src, a.dst),
-            a.selector.clone(),
-        );
+        let mut p2 = Phase2::new(self.serial, Side::Initiator, (a.src, a.dst), a.selector);
         p2.proto = a.proto;
         p2.mode = match a.mode {
             Mode::Any => Mode::Transport,

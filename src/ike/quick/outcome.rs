@@ -112,7 +112,7 @@ impl Racoon {
             dst: peer,
             proto: p.proto,
             mode: p.mode,
-            selector: p.selector.clone(),
+            selector: p.selector,
             reqid: p.reqid,
         };
         self.log.info(

@@ -213,11 +213,11 @@ fn policy_modes(
     // same when NAT-T is in use).
     let public = Selector {
         dst: crate::net::Prefix::new(p2.peer, 32),
-        ..p2.selector.clone()
+        ..p2.selector
     };
     let policy = match find(&p2.selector) {
         Some(policy) => Some(policy),
-        None if natted => find(&public).inspect(|_| p2.selector = public.clone()),
+        None if natted => find(&public).inspect(|_| p2.selector = public),
         None => None,
     };
     match policy.and_then(|p| p.spec.templates.first()) {
