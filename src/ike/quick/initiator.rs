@@ -5,7 +5,21 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::Instant;
 
-use super::*;
+use super::{
+    P2State, Phase2, QuickResult, describe_selector, exchange, keys_of, log_nat_oa, nat_oa,
+    open_quick, pfs_exchange, quick_payloads, sainfo_for, send_quick, use_natt,
+};
+use crate::crypto::dh::DhPrivate;
+use crate::crypto::ikev1;
+use crate::ike::identity::phase2_id;
+use crate::ike::log::{FailReason, endpoint};
+use crate::ike::phase1::remote_for;
+use crate::ike::{Fail, Racoon, Side, message, proposal};
+use crate::ipsec::IpsecEngine;
+use crate::ipsec::engine::Acquire;
+use crate::ipsec::spec::Mode;
+use crate::node::daemon::PORT_ISAKMP;
+use crate::wire::isakmp::{NotifyType, PayloadRepr, Repr};
 
 impl Racoon {
     /// racoon's `isakmp_post_acquire`: queue the request and start (or

@@ -19,20 +19,19 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::Instant;
 
-use super::identity::{self, phase2_id};
-use super::log::{FailReason, IkeEvent, endpoint};
+use super::identity::{self};
+use super::log::FailReason;
 use super::message::{self, HashedBody};
-use super::phase1::{Keys, Phase1, remote_for};
-use super::proposal::{self, Chosen, IpsecTransform};
+use super::phase1::{Keys, Phase1};
+use super::proposal::{Chosen, IpsecTransform};
 use super::{Env, Fail, Racoon, Retry, Side};
-use crate::config::racoon::{GeneratePolicy, Remote, SaInfo, SaInfoId};
+use crate::config::racoon::{Remote, SaInfo, SaInfoId};
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1;
 use crate::ipsec::IpsecEngine;
 use crate::ipsec::engine::Acquire;
-use crate::ipsec::sad::{SaEvent, SaKey};
-use crate::ipsec::spec::{Direction, IpsecProto, Mode, Selector};
-use crate::node::daemon::PORT_ISAKMP;
+use crate::ipsec::sad::SaKey;
+use crate::ipsec::spec::{IpsecProto, Mode, Selector};
 use crate::wire::isakmp::{ExchangeType, IdentificationRepr, NotifyType, PayloadRepr, Repr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,12 @@
 
 use smoltcp::time::Instant;
 
-use super::*;
+use super::{P2State, proto_name};
+use crate::ike::log::{FailReason, IkeEvent};
+use crate::ike::{Fail, Racoon, Side};
+use crate::ipsec::IpsecEngine;
+use crate::ipsec::engine::Acquire;
+use crate::ipsec::sad::{SaEvent, SaKey};
 
 impl Racoon {
     /// Installs the SA pair (and generated policies) and logs it.

@@ -5,8 +5,20 @@ use std::net::SocketAddrV4;
 
 use smoltcp::time::Instant;
 
-use super::*;
+use super::{
+    Phase2, QuickResult, describe_selector, exchange, keys_of, log_nat_oa, nat_oa, open_quick,
+    pfs_exchange, quick_payloads, sainfo_for, send_quick, use_natt,
+};
+use crate::config::racoon::GeneratePolicy;
+use crate::crypto::ikev1;
+use crate::ike::log::{FailReason, endpoint};
+use crate::ike::phase1::Phase1;
+use crate::ike::proposal::{self, IpsecTransform};
+use crate::ike::{Env, Fail, Racoon, Side, identity, message};
+use crate::ipsec::IpsecEngine;
 use crate::ipsec::spec::Level;
+use crate::ipsec::spec::{Direction, IpsecProto, Mode, Selector};
+use crate::wire::isakmp::{IdentificationRepr, NotifyType, PayloadRepr, Repr};
 
 impl Racoon {
     /// Responder, Quick Mode message 1.
