@@ -73,6 +73,18 @@ impl ScenarioReport {
                 ));
             }
         }
+        for ike in o.ike.iter().filter(|r| !r.dropped.is_empty()) {
+            let list: Vec<String> = ike
+                .dropped
+                .iter()
+                .map(|(r, n)| format!("{r}={n}"))
+                .collect();
+            lines.push(format!(
+                "  node {}: racoon dropped {}",
+                ike.node,
+                list.join(" ")
+            ));
+        }
         for (node, sas) in &o.sas {
             for sa in sas {
                 let c = &sa.counters;

@@ -453,3 +453,35 @@ fn article_configuration_negotiates_with_pfs_768() {
             .all(|sa| sa.hard.seconds == 28800 && sa.soft.seconds == 23040)
     );
 }
+
+#[test]
+fn malformed_datagrams_are_dropped_and_counted_by_reason() {
+    let conf = Conf {
+        aggressive: false,
+        phase1: vec![("3des", "md5", "modp1024")],
+        check: "obey",
+        pfs: None,
+        lifetime_secs: 3600,
+        enc: vec!["3des"],
+        auth: vec!["hmac_md5"],
+    };
+    let mut lab = Lab::new(&conf, &conf, 0.0, 1);
+    let from = SocketAddrV4::new(A, 500);
+    let to = SocketAddrV4::new(B, 500);
+    let h = &mut lab.hosts[1];
+    h.daemon
+        .on_datagram(Instant::ZERO, from, to, &[1, 2, 3], &mut h.engine);
+    // A well-formed message for an ISAKMP SA nobody has.
+    let mut unknown = vec![7u8; 28];
+    unknown[16] = 0; // no payloads
+    unknown[17] = 0x10;
+    unknown[18] = 2;
+    unknown[19] = 0;
+    unknown[24..28].copy_from_slice(&28u32.to_be_bytes());
+    h.daemon
+        .on_datagram(Instant::ZERO, from, to, &unknown, &mut h.engine);
+    let dropped = &h.daemon.records().dropped;
+    assert_eq!(dropped.get("malformed"), Some(&1));
+    assert_eq!(dropped.get("unknown-isakmp-sa"), Some(&1));
+    assert!(h.daemon.poll_transmit().is_none(), "nothing is answered");
+}

@@ -180,7 +180,7 @@ impl Racoon {
             Body::Encrypted { .. } => self.open_info(now, from, repr),
         };
         let Some((ph1, payloads)) = payloads else {
-            self.records.dropped += 1;
+            self.records.drop("unverified-informational");
             self.log.error(
                 now,
                 format!(

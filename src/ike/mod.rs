@@ -160,8 +160,9 @@ pub struct Records {
     /// Initiator cookie and encryption key of every ISAKMP SA
     /// (`ikev1_decryption_table`), and whether this end initiated it.
     pub isakmp_keys: Vec<([u8; 8], Vec<u8>, Side)>,
-    /// Datagrams dropped before any exchange took them (the log says why).
-    pub dropped: u64,
+    /// Datagrams dropped before any exchange took them, by reason (the
+    /// log says more).
+    pub dropped: std::collections::BTreeMap<&'static str, u64>,
     /// IKE peers whose INITIAL-CONTACT is still to be acted on.
     pub(crate) initial_contacts: Vec<SocketAddrV4>,
 }
@@ -177,6 +178,12 @@ pub struct Racoon {
     log: Log,
     records: Records,
     serial: u32,
+}
+
+impl Records {
+    fn drop(&mut self, reason: &'static str) {
+        *self.dropped.entry(reason).or_default() += 1;
+    }
 }
 
 impl Racoon {
@@ -275,7 +282,7 @@ impl KeyDaemon for Racoon {
         let repr = match Repr::parse_bytes(data) {
             Ok(r) => r,
             Err(e) => {
-                self.records.dropped += 1;
+                self.records.drop("malformed");
                 self.log.error(
                     now,
                     format!("malformed ISAKMP packet from {from} dropped: {e}"),
@@ -293,7 +300,7 @@ impl KeyDaemon for Racoon {
             ExchangeType::QuickMode => self.quick_message(now, from, &repr, data, kernel),
             ExchangeType::Informational => self.info_message(now, from, &repr, kernel),
             other => {
-                self.records.dropped += 1;
+                self.records.drop("unsupported-exchange");
                 self.log.error(
                     now,
                     format!("unsupported exchange type {other} from {from}, packet dropped"),

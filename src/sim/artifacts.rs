@@ -109,17 +109,20 @@ pub struct IkeReport {
     pub node: String,
     pub events: Vec<crate::ike::IkeEvent>,
     pub log: Vec<String>,
+    /// Datagrams the daemon dropped, by reason.
+    pub dropped: Vec<(&'static str, u64)>,
 }
 
 pub fn ike_reports(nodes: &[Node]) -> Vec<IkeReport> {
     nodes
         .iter()
         .filter_map(|n| {
-            let (log, _) = n.daemon.as_ref()?.daemon.report()?;
+            let (log, records) = n.daemon.as_ref()?.daemon.report()?;
             Some(IkeReport {
                 node: n.name.clone(),
                 events: log.events.clone(),
                 log: log.lines.clone(),
+                dropped: records.dropped.iter().map(|(r, n)| (*r, *n)).collect(),
             })
         })
         .collect()

@@ -127,7 +127,7 @@ impl Racoon {
                 return;
             }
             None => {
-                self.records.dropped += 1;
+                self.records.drop("unknown-isakmp-sa");
                 self.log.error(
                     now,
                     format!(
@@ -175,7 +175,7 @@ impl Racoon {
     ) {
         let (mut env, ph1s, _, serial) = self.env(now);
         let Some(remote_index) = remote_for(&env.conf.remotes, *from.ip()) else {
-            env.records.dropped += 1;
+            env.records.drop("no-remote");
             env.log.error(
                 now,
                 format!(
@@ -192,7 +192,7 @@ impl Racoon {
             ExchangeMode::Main
         };
         if !remote.exchange_modes.contains(&mode) {
-            env.records.dropped += 1;
+            env.records.drop("exchange-mode");
             env.log.error(
                 now,
                 format!(

@@ -217,7 +217,7 @@ impl Racoon {
                 && p.peer.ip() == from.ip()
                 && (p.cky_i, p.cky_r) == (repr.initiator_cookie, repr.responder_cookie)
         }) else {
-            self.records.dropped += 1;
+            self.records.drop("no-isakmp-sa");
             self.log.error(
                 now,
                 format!("no established ISAKMP-SA for Quick Mode from {from}, packet dropped"),
