@@ -6,7 +6,7 @@
 //! message ID 0, as racoon's `isakmp_info_send_n1` sends them; after, they
 //! are encrypted under an IV of their own and led by HASH(1).
 
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::SocketAddrV4;
 
 use smoltcp::time::{Duration, Instant};
 
@@ -137,14 +137,16 @@ impl Racoon {
     pub(crate) fn send_delete_ipsec(
         &mut self,
         now: Instant,
-        peer: Ipv4Addr,
+        peer: SocketAddrV4,
         proto: IpsecProto,
         spi: u32,
     ) {
+        // The IKE endpoint, not just the address: two peers behind one
+        // NAT share it.
         let Some(i) = self
             .ph1
             .iter()
-            .rposition(|p| p.established() && *p.peer.ip() == peer)
+            .rposition(|p| p.established() && p.peer == peer)
         else {
             return;
         };
@@ -219,9 +221,11 @@ impl Racoon {
         from: std::net::SocketAddrV4,
         repr: &Repr,
     ) -> Option<(u32, Vec<PayloadRepr>)> {
+        // By address, as phase 1 finds its SA: a NAT may have mapped the
+        // peer's port anew.
         let p = self.ph1.iter().find(|p| {
             p.keys.is_some()
-                && p.peer == from
+                && p.peer.ip() == from.ip()
                 && (p.cky_i, p.cky_r) == (repr.initiator_cookie, repr.responder_cookie)
         })?;
         let keys = p.keys.as_ref()?;
@@ -302,7 +306,8 @@ impl Racoon {
         let Some(i) = self.ph1.iter().position(|p| p.serial == ph1) else {
             return;
         };
-        let peer = *self.ph1[i].peer.ip();
+        let endpoint = self.ph1[i].peer;
+        let peer = *endpoint.ip();
         if d.protocol == ProtocolId::Isakmp {
             let p = self.ph1.remove(i);
             self.log.info(
@@ -321,10 +326,10 @@ impl Racoon {
                 continue;
             };
             let spi = u32::from_be_bytes(bytes);
-            let found = self
-                .ph2
-                .iter()
-                .position(|p| p.peer == peer && p.chosen.is_some_and(|c| c.peer_spi == spi));
+            let found = self.ph2.iter().position(|p| {
+                (p.peer, p.peer_port) == (peer, endpoint.port())
+                    && p.chosen.is_some_and(|c| c.peer_spi == spi)
+            });
             if let Some(j) = found {
                 let p2 = self.ph2.remove(j);
                 self.remove_pair(now, &p2, kernel);

@@ -62,10 +62,14 @@ pub fn dh_group(group: conf::DhGroup) -> Option<DhGroup> {
     DhGroup::from_id(group.number())
 }
 
+/// The longest lifetime taken from a peer: a LifeDuration can be eight
+/// bytes long, and timers must not overflow.
+const MAX_LIFETIME_SECS: u64 = u32::MAX as u64;
+
 fn life_seconds(t: &TransformRepr, kind: impl Into<u16>, value: impl Into<u16>) -> Option<u64> {
     match t.value(kind).map(|v| LifeType::from(v as u16)) {
         None => Some(conf::DEFAULT_LIFETIME_SECS),
-        Some(LifeType::Seconds) => t.value(value),
+        Some(LifeType::Seconds) => t.value(value).map(|v| v.min(MAX_LIFETIME_SECS)),
         // Kilobyte lifetimes are not implemented: such a transform is refused.
         Some(_) => None,
     }
@@ -500,8 +504,10 @@ pub fn accepted_ipsec(reply: &SaRepr, offered: &[IpsecTransform]) -> Option<Chos
         return None;
     };
     let theirs = IpsecTransform::from_transform(p.protocol, t)?;
+    // The PFS group must be the one offered: our KE went out with it.
     let transform = offered
         .iter()
+        .filter(|o| o.pfs == theirs.pfs)
         .find_map(|o| theirs.agrees(o, ProposalCheck::Strict))?;
     Some(Chosen {
         transform,
@@ -541,6 +547,23 @@ mod tests {
             p1(IkeCipher::TripleDesCbc, 1800),
         ];
         assert_eq!(accepted_isakmp(&reply, &offered), Some(chosen));
+    }
+
+    #[test]
+    fn huge_lifetimes_from_the_wire_are_capped() {
+        let mut offer = isakmp_offer(&[p1(IkeCipher::AesCbc128, 600)]);
+        let t = &mut offer.proposals[0].transforms[0];
+        t.attributes
+            .retain(|a| a.attribute_type != u16::from(P1::LifeDuration));
+        t.attributes
+            .push(SaAttribute::variable(P1::LifeDuration, vec![0xff; 8]));
+        let (chosen, _) = choose_isakmp(
+            &offer,
+            &[p1(IkeCipher::AesCbc128, 600)],
+            ProposalCheck::Obey,
+        )
+        .unwrap();
+        assert_eq!(chosen.lifetime_secs, u64::from(u32::MAX));
     }
 
     #[test]

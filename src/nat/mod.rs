@@ -391,6 +391,19 @@ mod tests {
     }
 
     #[test]
+    fn forwarded_ports_are_not_given_to_inside_hosts() {
+        let rule = Forward {
+            proto: Proto::Udp,
+            port: 4500,
+            to: B,
+            to_port: 4500,
+        };
+        let mut n = nat(Kind::FullCone, vec![rule]);
+        assert_ne!(out(&mut n, (A, 4500), (R1, 4500)).1, 4500);
+        assert_eq!(into(&mut n, (R2, 1234), 4500), Ok((B, 4500)));
+    }
+
+    #[test]
     fn mappings_expire_and_count() {
         let mut n = nat(Kind::FullCone, Vec::new());
         let (_, port) = out(&mut n, (A, 5000), (R1, 500));

@@ -74,14 +74,17 @@ impl Table {
         (before - self.mappings.len()) as u64
     }
 
-    fn used(&self, proto: Proto, port: u16) -> bool {
+    /// Whether `port` is taken: by a mapping, or kept for a forwarding rule.
+    fn used(&self, proto: Proto, port: u16, forwards: &[Forward]) -> bool {
         self.mappings
             .iter()
             .any(|m| m.proto == proto && m.external_port == port)
+            || forwards.iter().any(|f| f.proto == proto && f.port == port)
     }
 
     /// An outside port for `proto` (RFC 4787 §4.2.1).
-    fn allocate(&mut self, how: PortAllocation, proto: Proto, wanted: u16) -> u16 {
+    fn allocate(&mut self, config: &NatConfig, proto: Proto, wanted: u16) -> u16 {
+        let how = config.ports;
         let mut candidate = match how {
             PortAllocation::Preserve if wanted > 0 => wanted,
             PortAllocation::Preserve | PortAllocation::Sequential => self.next_port,
@@ -92,7 +95,7 @@ impl Table {
         };
         // At most 64,512 ports: the walk ends.
         for _ in FIRST_PORT..=u16::MAX {
-            if !self.used(proto, candidate) {
+            if !self.used(proto, candidate, &config.forwards) {
                 break;
             }
             candidate = match how {
@@ -152,7 +155,7 @@ impl Table {
                 let port = match (flow.proto, rule_port) {
                     (Proto::Esp, _) => 0,
                     (_, Some(p)) => p,
-                    _ => self.allocate(config.ports, flow.proto, flow.src.1),
+                    _ => self.allocate(config, flow.proto, flow.src.1),
                 };
                 let remote = match (flow.proto, config.kind) {
                     (Proto::Esp, _) => Some((flow.dst.0, 0)),
@@ -177,7 +180,11 @@ impl Table {
             }
         };
         let m = &mut self.mappings[index];
-        if !m.contacted.contains(&flow.dst) && m.contacted.len() < MAX_CONTACTED {
+        if !m.contacted.contains(&flow.dst) {
+            // The oldest remote goes when the list is full.
+            if m.contacted.len() == MAX_CONTACTED {
+                m.contacted.remove(0);
+            }
             m.contacted.push(flow.dst);
         }
         m.last_out = now;

@@ -190,6 +190,22 @@ impl Kernel {
             Verdict::Drop(reason) => return self.counters.drop(reason),
             Verdict::Reinject => return self.counters.drop(DropReason::Policy),
         }
+        // The NAT node's own traffic gets a mapping too (Linux tracks local
+        // connections), so that the answers find their way back to it.
+        if let Some(nat) = self
+            .nat
+            .as_mut()
+            .filter(|n| n.config.outside_iface == hop.iface)
+        {
+            if let Ok(sent) = Header::parse(&packet) {
+                // What the NAT cannot map leaves as it is: it already has
+                // the outside address.
+                match nat.outbound(now, &mut packet, &sent, &mut self.counters) {
+                    Ok(()) | Err(DropReason::NatUntranslatable) => {}
+                    Err(reason) => return self.counters.drop(reason),
+                }
+            }
+        }
         self.emit_parsed(packet, hop, h.dst, true, out);
     }
 
@@ -287,7 +303,8 @@ impl Kernel {
                 Err(_) => return self.counters.drop(DropReason::ReassemblyLimit),
             }
         }
-        if let Some(nat) = &mut self.nat {
+        // A packet decapsulated here is past the NAT already.
+        if let Some(nat) = self.nat.as_mut().filter(|_| meta.sec_path.is_empty()) {
             let outside = nat.config.outside_iface;
             if iface == outside || nat.config.hairpin {
                 match nat.inbound(now, &mut packet, &h, &mut self.counters) {

@@ -140,6 +140,10 @@ impl Racoon {
         };
         let (mut env, ph1s, _, _) = self.env(now);
         let p = &mut ph1s[index];
+        // Follow a float (or a NAT's new mapping) for the answer; undone
+        // below unless the message checks out.
+        let ends = (p.local, p.peer);
+        let floated = p.natt.floated;
         if to.port() == PORT_NATT {
             nat::follow(p, &mut env, to, from);
         }
@@ -157,6 +161,10 @@ impl Racoon {
             }
             _ => Ok(false),
         };
+        if result.is_err() {
+            (p.local, p.peer) = ends;
+            p.natt.floated = floated;
+        }
         match result {
             Ok(true) => self.phase1_done(now, index, kernel),
             Ok(false) => {}

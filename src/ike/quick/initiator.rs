@@ -119,8 +119,12 @@ impl Racoon {
             .collect()
     }
 
-    /// Phase 1 with `peer` failed: so do the requests waiting for it.
+    /// Phase 1 with `peer` failed: so do the requests waiting for it,
+    /// unless another phase 1 with the peer is still under way.
     pub(crate) fn fail_waiting_phase2(&mut self, now: Instant, _ph1: u32, peer: Ipv4Addr) {
+        if self.ph1.iter().any(|p| *p.peer.ip() == peer) {
+            return;
+        }
         for serial in self.waiting_for(peer) {
             let fail = Fail::new(
                 FailReason::Timeout,
@@ -235,6 +239,15 @@ impl Racoon {
         .map_err(fail)?;
         let got = quick_payloads(body.rest);
         log_nat_oa(&mut env, &got);
+        // RFC 2409 §5.5: the responder echoes the IDs; others are refused.
+        let sent = p2.ids.clone().map(|(i, r)| vec![i, r]).unwrap_or_default();
+        if !got.ids.is_empty() && got.ids != sent {
+            return Err(fail(Fail::new(
+                FailReason::InvalidId,
+                Some(NotifyType::InvalidIdInformation),
+                format!("{} answered with other phase 2 IDs.", p2.peer),
+            )));
+        }
         let chosen = got
             .sa
             .as_ref()

@@ -165,6 +165,7 @@ impl Racoon {
             at: now,
             peer: p.peer,
         });
-        self.send_delete_ipsec(now, p.peer, p.proto, p.my_spi);
+        let ike_peer = std::net::SocketAddrV4::new(p.peer, p.peer_port);
+        self.send_delete_ipsec(now, ike_peer, p.proto, p.my_spi);
     }
 }
