@@ -138,6 +138,18 @@ impl Racoon {
                 return;
             }
         };
+        if repr.exchange_type != self.ph1[index].exchange() {
+            self.records.drop("wrong-exchange-type");
+            self.log.error(
+                now,
+                format!(
+                    "{} message for a {} ISAKMP-SA from {from}, packet dropped",
+                    repr.exchange_type,
+                    self.ph1[index].exchange()
+                ),
+            );
+            return;
+        }
         let (mut env, ph1s, _, _) = self.env(now);
         let p = &mut ph1s[index];
         // Follow a float (or a NAT's new mapping) for the answer; undone

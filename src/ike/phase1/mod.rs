@@ -178,7 +178,7 @@ impl Phase1 {
         }
     }
 
-    fn exchange(&self) -> ExchangeType {
+    pub(super) fn exchange(&self) -> ExchangeType {
         match self.mode {
             ExchangeMode::Aggressive => ExchangeType::Aggressive,
             _ => ExchangeType::IdentityProtection,
