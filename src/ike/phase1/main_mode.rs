@@ -37,13 +37,20 @@ pub(super) fn main_i2(
     p.g_xi = p.new_dh(env, chosen.group);
     p.ni = env.nonce(remote.nonce_size);
     p.state = P1State::AwaitKe;
-    let mut payloads = vec![
-        PayloadRepr::KeyExchange(p.g_xi.clone()),
-        PayloadRepr::Nonce(p.ni.clone()),
-    ];
-    payloads.extend(nat::nat_d_payloads(p));
+    let payloads = key_exchange(p, &p.g_xi, &p.ni);
     p.send(env, payloads, false, data, true)?;
     Ok(false)
+}
+
+/// Main mode messages 3 and 4: our KE and nonce, and the NAT-D payloads
+/// when NAT-T was agreed (RFC 3947 §3.2).
+fn key_exchange(p: &Phase1, public: &[u8], nonce: &[u8]) -> Vec<PayloadRepr> {
+    let mut payloads = vec![
+        PayloadRepr::KeyExchange(public.to_vec()),
+        PayloadRepr::Nonce(nonce.to_vec()),
+    ];
+    payloads.extend(nat::nat_d_payloads(p));
+    payloads
 }
 
 /// Responder, main mode message 3: KE and Ni; answer with KE, Nr.
@@ -63,11 +70,7 @@ pub(super) fn main_r3(
     p.derive_keys(&psk, env)?;
     p.state = P1State::AwaitId;
     nat::detect(p, env, &got);
-    let mut payloads = vec![
-        PayloadRepr::KeyExchange(p.g_xr.clone()),
-        PayloadRepr::Nonce(p.nr.clone()),
-    ];
-    payloads.extend(nat::nat_d_payloads(p));
+    let payloads = key_exchange(p, &p.g_xr, &p.nr);
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }
