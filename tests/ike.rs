@@ -140,6 +140,8 @@ struct Lab {
     wire: VecDeque<(Instant, usize, Datagram)>,
     loss: f64,
     rng: rand_chacha::ChaCha8Rng,
+    /// Every datagram put on the wire, with the host it went to.
+    sent: Vec<(usize, Datagram)>,
 }
 
 impl Lab {
@@ -150,6 +152,7 @@ impl Lab {
             wire: VecDeque::new(),
             loss,
             rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x5eed),
+            sent: Vec::new(),
         }
     }
 
@@ -169,6 +172,7 @@ impl Lab {
         }
         while let Some(d) = h.daemon.poll_transmit() {
             let lost = (self.rng.next_u32() as f64 / u32::MAX as f64) < self.loss;
+            self.sent.push((1 - i, d.clone()));
             if !lost {
                 self.wire
                     .push_back((now + Duration::from_millis(10), 1 - i, d));
@@ -179,7 +183,11 @@ impl Lab {
     /// Runs the next arrival or timer, if it is due by `limit`.
     fn step(&mut self, limit: Instant) -> bool {
         let next_arrival = self.wire.front().map(|(t, _, _)| *t);
-        let timers = self.hosts.iter().filter_map(|h| h.daemon.next_timer());
+        let timers = self
+            .hosts
+            .iter()
+            .flat_map(|h| [h.daemon.next_timer(), h.engine.next_timer()])
+            .flatten();
         let Some(next) = next_arrival.into_iter().chain(timers).min() else {
             return false;
         };
@@ -484,4 +492,35 @@ fn malformed_datagrams_are_dropped_and_counted_by_reason() {
     assert_eq!(dropped.get("malformed"), Some(&1));
     assert_eq!(dropped.get("unknown-isakmp-sa"), Some(&1));
     assert!(h.daemon.poll_transmit().is_none(), "nothing is answered");
+}
+
+#[test]
+fn a_replayed_informational_is_dropped() {
+    let conf = Conf {
+        aggressive: false,
+        phase1: vec![("aes", "sha1", "modp1024")],
+        check: "obey",
+        pfs: None,
+        lifetime_secs: 60,
+        enc: vec!["aes 128"],
+        auth: vec!["hmac_sha1"],
+    };
+    let mut lab = Lab::new(&conf, &conf, 0.0, 9);
+    // The SAs expire at 60 s; the DELETEs that follow are Informational.
+    lab.negotiate(Duration::from_secs(70));
+    let (to, delete) = lab
+        .sent
+        .iter()
+        .rev()
+        .find(|(_, d)| d.data.get(18) == Some(&5))
+        .cloned()
+        .expect("the expired SAs were deleted with an Informational");
+    let h = &mut lab.hosts[to];
+    h.daemon
+        .on_datagram(lab.now, delete.from, delete.to, &delete.data, &mut h.engine);
+    let log = &h.daemon.log().lines;
+    assert!(
+        log.iter().any(|l| l.contains("replayed Informational")),
+        "{log:?}"
+    );
 }

@@ -22,6 +22,9 @@ use crate::wire::isakmp::{
     Repr,
 };
 
+/// Informational message IDs remembered per ISAKMP SA against replays.
+const SEEN_INFO: usize = 64;
+
 fn cookie_spi(p: &Phase1) -> Vec<u8> {
     let mut spi = p.cky_i.to_vec();
     spi.extend_from_slice(&p.cky_r);
@@ -241,7 +244,20 @@ impl Racoon {
             );
             return None;
         }
-        Some((p.serial, body.rest))
+        let serial = p.serial;
+        // A message ID seen before is a replay (RFC 2408 §3.1: message IDs
+        // are unique within an ISAKMP SA).
+        let seen = &mut self.ph1.iter_mut().find(|p| p.serial == serial)?.seen_info;
+        if seen.contains(&repr.message_id) {
+            self.log
+                .error(now, format!("replayed Informational from {from}, dropped"));
+            return None;
+        }
+        if seen.len() == SEEN_INFO {
+            seen.pop_front();
+        }
+        seen.push_back(repr.message_id);
+        Some((serial, body.rest))
     }
 
     fn on_notify(&mut self, now: Instant, ph1: u32, n: NotificationRepr, kernel: &mut IpsecEngine) {

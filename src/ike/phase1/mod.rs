@@ -116,6 +116,8 @@ pub(crate) struct Phase1 {
     /// Our address and the peer's when the exchange began, which NAT-D
     /// payloads describe (RFC 3947 §3.2).
     pub origin: (SocketAddrV4, SocketAddrV4),
+    /// Message IDs of the Informational messages taken, newest last.
+    pub seen_info: std::collections::VecDeque<u32>,
 }
 
 impl Phase1 {
@@ -162,6 +164,7 @@ impl Phase1 {
             dpd: Dpd::default(),
             natt: Default::default(),
             origin: ends,
+            seen_info: Default::default(),
         }
     }
 
