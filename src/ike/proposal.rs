@@ -66,8 +66,18 @@ pub fn dh_group(group: conf::DhGroup) -> Option<DhGroup> {
 /// bytes long, and timers must not overflow.
 const MAX_LIFETIME_SECS: u64 = u32::MAX as u64;
 
+/// A 16-bit attribute: `Some(None)` when absent, `None` (refuse the
+/// transform) when its value does not fit in 16 bits, so that no larger
+/// value is read as a smaller code.
+fn short(t: &TransformRepr, kind: impl Into<u16>) -> Option<Option<u16>> {
+    match t.attribute(kind) {
+        None => Some(None),
+        Some(a) => u16::try_from(a.as_u64()?).ok().map(Some),
+    }
+}
+
 fn life_seconds(t: &TransformRepr, kind: impl Into<u16>, value: impl Into<u16>) -> Option<u64> {
-    match t.value(kind).map(|v| LifeType::from(v as u16)) {
+    match short(t, kind)?.map(LifeType::from) {
         None => Some(conf::DEFAULT_LIFETIME_SECS),
         Some(LifeType::Seconds) => t.value(value).map(|v| v.min(MAX_LIFETIME_SECS)),
         // Kilobyte lifetimes are not implemented: such a transform is refused.
@@ -121,15 +131,15 @@ impl IsakmpTransform {
         if t.transform_id != transform_id::KEY_IKE {
             return None;
         }
-        let method = t.value(P1::AuthenticationMethod)? as u16;
+        let method = short(t, P1::AuthenticationMethod)??;
         if AuthenticationMethod::from(method) != AuthenticationMethod::PreSharedKey {
             return None;
         }
-        let key_bits = t.value(P1::KeyLength).map(|b| b as u16);
+        let key_bits = short(t, P1::KeyLength)?;
         Some(IsakmpTransform {
-            cipher: IkeCipher::from_attributes(t.value(P1::EncryptionAlgorithm)? as u16, key_bits)?,
-            prf: Prf::from_hash_id(t.value(P1::HashAlgorithm)? as u16)?,
-            group: DhGroup::from_id(t.value(P1::GroupDescription)? as u16)?,
+            cipher: IkeCipher::from_attributes(short(t, P1::EncryptionAlgorithm)??, key_bits)?,
+            prf: Prf::from_hash_id(short(t, P1::HashAlgorithm)??)?,
+            group: DhGroup::from_id(short(t, P1::GroupDescription)??)?,
             lifetime_secs: life_seconds(t, P1::LifeType, P1::LifeDuration)?,
         })
     }
@@ -346,9 +356,9 @@ impl IpsecTransform {
     /// Reads an ESP or AH transform; None for what vpnlab does not
     /// implement.
     pub fn from_transform(proto: ProtocolId, t: &TransformRepr) -> Option<IpsecTransform> {
-        let auth = match t.value(P2::AuthenticationAlgorithm) {
+        let auth = match short(t, P2::AuthenticationAlgorithm)? {
             None => None,
-            Some(v) => Some(match AuthenticationAlgorithm::from(v as u16) {
+            Some(v) => Some(match AuthenticationAlgorithm::from(v) {
                 AuthenticationAlgorithm::HmacMd5 => AuthAlg::HmacMd5,
                 AuthenticationAlgorithm::HmacSha => AuthAlg::HmacSha1,
                 AuthenticationAlgorithm::HmacSha2_256 => AuthAlg::HmacSha256,
@@ -372,11 +382,8 @@ impl IpsecTransform {
         };
         // RFC 2407 §4.5 leaves an absent mode to the DOI; racoon reads it
         // as transport, and so does vpnlab.
-        let encapsulation = t
-            .value(P2::EncapsulationMode)
-            .map_or(EncapsulationMode::Transport, |m| {
-                EncapsulationMode::from(m as u16)
-            });
+        let encapsulation = short(t, P2::EncapsulationMode)?
+            .map_or(EncapsulationMode::Transport, EncapsulationMode::from);
         let (mode, udp) = match encapsulation {
             EncapsulationMode::Tunnel => (Mode::Tunnel, None),
             EncapsulationMode::Transport => (Mode::Transport, None),
@@ -386,9 +393,9 @@ impl IpsecTransform {
             EncapsulationMode::UdpTransportDraft => (Mode::Transport, Some(Version::Draft03)),
             EncapsulationMode::Unknown(_) => return None,
         };
-        let pfs = match t.value(P2::GroupDescription) {
+        let pfs = match short(t, P2::GroupDescription)? {
             None => None,
-            Some(g) => Some(DhGroup::from_id(g as u16)?),
+            Some(g) => Some(DhGroup::from_id(g)?),
         };
         Some(IpsecTransform {
             proto,
