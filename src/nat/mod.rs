@@ -9,8 +9,10 @@
 //! packets to the outside address are translated back when a mapping (or
 //! a static forwarding rule) lets them in. ESP and AH have no ports: how
 //! they pass is [`EspMode`]. Mappings time out per protocol, refreshed by
-//! outbound traffic (and inbound, if asked). The node kernel reassembles
-//! fragments before translation, as Linux's connection tracking does.
+//! outbound traffic (and inbound, if asked). ICMP errors about a mapped
+//! packet reach the inside host (RFC 5508 §4.2). The node kernel
+//! reassembles fragments before translation, as Linux's connection
+//! tracking does.
 
 mod packet;
 mod table;
@@ -236,6 +238,16 @@ impl Nat {
             return Inbound::Untouched;
         }
         self.expire(now, counters);
+        if let Some(quoted) = packet::icmp_error_flow(packet, h) {
+            return match self.table.inbound(&self.config, &quoted, None) {
+                Ok(inside) => {
+                    packet::rewrite_icmp_error(packet, h, inside);
+                    Inbound::Translated
+                }
+                // About the NAT's own traffic, or nothing it knows.
+                Err(_) => Inbound::Untouched,
+            };
+        }
         let Some(flow) = flow_of(packet, h) else {
             return Inbound::Untouched;
         };
@@ -401,6 +413,38 @@ mod tests {
         let mut n = nat(Kind::FullCone, vec![rule]);
         assert_ne!(out(&mut n, (A, 4500), (R1, 4500)).1, 4500);
         assert_eq!(into(&mut n, (R2, 1234), 4500), Ok((B, 4500)));
+    }
+
+    #[test]
+    fn icmp_errors_about_mapped_packets_reach_the_inside_host() {
+        let mut n = nat(Kind::PortRestricted, Vec::new());
+        // A's datagram leaves translated; a router answers "port unreachable".
+        let mut sent = udp((A, 5000), (R1, 53));
+        let h = Header::parse(&sent).unwrap();
+        n.outbound(Instant::ZERO, &mut sent, &h, &mut NodeCounters::default())
+            .unwrap();
+        let mut icmp = vec![3u8, 3, 0, 0, 0, 0, 0, 0];
+        icmp.extend_from_slice(&sent[..28]);
+        let c = !crate::net::ones_complement_sum(&icmp);
+        icmp[2..4].copy_from_slice(&c.to_be_bytes());
+        let mut error = ipv4::build_header(R2, OUTSIDE, 1, 64, 9, icmp.len()).to_vec();
+        error.extend_from_slice(&icmp);
+        let h = Header::parse(&error).unwrap();
+        let verdict = n.inbound(Instant::ZERO, &mut error, &h, &mut NodeCounters::default());
+        assert_eq!(verdict, Inbound::Translated);
+        let h = Header::parse(&error).expect("outer checksum");
+        assert_eq!(h.dst, A);
+        let quoted = &error[h.header_len + 8..];
+        assert_eq!(crate::net::ones_complement_sum(&quoted[..20]), 0xffff);
+        assert_eq!(
+            Ipv4Addr::new(quoted[12], quoted[13], quoted[14], quoted[15]),
+            A
+        );
+        assert_eq!(u16::from_be_bytes([quoted[20], quoted[21]]), 5000);
+        assert_eq!(
+            crate::net::ones_complement_sum(&error[h.header_len..]),
+            0xffff
+        );
     }
 
     #[test]

@@ -107,6 +107,79 @@ pub fn flow_of(packet: &[u8], h: &Header) -> Option<Flow> {
     })
 }
 
+/// ICMP errors that quote the packet they are about (RFC 792):
+/// destination unreachable, time exceeded, parameter problem.
+const ICMP_ERRORS: [u8; 3] = [3, 11, 12];
+
+/// Where the quoted packet of an ICMP error starts in the ICMP message.
+const QUOTE: usize = 8;
+
+/// For an ICMP error addressed to the NAT: the flow of the packet it
+/// quotes, turned around as the answer to it would come in (RFC 5508
+/// §4.2: the quoted packet's source is the mapping to look up).
+pub fn icmp_error_flow(packet: &[u8], h: &Header) -> Option<Flow> {
+    if h.protocol != ICMP || h.is_fragment() {
+        return None;
+    }
+    let icmp = packet.get(h.header_len..h.total_len)?;
+    if !ICMP_ERRORS.contains(icmp.first()?) {
+        return None;
+    }
+    let quoted = icmp.get(QUOTE..)?;
+    let inner_len = usize::from(*quoted.first()? & 0x0f) * 4;
+    let addr = |at: usize| -> Option<Ipv4Addr> {
+        let b = quoted.get(at..at + 4)?;
+        Some(Ipv4Addr::new(b[0], b[1], b[2], b[3]))
+    };
+    let (src, dst) = (addr(12)?, addr(16)?);
+    let l4 = quoted.get(inner_len..)?;
+    let (proto, sport, dport) = match *quoted.get(9)? {
+        UDP => (Proto::Udp, be16(l4, 0)?, be16(l4, 2)?),
+        TCP => (Proto::Tcp, be16(l4, 0)?, be16(l4, 2)?),
+        ICMP if l4.first() == Some(&ICMP_ECHO_REQUEST) => (Proto::Icmp, be16(l4, 4)?, 0),
+        _ => return None,
+    };
+    Some(Flow {
+        proto,
+        src: (dst, dport),
+        dst: (src, sport),
+        spi: 0,
+        request: false,
+    })
+}
+
+/// Sends an ICMP error on to `inside`: the outer destination and the
+/// quoted packet's source become the inside host's, and the IP checksums
+/// and the ICMP checksum are made right (RFC 5508 §4.2). The quoted
+/// packet's own TCP/UDP checksum is left as quoted: it covers bytes the
+/// quote no longer has.
+pub fn rewrite_icmp_error(packet: &mut [u8], h: &Header, inside: Endpoint) {
+    packet[16..20].copy_from_slice(&inside.0.octets());
+    ipv4::fill_checksum(packet, h.header_len);
+    let Some(icmp) = packet.get_mut(h.header_len..h.total_len) else {
+        return;
+    };
+    let Some(quoted) = icmp.get_mut(QUOTE..) else {
+        return;
+    };
+    let inner_len = usize::from(quoted.first().copied().unwrap_or(0) & 0x0f) * 4;
+    if quoted.len() < inner_len.max(ipv4::MIN_HEADER) {
+        return;
+    }
+    quoted[12..16].copy_from_slice(&inside.0.octets());
+    let protocol = quoted[9];
+    if let Some(l4) = quoted.get_mut(inner_len..) {
+        let at = if protocol == ICMP { 4 } else { 0 };
+        if let Some(port) = l4.get_mut(at..at + 2) {
+            port.copy_from_slice(&inside.1.to_be_bytes());
+        }
+    }
+    ipv4::fill_checksum(quoted, inner_len);
+    icmp[2..4].fill(0);
+    let c = !ones_complement_sum(icmp);
+    icmp[2..4].copy_from_slice(&c.to_be_bytes());
+}
+
 /// Which end of the packet to rewrite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
