@@ -221,8 +221,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn priority_then_installation_order() {
+    /// An `ipsec` policy for 10/8 → 10.2/16, then a `none` one inside it.
+    fn two_overlapping() -> Spd {
         let mut spd = Spd::default();
         spd.add(policy(
             "10.0.0.0/8",
@@ -240,6 +240,12 @@ mod tests {
             0,
         ))
         .unwrap();
+        spd
+    }
+
+    #[test]
+    fn priority_then_installation_order() {
+        let mut spd = two_overlapping();
         spd.add(policy(
             "0.0.0.0/0",
             "0.0.0.0/0",
@@ -256,23 +262,7 @@ mod tests {
             Action::Discard,
             "lower priority value wins"
         );
-        let mut spd = Spd::default();
-        spd.add(policy(
-            "10.0.0.0/8",
-            "10.2.0.0/16",
-            Direction::Out,
-            Action::Ipsec,
-            0,
-        ))
-        .unwrap();
-        spd.add(policy(
-            "10.1.0.0/16",
-            "10.2.0.5",
-            Direction::Out,
-            Action::None,
-            0,
-        ))
-        .unwrap();
+        let mut spd = two_overlapping();
         assert_eq!(
             spd.lookup(Direction::Out, &packet("10.1.0.1", "10.2.0.5"))
                 .unwrap()

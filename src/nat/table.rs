@@ -42,6 +42,9 @@ pub struct Mapping {
 
 pub struct Table {
     mappings: Vec<Mapping>,
+    /// No mapping expires before this (refreshes only push expiries
+    /// later, so it may be early, never late): the per-packet check.
+    earliest: Option<Instant>,
     rng: ChaCha8Rng,
     next_port: u16,
 }
@@ -54,6 +57,7 @@ impl Table {
     pub fn new(rng: ChaCha8Rng) -> Table {
         Table {
             mappings: Vec::new(),
+            earliest: None,
             rng,
             next_port: FIRST_PORT,
         }
@@ -64,14 +68,27 @@ impl Table {
     }
 
     pub fn next_expiry(&self) -> Option<Instant> {
-        self.mappings.iter().map(|m| m.expires).min()
+        self.earliest
     }
 
-    /// Removes expired mappings; returns how many.
+    /// Removes expired mappings; returns how many. Cheap unless one may
+    /// have expired.
     pub fn expire(&mut self, now: Instant) -> u64 {
+        if self.earliest.is_none_or(|t| t > now) {
+            return 0;
+        }
         let before = self.mappings.len();
         self.mappings.retain(|m| m.expires > now);
+        self.earliest = self.mappings.iter().map(|m| m.expires).min();
         (before - self.mappings.len()) as u64
+    }
+
+    fn add(&mut self, mapping: Mapping) {
+        self.earliest = Some(
+            self.earliest
+                .map_or(mapping.expires, |t| t.min(mapping.expires)),
+        );
+        self.mappings.push(mapping);
     }
 
     /// Whether `port` is taken: by a mapping, or kept for a forwarding rule.
@@ -162,7 +179,7 @@ impl Table {
                     (_, Kind::Symmetric) => Some(flow.dst),
                     _ => None,
                 };
-                self.mappings.push(Mapping {
+                self.add(Mapping {
                     proto: flow.proto,
                     internal: flow.src,
                     external_port: port,
@@ -269,7 +286,7 @@ impl Table {
 
     /// A mapping made by a port forwarding rule for an inbound packet.
     pub fn add_static(&mut self, rule: &Forward, flow: &Flow, (now, expires): (Instant, Instant)) {
-        self.mappings.push(Mapping {
+        self.add(Mapping {
             proto: rule.proto,
             internal: (rule.to, rule.to_port),
             external_port: rule.port,

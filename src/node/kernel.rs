@@ -685,6 +685,15 @@ mod tests {
         let mut out = Actions::default();
         k.receive(Instant::ZERO, 0, udp("10.2.0.20", 64, 10, false), &mut out);
         k.receive(Instant::ZERO, 0, udp("10.1.0.1", 64, 10, false), &mut out);
+        let local = local_udp();
+        k.send_local(Instant::ZERO, local, &mut out);
+        assert_eq!(*seen.borrow(), ["forward", "input", "output"]);
+        assert!(out.deliver.is_empty());
+        assert_eq!(k.counters.get("dropped.policy"), Some(1));
+    }
+
+    /// An 8-byte UDP datagram from the router itself to a host on its LAN.
+    fn local_udp() -> Vec<u8> {
         let mut local = build_header(
             "10.1.0.1".parse().unwrap(),
             "10.1.0.10".parse().unwrap(),
@@ -695,10 +704,7 @@ mod tests {
         )
         .to_vec();
         local.extend_from_slice(&[0; 8]);
-        k.send_local(Instant::ZERO, local, &mut out);
-        assert_eq!(*seen.borrow(), ["forward", "input", "output"]);
-        assert!(out.deliver.is_empty());
-        assert_eq!(k.counters.get("dropped.policy"), Some(1));
+        local
     }
 
     /// A hook that rewrites the destination, as tunnel mode will.
@@ -716,16 +722,7 @@ mod tests {
     fn output_routes_again_when_a_hook_changes_the_destination() {
         let mut k = router();
         k.add_hook(Box::new(Redirect));
-        let mut local = build_header(
-            "10.1.0.1".parse().unwrap(),
-            "10.1.0.10".parse().unwrap(),
-            17,
-            64,
-            0,
-            8,
-        )
-        .to_vec();
-        local.extend_from_slice(&[0; 8]);
+        let local = local_udp();
         let mut out = Actions::default();
         k.send_local(Instant::ZERO, local, &mut out);
         assert_eq!(out.transmit[0].iface, 1);

@@ -3,7 +3,7 @@
 
 use super::{
     P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, nat, need,
-    no_proposal, plain_payloads, vendor_ids,
+    no_proposal, plain_payloads, reply_vendor_ids,
 };
 use crate::ike::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
@@ -39,8 +39,7 @@ pub(super) fn aggr_r1(
         PayloadRepr::Identification(p.my_id.clone()),
         PayloadRepr::Hash(p.my_hash()),
     ];
-    payloads.extend(vendor_ids(remote));
-    payloads.extend(nat::chosen_vendor_id(p));
+    payloads.extend(reply_vendor_ids(p, remote));
     payloads.extend(nat::nat_d_payloads(p));
     p.send(env, payloads, false, data, true)?;
     Ok(false)

@@ -3,7 +3,7 @@
 
 use super::{
     P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, nat, need,
-    plain_payloads, vendor_ids,
+    plain_payloads, reply_vendor_ids,
 };
 use crate::ike::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
@@ -18,8 +18,7 @@ pub(super) fn main_r1(
     let got = plain_payloads(repr, data)?;
     let reply = choose(p, env, &got)?;
     let mut payloads = vec![PayloadRepr::SecurityAssociation(reply)];
-    payloads.extend(vendor_ids(&env.conf.remotes[p.remote]));
-    payloads.extend(nat::chosen_vendor_id(p));
+    payloads.extend(reply_vendor_ids(p, &env.conf.remotes[p.remote]));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }

@@ -223,6 +223,13 @@ fn id_body(id: &IdentificationRepr) -> Vec<u8> {
     out
 }
 
+/// The responder's vendor IDs: DPD's, and the NAT-T version it chose.
+pub(super) fn reply_vendor_ids(p: &Phase1, remote: &Remote) -> Vec<PayloadRepr> {
+    let mut vids = vendor_ids(remote);
+    vids.extend(nat::chosen_vendor_id(p));
+    vids
+}
+
 pub(super) fn vendor_ids(remote: &Remote) -> Vec<PayloadRepr> {
     if remote.dpd {
         vec![PayloadRepr::VendorId(DPD_VENDOR_ID.to_vec())]
