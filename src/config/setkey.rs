@@ -1100,7 +1100,7 @@ fn is_level_word(word: &str) -> bool {
 
 /// Linux af_key: a `unique:N` reqid above IPSEC_MANUAL_REQID_MAX is
 /// silently replaced by one the kernel picks.
-const MANUAL_REQID_MAX: u64 = 0x3fff;
+const MANUAL_REQID_MAX: u64 = crate::ipsec::spd::MANUAL_REQID_MAX as u64;
 
 impl Parser {
     /// The `protocol/mode/src-dst/level` rules after the action: at least

@@ -10,7 +10,7 @@ use crate::config::setkey::SetkeyCommand;
 use crate::crypto::ikev1::{self, KeymatInput, PROTO_IPSEC_AH, PROTO_IPSEC_ESP};
 use crate::ipsec::IpsecEngine;
 use crate::ipsec::spec::{
-    Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Selector, Template,
+    Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Template,
     UdpEncap,
 };
 
@@ -53,6 +53,11 @@ fn sa_spec(
         nr_b: &p.nr,
     };
     let k = ikev1::sa_keys(keys.prf, &keys.skeyid_d, &input, enc_len, auth_len);
+    let reqid = if dst == p.local {
+        p.reqid_in
+    } else {
+        p.reqid_out
+    };
     let hard = t.lifetime_secs;
     Some(SaSpec {
         encap,
@@ -61,7 +66,7 @@ fn sa_spec(
         proto: t.proto,
         spi,
         mode: t.mode,
-        reqid: p.reqid,
+        reqid,
         replay_window: REPLAY_WINDOW,
         enc: t.enc.map(|(alg, _)| (alg, k.enc_key)),
         auth: t.auth.map(|alg| (alg, k.auth_key)),
@@ -127,16 +132,6 @@ pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut IpsecEngine, keys: &K
     }
 }
 
-fn reversed(s: &Selector) -> Selector {
-    Selector {
-        src: s.dst,
-        dst: s.src,
-        src_port: s.dst_port,
-        dst_port: s.src_port,
-        upper: s.upper,
-    }
-}
-
 /// `generate_policy on`: `out` for our side to the peer's, `in` (and in
 /// tunnel mode `fwd`) the other way, each requiring the negotiated SA.
 pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: &Phase2) {
@@ -145,11 +140,11 @@ pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: 
         proto: p.proto,
         mode: p.mode,
         endpoints: tunnel.then_some((src, dst)),
-        level: Level::Unique(Some(p.reqid)),
+        level: Level::Unique(Some(p.reqid_out)),
     };
     let mut policies = vec![
         (
-            reversed(&p.selector),
+            p.selector.reversed(),
             Direction::In,
             template(p.peer, p.local),
         ),
@@ -157,7 +152,7 @@ pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: 
     ];
     if tunnel {
         policies.push((
-            reversed(&p.selector),
+            p.selector.reversed(),
             Direction::Fwd,
             template(p.peer, p.local),
         ));

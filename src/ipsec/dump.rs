@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use smoltcp::time::Instant;
 
 use super::sad::{SaState, Sad, SecurityAssociation};
-use super::spd::Spd;
+use super::spd::{MANUAL_REQID_MAX, Spd};
 use super::spec::{Action, IpsecProto, Level, Mode, SaSpec, Template, Upper};
 use crate::observe::capture::time_of_day;
 
@@ -27,11 +27,20 @@ fn stamp(at: Instant) -> String {
 
 fn write_sa(out: &mut String, sa: &SecurityAssociation, now: Instant) {
     let s = &sa.spec;
-    let _ = writeln!(out, "{} {}", s.src, s.dst);
+    // libipsec `pfkey_sadump1`: a NAT-T SA shows its UDP ports after the
+    // addresses, and its protocol as `esp-udp`.
+    let (src, dst, proto) = match s.encap {
+        Some(e) => (
+            format!("{}[{}]", s.src, e.sport),
+            format!("{}[{}]", s.dst, e.dport),
+            "esp-udp",
+        ),
+        None => (s.src.to_string(), s.dst.to_string(), s.proto.name()),
+    };
+    let _ = writeln!(out, "{src} {dst}");
     let _ = writeln!(
         out,
-        "\t{} mode={} spi={}(0x{:08x}) reqid={}(0x{:08x})",
-        s.proto.name(),
+        "\t{proto} mode={} spi={}(0x{:08x}) reqid={}(0x{:08x})",
         s.mode.name(),
         s.spi,
         s.spi,
@@ -101,6 +110,9 @@ fn level(l: Level) -> String {
         Level::Use => "use".into(),
         Level::Require => "require".into(),
         Level::Unique(None) => "unique".into(),
+        // libipsec `ipsec_dump_ipsecrequest`: `#` marks a reqid the kernel
+        // chose (above IPSEC_MANUAL_REQID_MAX), `:` one the user gave.
+        Level::Unique(Some(id)) if id > MANUAL_REQID_MAX => format!("unique#{id}"),
         Level::Unique(Some(id)) => format!("unique:{id}"),
     }
 }
@@ -118,6 +130,36 @@ fn template(t: &Template) -> String {
 
 fn port(p: Option<u16>) -> String {
     p.map_or("any".into(), |p| p.to_string())
+}
+
+/// libpfkey.h's priority bases, as kernel values (lower wins).
+const PRIORITY_HIGH: u32 = 0x4000_0000;
+const PRIORITY_DEFAULT: u32 = 0x8000_0000;
+const PRIORITY_LOW: u32 = 0xc000_0000;
+
+/// A policy priority as libipsec `ipsec_dump_policy1` prints it: nothing
+/// for kernel priority 0, else the nearest base (`high` below 3/4 of
+/// `def`, `def` below 5/4 of it, else `low`) and the offset with its sign
+/// turned back to how setkey reads it (`prio def + 5` is 5 before `def`).
+fn priority(ours: i32) -> String {
+    // PolicySpec::priority is the kernel value less PRIORITY_DEFAULT.
+    let kernel = (ours as u32).wrapping_add(PRIORITY_DEFAULT);
+    if kernel == 0 {
+        return String::new();
+    }
+    let (name, base) = if kernel < PRIORITY_DEFAULT / 4 * 3 {
+        ("high", PRIORITY_HIGH)
+    } else if kernel < PRIORITY_DEFAULT / 4 * 5 {
+        ("def", PRIORITY_DEFAULT)
+    } else {
+        ("low", PRIORITY_LOW)
+    };
+    let offset = -i64::from(kernel.wrapping_sub(base) as i32);
+    match offset {
+        0 => format!(" prio {name}"),
+        o if o < 0 => format!(" prio {name} - {}", -o),
+        o => format!(" prio {name} + {o}"),
+    }
 }
 
 /// The SPD as `setkey -DP` prints it.
@@ -142,12 +184,7 @@ pub fn spd(spd: &Spd) -> String {
             Action::Discard => "discard",
             Action::None => "none",
         };
-        let prio = if p.spec.priority == 0 {
-            "def".to_string()
-        } else {
-            p.spec.priority.to_string()
-        };
-        let _ = writeln!(out, "\t{} prio {prio} {action}", p.spec.dir);
+        let _ = writeln!(out, "\t{}{} {action}", p.spec.dir, priority(p.spec.priority));
         for t in &p.spec.templates {
             let _ = writeln!(out, "\t{}", template(t));
         }

@@ -198,6 +198,7 @@ impl IpsecEngine {
             IpsecProto::Esp => esp::decapsulate(sa, packet, h),
             IpsecProto::Ah => ah::decapsulate(sa, packet, h),
         };
+        let reqid = sa.spec.reqid;
         match result {
             Ok((mut inner, tunnel)) => {
                 if in_udp && !tunnel {
@@ -211,6 +212,7 @@ impl IpsecEngine {
                     tunnel,
                     src: h.src,
                     dst: h.dst,
+                    reqid,
                 });
                 *packet = inner;
                 Verdict::Reinject
@@ -262,24 +264,30 @@ impl IpsecEngine {
         if self.bypasses(&sel) {
             return Verdict::Accept;
         }
+        // Linux `__xfrm_policy_check`: what came out of a tunnel needs a
+        // policy, and a template for each tunnel state it went through.
+        let mut tunnels = meta.sec_path.iter().filter(|e| e.tunnel);
         let Some(policy) = self.spd.lookup(dir, &sel) else {
-            return Verdict::Accept;
+            return match tunnels.next() {
+                Some(_) => Verdict::Drop(DropReason::NoPolicy),
+                None => Verdict::Accept,
+            };
         };
-        match policy.spec.action {
-            Action::Discard => Verdict::Drop(DropReason::PolicyDiscard),
-            Action::None => Verdict::Accept,
+        let templates = &policy.spec.templates;
+        let satisfied = match policy.spec.action {
+            Action::Discard => return Verdict::Drop(DropReason::PolicyDiscard),
+            Action::None => tunnels.next().is_none(),
             Action::Ipsec => {
-                let satisfied = policy
-                    .spec
-                    .templates
+                templates
                     .iter()
-                    .all(|t| t.level == Level::Use || applied(t, meta));
-                if satisfied {
-                    Verdict::Accept
-                } else {
-                    Verdict::Drop(DropReason::PolicyMismatch)
-                }
+                    .all(|t| t.level == Level::Use || applied(t, meta))
+                    && tunnels.all(|e| templates.iter().any(|t| satisfies(t, e)))
             }
+        };
+        if satisfied {
+            Verdict::Accept
+        } else {
+            Verdict::Drop(DropReason::PolicyMismatch)
         }
     }
 
@@ -378,14 +386,21 @@ impl IpsecEngine {
 
 /// Whether a template was satisfied by one of the transforms the packet went through.
 fn applied(t: &Template, meta: &PacketMeta) -> bool {
-    meta.sec_path.iter().any(|e| {
-        e.protocol == t.proto.ip_protocol()
-            && match t.mode {
-                Mode::Tunnel => {
-                    e.tunnel && t.endpoints.is_none_or(|(s, d)| e.src == s && e.dst == d)
-                }
-                Mode::Transport => !e.tunnel,
-                Mode::Any => true,
-            }
-    })
+    meta.sec_path.iter().any(|e| satisfies(t, e))
+}
+
+/// Linux `xfrm_state_ok`: protocol, mode, tunnel endpoints and, for a
+/// `unique` template, the reqid.
+fn satisfies(t: &Template, e: &SecPathEntry) -> bool {
+    let reqid_ok = match t.level {
+        Level::Unique(Some(r)) => e.reqid == r,
+        _ => true,
+    };
+    reqid_ok
+        && e.protocol == t.proto.ip_protocol()
+        && match t.mode {
+            Mode::Tunnel => e.tunnel && t.endpoints.is_none_or(|(s, d)| e.src == s && e.dst == d),
+            Mode::Transport => !e.tunnel,
+            Mode::Any => true,
+        }
 }

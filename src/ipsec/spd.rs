@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
-use super::spec::{Direction, PolicySpec, Selector, Upper};
+use super::spec::{Direction, Level, PolicySpec, Selector, Template, Upper};
 use crate::net::hash::FastMap;
 
 /// The fields of a packet that selectors match (RFC 4301 §4.4.1.1).
@@ -78,7 +78,13 @@ pub struct Spd {
     buckets: FastMap<BucketKey, Vec<usize>>,
     prefix_lens: FastMap<Direction, BTreeSet<u8>>,
     next_id: u32,
+    /// The last reqid the kernel chose for a plain `unique` template.
+    last_reqid: u32,
 }
+
+/// Linux af_key: reqids up to `IPSEC_MANUAL_REQID_MAX` are the user's
+/// (`unique:N`); the kernel picks its own above it.
+pub const MANUAL_REQID_MAX: u32 = 0x3fff;
 
 fn bucket_key(dir: Direction, len: u8, dst: Ipv4Addr) -> BucketKey {
     let mask = if len == 0 {
@@ -98,6 +104,12 @@ impl Spd {
         if spec.templates.len() > super::engine::MAX_BUNDLE {
             return Err("more than 6 transforms in one policy (Linux's XFRM_MAX_DEPTH)");
         }
+        let mut spec = spec;
+        for t in &mut spec.templates {
+            if t.level == Level::Unique(None) {
+                t.level = Level::Unique(Some(self.gen_reqid()));
+            }
+        }
         self.next_id += 1;
         let id = self.next_id;
         let key = bucket_key(spec.dir, spec.selector.dst.len, spec.selector.dst.addr);
@@ -116,6 +128,43 @@ impl Spd {
         });
         bucket.insert(at, slot);
         Ok(id)
+    }
+
+    /// af_key `gen_reqid`: a plain `unique` template gets the next reqid
+    /// above `IPSEC_MANUAL_REQID_MAX` that no policy uses, counting on from
+    /// the last one given out (so a deleted policy's reqid is not reused
+    /// at once).
+    fn gen_reqid(&mut self) -> u32 {
+        loop {
+            self.last_reqid = match self.last_reqid.checked_add(1) {
+                Some(r) if r > MANUAL_REQID_MAX => r,
+                _ => MANUAL_REQID_MAX + 1,
+            };
+            let candidate = self.last_reqid;
+            let used = self.iter().any(|p| {
+                p.spec
+                    .templates
+                    .iter()
+                    .any(|t| t.level == Level::Unique(Some(candidate)))
+            });
+            if !used {
+                return candidate;
+            }
+        }
+    }
+
+    /// The reqid the first template of the policy for exactly `selector`
+    /// in `dir` binds its SAs to (`unique`), 0 for none: what racoon reads
+    /// as the policy's `reqid` when it installs a phase 2's SAs.
+    pub fn reqid_of(&self, dir: Direction, selector: &Selector) -> u32 {
+        let slot = self.find(selector, dir);
+        match slot.and_then(|i| self.policies[i].as_ref()?.spec.templates.first().copied()) {
+            Some(Template {
+                level: Level::Unique(Some(id)),
+                ..
+            }) => id,
+            _ => 0,
+        }
     }
 
     fn find(&self, selector: &Selector, dir: Direction) -> Option<usize> {
@@ -144,6 +193,7 @@ impl Spd {
     pub fn flush(&mut self) {
         *self = Spd {
             next_id: self.next_id,
+            last_reqid: self.last_reqid,
             ..Spd::default()
         };
     }

@@ -104,6 +104,19 @@ pub struct Selector {
     pub upper: Upper,
 }
 
+impl Selector {
+    /// The same traffic the other way (an `out` policy's `in` twin).
+    pub fn reversed(&self) -> Selector {
+        Selector {
+            src: self.dst,
+            dst: self.src,
+            src_port: self.dst_port,
+            dst_port: self.src_port,
+            upper: self.upper,
+        }
+    }
+}
+
 /// One SPD entry as configured (`spdadd … -P dir action templates;`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicySpec {

@@ -29,6 +29,9 @@ pub enum DropReason {
     PolicyDiscard,
     /// Inbound traffic not protected as its `ipsec` policy requires (RFC 4301 §5.2).
     PolicyMismatch,
+    /// Came out of a tunnel-mode SA and no `in`/`fwd` policy covers it
+    /// (Linux `__xfrm_policy_check`, XfrmInNoPols).
+    NoPolicy,
     /// An `ipsec ... require` policy matched on output but no SA exists.
     NoSa,
     /// ESP/AH with an SPI no inbound SA has (RFC 4303 §3.4.2).
@@ -53,7 +56,7 @@ pub enum DropReason {
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 23] = [
+    pub const ALL: [DropReason; 24] = [
         DropReason::Malformed,
         DropReason::BadChecksum,
         DropReason::TtlExceeded,
@@ -67,6 +70,7 @@ impl DropReason {
         DropReason::QueueFull,
         DropReason::PolicyDiscard,
         DropReason::PolicyMismatch,
+        DropReason::NoPolicy,
         DropReason::NoSa,
         DropReason::UnknownSpi,
         DropReason::Replay,
@@ -95,6 +99,7 @@ impl DropReason {
             DropReason::QueueFull => "queue-full",
             DropReason::PolicyDiscard => "policy-discard",
             DropReason::PolicyMismatch => "policy-mismatch",
+            DropReason::NoPolicy => "no-policy",
             DropReason::NoSa => "no-sa",
             DropReason::UnknownSpi => "unknown-spi",
             DropReason::Replay => "replay",

@@ -40,6 +40,8 @@ pub struct SecPathEntry {
     pub tunnel: bool,
     pub src: Ipv4Addr,
     pub dst: Ipv4Addr,
+    /// The SA's reqid, which a `unique` template must match.
+    pub reqid: u32,
 }
 
 /// What hooks learned about a packet, carried with it when it re-enters

@@ -17,7 +17,7 @@ use crate::ike::phase1::remote_for;
 use crate::ike::{Fail, Racoon, Side, message, proposal};
 use crate::ipsec::IpsecEngine;
 use crate::ipsec::engine::Acquire;
-use crate::ipsec::spec::Mode;
+use crate::ipsec::spec::{Direction, Mode, Selector};
 use crate::node::daemon::PORT_ISAKMP;
 use crate::wire::isakmp::{NotifyType, PayloadRepr, Repr};
 
@@ -53,7 +53,9 @@ impl Racoon {
             m => m,
         };
         p2.deadline = Some(now + timer.phase1);
-        p2.reqid = a.reqid;
+        p2.reqid_out = a.reqid;
+        let inbound = Selector::reversed(&a.selector);
+        p2.reqid_in = kernel.spd.reqid_of(Direction::In, &inbound);
         self.ph2.push(p2);
         self.request_phase1(now, a.src, a.dst, remote, kernel);
     }

@@ -82,8 +82,11 @@ pub(crate) struct Phase2 {
     pub dying: bool,
     /// Install policies from the IDs when established (responder).
     pub generate_policy: bool,
-    /// The policy's reqid the SAs are bound to (`unique`), 0 for none.
-    pub reqid: u32,
+    /// The reqids of the `in` and `out` policies the SAs are bound to
+    /// (`unique`), 0 for none: racoon's `reqid_in`/`reqid_out`, each SA
+    /// installed with its own direction's (pfkey.c `pk_sendupdate`).
+    pub reqid_in: u32,
+    pub reqid_out: u32,
     /// The peer's IKE port when negotiated (two peers behind one NAT
     /// share an address, not a port).
     pub peer_port: u16,
@@ -123,7 +126,8 @@ impl Phase2 {
             rekey: false,
             dying: false,
             generate_policy: false,
-            reqid: 0,
+            reqid_in: 0,
+            reqid_out: 0,
             peer_port: 0,
             encap_ports: None,
         }

@@ -118,7 +118,7 @@ impl Racoon {
             proto: p.proto,
             mode: p.mode,
             selector: p.selector,
-            reqid: p.reqid,
+            reqid: p.reqid_out,
         };
         self.log.info(
             now,

@@ -206,15 +206,8 @@ fn policy_modes(
     generate: bool,
     natted: bool,
 ) -> Result<Vec<(IpsecProto, Mode)>, Fail> {
-    let inbound = |s: &Selector| Selector {
-        src: s.dst,
-        dst: s.src,
-        src_port: s.dst_port,
-        dst_port: s.src_port,
-        upper: s.upper,
-    };
     let find = |s: &Selector| {
-        let wanted = inbound(s);
+        let wanted = s.reversed();
         kernel
             .spd
             .iter()
@@ -235,8 +228,9 @@ fn policy_modes(
     match policy.and_then(|p| p.spec.templates.first()) {
         Some(t) => {
             if let Level::Unique(Some(reqid)) = t.level {
-                p2.reqid = reqid;
+                p2.reqid_in = reqid;
             }
+            p2.reqid_out = kernel.spd.reqid_of(Direction::Out, &p2.selector);
             Ok(vec![(
                 t.proto,
                 if t.mode == Mode::Tunnel {
@@ -250,7 +244,8 @@ fn policy_modes(
             p2.generate_policy = true;
             // racoon's generated policies are `unique`: each peer's SAs
             // are bound to its own policy, even behind one NAT address.
-            p2.reqid = p2.serial;
+            p2.reqid_in = p2.serial;
+            p2.reqid_out = p2.serial;
             Ok([IpsecProto::Esp, IpsecProto::Ah]
                 .into_iter()
                 .flat_map(|p| [(p, Mode::Transport), (p, Mode::Tunnel)])
