@@ -69,8 +69,8 @@ pub enum SetkeyCommand {
     /// `spdadd src_range dst_range upperspec policy;`
     ///
     /// setkey(8) on Linux runs in "RFC mode" by default and installs a
-    /// `fwd` policy next to every `in` policy; that is left to whoever
-    /// installs the command, which is given exactly as written.
+    /// `fwd` policy next to every `in` policy: [`kernel_requests`] gives
+    /// both; the command itself is given exactly as written.
     SpdAdd(PolicySpec),
     /// `spddelete src_range dst_range upperspec -P dir;`
     SpdDelete { selector: Selector, dir: Direction },
@@ -78,6 +78,36 @@ pub enum SetkeyCommand {
     Dump(Option<IpsecProto>),
     /// `spddump;`
     SpdDump,
+}
+
+/// The kernel requests setkey on Linux sends for one command. It runs in
+/// RFC mode by default (setkey.c `f_rfcmode = 1` under HAVE_POLICY_FWD):
+/// parse.y `setkeymsg_spdaddr` sends every `spdadd` and `spddelete` of an
+/// `in` policy a second time as `fwd`, with the first template's `unique`
+/// level turned into `require` (reqid 0). So a gateway's `in` policy
+/// covers forwarded traffic too, as on a real Linux box.
+pub fn kernel_requests(command: SetkeyCommand) -> Vec<SetkeyCommand> {
+    let fwd = match &command {
+        SetkeyCommand::SpdAdd(p) if p.dir == Direction::In => {
+            let mut fwd = p.clone();
+            fwd.dir = Direction::Fwd;
+            if let Some(t) = fwd.templates.first_mut() {
+                if matches!(t.level, Level::Unique(_)) {
+                    t.level = Level::Require;
+                }
+            }
+            Some(SetkeyCommand::SpdAdd(fwd))
+        }
+        SetkeyCommand::SpdDelete {
+            selector,
+            dir: Direction::In,
+        } => Some(SetkeyCommand::SpdDelete {
+            selector: *selector,
+            dir: Direction::Fwd,
+        }),
+        _ => None,
+    };
+    std::iter::once(command).chain(fwd).collect()
 }
 
 /// A command with the position of its first word.
@@ -1787,6 +1817,37 @@ mod tests {
         assert_eq!(
             (p.action, p.dir, p.templates.len()),
             (Action::None, Direction::Fwd, 0)
+        );
+    }
+
+    /// setkey.c `f_rfcmode` + parse.y `setkeymsg_spdaddr`: an `in` policy
+    /// is sent again as `fwd`, its first `unique` template as `require`;
+    /// `spddelete` of an `in` policy deletes the `fwd` one too.
+    #[test]
+    fn rfc_mode_adds_a_fwd_policy_to_every_in_policy() {
+        let add = policy(
+            "spdadd 10.2.0.0/24 10.1.0.0/24 any -P in ipsec esp/tunnel/2.2.2.2-1.1.1.1/unique:7 ah/transport//unique;",
+        );
+        let requests = kernel_requests(SetkeyCommand::SpdAdd(add.clone()));
+        let [SetkeyCommand::SpdAdd(first), SetkeyCommand::SpdAdd(fwd)] = &requests[..] else {
+            panic!("expected two spdadds: {requests:?}");
+        };
+        assert_eq!(first, &add);
+        assert_eq!(fwd.dir, Direction::Fwd);
+        assert_eq!(fwd.templates[0].level, Level::Require);
+        assert_eq!(fwd.templates[1].level, Level::Unique(None));
+        let out = policy("spdadd 10.1.0.0/24 10.2.0.0/24 any -P out none;");
+        assert_eq!(kernel_requests(SetkeyCommand::SpdAdd(out)).len(), 1);
+        let delete = SetkeyCommand::SpdDelete {
+            selector: add.selector,
+            dir: Direction::In,
+        };
+        assert_eq!(
+            kernel_requests(delete)[1],
+            SetkeyCommand::SpdDelete {
+                selector: add.selector,
+                dir: Direction::Fwd
+            }
         );
     }
 

@@ -83,6 +83,11 @@ pub fn set_total_len(packet: &mut [u8], len: usize) {
     packet[2..4].copy_from_slice(&(len as u16).to_be_bytes());
 }
 
+/// Sets the source address; the caller refills the checksum.
+pub fn set_src(packet: &mut [u8], src: Ipv4Addr) {
+    packet[12..16].copy_from_slice(&src.octets());
+}
+
 pub fn set_ident(packet: &mut [u8], ident: u16) {
     packet[4..6].copy_from_slice(&ident.to_be_bytes());
 }

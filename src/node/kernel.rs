@@ -126,6 +126,15 @@ impl Kernel {
         self.hooks.push(hook);
     }
 
+    /// The source address of a packet this node sends to `dst` from an
+    /// unbound socket: Linux's `fib_result_prefsrc`, which for our routes
+    /// (no `src` attribute, one address per interface) is
+    /// `inet_select_addr` on the interface the route leaves by.
+    pub fn preferred_source(&self, dst: Ipv4Addr) -> Option<Ipv4Addr> {
+        let hop = self.routes.lookup(dst)?;
+        Some(self.ifaces.get(hop.iface)?.address.addr)
+    }
+
     pub fn is_local(&self, addr: Ipv4Addr) -> bool {
         self.ifaces.iter().any(|i| i.address.addr == addr)
     }
@@ -171,6 +180,15 @@ impl Kernel {
         let Some(hop) = self.routes.lookup(h.dst) else {
             return self.counters.drop(DropReason::NoRoute);
         };
+        // smoltcp's ICMP sockets cannot be bound to an address and take the
+        // first interface's for any off-link destination; Linux gives an
+        // unbound socket the route's preferred source.
+        if is_echo_request(&packet, &h) {
+            if let Some(src) = self.preferred_source(h.dst).filter(|s| *s != h.src) {
+                ipv4::set_src(&mut packet, src);
+                ipv4::fill_checksum(&mut packet, h.header_len);
+            }
+        }
         if h.protocol == PROTO_TCP {
             let mtu = self.ifaces[hop.iface].mtu;
             mss::clamp(
@@ -479,6 +497,10 @@ impl Kernel {
     }
 }
 
+fn is_echo_request(packet: &[u8], h: &Header) -> bool {
+    h.protocol == PROTO_ICMP && h.frag_offset == 0 && packet.get(h.header_len) == Some(&8)
+}
+
 fn is_icmp_error(packet: &[u8], h: &Header) -> bool {
     // RFC 1122 §3.2.2: types 3, 4, 5, 11 and 12 are errors.
     h.protocol == PROTO_ICMP && matches!(packet.get(h.header_len), Some(3 | 4 | 5 | 11 | 12))
@@ -705,6 +727,29 @@ mod tests {
         .to_vec();
         local.extend_from_slice(&[0; 8]);
         local
+    }
+
+    /// Linux `fib_result_prefsrc` / `inet_select_addr`: a router pinging
+    /// a host behind its other interface sends from that interface's
+    /// address, whatever smoltcp picked (its first address).
+    #[test]
+    fn own_pings_leave_with_the_outgoing_interfaces_address() {
+        let mut k = router();
+        let mut ping = build_header(
+            "10.1.0.1".parse().unwrap(),
+            "10.2.0.20".parse().unwrap(),
+            PROTO_ICMP,
+            64,
+            0,
+            8,
+        )
+        .to_vec();
+        ping.extend_from_slice(&[8, 0, 0xf7, 0xff, 0, 0, 0, 0]);
+        let mut out = Actions::default();
+        k.send_local(Instant::ZERO, ping, &mut out);
+        let sent = Header::parse(&out.transmit[0].packet).expect("valid header");
+        assert_eq!(sent.src, "172.16.0.1".parse::<Ipv4Addr>().unwrap());
+        assert_eq!(k.preferred_source("10.1.0.7".parse().unwrap()), Some("10.1.0.1".parse().unwrap()));
     }
 
     /// A hook that rewrites the destination, as tunnel mode will.

@@ -9,7 +9,9 @@ use regex::Regex;
 use super::embedded::yaml_pos;
 use super::located::{Located, Pos};
 use super::model::*;
+use crate::config::setkey::{SetkeyCommand, kernel_requests};
 use crate::ipsec::IpsecEngine;
+use crate::ipsec::spec::Direction;
 use crate::ipsec::sad::SA_COUNTERS;
 use crate::node::counters::{LINK_COUNTERS, NODE_COUNTERS};
 use crate::observe::tcpdump::{tcp_port_is_decoded, udp_port_is_decoded};
@@ -30,7 +32,7 @@ pub fn validate(s: &Scenario, source: Option<&str>) -> Problems {
 pub fn validate_with_warnings(s: &Scenario, source: Option<&str>) -> (Problems, Problems) {
     let mut p = Problems::new();
     let mut warnings = Problems::new();
-    check_setkey(s, source, &mut p);
+    check_setkey(s, source, &mut p, &mut warnings);
     super::racoon_files::check(s, source, &mut p, &mut warnings);
     check_header(s, &mut p);
     check_links(s, &mut p);
@@ -49,11 +51,11 @@ pub fn validate_with_warnings(s: &Scenario, source: Option<&str>) -> (Problems, 
 /// Parses every node's setkey script and runs it against a scratch SAD and
 /// SPD, so that syntax errors and commands setkey would refuse (a
 /// duplicate SA, deleting a missing one) point into the YAML file.
-fn check_setkey(s: &Scenario, source: Option<&str>, p: &mut Problems) {
+fn check_setkey(s: &Scenario, source: Option<&str>, p: &mut Problems, w: &mut Problems) {
     for (node, spec) in &s.nodes {
         let mut engine = IpsecEngine::new(crate::sim::rng::stream(0, "validate"));
         if let Some(script) = &spec.setkey {
-            check_script(node, script, source, &mut engine, p);
+            check_script(node, script, source, &mut engine, (p, w));
         }
         let Some(yaml) = &spec.ipsec else { continue };
         match yaml.commands() {
@@ -74,10 +76,12 @@ fn check_script(
     script: &Located<String>,
     source: Option<&str>,
     engine: &mut IpsecEngine,
-    p: &mut Problems,
+    (p, w): (&mut Problems, &mut Problems),
 ) {
     {
         let at = |line, column| yaml_pos(script, source, line, column);
+        // `fwd` policies setkey's RFC mode made from `in` policies.
+        let mut rfc_fwd = Vec::new();
         let statements = match crate::config::setkey::parse(script) {
             Ok(st) => st,
             Err(e) => {
@@ -90,9 +94,32 @@ fn check_script(
             }
         };
         for st in statements {
-            if let Err(e) = engine.apply(&st.command, smoltcp::time::Instant::ZERO) {
-                let msg = format!("setkey script of node `{node}`, line {}: {e}", st.line);
-                p.push((at(st.line, st.column), msg));
+            for (i, request) in kernel_requests(st.command).into_iter().enumerate() {
+                let fwd = match &request {
+                    SetkeyCommand::SpdAdd(policy) if policy.dir == Direction::Fwd => {
+                        Some(policy.selector)
+                    }
+                    _ => None,
+                };
+                let Err(e) = engine.apply(&request, smoltcp::time::Instant::ZERO) else {
+                    rfc_fwd.extend(fwd.filter(|_| i > 0));
+                    continue;
+                };
+                let pos = at(st.line, st.column);
+                let prefix = format!("setkey script of node `{node}`, line {}", st.line);
+                // An explicit `fwd` next to its `in` policy, as many
+                // scripts have: Linux answers File exists and keeps the
+                // policy RFC mode made; setkey goes on.
+                if fwd.is_some_and(|s| i > 0 || rfc_fwd.contains(&s)) {
+                    w.push((
+                        pos,
+                        format!(
+                            "{prefix}: File exists ({e}): setkey on Linux (RFC mode) already added this `fwd` policy with its `in` policy; the first one stays"
+                        ),
+                    ));
+                } else {
+                    p.push((pos, format!("{prefix}: {e}")));
+                }
             }
         }
     }

@@ -152,7 +152,10 @@ fn attach_ipsec(node: &mut Node, seed: u64, spec: &NodeSpec) {
         .setkey
         .as_ref()
         .map_or(Ok(Vec::new()), |s| crate::config::setkey::parse(s));
-    let scripted = script.unwrap_or_default().into_iter().map(|st| st.command);
+    let scripted = script
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|st| crate::config::setkey::kernel_requests(st.command));
     let yaml = spec
         .ipsec
         .as_ref()
@@ -233,7 +236,10 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
     };
     let start = Instant::ZERO + entry.at.0;
     let dst = f.to.value;
-    let src = source_address(world, from, dst);
+    let src = world.nodes[from]
+        .kernel
+        .preferred_source(dst)
+        .unwrap_or(Ipv4Addr::UNSPECIFIED);
     let port = ephemeral_port(seed, &name);
     let plan = FlowPlan {
         flow: i,
@@ -277,13 +283,3 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
     world.schedule_wake(to_node, start);
 }
 
-/// The address of the interface the route to `dst` leaves by, as Linux
-/// picks a source address.
-fn source_address(world: &World, node: usize, dst: Ipv4Addr) -> Ipv4Addr {
-    let kernel = &world.nodes[node].kernel;
-    let iface = kernel.routes.lookup(dst).map_or(0, |h| h.iface);
-    kernel
-        .ifaces
-        .get(iface)
-        .map_or(Ipv4Addr::UNSPECIFIED, |i| i.address.addr)
-}
