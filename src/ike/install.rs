@@ -10,8 +10,7 @@ use crate::config::setkey::SetkeyCommand;
 use crate::crypto::ikev1::{self, KeymatInput, PROTO_IPSEC_AH, PROTO_IPSEC_ESP};
 use crate::ipsec::IpsecEngine;
 use crate::ipsec::spec::{
-    Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Template,
-    UdpEncap,
+    Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Template, UdpEncap,
 };
 
 /// racoon sets the soft lifetime to 80% of the hard one

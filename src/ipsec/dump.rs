@@ -184,7 +184,12 @@ pub fn spd(spd: &Spd) -> String {
             Action::Discard => "discard",
             Action::None => "none",
         };
-        let _ = writeln!(out, "\t{}{} {action}", p.spec.dir, priority(p.spec.priority));
+        let _ = writeln!(
+            out,
+            "\t{}{} {action}",
+            p.spec.dir,
+            priority(p.spec.priority)
+        );
         for t in &p.spec.templates {
             let _ = writeln!(out, "\t{}", template(t));
         }

@@ -99,8 +99,10 @@ impl IpsecEngine {
             SetkeyCommand::SpdFlush => self.spd.flush(),
             SetkeyCommand::Add(spec) => {
                 self.sad.add(spec.clone(), now).map_err(|e| e.to_string())?;
-                self.larval
-                    .retain(|(a, _)| (a.src, a.dst, a.proto) != (spec.src, spec.dst, spec.proto));
+                self.larval.retain(|(a, _)| {
+                    (a.src, a.dst, a.proto) != (spec.src, spec.dst, spec.proto)
+                        || (a.reqid != 0 && a.reqid != spec.reqid)
+                });
             }
             SetkeyCommand::Delete {
                 dst, proto, spi, ..
@@ -233,10 +235,15 @@ impl IpsecEngine {
     /// Records an ACQUIRE unless one for the same SA is still pending: Linux
     /// sends one per missing SA, not one per packet, and its larval state
     /// holds off the next for `XFRM_ACQ_EXPIRES` (30 s) unless an SA comes.
+    /// The larval state is found as `xfrm_state_find` finds states: by
+    /// addresses, protocol, mode and reqid, so two `unique` policies to
+    /// the same peer raise an ACQUIRE each.
     fn acquire(&mut self, a: Acquire) {
         const LARVAL_LIFETIME: smoltcp::time::Duration = smoltcp::time::Duration::from_secs(30);
         let now = a.at;
-        let same = |p: &Acquire| (p.src, p.dst, p.proto, p.mode) == (a.src, a.dst, a.proto, a.mode);
+        let same = |p: &Acquire| {
+            (p.src, p.dst, p.proto, p.mode, p.reqid) == (a.src, a.dst, a.proto, a.mode, a.reqid)
+        };
         self.larval.retain(|(_, until)| *until > now);
         if self.larval.iter().any(|(p, _)| same(p)) || self.acquires.iter().any(same) {
             return;

@@ -137,6 +137,7 @@ pub const NODE_COUNTERS: &[&str] = &[
     "dropped.queue-full",
     "dropped.policy-discard",
     "dropped.policy-mismatch",
+    "dropped.no-policy",
     "dropped.no-sa",
     "dropped.unknown-spi",
     "dropped.replay",

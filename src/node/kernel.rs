@@ -749,7 +749,10 @@ mod tests {
         k.send_local(Instant::ZERO, ping, &mut out);
         let sent = Header::parse(&out.transmit[0].packet).expect("valid header");
         assert_eq!(sent.src, "172.16.0.1".parse::<Ipv4Addr>().unwrap());
-        assert_eq!(k.preferred_source("10.1.0.7".parse().unwrap()), Some("10.1.0.1".parse().unwrap()));
+        assert_eq!(
+            k.preferred_source("10.1.0.7".parse().unwrap()),
+            Some("10.1.0.1".parse().unwrap())
+        );
     }
 
     /// A hook that rewrites the destination, as tunnel mode will.

@@ -11,8 +11,8 @@ use super::located::{Located, Pos};
 use super::model::*;
 use crate::config::setkey::{SetkeyCommand, kernel_requests};
 use crate::ipsec::IpsecEngine;
-use crate::ipsec::spec::Direction;
 use crate::ipsec::sad::SA_COUNTERS;
+use crate::ipsec::spec::Direction;
 use crate::node::counters::{LINK_COUNTERS, NODE_COUNTERS};
 use crate::observe::tcpdump::{tcp_port_is_decoded, udp_port_is_decoded};
 

@@ -282,4 +282,3 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
     world.schedule_wake(from, start);
     world.schedule_wake(to_node, start);
 }
-
