@@ -121,6 +121,8 @@ pub struct NattState {
     pub peer_behind: bool,
     /// The exchange moved to port 4500.
     pub floated: bool,
+    /// `nat_traversal force` on our side, with NAT-T agreed.
+    pub forced: bool,
     /// When this end (behind a NAT) sends its next keepalive.
     pub keepalive: Option<Instant>,
 }

@@ -63,23 +63,34 @@ pub(super) fn aggr_i2(
     p.derive_keys(&psk, env)?;
     authenticate_peer(p, env, &got)?;
     nat::detect(p, env, &got);
-    // RFC 3947 §3.2: NAT-D goes in the third message, about the ports the
-    // exchange started on; the message itself already goes to 4500.
-    let nat_d = nat::nat_d_payloads(p);
+    // racoon `agg_i2recv` floats before `agg_i2send`: message 3 goes to
+    // 4500 and its NAT-D payloads hash the floated ends (RFC 3947 §3.2).
     nat::float(p, env);
     let mut payloads = vec![PayloadRepr::Hash(p.my_hash())];
     if remote.initial_contact {
         payloads.push(initial_contact(p));
     }
-    payloads.extend(nat_d);
-    p.send(env, payloads, true, data, false)?;
+    payloads.extend(nat::nat_d_payloads(p));
+    // racoon `agg_i2send` sends message 3 in the clear: ISAKMP_FLAG_E is
+    // set only after it is sent.
+    p.send(env, payloads, false, data, false)?;
     p.establish(env, chosen.lifetime_secs);
     Ok(true)
 }
 
-/// Responder, aggressive message 3: check HASH_I.
-pub(super) fn aggr_r3(p: &mut Phase1, env: &mut Env<'_>, repr: &Repr) -> Result<bool, Fail> {
-    let got = p.open(repr)?;
+/// Responder, aggressive message 3: check HASH_I. racoon's `agg_r2recv`
+/// decrypts it only if its header says so (racoon sends it in the clear).
+pub(super) fn aggr_r3(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    data: &[u8],
+) -> Result<bool, Fail> {
+    let got = if repr.flags.encryption() {
+        p.open(repr)?
+    } else {
+        plain_payloads(repr, data)?
+    };
     let id = p.peer_id.clone().ok_or_else(|| Fail::malformed("no ID"))?;
     let hash = need(got.hash.as_ref(), "HASH")?;
     p.check_peer_hash(&id, hash)?;

@@ -13,7 +13,7 @@ use crate::ike::log::{FailReason, IkeEvent, cookies, endpoint};
 use crate::ike::proposal::{self, IsakmpTransform};
 use crate::ike::{Fail, Racoon, Side};
 use crate::ipsec::IpsecEngine;
-use crate::node::daemon::{Datagram, KEEPALIVE, PORT_NATT};
+use crate::node::daemon::{Datagram, KEEPALIVE};
 use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};
 
 /// Retransmissions or the negotiation time ran out.
@@ -153,34 +153,44 @@ impl Racoon {
         let (mut env, ph1s, _, _) = self.env(now);
         let p = &mut ph1s[index];
         // Follow a float (or a NAT's new mapping) for the answer; undone
-        // below unless the message checks out.
+        // below unless the message checks out. racoon's `isakmp_main` does
+        // this only for a message that names both cookies.
         let ends = (p.local, p.peer);
         let floated = p.natt.floated;
-        if to.port() == PORT_NATT {
+        if repr.responder_cookie == p.cky_r {
             nat::follow(p, &mut env, to, from);
         }
-        let result = match (p.side, p.state) {
-            (Side::Initiator, P1State::AwaitSa) => main_mode::main_i2(p, &mut env, repr, data),
-            (Side::Responder, P1State::AwaitKe) => main_mode::main_r3(p, &mut env, repr, data),
-            (Side::Initiator, P1State::AwaitKe) => main_mode::main_i4(p, &mut env, repr, data),
-            (Side::Responder, P1State::AwaitId) => main_mode::main_r5(p, &mut env, repr, data),
-            (Side::Initiator, P1State::AwaitId) => main_mode::main_i6(p, &mut env, repr),
+        let handled = match (p.side, p.state) {
+            (Side::Initiator, P1State::AwaitSa) => {
+                Some(main_mode::main_i2(p, &mut env, repr, data))
+            }
+            (Side::Responder, P1State::AwaitKe) => {
+                Some(main_mode::main_r3(p, &mut env, repr, data))
+            }
+            (Side::Initiator, P1State::AwaitKe) => {
+                Some(main_mode::main_i4(p, &mut env, repr, data))
+            }
+            (Side::Responder, P1State::AwaitId) => {
+                Some(main_mode::main_r5(p, &mut env, repr, data))
+            }
+            (Side::Initiator, P1State::AwaitId) => Some(main_mode::main_i6(p, &mut env, repr)),
             (Side::Initiator, P1State::AwaitAggressiveReply) => {
-                aggressive::aggr_i2(p, &mut env, repr, data)
+                Some(aggressive::aggr_i2(p, &mut env, repr, data))
             }
             (Side::Responder, P1State::AwaitAggressiveHash) => {
-                aggressive::aggr_r3(p, &mut env, repr)
+                Some(aggressive::aggr_r3(p, &mut env, repr, data))
             }
-            _ => Ok(false),
+            // Not a message this state takes: nothing it did stays.
+            _ => None,
         };
-        if result.is_err() {
+        if !matches!(handled, Some(Ok(_))) {
             (p.local, p.peer) = ends;
             p.natt.floated = floated;
         }
-        match result {
-            Ok(true) => self.phase1_done(now, index, kernel),
-            Ok(false) => {}
-            Err(fail) => self.phase1_failed(now, index, fail),
+        match handled {
+            Some(Ok(true)) => self.phase1_done(now, index, kernel),
+            Some(Ok(false)) | None => {}
+            Some(Err(fail)) => self.phase1_failed(now, index, fail),
         }
     }
 
@@ -337,7 +347,7 @@ impl Racoon {
     }
 
     /// RFC 3948 §2.3: one 0xFF byte to the peer's NAT-T port, every
-    /// `natt_keepalive`, from the end behind the NAT.
+    /// `natt_keepalive`, from both ends of a NAT-T ISAKMP SA.
     fn keepalive(&mut self, now: Instant, index: usize) {
         let every = smoltcp::time::Duration::from_secs(self.conf.timer.natt_keepalive_secs.max(1));
         let p = &mut self.ph1[index];

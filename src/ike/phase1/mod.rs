@@ -113,9 +113,6 @@ pub(crate) struct Phase1 {
     pub expires: Option<Instant>,
     pub dpd: Dpd,
     pub natt: crate::ike::natt::NattState,
-    /// Our address and the peer's when the exchange began, which NAT-D
-    /// payloads describe (RFC 3947 §3.2).
-    pub origin: (SocketAddrV4, SocketAddrV4),
     /// Message IDs of the Informational messages taken, newest last.
     pub seen_info: std::collections::VecDeque<u32>,
 }
@@ -163,7 +160,6 @@ impl Phase1 {
             expires: None,
             dpd: Dpd::default(),
             natt: Default::default(),
-            origin: ends,
             seen_info: Default::default(),
         }
     }
@@ -485,9 +481,11 @@ impl Phase1 {
         if self.dpd.peer_supports && remote.dpd_delay_secs > 0 {
             self.dpd.next = Some(env.now + Duration::from_secs(remote.dpd_delay_secs));
         }
-        // RFC 3948 §2.3: the end behind a NAT keeps its mapping alive.
+        // RFC 3948 §2.3: keepalives hold the NAT's mapping. racoon's
+        // `natt_keepalive_add_ph1` queues them on both ends once either
+        // NAT_DETECTED bit is set, not only on the end behind the NAT.
         let keepalive = env.conf.timer.natt_keepalive_secs;
-        if self.natt.local_behind && self.natt.floated && keepalive > 0 {
+        if self.natt.nat_between() && self.natt.floated && keepalive > 0 {
             self.natt.keepalive = Some(env.now + Duration::from_secs(keepalive));
         }
     }

@@ -1,7 +1,7 @@
 //! Phase 1's part of NAT traversal (RFC 3947 §3, §4): which version both
 //! ends announced, NAT-D payloads out and in, and the float to port 4500.
 
-use std::net::SocketAddrV4;
+use std::net::{Ipv4Addr, SocketAddrV4};
 
 use super::{Phase1, Received};
 use crate::config::racoon::{NatTraversal, Remote};
@@ -39,16 +39,30 @@ pub(super) fn agree(p: &mut Phase1, env: &mut Env<'_>, got: &Received) {
         env.log
             .info(env.now, format!("received Vendor ID: {}", v.name()));
         p.natt.version = Some(v);
+        p.natt.forced = env.conf.remotes[p.remote].nat_traversal == NatTraversal::Force;
     }
 }
 
+/// The NAT-D hash of `at`. Under `nat_traversal force` racoon hashes a
+/// zero address with the real port (nattraversal.c `natt_hash_addr`), so
+/// that the peer sees a NAT whatever the path.
 fn hash(p: &Phase1, at: SocketAddrV4) -> Option<Vec<u8>> {
+    if p.natt.forced {
+        real_hash(p, SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, at.port()))
+    } else {
+        real_hash(p, at)
+    }
+}
+
+fn real_hash(p: &Phase1, at: SocketAddrV4) -> Option<Vec<u8>> {
     let prf = p.chosen?.prf;
     Some(natt::nat_d_hash(prf, &p.cky_i, &p.cky_r, at))
 }
 
 /// RFC 3947 §3.2: the first NAT-D is the peer's address and port as we
-/// send to them, the next our own.
+/// send to them, the next our own: the ends of the message that carries
+/// them (after a float, port 4500: racoon's `agg_i2send` hashes the
+/// floated `iph1->remote` and `iph1->local`).
 pub(super) fn nat_d_payloads(p: &Phase1) -> Vec<PayloadRepr> {
     let (Some(v), Some(theirs), Some(ours)) = (p.natt.version, hash(p, p.peer), hash(p, p.local))
     else {
@@ -57,16 +71,20 @@ pub(super) fn nat_d_payloads(p: &Phase1) -> Vec<PayloadRepr> {
     vec![v.nat_d(theirs), v.nat_d(ours)]
 }
 
-/// Compares the peer's NAT-D payloads with the addresses the exchange
-/// began on as seen here: a mismatch in the first means we are behind a
-/// NAT, in the others that the peer is.
+/// Compares the peer's NAT-D payloads with the ends of the message that
+/// carried them, as seen here (racoon `agg_r2recv` after `isakmp_main`
+/// took the message's addresses; `ident_*recv`): a mismatch in the first
+/// means we are behind a NAT, in the others that the peer is. Under
+/// `force`, racoon's `natt_compare_addr_hash` compares nothing and leaves
+/// both NAT flags set.
 pub(super) fn detect(p: &mut Phase1, env: &mut Env<'_>, got: &Received) {
-    let (local, peer) = p.origin;
+    let (local, peer) = (p.local, p.peer);
     let (Some(_), Some((first, rest))) = (p.natt.version, got.nat_d.split_first()) else {
         return;
     };
-    p.natt.local_behind = hash(p, local).as_ref() != Some(first);
-    p.natt.peer_behind = !rest.iter().any(|h| Some(h) == hash(p, peer).as_ref());
+    let forced = p.natt.forced;
+    p.natt.local_behind = forced || real_hash(p, local).as_ref() != Some(first);
+    p.natt.peer_behind = forced || !rest.iter().any(|h| Some(h) == real_hash(p, peer).as_ref());
     let who = match (p.natt.local_behind, p.natt.peer_behind) {
         (false, false) => {
             return env
@@ -86,11 +104,11 @@ pub(super) fn detect(p: &mut Phase1, env: &mut Env<'_>, got: &Received) {
     });
 }
 
-/// RFC 3947 §4: with a NAT between the ends (or `nat_traversal force`)
-/// the initiator moves to port 4500 from its next message on.
+/// RFC 3947 §4: with a NAT between the ends (which `force` on either
+/// end makes both see) the initiator moves to port 4500 from its next
+/// message on (nattraversal.c `natt_float_ports`).
 pub(super) fn float(p: &mut Phase1, env: &mut Env<'_>) {
-    let forced = env.conf.remotes[p.remote].nat_traversal == NatTraversal::Force;
-    if p.natt.version.is_none() || !(p.natt.nat_between() || forced) || p.natt.floated {
+    if p.natt.version.is_none() || !p.natt.nat_between() || p.natt.floated {
         return;
     }
     p.local.set_port(PORT_NATT);
@@ -98,9 +116,12 @@ pub(super) fn float(p: &mut Phase1, env: &mut Env<'_>) {
     moved(p, env);
 }
 
-/// The peer floated (or its NAT mapped it anew): follow it.
+/// The peer floated (or its NAT mapped it anew): follow it, as racoon's
+/// `isakmp_main` does: only when both ends announced NAT-T and the ports
+/// have not changed yet for this ISAKMP SA (`NAT_PORTS_CHANGED`), so at
+/// most once. The caller undoes it if the message is not accepted.
 pub(super) fn follow(p: &mut Phase1, env: &mut Env<'_>, local: SocketAddrV4, peer: SocketAddrV4) {
-    if (p.local, p.peer) == (local, peer) {
+    if (p.local, p.peer) == (local, peer) || p.natt.version.is_none() || p.natt.floated {
         return;
     }
     p.local = local;
@@ -120,8 +141,8 @@ fn moved(p: &mut Phase1, env: &mut Env<'_>) {
     });
 }
 
-/// Whether UDP encapsulation is used for this ISAKMP SA's phase 2 SAs.
-pub fn udp_encapsulation(p: &Phase1, remote: &Remote) -> Option<Version> {
-    let forced = remote.nat_traversal == NatTraversal::Force;
-    p.natt.version.filter(|_| p.natt.nat_between() || forced)
+/// Whether UDP encapsulation is used for this ISAKMP SA's phase 2 SAs
+/// (ipsec_doi.c `ipsecdoi_setph2proposal`: when NAT_DETECTED).
+pub fn udp_encapsulation(p: &Phase1) -> Option<Version> {
+    p.natt.version.filter(|_| p.natt.nat_between())
 }

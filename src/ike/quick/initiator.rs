@@ -165,7 +165,7 @@ impl Racoon {
             )
         })?;
         let mut offered = proposal::ipsec_transforms(sainfo, p2.proto, p2.mode);
-        let udp = use_natt(p1, remote, p2, &mut offered);
+        let udp = use_natt(p1, p2, &mut offered);
         p2.offered = offered;
         let pfs = p2.offered.first().and_then(|t| t.pfs);
         let keys = keys_of(p1)?;

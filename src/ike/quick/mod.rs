@@ -329,11 +329,10 @@ fn quick_payloads(rest: Vec<PayloadRepr>) -> QuickPayloads {
 /// encapsulation, the SAs the IKE ports (RFC 3947 §5, RFC 3948).
 fn use_natt(
     p1: &Phase1,
-    remote: &Remote,
     p2: &mut Phase2,
     transforms: &mut [IpsecTransform],
 ) -> Option<crate::ike::natt::Version> {
-    let udp = crate::ike::phase1::nat::udp_encapsulation(p1, remote);
+    let udp = crate::ike::phase1::nat::udp_encapsulation(p1);
     for t in transforms.iter_mut() {
         t.udp = udp;
     }

@@ -141,7 +141,7 @@ fn respond_quick(
         .iter()
         .flat_map(|(proto, mode)| proposal::ipsec_transforms(sainfo, *proto, *mode))
         .collect();
-    let udp = use_natt(p1, remote, p2, &mut ours);
+    let udp = use_natt(p1, p2, &mut ours);
     let chosen = proposal::choose_ipsec(offer, &ours, remote.proposal_check).ok_or_else(|| {
         Fail::new(
             FailReason::NoProposalChosen,
