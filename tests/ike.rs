@@ -524,3 +524,56 @@ fn a_replayed_informational_is_dropped() {
         "{log:?}"
     );
 }
+
+/// racoon `isakmp_main`: the ports of an ISAKMP SA change only with NAT-T
+/// in use, once, on a message naming both cookies; vpnlab also undoes a
+/// change when the message that caused it is not taken. A forged message
+/// with the right cookies from another port, mid-exchange, moves nothing:
+/// the negotiation completes and every answer goes to port 500.
+#[test]
+fn a_forged_message_from_another_port_moves_nothing() {
+    let conf = Conf {
+        aggressive: false,
+        phase1: vec![("aes", "sha1", "modp1024")],
+        check: "obey",
+        pfs: None,
+        lifetime_secs: 3600,
+        enc: vec!["aes 128"],
+        auth: vec!["hmac_sha1"],
+    };
+    let mut lab = Lab::new(&conf, &conf, 0.0, 19);
+    let mut p = packet(A, B);
+    let _ = lab.hosts[0].engine.output(lab.now, &mut p);
+    lab.service(0);
+    // Run until A's third message (both cookies known) is on its way to B.
+    let third = loop {
+        assert!(lab.step(Instant::ZERO + Duration::from_secs(30)), "stalled");
+        let found = lab
+            .sent
+            .iter()
+            .find(|(to, d)| *to == 1 && d.data.len() > 28 && d.data[8..16] != [0; 8])
+            .cloned();
+        if let Some((_, d)) = found {
+            break d;
+        }
+    };
+    let mut forged = third.data.clone();
+    for b in forged.iter_mut().skip(28) {
+        *b ^= 0x5a;
+    }
+    let attacker = SocketAddrV4::new(A, 4501);
+    let h = &mut lab.hosts[1];
+    h.daemon
+        .on_datagram(lab.now, attacker, third.to, &forged, &mut h.engine);
+    lab.service(1);
+    while lab.step(Instant::ZERO + Duration::from_secs(30)) {}
+    assert_eq!(lab.established(0), 1);
+    assert_eq!(lab.traffic_both_ways(), Ok(()));
+    assert!(
+        lab.sent
+            .iter()
+            .filter(|(to, _)| *to == 0)
+            .all(|(_, d)| d.to.port() == 500),
+        "B answered the forged port"
+    );
+}
