@@ -302,6 +302,10 @@ impl Kernel {
             Err(HeaderError::Malformed) => return self.counters.drop(DropReason::Malformed),
             Err(HeaderError::BadChecksum) => return self.counters.drop(DropReason::BadChecksum),
         };
+        // Linux `ip_rcv_core`: bytes past the total length (link padding,
+        // or trailing garbage) are cut off (`pskb_trim_rcsum`), so nothing
+        // forwarded is longer than its header says.
+        packet.truncate(h.total_len);
         if meta.sec_path.len() > MAX_NESTING {
             return self.counters.drop(DropReason::Malformed);
         }
@@ -727,6 +731,22 @@ mod tests {
         .to_vec();
         local.extend_from_slice(&[0; 8]);
         local
+    }
+
+    /// Linux `ip_rcv_core`: a packet longer than its total length is
+    /// trimmed to it, so a 990-byte datagram in a 1019-byte buffer leaves
+    /// an MTU-1000 link as 990 bytes, unfragmented.
+    #[test]
+    fn trailing_bytes_are_trimmed_before_forwarding() {
+        let mut k = router();
+        k.ifaces[1].mtu = 1000;
+        let mut p = udp("10.2.0.20", 64, 970, false);
+        p.extend(std::iter::repeat_n(0xee, 29));
+        let mut out = Actions::default();
+        k.receive(Instant::ZERO, 0, p, &mut out);
+        assert_eq!(out.transmit.len(), 1);
+        assert_eq!(out.transmit[0].packet.len(), 990);
+        assert!(out.transmit.iter().all(|t| t.packet.len() <= 1000));
     }
 
     /// Linux `fib_result_prefsrc` / `inet_select_addr`: a router pinging
