@@ -5,8 +5,8 @@
 use super::embedded::yaml_pos;
 use super::located::{Located, Pos};
 use super::model::{NodeSpec, Scenario};
-use crate::config::psk::{self, PskFile};
-use crate::config::racoon::{self, RacoonConf};
+use crate::config::psk::{self, PskFile, PskId};
+use crate::config::racoon::{self, AuthMethod, Identifier, Peer, RacoonConf};
 
 /// Problems or warnings: where, and what.
 pub type Notes = Vec<(Pos, String)>;
@@ -77,7 +77,11 @@ fn check_files(
                 conf_text.pos,
                 format!("racoon.conf of node `{node}` reads pre-shared keys from `{path}`, which is not under `files`"),
             )),
-            Some(text) => check_psk(node, path, text, source, problems, warnings),
+            Some(text) => {
+                if let Some(file) = check_psk(node, path, text, source, problems, warnings) {
+                    missing_keys(node, path, conf, &file, conf_text, source, warnings);
+                }
+            }
         }
     }
     for (path, file) in &spec.files {
@@ -97,16 +101,17 @@ fn check_psk(
     source: Option<&str>,
     problems: &mut Notes,
     warnings: &mut Notes,
-) {
+) -> Option<PskFile> {
     match psk::parse(text) {
         Ok(file) => {
-            for w in file.warnings {
+            for w in &file.warnings {
                 let at = yaml_pos(text, source, w.line, w.column);
                 warnings.push((
                     at,
                     format!("{path} of node `{node}`, line {}: {}", w.line, w.message),
                 ));
             }
+            Some(file)
         }
         Err(e) => {
             let at = yaml_pos(text, source, e.line, e.column);
@@ -115,6 +120,86 @@ fn check_psk(
                 e.line, e.column, e.message
             );
             problems.push((at, msg));
+            None
+        }
+    }
+}
+
+/// A `remote ADDR` that authenticates with pre-shared keys but has no key
+/// in psk.txt, by address or by a name its peer may send: racoon starts
+/// all the same and fails that phase 1 at run time (oakley.c
+/// `oakley_skeyid`: "couldn't find the pskey for ADDR."), so this is a
+/// warning, and the run fails as racoon would.
+fn missing_keys(
+    node: &str,
+    path: &str,
+    conf: &RacoonConf,
+    file: &PskFile,
+    conf_text: &Located<String>,
+    source: Option<&str>,
+    warnings: &mut Notes,
+) {
+    for r in &conf.remotes {
+        let Some(Peer::Address(addr)) = r.peer else {
+            continue;
+        };
+        let psk = r
+            .proposals
+            .iter()
+            .any(|p| p.authentication_method == AuthMethod::PreSharedKey);
+        let by_name = r.peers_identifiers.iter().any(|id| match id {
+            Identifier::Fqdn(n) => file.lookup(&PskId::Fqdn(n.clone())).is_some(),
+            Identifier::UserFqdn(n) => file.lookup(&PskId::UserFqdn(n.clone())).is_some(),
+            _ => false,
+        });
+        if psk && !by_name && file.lookup(&PskId::Address(addr)).is_none() {
+            let at = yaml_pos(conf_text, source, r.line, r.column);
+            warnings.push((
+                at,
+                format!(
+                    "racoon.conf of node `{node}`, line {} column {}: remote {addr} uses pre_shared_key but {path} has no key for it; racoon will fail phase 1 with \"couldn't find the pskey for {addr}.\"",
+                    r.line, r.column
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::scenario::load_str;
+    use crate::scenario::validate::validate_with_warnings;
+
+    const SCENARIO: &str = "name: psk-gap\nduration: 1s\nlinks:\n  wire: {}\nnodes:\n  a:\n    interfaces: { eth0: { link: wire, address: 10.0.0.1/24 } }\n    racoon: |\n      path pre_shared_key \"/psk\";\n      remote 10.0.0.2 {\n        exchange_mode main;\n        proposal { encryption_algorithm aes; hash_algorithm sha1; authentication_method pre_shared_key; dh_group modp1024; }\n      }\n      sainfo anonymous { encryption_algorithm aes; authentication_algorithm hmac_sha1; compression_algorithm deflate; }\n    files:\n      /psk: \"KEYS\"\n  b:\n    interfaces: { eth0: { link: wire, address: 10.0.0.2/24 } }\n";
+
+    fn check(keys: &str) -> (usize, Vec<String>) {
+        let text = SCENARIO.replace("KEYS", keys);
+        let s = load_str(Path::new("psk-gap.yaml"), &text).expect("loads");
+        let (problems, warnings) = validate_with_warnings(&s, Some(&text));
+        (problems.len(), warnings.into_iter().map(|w| w.1).collect())
+    }
+
+    /// oakley.c `oakley_skeyid`: racoon starts without the key and fails
+    /// the phase 1 at run time, so `vpnlab check` warns, pointing at the
+    /// remote, and does not refuse the scenario.
+    #[test]
+    fn a_remote_without_a_key_is_a_warning() {
+        let (problems, warnings) = check("10.0.0.3 other\\n");
+        assert_eq!(problems, 0);
+        assert!(
+            warnings.iter().any(|w| w.contains(
+                "line 2 column 1: remote 10.0.0.2 uses pre_shared_key but /psk has no key"
+            )),
+            "{warnings:?}"
+        );
+        for keys in ["10.0.0.2 secret\\n", "* secret\\n"] {
+            let (_, warnings) = check(keys);
+            assert!(
+                !warnings.iter().any(|w| w.contains("no key")),
+                "{keys}: {warnings:?}"
+            );
         }
     }
 }
