@@ -197,3 +197,26 @@ fn tunnel_states_must_be_matched_by_a_template() {
         Verdict::Accept
     );
 }
+
+/// Issue 9, item 18: every configured time is range-checked where it is
+/// written (at most 2^32-1 seconds, a 32-bit lifetime, RFC 2407 §4.5):
+/// racoon's `timer { natt_keepalive ...; }` and setkey's `-lh` are refused
+/// with a located error instead of overflowing the clock or wrapping.
+#[test]
+fn times_that_cannot_be_represented_are_refused_where_written() {
+    let conf = "timer {natt_keepalive 93986876790020 sec;}\n";
+    let err = vpnlab::config::racoon::parse(conf).expect_err("refused");
+    assert_eq!((err.line, err.column), (1, 23), "{}", err.message);
+    assert!(err.message.contains("too long"), "{}", err.message);
+    let conf = "remote anonymous { dpd_delay 99999999999; proposal { encryption_algorithm aes; hash_algorithm sha1; authentication_method pre_shared_key; dh_group 2; } }\n";
+    assert!(vpnlab::config::racoon::parse(conf).is_err());
+    let script = "add 10.0.0.1 10.0.0.2 esp 0x100 -lh 18446744073710 -E null;";
+    let err = setkey::parse(script).expect_err("refused");
+    assert_eq!((err.line, err.column), (1, 33), "{}", err.message);
+    assert!(
+        err.message.contains("at most 4294967295"),
+        "{}",
+        err.message
+    );
+    assert!(setkey::parse("add 10.0.0.1 10.0.0.2 esp 0x100 -lh 4294967295 -E null;").is_ok());
+}

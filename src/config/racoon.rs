@@ -49,7 +49,7 @@ use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4};
 
 use super::lexer::{Cursor, Pos, Rules, Tok, Token, error_at as error, tokenize};
-use crate::net::Prefix;
+use crate::net::{MAX_CONFIG_SECS, Prefix};
 
 // ---------------------------------------------------------------------------
 // Errors and warnings
@@ -971,7 +971,8 @@ impl Parser {
 
     /// `N;` a plain number of seconds (dpd_delay, dpd_retry).
     fn seconds_stmt(&mut self) -> Result<u64, ParseError> {
-        let (n, _) = self.number("a number of seconds")?;
+        let (n, pos) = self.number("a number of seconds")?;
+        let n = representable(n, pos, &format!("{n}"))?;
         self.semi()?;
         Ok(n)
     }
@@ -988,8 +989,10 @@ impl Parser {
                 ),
             ));
         };
-        n.checked_mul(scale)
-            .ok_or_else(|| error(pos, format!("{n} {unit} is too long")))
+        let secs = n
+            .checked_mul(scale)
+            .ok_or_else(|| error(pos, format!("{n} {unit} is too long")))?;
+        representable(secs, pos, &format!("{n} {unit}"))
     }
 
     /// `N unit;` in seconds.
@@ -2609,6 +2612,18 @@ impl Parser {
         conf.sainfos.push(info);
         Ok(())
     }
+}
+
+/// Every configured time fits [`MAX_CONFIG_SECS`]: refused where it is
+/// written, never a panic or a wrap in timer arithmetic.
+fn representable(secs: u64, pos: Pos, text: &str) -> Result<u64, ParseError> {
+    if secs > MAX_CONFIG_SECS {
+        return Err(error(
+            pos,
+            format!("{text} is too long: at most {MAX_CONFIG_SECS} seconds"),
+        ));
+    }
+    Ok(secs)
 }
 
 #[cfg(test)]

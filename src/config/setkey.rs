@@ -31,7 +31,7 @@ use crate::ipsec::spec::{
     Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Selector, Template,
     Upper,
 };
-use crate::net::Prefix;
+use crate::net::{MAX_CONFIG_SECS, Prefix};
 
 /// A script that does not parse: where (1-based line and column, columns
 /// counted in characters) and what was expected there.
@@ -497,6 +497,19 @@ impl Parser {
         Ok(ext)
     }
 
+    /// `-lh`/`-ls` seconds, at most [`MAX_CONFIG_SECS`] so that expiry
+    /// times never wrap.
+    fn lifetime_secs(&mut self, pos: Pos, option: &str) -> Result<u64, SetkeyError> {
+        let secs = self.number_u64(&format!("seconds after {option}"))?;
+        if secs > MAX_CONFIG_SECS {
+            return Err(error(
+                pos,
+                format!("{option} {secs}: at most {MAX_CONFIG_SECS} seconds"),
+            ));
+        }
+        Ok(secs)
+    }
+
     fn extension(
         &mut self,
         option: &str,
@@ -508,8 +521,8 @@ impl Parser {
             "-r" => ext.replay_window = self.replay_window()?,
             "-u" => ext.reqid = self.number_u32("a reqid after -u")?,
             "-f" => self.pad_option()?,
-            "-lh" => ext.hard.seconds = self.number_u64("seconds after -lh")?,
-            "-ls" => ext.soft.seconds = self.number_u64("seconds after -ls")?,
+            "-lh" => ext.hard.seconds = self.lifetime_secs(pos, "-lh")?,
+            "-ls" => ext.soft.seconds = self.lifetime_secs(pos, "-ls")?,
             "-bh" => ext.hard.bytes = self.number_u64("bytes after -bh")?,
             "-bs" => ext.soft.bytes = self.number_u64("bytes after -bs")?,
             _ => {

@@ -118,6 +118,12 @@ pub fn transport_checksum(src: Ipv4Addr, dst: Ipv4Addr, protocol: u8, segment: &
     }
 }
 
+/// The longest time a configuration may name: 2^32-1 seconds (136
+/// years), what a 32-bit lifetime attribute holds (RFC 2407 §4.5). Sums
+/// of such times stay far from where the simulator's clock (i64
+/// microseconds) overflows, so no timer arithmetic can panic or wrap.
+pub const MAX_CONFIG_SECS: u64 = u32::MAX as u64;
+
 #[cfg(test)]
 mod tests {
     use super::*;
