@@ -129,15 +129,15 @@ fn delivered(o: &Outcome, x: &FlowExpect, kind: &str) -> (String, bool, String) 
             "flow not found".into(),
         );
     };
-    let bound = match (x.bytes, x.at_least_bytes) {
-        (None, None) => Bound {
+    let bound = match (x.bytes, x.at_least_bytes, x.at_most_bytes) {
+        (None, None, None) => Bound {
             exact: Some(stats.planned_bytes),
             ..Bound::default()
         },
-        (exact, at_least) => Bound {
+        (exact, at_least, at_most) => Bound {
             exact,
             at_least,
-            at_most: None,
+            at_most,
         },
     };
     let what = format!(
@@ -150,7 +150,8 @@ fn delivered(o: &Outcome, x: &FlowExpect, kind: &str) -> (String, bool, String) 
         stats.sent_bytes, stats.intact_bytes, stats.corrupted
     );
     let mut passed = bound.holds(stats.intact_bytes) && stats.corrupted == 0;
-    if kind == "tcp" && x.bytes.is_none() && x.at_least_bytes.is_none() {
+    if kind == "tcp" && x.bytes.is_none() && x.at_least_bytes.is_none() && x.at_most_bytes.is_none()
+    {
         passed &= stats.completed;
         if !stats.completed {
             seen.push_str(", connection not closed cleanly");
@@ -257,19 +258,26 @@ fn describe_filter(x: &PacketsExpect) -> String {
 }
 
 fn trace(o: &Outcome, x: &TraceExpect) -> (String, bool, String) {
-    let (pattern, negated) = match (&x.matches, &x.not_matches) {
-        (Some(p), _) => (p.as_str(), false),
-        (None, Some(p)) => (p.as_str(), true),
-        _ => ("", false),
-    };
-    let what = match (negated, x.count) {
-        (true, _) => format!("trace on {}: no line matches /{pattern}/", x.link.value),
-        (false, Some(n)) => format!(
-            "trace on {}: exactly {n} lines match /{pattern}/",
-            x.link.value
+    // `not_matches` is "no line matches": a count of zero.
+    let (pattern, bound) = match (&x.matches, &x.not_matches) {
+        (Some(p), _) => (
+            p.as_str(),
+            Bound::or_at_least_one(x.count, x.at_least, x.at_most),
         ),
-        (false, None) => format!("trace on {}: some line matches /{pattern}/", x.link.value),
+        (None, Some(p)) => (
+            p.as_str(),
+            Bound {
+                exact: Some(0),
+                ..Bound::default()
+            },
+        ),
+        _ => ("", Bound::default()),
     };
+    let what = format!(
+        "trace on {}: lines matching /{pattern}/: {}",
+        x.link.value,
+        bound.describe("count")
+    );
     let (Ok(re), Some(log)) = (
         Regex::new(pattern),
         link(o, &x.link).and_then(|l| l.log.as_ref()),
@@ -287,11 +295,7 @@ fn trace(o: &Outcome, x: &TraceExpect) -> (String, bool, String) {
         .map(|(n, _)| *n)
         .collect();
     let n = hits.len() as u64;
-    let passed = match (negated, x.count) {
-        (true, _) => n == 0,
-        (false, Some(c)) => n == c,
-        (false, None) => n > 0,
-    };
+    let passed = bound.holds(n);
     let mut detail = format!("{n} of {} lines match", log.lines.len());
     if !passed {
         detail.push_str(&format!("; {}", where_to_look(o, &x.link, &hits)));

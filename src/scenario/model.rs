@@ -377,6 +377,9 @@ pub struct FlowExpect {
     pub bytes: Option<u64>,
     #[serde(default)]
     pub at_least_bytes: Option<u64>,
+    /// An upper bound on the bytes delivered intact.
+    #[serde(default)]
+    pub at_most_bytes: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -405,7 +408,7 @@ pub struct PacketsExpect {
 #[serde(deny_unknown_fields)]
 pub struct TraceExpect {
     pub link: Located<String>,
-    /// Some line must match (exactly `count` lines if given).
+    /// Lines that match: at least one, or as `count`, `at_least`, `at_most` say.
     #[serde(default)]
     pub matches: Option<Located<String>>,
     /// No line may match.
@@ -413,6 +416,10 @@ pub struct TraceExpect {
     pub not_matches: Option<Located<String>>,
     #[serde(default)]
     pub count: Option<u64>,
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    #[serde(default)]
+    pub at_most: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -513,6 +513,46 @@ fn check_bound(
             format!("give either `{exact_name}` or `at_least`/`at_most`, not both"),
         ));
     }
+    check_range(pos, at_least, at_most, ("at_least", "at_most"), p);
+}
+
+/// A lower bound above the upper one can never hold.
+fn check_range(
+    pos: Pos,
+    at_least: Option<u64>,
+    at_most: Option<u64>,
+    names: (&str, &str),
+    p: &mut Problems,
+) {
+    if let (Some(low), Some(high)) = (at_least, at_most) {
+        if low > high {
+            let (low_name, high_name) = names;
+            p.push((
+                pos,
+                format!(
+                    "`{low_name}: {low}` is above `{high_name}: {high}`: no value can meet both"
+                ),
+            ));
+        }
+    }
+}
+
+/// `udp:` and `tcp:`: `bytes`, or `at_least_bytes`/`at_most_bytes`.
+fn check_flow_expect(s: &Scenario, pos: Pos, x: &FlowExpect, kind: &str, p: &mut Problems) {
+    check_flow_ref(s, &x.flow, kind, p);
+    if x.bytes.is_some() && (x.at_least_bytes.is_some() || x.at_most_bytes.is_some()) {
+        p.push((
+            pos,
+            "give either `bytes` or `at_least_bytes`/`at_most_bytes`, not both".into(),
+        ));
+    }
+    check_range(
+        pos,
+        x.at_least_bytes,
+        x.at_most_bytes,
+        ("at_least_bytes", "at_most_bytes"),
+        p,
+    );
 }
 
 fn check_regex(re: &Located<String>, p: &mut Problems) {
@@ -525,8 +565,8 @@ fn check_regex(re: &Located<String>, p: &mut Problems) {
 fn check_expectation(s: &Scenario, e: &Located<Expectation>, p: &mut Problems) {
     match &e.value {
         Expectation::Ping(x) => check_ping_expect(s, e.pos, x, p),
-        Expectation::Udp(x) => check_flow_ref(s, &x.flow, "udp", p),
-        Expectation::Tcp(x) => check_flow_ref(s, &x.flow, "tcp", p),
+        Expectation::Udp(x) => check_flow_expect(s, e.pos, x, "udp", p),
+        Expectation::Tcp(x) => check_flow_expect(s, e.pos, x, "tcp", p),
         Expectation::Packets(x) => {
             check_link_ref(s, &x.link, p);
             if let Some(proto) = &x.proto {
@@ -545,6 +585,14 @@ fn check_expectation(s: &Scenario, e: &Located<Expectation>, p: &mut Problems) {
                     "a trace expectation needs exactly one of `matches` or `not_matches`".into(),
                 )),
             }
+            let counted = x.count.is_some() || x.at_least.is_some() || x.at_most.is_some();
+            if x.not_matches.is_some() && counted {
+                p.push((
+                    e.pos,
+                    "`not_matches` means no line matches: it takes no `count`, `at_least` or `at_most`".into(),
+                ));
+            }
+            check_bound(e.pos, x.count, x.at_least, x.at_most, "count", p);
         }
         Expectation::Counter(x) => check_counter_expect(s, e.pos, x, p),
         Expectation::Sa(x) => {
