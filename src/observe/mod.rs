@@ -5,6 +5,7 @@ pub mod capture;
 pub mod filter;
 pub mod pcap;
 pub mod tcpdump;
+pub mod txtproto;
 
 use std::path::{Path, PathBuf};
 

@@ -45,10 +45,13 @@
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
 //! - payload decoders that tcpdump selects by UDP/TCP port (DNS on 53,
-//!   DHCP 67/68, TFTP 69, NTP 123, SNMP 161/162, ISAKMP 500/4500, syslog
-//!   514, RIP 520, HTTP 80/8080, SSH 22, BGP 179, NFS 2049, ... see
+//!   DHCP 67/68, TFTP 69, NTP 123, SNMP 161/162, syslog 514, RIP 520,
+//!   AFS/rx 7000-7009, telnet 23, BGP 179, NFS 2049, ... see
 //!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
-//!   print the generic `UDP, length N` / TCP line without the decoded part;
+//!   print the generic `UDP, length N` / TCP line without the decoded part
+//!   (validation warns about flows on them). Reproduced: ISAKMP on UDP 500
+//!   and 4500, and on TCP the line-oriented FTP 21, SSH 22, SMTP 25, WHOIS
+//!   43, HTTP 80/8080 and RTSP 554/8554 (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
 //!   IPComp 108, SCTP 132, ... see [`proto_has_printer`]): we print the
 //!   generic ` ip-proto-N LEN`; ESP, AH, and ISAKMP on UDP 500 and 4500
@@ -61,6 +64,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::txtproto::{self, TcpDecoder};
 use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
 use crate::wire::isakmp_print::InitiatorCache;
 use std::net::Ipv4Addr;
@@ -592,9 +596,33 @@ impl Printer<'_> {
             ));
             return Err(Truncated);
         }
-        // Ports that select a payload decoder (`tcp_port_is_decoded`) are
-        // not reproduced: nothing more is printed for them here.
-        Ok(())
+        self.tcp_payload(sport, dport, d.from(hlen as usize), length as usize)
+    }
+
+    /// print-tcp.c tcp_print, the payload decoders chosen by port.
+    fn tcp_payload(&mut self, sport: u16, dport: u16, p: Cap, len: usize) -> Res {
+        let printed = match txtproto::tcp_decoder(sport, dport) {
+            Some(TcpDecoder::Text(proto)) => {
+                self.proto = proto.name;
+                txtproto::txtproto(proto, p.0, len)
+            }
+            Some(TcpDecoder::Ssh) => {
+                self.proto = "ssh";
+                txtproto::ssh_version(p.0, len)
+            }
+            // Not reproduced (`tcp_port_is_decoded`): nothing more.
+            Some(TcpDecoder::NotReproduced(_)) | None => Ok(String::new()),
+        };
+        match printed {
+            Ok(text) => {
+                self.put(format_args!("{text}"));
+                Ok(())
+            }
+            Err(txtproto::Cut(text)) => {
+                self.put(format_args!("{text}"));
+                Err(Truncated)
+            }
+        }
     }
 
     /// print-tcp.c, the option loop of tcp_print. Returns `Ok(false)` when
@@ -1014,14 +1042,15 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 }
 
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
-/// these TCP ports and prints more after `length N`, which
-/// [`Dissector::line`] does not reproduce. Scenarios must avoid them.
+/// these TCP ports with a decoder [`Dissector::line`] does not reproduce
+/// (telnet, BGP, DNS, ...): the trace then lacks what tcpdump prints after
+/// `length N`. FTP, SMTP, WHOIS, HTTP, RTSP and SSH are reproduced
+/// (`txtproto`).
 pub fn tcp_port_is_decoded(sport: u16, dport: u16) -> bool {
-    const EITHER: &[u16] = &[
-        21, 22, 23, 25, 43, 53, 80, 139, 179, 323, 445, 554, 639, 646, 1723, 2049, 6379, 6633,
-        6653, 8080, 8554, 10288,
-    ];
-    EITHER.iter().any(|&p| sport == p || dport == p)
+    matches!(
+        txtproto::tcp_decoder(sport, dport),
+        Some(TcpDecoder::NotReproduced(_))
+    )
 }
 
 /// print-tcp.c tcp_flag_values, printed without separators.
@@ -1254,7 +1283,9 @@ mod tests {
         assert!(udp_port_is_decoded(53, 40000, &[]));
         assert!(!udp_port_is_decoded(40000, 5001, &[0; 16]));
         assert!(udp_port_is_decoded(40000, 2049, &[0; 16]));
-        assert!(tcp_port_is_decoded(40000, 80));
+        assert!(tcp_port_is_decoded(40000, 23));
+        assert!(tcp_port_is_decoded(80, 179), "BGP is tested before HTTP");
+        assert!(!tcp_port_is_decoded(40000, 80), "HTTP is reproduced");
         assert!(!tcp_port_is_decoded(40000, 5001));
         assert!(proto_has_printer(47) && proto_has_printer(108));
         assert!(!proto_has_printer(50) && !proto_has_printer(51));

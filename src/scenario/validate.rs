@@ -39,6 +39,7 @@ pub fn validate_with_warnings(s: &Scenario, source: Option<&str>) -> (Problems, 
     check_nodes(s, &mut p);
     check_subnets(s, &mut p);
     check_traffic(s, &mut p);
+    check_port_decoders(s, &mut warnings);
     check_events(s, &mut p);
     for e in &s.expect {
         check_expectation(s, e, &mut p);
@@ -307,6 +308,22 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
     }
 }
 
+/// Every port 1..65535 carries a flow; where tcpdump 4.99 decodes the port
+/// with a decoder our trace does not reproduce, trace.txt shows the plain
+/// UDP or TCP line instead of tcpdump's decoded one, and the user is told.
+fn check_port_decoders(s: &Scenario, w: &mut Problems) {
+    for entry in &s.traffic {
+        let (kind, to, port, decoded) = match (&entry.udp, &entry.tcp) {
+            (Some(u), _) => ("udp", &u.to, u.port, udp_port_is_decoded(0, u.port, &[])),
+            (_, Some(t)) => ("tcp", &t.to, t.port, tcp_port_is_decoded(0, t.port)),
+            _ => continue,
+        };
+        if decoded {
+            w.push((to.pos, format!("tcpdump decodes {kind} port {port} as another protocol, which vpnlab's trace.txt does not reproduce: it prints this flow's packets as plain UDP or TCP lines")));
+        }
+    }
+}
+
 /// The largest payload of one IPv4 datagram: 65535 - 20 (IP) - 8 (UDP or ICMP).
 const MAX_PAYLOAD: usize = 65507;
 
@@ -317,6 +334,10 @@ fn check_flow_shape(
     p: &mut Problems,
 ) {
     let mut listen = |kind, to: &Located<Ipv4Addr>, port: u16, p: &mut Problems| {
+        // RFC 768, RFC 9293 (3.1): port 0 is reserved; 1..65535 all carry flows.
+        if port == 0 {
+            p.push((to.pos, format!("{kind} port 0 is reserved: use 1..65535")));
+        }
         if !listeners.insert((kind, to.value, port)) {
             p.push((
                 to.pos,
@@ -338,15 +359,9 @@ fn check_flow_shape(
             ));
         }
         listen("udp", &u.to, u.port, p);
-        if udp_port_is_decoded(0, u.port, &[]) {
-            p.push((u.to.pos, format!("udp port {} is one tcpdump decodes as another protocol, which vpnlab's trace does not reproduce: choose another port", u.port)));
-        }
     }
     if let Some(t) = &entry.tcp {
         listen("tcp", &t.to, t.port, p);
-        if tcp_port_is_decoded(0, t.port) {
-            p.push((t.to.pos, format!("tcp port {} is one tcpdump decodes as another protocol, which vpnlab's trace does not reproduce: choose another port", t.port)));
-        }
     }
     if let Some(ping) = &entry.ping {
         if ping.size > MAX_PAYLOAD {

@@ -202,7 +202,8 @@ fn build_links(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Link> {
 }
 
 /// An ephemeral source port like Linux's (32768–60999), from the flow's
-/// stream; never one that tcpdump would decode as another protocol.
+/// stream; never one that tcpdump decodes with a decoder our trace does
+/// not reproduce (`udp_port_is_decoded`, `tcp_port_is_decoded`).
 fn ephemeral_port(seed: u64, flow: &str) -> u16 {
     let mut rng = rng::stream(seed, &format!("flow:{flow}"));
     loop {
