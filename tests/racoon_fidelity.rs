@@ -191,3 +191,36 @@ fn aggressive_message_3_is_clear_and_hashes_the_floated_ends() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// The shipped phase 1 rekey scenario without its expectations, with
+/// `edit` applied to both gateways' racoon.conf.
+fn phase1_rekey_scenario(edit: &str) -> String {
+    let text = std::fs::read_to_string("scenarios/ike-phase1-rekey.yaml").expect("shipped");
+    let body = &text[..text.find("expect:").expect("has expectations")];
+    body.replace("          dpd_delay 10;\n", edit)
+}
+
+/// racoon 0.8 `isakmp_ph1expire`/`isakmp_ph1delete`: an expiring
+/// ISAKMP-SA sends no DELETE and the kernel keeps its phase 2 SAs, so
+/// traffic flows on. handler.c `ph1_rekey_enabled`: `rekey on` (the
+/// default) renegotiates only while DPD runs, so without DPD nothing is
+/// renegotiated; `rekey force` renegotiates "due to active phase2"
+/// without DPD; `rekey off` never.
+#[test]
+fn phase1_expiry_keeps_phase2_and_rekeys_as_configured() {
+    let cases = [
+        ("", 0),
+        ("          rekey off;\n          dpd_delay 10;\n", 0),
+        ("          rekey force;\n", 3),
+    ];
+    for (edit, renegotiations) in cases {
+        holds(
+            &phase1_rekey_scenario(edit),
+            &format!(
+                "  - ping: {{ flow: steady, replies: 290 }}\n  - log: {{ node: gw1, matches: 'due to active phase2', count: {renegotiations} }}\n  - log: {{ node: gw1, matches: 'ISAKMP-SA expired', at_least: 1 }}\n  - log: {{ node: gw2, matches: 'ISAKMP-SA deleted', count: {} }}\n",
+                if renegotiations == 0 { 1 } else { 2 }
+            ),
+            None,
+        );
+    }
+}

@@ -1579,12 +1579,7 @@ impl Parser {
             "dpd_delay" => r.dpd_delay_secs = self.seconds_stmt()?,
             "dpd_retry" => r.dpd_retry_secs = self.seconds_stmt()?,
             "dpd_maxfail" => r.dpd_maxfail = self.number_stmt("the number of failures")?,
-            "rekey" => {
-                r.rekey = self.rekey()?;
-                if r.rekey == Rekey::Force {
-                    self.warn(pos, "rekey force is not implemented: an expired ISAKMP-SA is renegotiated when a phase 2 needs one");
-                }
-            }
+            "rekey" => r.rekey = self.rekey()?,
             "ph1id" => r.ph1id = self.number_stmt("the phase 1 id number")?,
             "ike_frag" => r.ike_frag = self.ike_frag(pos)?,
             "proposal" => r.proposals.push(self.proposal(pos)?),

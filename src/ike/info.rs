@@ -125,17 +125,6 @@ impl Racoon {
         self.ph1.insert(i, p);
     }
 
-    /// DELETE of an ISAKMP SA (RFC 2408 §3.15: the SPI is the cookies).
-    pub(crate) fn send_delete_isakmp(&mut self, now: Instant, p: &Phase1) {
-        let delete = PayloadRepr::Delete(DeleteRepr {
-            doi: Doi::Ipsec,
-            protocol: ProtocolId::Isakmp,
-            spi_size: 16,
-            spis: vec![cookie_spi(p)],
-        });
-        self.send_protected(now, p, delete);
-    }
-
     /// DELETE of our inbound SA `spi` to `peer`, if an ISAKMP SA is up.
     pub(crate) fn send_delete_ipsec(
         &mut self,
@@ -149,7 +138,7 @@ impl Racoon {
         let Some(i) = self
             .ph1
             .iter()
-            .rposition(|p| p.established() && p.peer == peer)
+            .rposition(|p| p.established() && !p.dying && p.peer == peer)
         else {
             return;
         };

@@ -165,6 +165,8 @@ pub struct Records {
     pub dropped: std::collections::BTreeMap<&'static str, u64>,
     /// IKE peers whose INITIAL-CONTACT is still to be acted on.
     pub(crate) initial_contacts: Vec<SocketAddrV4>,
+    /// Peers we sent INITIAL-CONTACT to (racoon's contacted list).
+    pub(crate) contacted: Vec<std::net::Ipv4Addr>,
 }
 
 /// The daemon of one node.
@@ -337,6 +339,7 @@ impl KeyDaemon for Racoon {
         self.ph2.clear();
         self.outbox.clear();
         self.records.initial_contacts.clear();
+        self.records.contacted.clear();
         self.log.info(
             now,
             "racoon restarted: all ISAKMP-SAs and IPsec-SAs forgotten",

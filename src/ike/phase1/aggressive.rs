@@ -54,7 +54,6 @@ pub(super) fn aggr_i2(
 ) -> Result<bool, Fail> {
     let got = plain_payloads(repr, data)?;
     let chosen = accept_reply(p, env, repr, &got)?;
-    let remote = &env.conf.remotes[p.remote];
     p.g_xr = need(got.ke.clone(), "KE")?;
     p.nr = need(got.nonce.clone(), "NONCE")?;
     let id = need(got.id.clone(), "ID")?;
@@ -67,9 +66,7 @@ pub(super) fn aggr_i2(
     // 4500 and its NAT-D payloads hash the floated ends (RFC 3947 §3.2).
     nat::float(p, env);
     let mut payloads = vec![PayloadRepr::Hash(p.my_hash())];
-    if remote.initial_contact {
-        payloads.push(initial_contact(p));
-    }
+    payloads.extend(initial_contact(p, env));
     payloads.extend(nat::nat_d_payloads(p));
     // racoon `agg_i2send` sends message 3 in the clear: ISAKMP_FLAG_E is
     // set only after it is sent.

@@ -2,7 +2,7 @@
 //! `isakmp_ph1begin_i`), answering a new initiator, routing each message
 //! to its step, and what happens when one fails, times out or expires.
 
-use std::net::SocketAddrV4;
+use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::Instant;
 
@@ -11,9 +11,10 @@ use crate::config::racoon::ExchangeMode;
 use crate::ike::identity::phase1_id;
 use crate::ike::log::{FailReason, IkeEvent, cookies, endpoint};
 use crate::ike::proposal::{self, IsakmpTransform};
+use crate::ike::quick::P2State;
 use crate::ike::{Fail, Racoon, Side};
 use crate::ipsec::IpsecEngine;
-use crate::node::daemon::{Datagram, KEEPALIVE};
+use crate::node::daemon::{Datagram, KEEPALIVE, PORT_ISAKMP};
 use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};
 
 /// Retransmissions or the negotiation time ran out.
@@ -288,6 +289,7 @@ impl Racoon {
             self.records.initial_contacts.remove(at);
             self.purge_peer(now, endpoint, Some(serial), kernel);
         }
+        self.adopt_dying_phase2(serial);
         self.start_waiting_phase2(now, serial, peer, kernel);
     }
 
@@ -329,6 +331,10 @@ impl Racoon {
                 }
             }
             let p = &self.ph1[i];
+            if !p.dying && p.dying_at.is_some_and(|t| t <= now) {
+                self.phase1_dying(now, i);
+            }
+            let p = &self.ph1[i];
             if p.expires.is_some_and(|t| t <= now) {
                 if p.established() {
                     self.expire_phase1(now, i);
@@ -361,15 +367,96 @@ impl Racoon {
         }
     }
 
-    /// The ISAKMP SA's lifetime ended: tell the peer and forget it
-    /// (its IPsec SAs live on until their own lifetimes end).
+    /// racoon `isakmp_ph1dying`: the SA no longer takes new phase 2s.
+    /// Its established phase 2s move to a fresh ISAKMP SA with the peer
+    /// if there is one; otherwise, if any is established, a new phase 1
+    /// is negotiated "due to active phase2", by the end that initiated
+    /// this one.
+    fn phase1_dying(&mut self, now: Instant, index: usize) {
+        let p = &mut self.ph1[index];
+        p.dying = true;
+        let (serial, side, remote, local, peer) = (p.serial, p.side, p.remote, p.local, p.peer);
+        if let Some(fresh) = self.fresh_phase1(*peer.ip()) {
+            self.migrate_phase2(serial, fresh);
+            return;
+        }
+        let active = self
+            .ph2
+            .iter()
+            .any(|q| q.ph1 == Some(serial) && q.state == P2State::Established);
+        if !active {
+            return;
+        }
+        self.log.info(
+            now,
+            format!("renegotiating phase1 to {} due to active phase2", peer.ip()),
+        );
+        if side == Side::Initiator {
+            let port = self.conf.remotes[remote].port;
+            let to = SocketAddrV4::new(*peer.ip(), port);
+            self.begin_phase1(now, remote, SocketAddrV4::new(*local.ip(), PORT_ISAKMP), to);
+        }
+    }
+
+    /// An established, not dying ISAKMP SA with `peer`, newest first
+    /// (racoon's `getph1` over its list, newest at the head).
+    pub(crate) fn fresh_phase1(&self, peer: Ipv4Addr) -> Option<u32> {
+        self.ph1
+            .iter()
+            .rev()
+            .find(|p| p.established() && !p.dying && *p.peer.ip() == peer)
+            .map(|p| p.serial)
+    }
+
+    /// racoon `migrate_ph12`: established phase 2s of ISAKMP SA `from`
+    /// are from now on handled under `to`.
+    fn migrate_phase2(&mut self, from: u32, to: u32) {
+        for q in &mut self.ph2 {
+            if q.ph1 == Some(from) && q.state == P2State::Established {
+                q.ph1 = Some(to);
+            }
+        }
+    }
+
+    /// racoon `migrate_dying_ph12`, when a phase 1 is established: the
+    /// phase 2s of dying ISAKMP SAs with the same peer move to it.
+    pub(crate) fn adopt_dying_phase2(&mut self, serial: u32) {
+        let Some(peer) = self
+            .ph1
+            .iter()
+            .find(|p| p.serial == serial)
+            .map(|p| *p.peer.ip())
+        else {
+            return;
+        };
+        let dying: Vec<u32> = self
+            .ph1
+            .iter()
+            .filter(|p| p.dying && *p.peer.ip() == peer)
+            .map(|p| p.serial)
+            .collect();
+        for from in dying {
+            self.migrate_phase2(from, serial);
+        }
+    }
+
+    /// racoon 0.8 `isakmp_ph1expire` / `isakmp_ph1delete`: the ISAKMP SA
+    /// is forgotten without a DELETE (`isakmp_info_send_d2` finds no
+    /// live ISAKMP SA to send it under); its phase 2s move to a fresh
+    /// one, or their handles are dropped while the kernel keeps their SAs
+    /// until their own lifetimes end.
     fn expire_phase1(&mut self, now: Instant, index: usize) {
         let p = self.ph1.remove(index);
         self.log.info(
             now,
             format!("ISAKMP-SA expired {} spi:{}", p.names(), p.spi_text()),
         );
-        self.send_delete_isakmp(now, &p);
+        match self.fresh_phase1(*p.peer.ip()) {
+            Some(fresh) => self.migrate_phase2(p.serial, fresh),
+            None => self
+                .ph2
+                .retain(|q| !(q.ph1 == Some(p.serial) && q.state == P2State::Established)),
+        }
         self.log.info(
             now,
             format!("ISAKMP-SA deleted {} spi:{}", p.names(), p.spi_text()),

@@ -93,9 +93,7 @@ pub(super) fn main_i4(
         PayloadRepr::Identification(p.my_id.clone()),
         PayloadRepr::Hash(p.my_hash()),
     ];
-    if env.conf.remotes[p.remote].initial_contact {
-        payloads.push(initial_contact(p));
-    }
+    payloads.extend(initial_contact(p, env));
     p.send(env, payloads, true, data, true)?;
     Ok(false)
 }

@@ -31,7 +31,7 @@ use super::message::{self, Header};
 use super::proposal::{self, IsakmpTransform};
 use super::{Env, Fail, Retry, Side};
 use crate::config::psk::PskId;
-use crate::config::racoon::{ExchangeMode, Peer, Remote};
+use crate::config::racoon::{ExchangeMode, Peer, Rekey, Remote};
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1::{self, MessageCipher, Phase1Keys, Phase1Public, Prf};
 use crate::wire::isakmp::{
@@ -111,6 +111,11 @@ pub(crate) struct Phase1 {
     pub retry: Retry,
     /// Phase 1 lifetime end once established; the give-up time before.
     pub expires: Option<Instant>,
+    /// With rekeying on, when the SA starts dying (racoon's
+    /// `isakmp_ph1dying`, at 80% of the lifetime).
+    pub dying_at: Option<Instant>,
+    /// Dying: no new phase 2 uses it; its phase 2s move to a fresh one.
+    pub dying: bool,
     pub dpd: Dpd,
     pub natt: crate::ike::natt::NattState,
     /// Message IDs of the Informational messages taken, newest last.
@@ -158,6 +163,8 @@ impl Phase1 {
             iv: Vec::new(),
             retry: Retry::default(),
             expires: None,
+            dying_at: None,
+            dying: false,
             dpd: Dpd::default(),
             natt: Default::default(),
             seen_info: Default::default(),
@@ -166,6 +173,17 @@ impl Phase1 {
 
     pub fn established(&self) -> bool {
         self.state == P1State::Established
+    }
+
+    /// handler.c `ph1_rekey_enabled`: `rekey force` always; `rekey on`
+    /// only while DPD runs with the peer (it sent the DPD vendor ID and
+    /// `dpd_delay` is set); `rekey off` never.
+    pub fn rekey_enabled(&self, remote: &Remote) -> bool {
+        match remote.rekey {
+            Rekey::Force => true,
+            Rekey::On => self.dpd.peer_supports && remote.dpd_delay_secs > 0,
+            Rekey::Off => false,
+        }
     }
 
     pub fn header(&self, exchange: ExchangeType, message_id: u32) -> Header {
@@ -188,6 +206,7 @@ impl Phase1 {
         [
             self.retry.resend_at,
             self.expires,
+            self.dying_at.filter(|_| !self.dying),
             self.dpd.next,
             self.natt.keepalive,
         ]
@@ -296,16 +315,25 @@ pub(super) fn need<T>(value: Option<T>, what: &str) -> Result<T, Fail> {
 
 /// INITIAL-CONTACT (RFC 2407 §4.6.3.3), sent in the last authenticated
 /// message when `initial_contact` is on.
-pub(super) fn initial_contact(p: &Phase1) -> PayloadRepr {
+/// INITIAL-CONTACT (RFC 2407 §4.6.3.3), sent as racoon does: with
+/// `initial_contact on`, only to a peer not contacted before
+/// (isakmp_ident.c `ident_i3send`: `getcontacted`, then `inscontacted`),
+/// so a renegotiated phase 1 does not make the peer purge live SAs.
+pub(super) fn initial_contact(p: &Phase1, env: &mut Env<'_>) -> Option<PayloadRepr> {
+    let peer = *p.peer.ip();
+    if !env.conf.remotes[p.remote].initial_contact || env.records.contacted.contains(&peer) {
+        return None;
+    }
+    env.records.contacted.push(peer);
     let mut spi = p.cky_i.to_vec();
     spi.extend_from_slice(&p.cky_r);
-    PayloadRepr::Notification(NotificationRepr {
+    Some(PayloadRepr::Notification(NotificationRepr {
         doi: Doi::Ipsec,
         protocol: ProtocolId::Isakmp,
         spi,
         message_type: NotifyType::InitialContact,
         data: Vec::new(),
-    })
+    }))
 }
 
 impl Phase1 {
@@ -464,7 +492,8 @@ impl Phase1 {
     fn establish(&mut self, env: &mut Env<'_>, lifetime: u64) {
         self.state = P1State::Established;
         self.retry.settle();
-        self.expires = Some(env.now + Duration::from_secs(lifetime.max(1)));
+        let lifetime = lifetime.max(1);
+        self.expires = Some(env.now + Duration::from_secs(lifetime));
         env.log.info(
             env.now,
             format!(
@@ -480,6 +509,12 @@ impl Phase1 {
         let remote = &env.conf.remotes[self.remote];
         if self.dpd.peer_supports && remote.dpd_delay_secs > 0 {
             self.dpd.next = Some(env.now + Duration::from_secs(remote.dpd_delay_secs));
+        }
+        // racoon `ph1_main`: with rekeying, `isakmp_ph1dying` runs at
+        // PFKEY_SOFT_LIFETIME_RATE (80%) of the lifetime, then
+        // `isakmp_ph1expire` at its end; without, only the expiry.
+        if self.rekey_enabled(remote) {
+            self.dying_at = Some(env.now + Duration::from_millis(lifetime * 800));
         }
         // RFC 3948 §2.3: keepalives hold the NAT's mapping. racoon's
         // `natt_keepalive_add_ph1` queues them on both ends once either

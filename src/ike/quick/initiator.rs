@@ -69,13 +69,7 @@ impl Racoon {
         remote: usize,
         kernel: &mut IpsecEngine,
     ) {
-        let up = self
-            .ph1
-            .iter()
-            .filter(|p| p.established() && *p.peer.ip() == peer)
-            .map(|p| p.serial)
-            .next_back();
-        if let Some(serial) = up {
+        if let Some(serial) = self.fresh_phase1(peer) {
             self.start_waiting_phase2(now, serial, peer, kernel);
             return;
         }
