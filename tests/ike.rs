@@ -577,3 +577,68 @@ fn a_forged_message_from_another_port_moves_nothing() {
         "B answered the forged port"
     );
 }
+
+fn lifetime_conf(check: &'static str, lifetime_secs: u64) -> Conf {
+    Conf {
+        aggressive: false,
+        phase1: vec![("aes", "sha1", "modp1024")],
+        check,
+        pfs: None,
+        lifetime_secs,
+        enc: vec!["aes 128"],
+        auth: vec!["hmac_sha1"],
+    }
+}
+
+/// proposal.c `cmpsaprop_alloc` and isakmp_quick.c `quick_r2send` /
+/// `ph2_recv_n`: under `claim` a responder answers a longer phase 2
+/// lifetime with its own ("use own lifetime"), echoes the initiator's
+/// transform unchanged and sends RESPONDER-LIFETIME; the initiator takes
+/// the shorter value, so both ends install it. Under `strict` the longer
+/// lifetime is refused in racoon's words.
+#[test]
+fn claim_answers_a_longer_lifetime_with_responder_lifetime() {
+    let mut lab = Lab::new(
+        &lifetime_conf("strict", 3600),
+        &lifetime_conf("claim", 600),
+        0.0,
+        24,
+    );
+    lab.negotiate(Duration::from_secs(30));
+    assert_eq!(lab.established(0), 1);
+    assert_eq!(lab.traffic_both_ways(), Ok(()));
+    let lines = |i: usize| lab.hosts[i].daemon.log().lines.clone();
+    assert!(
+        lines(1)
+            .iter()
+            .any(|l| l.contains("use own lifetime: my:600 peer:3600"))
+    );
+    assert!(
+        lines(0)
+            .iter()
+            .any(|l| l.contains("received RESPONDER-LIFETIME: 600 seconds"))
+    );
+    for i in 0..2 {
+        let installed = &lab.hosts[i].daemon.records().installed;
+        assert_eq!(installed.len(), 2);
+        assert!(
+            installed.iter().all(|sa| sa.hard.seconds == 600),
+            "host {i}"
+        );
+    }
+    let mut lab = Lab::new(
+        &lifetime_conf("strict", 3600),
+        &lifetime_conf("strict", 600),
+        0.0,
+        24,
+    );
+    lab.negotiate(Duration::from_secs(30));
+    assert_eq!(lab.established(1), 0);
+    let refused = &lab.hosts[1].daemon.log().lines;
+    assert!(
+        refused
+            .iter()
+            .any(|l| l.contains("long lifetime proposed: my:600 peer:3600")),
+        "{refused:?}"
+    );
+}

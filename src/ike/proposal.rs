@@ -46,15 +46,53 @@ pub struct IpsecTransform {
     pub udp: Option<Version>,
 }
 
-/// racoon's `proposal_check` applied to a lifetime: the one to use, or
-/// None if the offer is refused.
-fn agree_lifetime(check: ProposalCheck, theirs: u64, ours: u64) -> Option<u64> {
+/// A lifetime the responder agreed to: the one to install, and whether it
+/// is our own in place of a longer one offered (`claim`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct AgreedLifetime {
+    secs: u64,
+    claimed: bool,
+}
+
+/// racoon's `proposal_check` on a phase 2 lifetime (proposal.c
+/// `cmpsaprop_alloc`): `obey` takes the peer's; `strict` a shorter or
+/// equal one; `claim` too, and answers a longer one with our own (a
+/// RESPONDER-LIFETIME follows); `exact` only an equal one. A refusal is
+/// given in racoon's words.
+fn agree_lifetime(check: ProposalCheck, theirs: u64, ours: u64) -> Result<AgreedLifetime, String> {
+    let peer = AgreedLifetime {
+        secs: theirs,
+        claimed: false,
+    };
     match check {
-        ProposalCheck::Obey => Some(theirs),
-        ProposalCheck::Strict => (theirs <= ours).then_some(theirs),
-        ProposalCheck::Claim => Some(theirs.min(ours)),
-        ProposalCheck::Exact => (theirs == ours).then_some(theirs),
+        ProposalCheck::Obey => Ok(peer),
+        ProposalCheck::Strict | ProposalCheck::Claim if theirs <= ours => Ok(peer),
+        ProposalCheck::Claim => Ok(AgreedLifetime {
+            secs: ours,
+            claimed: true,
+        }),
+        ProposalCheck::Strict => Err(format!("long lifetime proposed: my:{ours} peer:{theirs}")),
+        ProposalCheck::Exact if theirs == ours => Ok(peer),
+        ProposalCheck::Exact => Err(format!("lifetime mismatched: my:{ours} peer:{theirs}")),
     }
+}
+
+/// racoon's `proposal_check` on the PFS group (proposal.c
+/// `cmpsaprop_alloc`, `prop_pfs_check`): `strict` and `claim` refuse only
+/// a group that differs from ours when we have one, `exact` any difference.
+fn agree_pfs(
+    check: ProposalCheck,
+    theirs: Option<DhGroup>,
+    ours: Option<DhGroup>,
+) -> Result<(), String> {
+    let ok = match check {
+        ProposalCheck::Obey => true,
+        ProposalCheck::Exact => theirs == ours,
+        ProposalCheck::Strict | ProposalCheck::Claim => ours.is_none() || theirs == ours,
+    };
+    let id = |g: Option<DhGroup>| g.map_or(0, DhGroup::id);
+    ok.then_some(())
+        .ok_or_else(|| format!("pfs group mismatched: my:{} peer:{}", id(ours), id(theirs)))
 }
 
 /// The crypto module's group for a racoon.conf group.
@@ -144,9 +182,18 @@ impl IsakmpTransform {
         })
     }
 
+    /// ipsec_doi.c `get_ph1approvalx`: in phase 1 `claim` is `strict` (a
+    /// longer lifetime skips the transform; there is no phase 1
+    /// RESPONDER-LIFETIME).
     fn agrees(&self, ours: &IsakmpTransform, check: ProposalCheck) -> Option<IsakmpTransform> {
         let same = (self.cipher, self.prf, self.group) == (ours.cipher, ours.prf, ours.group);
-        let lifetime_secs = agree_lifetime(check, self.lifetime_secs, ours.lifetime_secs)?;
+        let check = match check {
+            ProposalCheck::Claim => ProposalCheck::Strict,
+            other => other,
+        };
+        let lifetime_secs = agree_lifetime(check, self.lifetime_secs, ours.lifetime_secs)
+            .ok()?
+            .secs;
         same.then_some(IsakmpTransform {
             lifetime_secs,
             ..*self
@@ -408,8 +455,15 @@ impl IpsecTransform {
         })
     }
 
-    /// This (the initiator's) transform judged against one of ours.
-    fn agrees(&self, ours: &IpsecTransform, check: ProposalCheck) -> Option<IpsecTransform> {
+    /// This (the initiator's) transform judged against one of ours: the
+    /// transform to install and whether its lifetime is claimed; `Err(None)`
+    /// when the algorithms differ, `Err(Some(why))` when racoon's checks
+    /// refuse it.
+    fn agrees(
+        &self,
+        ours: &IpsecTransform,
+        check: ProposalCheck,
+    ) -> Result<(IpsecTransform, bool), Option<String>> {
         let same = (
             self.proto,
             self.enc,
@@ -423,19 +477,17 @@ impl IpsecTransform {
             ours.mode,
             ours.udp.is_some(),
         );
-        let lifetime_secs = agree_lifetime(check, self.lifetime_secs, ours.lifetime_secs)?;
-        let pfs_ok = match check {
-            ProposalCheck::Obey => true,
-            ProposalCheck::Exact => self.pfs == ours.pfs,
-            ProposalCheck::Strict | ProposalCheck::Claim => {
-                ours.pfs.is_none() || self.pfs == ours.pfs
-            }
-        };
-        (same && pfs_ok).then_some(IpsecTransform {
-            lifetime_secs,
+        if !same {
+            return Err(None);
+        }
+        let lifetime = agree_lifetime(check, self.lifetime_secs, ours.lifetime_secs)?;
+        agree_pfs(check, self.pfs, ours.pfs)?;
+        let transform = IpsecTransform {
+            lifetime_secs: lifetime.secs,
             udp: ours.udp.or(self.udp),
             ..*self
-        })
+        };
+        Ok((transform, lifetime.claimed))
     }
 }
 
@@ -462,10 +514,17 @@ pub fn ipsec_offer(transforms: &[IpsecTransform], spi: u32) -> Option<SaRepr> {
 /// A phase 2 choice: the transform and the peer's SPI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Chosen {
+    /// What is installed (with `claim`, our lifetime).
     pub transform: IpsecTransform,
     pub peer_spi: u32,
     /// The proposal and transform numbers, echoed in the reply.
     pub numbers: (u8, u8),
+    /// The lifetime the initiator offered: the reply echoes its transform
+    /// unchanged (racoon's `quick_r2send`).
+    pub offered_lifetime: u64,
+    /// `claim` put our shorter lifetime in place of the offered one: the
+    /// reply carries a RESPONDER-LIFETIME notify with it.
+    pub claimed: bool,
 }
 
 fn proposal_spi(p: &ProposalRepr) -> Option<u32> {
@@ -473,29 +532,50 @@ fn proposal_spi(p: &ProposalRepr) -> Option<u32> {
 }
 
 /// Responder: the first initiator transform one of ours accepts. Only
-/// single-protocol proposals are considered.
+/// single-protocol proposals are considered. Refused, it gives racoon's
+/// reasons for the transforms whose algorithms matched.
 pub fn choose_ipsec(
     offer: &SaRepr,
     ours: &[IpsecTransform],
     check: ProposalCheck,
-) -> Option<Chosen> {
-    offer.proposals.iter().find_map(|p| {
-        let peer_spi = proposal_spi(p)?;
-        p.transforms.iter().find_map(|t| {
-            let theirs = IpsecTransform::from_transform(p.protocol, t)?;
-            let transform = ours.iter().find_map(|o| theirs.agrees(o, check))?;
-            Some(Chosen {
-                transform,
-                peer_spi,
-                numbers: (p.number, t.number),
-            })
-        })
-    })
+) -> Result<Chosen, Vec<String>> {
+    let mut why = Vec::new();
+    for p in &offer.proposals {
+        let Some(peer_spi) = proposal_spi(p) else {
+            continue;
+        };
+        for t in &p.transforms {
+            let Some(theirs) = IpsecTransform::from_transform(p.protocol, t) else {
+                continue;
+            };
+            for o in ours {
+                match theirs.agrees(o, check) {
+                    Ok((transform, claimed)) => {
+                        return Ok(Chosen {
+                            transform,
+                            peer_spi,
+                            numbers: (p.number, t.number),
+                            offered_lifetime: theirs.lifetime_secs,
+                            claimed,
+                        });
+                    }
+                    Err(Some(reason)) if !why.contains(&reason) => why.push(reason),
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+    Err(why)
 }
 
-/// The responder's answer to a phase 2 offer.
+/// The responder's answer to a phase 2 offer: the initiator's transform
+/// as it was offered.
 pub fn ipsec_reply(chosen: &Chosen, spi: u32) -> Option<SaRepr> {
-    let mut sa = ipsec_offer(&[chosen.transform], spi)?;
+    let echoed = IpsecTransform {
+        lifetime_secs: chosen.offered_lifetime,
+        ..chosen.transform
+    };
+    let mut sa = ipsec_offer(&[echoed], spi)?;
     let proposal = sa.proposals.first_mut()?;
     proposal.number = chosen.numbers.0;
     proposal.transforms.first_mut()?.number = chosen.numbers.1;
@@ -515,11 +595,14 @@ pub fn accepted_ipsec(reply: &SaRepr, offered: &[IpsecTransform]) -> Option<Chos
     let transform = offered
         .iter()
         .filter(|o| o.pfs == theirs.pfs)
-        .find_map(|o| theirs.agrees(o, ProposalCheck::Strict))?;
+        .find_map(|o| theirs.agrees(o, ProposalCheck::Strict).ok())?
+        .0;
     Some(Chosen {
         transform,
         peer_spi: proposal_spi(p)?,
         numbers: (p.number, t.number),
+        offered_lifetime: transform.lifetime_secs,
+        claimed: false,
     })
 }
 
@@ -581,8 +664,8 @@ mod tests {
         assert!(choose_isakmp(&offer, &ours, ProposalCheck::Exact).is_none());
         let obey = choose_isakmp(&offer, &ours, ProposalCheck::Obey).unwrap();
         assert_eq!(obey.0.lifetime_secs, 1200);
-        let claim = choose_isakmp(&offer, &ours, ProposalCheck::Claim).unwrap();
-        assert_eq!(claim.0.lifetime_secs, 600);
+        // ipsec_doi.c `get_ph1approvalx`: claim is strict in phase 1.
+        assert!(choose_isakmp(&offer, &ours, ProposalCheck::Claim).is_none());
     }
 
     fn esp(enc: (EncAlg, usize), auth: AuthAlg, pfs: Option<DhGroup>) -> IpsecTransform {
@@ -610,7 +693,10 @@ mod tests {
         assert_eq!(chosen.peer_spi, 0x1234);
         assert_eq!(chosen.transform.pfs, Some(DhGroup::Modp1024));
         let ours_pfs = [esp(aes, AuthAlg::HmacSha1, Some(DhGroup::Modp768))];
-        assert!(choose_ipsec(&offer, &ours_pfs, ProposalCheck::Strict).is_none());
+        assert_eq!(
+            choose_ipsec(&offer, &ours_pfs, ProposalCheck::Strict),
+            Err(vec!["pfs group mismatched: my:1 peer:2".to_string()])
+        );
         let reply = ipsec_reply(&chosen, 0x5678).unwrap();
         let back = accepted_ipsec(
             &reply,

@@ -9,12 +9,14 @@ use super::{
     P2State, Phase2, QuickResult, describe_selector, exchange, keys_of, log_nat_oa, nat_oa,
     open_quick, pfs_exchange, quick_payloads, sainfo_for, send_quick, use_natt,
 };
+use crate::config::racoon::ProposalCheck;
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1;
 use crate::ike::identity::phase2_id;
 use crate::ike::log::{FailReason, endpoint};
 use crate::ike::phase1::remote_for;
-use crate::ike::{Fail, Racoon, Side, message, proposal};
+use crate::ike::proposal::Chosen;
+use crate::ike::{Env, Fail, Racoon, Side, message, proposal};
 use crate::ipsec::IpsecEngine;
 use crate::ipsec::engine::Acquire;
 use crate::ipsec::spec::{Direction, Mode, Selector};
@@ -258,6 +260,11 @@ impl Racoon {
                     ),
                 ))
             })?;
+        let mut chosen = chosen;
+        if let Some(secs) = got.responder_lifetime {
+            let check = env.conf.remotes[p1.remote].proposal_check;
+            take_responder_lifetime(&mut env, check, &mut chosen, secs);
+        }
         p2.nr = got
             .nonce
             .ok_or_else(|| fail(Fail::malformed("no NONCE payload")))?;
@@ -267,5 +274,34 @@ impl Racoon {
         send_quick(p1, p2, &mut env, &[PayloadRepr::Hash(hash3)], data, false).map_err(fail)?;
         p2.retry.settle();
         Ok(Some(serial))
+    }
+}
+
+/// isakmp_quick.c `ph2_recv_n`: the initiator takes a RESPONDER-LIFETIME
+/// as its own `proposal_check` allows: `obey` any; `strict` and `claim`
+/// only one shorter than ours (else "RESPONDER-LIFETIME: lifetime
+/// mismatch" and it is ignored); `exact` only an equal one. The SAs are
+/// then installed with it (pfkey.c `pk_sendupdate`: `lifetime_secs`).
+fn take_responder_lifetime(
+    env: &mut Env<'_>,
+    check: ProposalCheck,
+    chosen: &mut Chosen,
+    secs: u64,
+) {
+    env.log.info(
+        env.now,
+        format!("received RESPONDER-LIFETIME: {secs} seconds"),
+    );
+    let ours = chosen.transform.lifetime_secs;
+    let taken = match check {
+        ProposalCheck::Obey => true,
+        ProposalCheck::Strict | ProposalCheck::Claim => secs < ours,
+        ProposalCheck::Exact => secs == ours,
+    };
+    if taken {
+        chosen.transform.lifetime_secs = secs.min(crate::net::MAX_CONFIG_SECS);
+    } else {
+        env.log
+            .warning(env.now, "RESPONDER-LIFETIME: lifetime mismatch");
     }
 }

@@ -308,6 +308,25 @@ struct QuickPayloads {
     ids: Vec<IdentificationRepr>,
     /// NAT-OA addresses (RFC 3947 §5.2), initiator's first.
     nat_oa: Vec<Vec<u8>>,
+    /// A RESPONDER-LIFETIME notify's seconds (RFC 2407 §4.6.3.1).
+    responder_lifetime: Option<u64>,
+}
+
+/// The seconds of a RESPONDER-LIFETIME notify's attributes (ipsec_doi.c
+/// `ipsecdoi_parse_responder_lifetime`): the duration after a Life Type
+/// of seconds; kilobyte lifetimes are not used by racoon.
+fn responder_lifetime_secs(data: &[u8]) -> Option<u64> {
+    use crate::wire::isakmp::{Phase2Attribute as P2, SaAttribute};
+    let attributes = SaAttribute::parse_list(data).ok()?;
+    let mut seconds = false;
+    for a in attributes {
+        if a.attribute_type == u16::from(P2::SaLifeType) {
+            seconds = a.as_u64() == Some(1);
+        } else if a.attribute_type == u16::from(P2::SaLifeDuration) && seconds {
+            return a.as_u64();
+        }
+    }
+    None
 }
 
 fn quick_payloads(rest: Vec<PayloadRepr>) -> QuickPayloads {
@@ -319,6 +338,9 @@ fn quick_payloads(rest: Vec<PayloadRepr>) -> QuickPayloads {
             PayloadRepr::KeyExchange(k) => q.ke = Some(k),
             PayloadRepr::Identification(id) => q.ids.push(id),
             PayloadRepr::NatOa(oa) | PayloadRepr::NatOaDraft(oa) => q.nat_oa.push(oa.address),
+            PayloadRepr::Notification(n) if n.message_type == NotifyType::ResponderLifetime => {
+                q.responder_lifetime = responder_lifetime_secs(&n.data);
+            }
             _ => {}
         }
     }

@@ -142,7 +142,10 @@ fn respond_quick(
         .flat_map(|(proto, mode)| proposal::ipsec_transforms(sainfo, *proto, *mode))
         .collect();
     let udp = use_natt(p1, p2, &mut ours);
-    let chosen = proposal::choose_ipsec(offer, &ours, remote.proposal_check).ok_or_else(|| {
+    let chosen = proposal::choose_ipsec(offer, &ours, remote.proposal_check).map_err(|why| {
+        for reason in why {
+            env.log.error(env.now, reason);
+        }
         Fail::new(
             FailReason::NoProposalChosen,
             Some(NotifyType::NoProposalChosen),
@@ -152,6 +155,15 @@ fn respond_quick(
             ),
         )
     })?;
+    if chosen.claimed {
+        env.log.info(
+            env.now,
+            format!(
+                "use own lifetime: my:{} peer:{}",
+                chosen.transform.lifetime_secs, chosen.offered_lifetime
+            ),
+        );
+    }
     p2.proto = chosen.transform.proto;
     p2.mode = chosen.transform.mode;
     if p2.generate_policy && p2.mode == Mode::Transport && udp.is_some() {
@@ -173,6 +185,7 @@ fn respond_quick(
         PayloadRepr::Nonce(p2.nr.clone()),
     ];
     rest.extend(ke.map(PayloadRepr::KeyExchange));
+    rest.extend(responder_lifetime(&chosen, p2.my_spi));
     if !got.ids.is_empty() {
         rest.extend([
             PayloadRepr::Identification(id_i.clone()),
@@ -187,6 +200,36 @@ fn respond_quick(
     })
     .map_err(Fail::malformed)?;
     send_quick(p1, p2, env, &payloads, data, true)
+}
+
+/// isakmp_quick.c `quick_r2send`: with `claim`, when our lifetime took
+/// the place of the initiator's longer one, a RESPONDER-LIFETIME notify
+/// (RFC 2407 §4.6.3.1) per protocol carries it: SA Life Type seconds and
+/// the duration, for the SA with our SPI.
+fn responder_lifetime(chosen: &proposal::Chosen, spi: u32) -> Option<PayloadRepr> {
+    use crate::wire::isakmp::{
+        Doi, NotificationRepr, Phase2Attribute as P2, ProtocolId, SaAttribute,
+    };
+    if !chosen.claimed {
+        return None;
+    }
+    let protocol = match chosen.transform.proto {
+        IpsecProto::Esp => ProtocolId::IpsecEsp,
+        IpsecProto::Ah => ProtocolId::IpsecAh,
+    };
+    let secs = u32::try_from(chosen.transform.lifetime_secs).unwrap_or(u32::MAX);
+    let data = SaAttribute::emit_list(&[
+        SaAttribute::basic(P2::SaLifeType, 1u16),
+        SaAttribute::number(P2::SaLifeDuration, secs),
+    ])
+    .ok()?;
+    Some(PayloadRepr::Notification(NotificationRepr {
+        doi: Doi::Ipsec,
+        protocol,
+        spi: spi.to_be_bytes().to_vec(),
+        message_type: NotifyType::ResponderLifetime,
+        data,
+    }))
 }
 
 fn invalid_id(what: &str) -> Fail {

@@ -95,6 +95,27 @@ impl SaAttribute {
         }
     }
 
+    /// A run of attributes, as the data of a RESPONDER-LIFETIME notify
+    /// carries them (RFC 2407 §4.6.3.1).
+    pub fn parse_list(mut bytes: &[u8]) -> Result<Vec<SaAttribute>, Error> {
+        let mut out = Vec::new();
+        while !bytes.is_empty() {
+            let (a, rest) = SaAttribute::parse(bytes)?;
+            out.push(a);
+            bytes = rest;
+        }
+        Ok(out)
+    }
+
+    /// The bytes of a run of attributes.
+    pub fn emit_list(attributes: &[SaAttribute]) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        for a in attributes {
+            a.emit(&mut out)?;
+        }
+        Ok(out)
+    }
+
     fn len(&self) -> usize {
         match &self.value {
             AttributeValue::Basic(_) => 4,
