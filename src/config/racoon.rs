@@ -862,6 +862,7 @@ pub fn parse(text: &str) -> Result<(RacoonConf, Vec<Warning>), ParseError> {
     Parser {
         cur,
         warnings: Vec::new(),
+        ipv6_remotes: Vec::new(),
     }
     .conf()
 }
@@ -890,6 +891,10 @@ const RULES: Rules = Rules {
 struct Parser {
     cur: Cursor,
     warnings: Vec<Warning>,
+    /// IPv6 remotes, which vpnlab cannot use: kept only so that other
+    /// remotes can `inherit` from them (cfparse.y looks the parent up by
+    /// address, whatever its family).
+    ipv6_remotes: Vec<(Ipv6Addr, u16, Remote)>,
 }
 
 impl std::ops::Deref for Parser {
@@ -1401,13 +1406,18 @@ impl Parser {
 enum RemoteKey {
     Name(String),
     Index { peer: Option<Peer>, port: u16 },
+    Ipv6 { addr: Ipv6Addr, port: u16 },
 }
 
 impl Parser {
     /// `remote (ADDR | anonymous | "name") [[PORT]] [inherit PARENT] { }`
     /// or `... inherit PARENT;`
     fn remote(&mut self, conf: &mut RacoonConf, pos: Pos) -> Result<(), ParseError> {
-        let (key, ipv6) = self.remote_key()?;
+        let key = self.remote_key()?;
+        let ipv6 = match &key {
+            RemoteKey::Ipv6 { addr, port } => Some((*addr, *port)),
+            _ => None,
+        };
         let inherits = self.peek_word() == Some("inherit");
         let mut remote = if inherits {
             self.advance();
@@ -1434,6 +1444,11 @@ impl Parser {
                 remote.peer = peer;
                 remote.port = port;
             }
+            RemoteKey::Ipv6 { port, .. } => {
+                remote.name = None;
+                remote.peer = None;
+                remote.port = port;
+            }
         }
         // cfparse.y remote_specs_inherit_block: `remote A inherit B;`
         // copies B without changing anything.
@@ -1444,43 +1459,75 @@ impl Parser {
             })?;
         }
         self.finish_remote(&remote)?;
-        if ipv6 {
-            self.warn(pos, "remote section ignored: IPv6 is not supported");
+        if let Some((addr, port)) = ipv6 {
+            self.warn(
+                pos,
+                "remote section not used: IPv6 is not supported (remotes may still inherit from it)",
+            );
+            self.ipv6_remotes.push((addr, port, remote));
         } else {
             conf.remotes.push(remote);
         }
         Ok(())
     }
 
-    /// What follows `remote`; true when the address is IPv6.
-    fn remote_key(&mut self) -> Result<(RemoteKey, bool), ParseError> {
+    /// What follows `remote`.
+    fn remote_key(&mut self) -> Result<RemoteKey, ParseError> {
         if let Some(Tok::Quoted(_)) = self.peek_tok() {
             let (name, _) = self.quoted("a name")?;
-            return Ok((RemoteKey::Name(name), false));
+            return Ok(RemoteKey::Name(name));
         }
         let (text, pos) = self.word("an address, `anonymous` or a quoted name")?;
-        let (peer, ipv6) = if text == "anonymous" {
-            (Some(Peer::Anonymous), false)
+        let v4 = if text == "anonymous" {
+            Some(Peer::Anonymous)
         } else {
-            match address(&text, pos)? {
-                Some(ip) => (Some(Peer::Address(ip)), false),
-                None => (None, true),
-            }
+            address(&text, pos)?.map(Peer::Address)
         };
         let port = self.optional_port(false)?.unwrap_or(PORT_ISAKMP);
-        Ok((RemoteKey::Index { peer, port }, ipv6))
+        match v4 {
+            Some(peer) => Ok(RemoteKey::Index {
+                peer: Some(peer),
+                port,
+            }),
+            None => {
+                let bare = text.split('%').next().unwrap_or(&text);
+                let addr = bare
+                    .parse::<Ipv6Addr>()
+                    .map_err(|_| error(pos, format!("`{text}` is not an address")))?;
+                Ok(RemoteKey::Ipv6 { addr, port })
+            }
+        }
     }
 
-    /// The parent after `inherit`, copied (cfparse.y: duprmconf_shallow).
+    /// The parent after `inherit`, copied (cfparse.y: duprmconf_shallow):
+    /// by name (`getrmconf_by_name`) or by address (`getrmconf`, where an
+    /// address matches with any port if no remote has the same port too).
     fn inherited(&mut self, conf: &RacoonConf, pos: Pos) -> Result<Remote, ParseError> {
         let parent_pos = self.here();
-        let (key, _) = self.remote_key()?;
-        let parent = conf.remotes.iter().find(|r| match &key {
-            RemoteKey::Name(name) => r.name.as_deref() == Some(name.as_str()),
+        let key = self.remote_key()?;
+        let parent = match &key {
+            RemoteKey::Name(name) => conf
+                .remotes
+                .iter()
+                .find(|r| r.name.as_deref() == Some(name.as_str())),
             RemoteKey::Index { peer, port } => {
-                r.name.is_none() && r.peer == *peer && r.port == *port
+                let by_address = |exact: bool| {
+                    conf.remotes.iter().find(|r| {
+                        r.name.is_none() && r.peer == *peer && (!exact || r.port == *port)
+                    })
+                };
+                by_address(true).or_else(|| by_address(false))
             }
-        });
+            RemoteKey::Ipv6 { addr, port } => {
+                let by_address = |exact: bool| {
+                    self.ipv6_remotes
+                        .iter()
+                        .find(|(a, p, _)| a == addr && (!exact || p == port))
+                        .map(|(_, _, r)| r)
+                };
+                by_address(true).or_else(|| by_address(false))
+            }
+        };
         match parent {
             Some(parent) => Ok(Remote {
                 line: pos.line,
@@ -2651,6 +2698,86 @@ sainfo address 192.168.1.5 any address 192.168.2.5 any {
             Ok(parsed) => parsed,
             Err(e) => panic!("unexpected error {e} in:\n{text}"),
         }
+    }
+
+    /// ipsec-tools' src/racoon/samples/racoon.conf.sample-inherit as
+    /// printed (its header comments left out).
+    const SAMPLE_INHERIT: &str = r#"path pre_shared_key "/etc/racoon/psk.txt";
+path certificate "/etc/racoon";
+
+remote anonymous
+{
+	exchange_mode main,aggressive;
+	doi ipsec_doi;
+	situation identity_only;
+
+	my_identifier asn1dn;
+	certificate_type x509 "my.cert.pem" "my.key.pem";
+
+	nonce_size 16;
+	initial_contact on;
+	proposal_check strict;	# obey, strict or claim
+
+	proposal {
+		encryption_algorithm 3des;
+		hash_algorithm sha1;
+		authentication_method rsasig;
+		dh_group 2;
+	}
+}
+
+remote 3ffe:ffff::1 inherit anonymous
+{
+	exchange_mode aggressive;
+	nat_traversal force;
+}
+
+remote 3ffe:ffff::1 [8000] inherit 3ffe:ffff::1
+{
+	lifetime time 1 min;	# sec,min,hour
+
+	proposal {
+		encryption_algorithm 3des;
+		hash_algorithm sha1;
+		authentication_method pre_shared_key;
+		dh_group 2;
+	}
+}
+
+sainfo anonymous
+{
+	pfs_group 2;
+	lifetime time 12 hour;
+	encryption_algorithm aes, 3des;
+	authentication_algorithm hmac_sha1, hmac_md5;
+	compression_algorithm deflate;
+}
+"#;
+
+    /// cfparse.y `remote ... inherit`: the parent is found by name or by
+    /// address (remoteconf.c `getrmconf`) whatever its family, so the
+    /// sample that inherits from IPv6 remotes parses; vpnlab warns that
+    /// it cannot use IPv6 remotes, and an IPv4 remote inheriting from one
+    /// gets the parent's settings.
+    #[test]
+    fn inherit_from_a_remote_vpnlab_cannot_use() {
+        let (conf, warnings) = ok(SAMPLE_INHERIT);
+        assert_eq!(conf.remotes.len(), 1, "only `remote anonymous` is usable");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.message.contains("IPv6 is not supported"))
+        );
+        let text = "remote 2001:db8::1 [4500] { exchange_mode aggressive; proposal { encryption_algorithm aes; hash_algorithm sha1; authentication_method pre_shared_key; dh_group 2; } }\n\
+                    remote 10.0.0.2 inherit 2001:db8::1 { lifetime time 1 min; }\n";
+        let (conf, _) = ok(text);
+        let [child] = conf.remotes.as_slice() else {
+            panic!("{:?}", conf.remotes);
+        };
+        assert_eq!(child.peer, Some(Peer::Address(Ipv4Addr::new(10, 0, 0, 2))));
+        assert_eq!(child.exchange_modes, vec![ExchangeMode::Aggressive]);
+        assert_eq!(child.lifetime_secs, 60);
+        assert_eq!(child.proposals.len(), 1);
     }
 
     fn err(text: &str) -> (u32, u32, String) {
