@@ -45,14 +45,14 @@
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
 //! - payload decoders that tcpdump selects by UDP/TCP port (DNS on 53,
-//!   DHCP 67/68, RIP 520, VXLAN 4789, telnet 23, BGP 179, NFS 2049, ...
-//!   see [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
+//!   RIP 520, VXLAN 4789, telnet 23, BGP 179, NFS 2049, ... see
+//!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
 //!   print the generic `UDP, length N` / TCP line without the decoded part
 //!   (validation warns about flows on them). Reproduced: on UDP, ISAKMP
-//!   500 and 4500, TFTP 69, NTP 123, SNMP 161/162, syslog 514 and AFS/rx
-//!   7000-7009 (`super::udpproto`), and on TCP the line-oriented FTP 21,
-//!   SSH 22, SMTP 25, WHOIS 43, HTTP 80/8080 and RTSP 554/8554
-//!   (`super::txtproto`);
+//!   500 and 4500, TFTP 69, BOOTP 67/68, NTP 123, SNMP 161/162, syslog
+//!   514 and AFS/rx 7000-7009 (`super::udpproto`), and on TCP the
+//!   line-oriented FTP 21, SSH 22, SMTP 25, WHOIS 43, HTTP 80/8080 and
+//!   RTSP 554/8554 (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
 //!   IPComp 108, SCTP 132, ... see [`proto_has_printer`]): we print the
 //!   generic ` ip-proto-N LEN`; ESP, AH, and ISAKMP on UDP 500 and 4500
@@ -1031,9 +1031,9 @@ fn icmp_tstamp(ms: u32) -> String {
 
 /// Whether tcpdump 4.99 (print-udp.c, `-n`, no `-T`) decodes this UDP
 /// datagram with a printer [`Dissector::line`] does not reproduce (DNS,
-/// BOOTP, RIP, VXLAN, ...), printing more than `UDP, length N`; `payload`
-/// is what follows the UDP header. ISAKMP, TFTP, NTP, SNMP, AFS/rx and
-/// syslog are reproduced (`super::udpproto`).
+/// RIP, VXLAN, ...), printing more than `UDP, length N`; `payload` is
+/// what follows the UDP header. ISAKMP, TFTP, BOOTP, NTP, SNMP, AFS/rx
+/// and syslog are reproduced (`super::udpproto`).
 pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     matches!(
         udpproto::udp_decoder(sport, dport, payload),

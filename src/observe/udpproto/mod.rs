@@ -1,11 +1,12 @@
 //! tcpdump 4.99's payload printers for UDP ports, as `tcpdump -n` (no
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
-//! pair of ports, and the printers reproduced here (TFTP, NTP, SNMP,
-//! AFS/rx, syslog). Each writes what tcpdump prints after the
+//! pair of ports, and the printers reproduced here (TFTP, BOOTP, NTP,
+//! SNMP, AFS/rx, syslog). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
 
+mod bootp;
 mod ntp;
 mod rx;
 mod snmp;
@@ -24,6 +25,8 @@ pub enum UdpDecoder {
     IsakmpNatt,
     /// print-tftp.c tftp_print.
     Tftp,
+    /// print-bootp.c bootp_print.
+    Bootp,
     /// print-ntp.c ntp_print.
     Ntp,
     /// print-snmp.c snmp_print.
@@ -36,7 +39,7 @@ pub enum UdpDecoder {
     NotReproduced(&'static str),
 }
 
-use UdpDecoder::{Isakmp, IsakmpNatt, NotReproduced, Ntp, Rx, Snmp, Syslog, Tftp};
+use UdpDecoder::{Bootp, Isakmp, IsakmpNatt, NotReproduced, Ntp, Rx, Snmp, Syslog, Tftp};
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
 /// in the order tcpdump tests them, from DNS (53) to LWAPP data (12222);
@@ -50,8 +53,8 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (5353, EITHER, NotReproduced("domain")),
     (525, EITHER, NotReproduced("timed")),
     (69, EITHER, Tftp),
-    (68, EITHER, NotReproduced("bootp")),
-    (67, EITHER, NotReproduced("bootp")),
+    (68, EITHER, Bootp),
+    (67, EITHER, Bootp),
     (520, EITHER, NotReproduced("rip")),
     (654, EITHER, NotReproduced("aodv")),
     (PORT_ISAKMP, EITHER, Isakmp),
@@ -158,6 +161,7 @@ fn sunrpc_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder> 
 pub fn protocol(decoder: UdpDecoder) -> &'static str {
     match decoder {
         Tftp => "tftp",
+        Bootp => "bootp",
         Ntp => "ntp",
         Snmp => "snmp",
         Rx => "rx",
@@ -179,6 +183,7 @@ pub(super) fn print(
 ) -> Option<Res> {
     Some(match decoder {
         Tftp => tftp::print(out, p, len),
+        Bootp => bootp::print(out, p, len),
         Ntp => ntp::print(out, p, len),
         Snmp => snmp::print(out, p, len),
         Rx => rx::print(out, p, len, ports.0, ports.1),
@@ -239,6 +244,7 @@ mod tests {
     #[test]
     fn ports_pick_the_printer_tcpdump_picks() {
         assert_eq!(udp_decoder(40000, 69, &[]), Some(Tftp));
+        assert_eq!(udp_decoder(68, 67, &[]), Some(Bootp));
         assert_eq!(udp_decoder(53, 500, &[]), Some(NotReproduced("domain")));
         assert_eq!(udp_decoder(7009, 161, &[]), Some(Snmp));
         assert_eq!(udp_decoder(40000, 7003, &[]), Some(Rx));
