@@ -6,6 +6,7 @@ pub mod filter;
 pub mod pcap;
 pub mod tcpdump;
 pub mod txtproto;
+pub mod udpproto;
 
 use std::path::{Path, PathBuf};
 

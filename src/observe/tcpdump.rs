@@ -45,13 +45,14 @@
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
 //! - payload decoders that tcpdump selects by UDP/TCP port (DNS on 53,
-//!   DHCP 67/68, TFTP 69, NTP 123, SNMP 161/162, syslog 514, RIP 520,
-//!   AFS/rx 7000-7009, telnet 23, BGP 179, NFS 2049, ... see
+//!   RIP 520, VXLAN 4789, telnet 23, BGP 179, NFS 2049, ... see
 //!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
 //!   print the generic `UDP, length N` / TCP line without the decoded part
-//!   (validation warns about flows on them). Reproduced: ISAKMP on UDP 500
-//!   and 4500, and on TCP the line-oriented FTP 21, SSH 22, SMTP 25, WHOIS
-//!   43, HTTP 80/8080 and RTSP 554/8554 (`super::txtproto`);
+//!   (validation warns about flows on them). Reproduced: on UDP, ISAKMP
+//!   500 and 4500, TFTP 69, BOOTP 67/68, NTP 123, SNMP 161/162, syslog
+//!   514 and AFS/rx 7000-7009 (`super::udpproto`), and on TCP the
+//!   line-oriented FTP 21, SSH 22, SMTP 25, WHOIS 43, HTTP 80/8080 and
+//!   RTSP 554/8554 (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
 //!   IPComp 108, SCTP 132, ... see [`proto_has_printer`]): we print the
 //!   generic ` ip-proto-N LEN`; ESP, AH, and ISAKMP on UDP 500 and 4500
@@ -65,7 +66,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::txtproto::{self, TcpDecoder};
-use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
+use super::udpproto::{self, UdpDecoder};
 use crate::wire::isakmp_print::InitiatorCache;
 use std::net::Ipv4Addr;
 
@@ -155,28 +156,28 @@ impl Dissector {
 }
 
 /// A captured byte was needed but is not there (tcpdump's `longjmp`).
-#[derive(Debug)]
-struct Truncated;
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Truncated;
 
-type Res<T = ()> = Result<T, Truncated>;
+pub(super) type Res<T = ()> = Result<T, Truncated>;
 
 /// The captured bytes of one protocol layer: tcpdump's `bp` up to
 /// `ndo_snapend`. Every read is bounds-checked.
 #[derive(Clone, Copy)]
-struct Cap<'a>(&'a [u8]);
+pub(super) struct Cap<'a>(pub(super) &'a [u8]);
 
 impl<'a> Cap<'a> {
-    fn len(self) -> usize {
+    pub(super) fn len(self) -> usize {
         self.0.len()
     }
 
     /// `ND_TTEST_LEN(bp + off, len)`.
-    fn has(self, off: usize, len: usize) -> bool {
+    pub(super) fn has(self, off: usize, len: usize) -> bool {
         off.checked_add(len).is_some_and(|end| end <= self.0.len())
     }
 
     /// `ND_TCHECK_LEN(bp + off, len)`.
-    fn need(self, off: usize, len: usize) -> Res {
+    pub(super) fn need(self, off: usize, len: usize) -> Res {
         if self.has(off, len) {
             Ok(())
         } else {
@@ -184,35 +185,35 @@ impl<'a> Cap<'a> {
         }
     }
 
-    fn bytes<const N: usize>(self, off: usize) -> Res<[u8; N]> {
+    pub(super) fn bytes<const N: usize>(self, off: usize) -> Res<[u8; N]> {
         let end = off.checked_add(N).ok_or(Truncated)?;
         let s = self.0.get(off..end).ok_or(Truncated)?;
         <[u8; N]>::try_from(s).map_err(|_| Truncated)
     }
 
-    fn u8(self, off: usize) -> Res<u8> {
+    pub(super) fn u8(self, off: usize) -> Res<u8> {
         self.0.get(off).copied().ok_or(Truncated)
     }
 
-    fn be16(self, off: usize) -> Res<u16> {
+    pub(super) fn be16(self, off: usize) -> Res<u16> {
         self.bytes::<2>(off).map(u16::from_be_bytes)
     }
 
-    fn be32(self, off: usize) -> Res<u32> {
+    pub(super) fn be32(self, off: usize) -> Res<u32> {
         self.bytes::<4>(off).map(u32::from_be_bytes)
     }
 
-    fn ip(self, off: usize) -> Res<Ipv4Addr> {
+    pub(super) fn ip(self, off: usize) -> Res<Ipv4Addr> {
         self.bytes::<4>(off).map(Ipv4Addr::from)
     }
 
     /// The bytes from `off` on (empty when `off` is past the end).
-    fn from(self, off: usize) -> Cap<'a> {
+    pub(super) fn from(self, off: usize) -> Cap<'a> {
         Cap(self.0.get(off..).unwrap_or(&[]))
     }
 
     /// At most the first `len` bytes (`nd_push_snaplen`).
-    fn cut(self, len: usize) -> Cap<'a> {
+    pub(super) fn cut(self, len: usize) -> Cap<'a> {
         Cap(self.0.get(..len).unwrap_or(self.0))
     }
 }
@@ -484,32 +485,53 @@ impl Printer<'_> {
         if d.len() < UDP_HDR_LEN as usize {
             return Err(Truncated);
         }
-        // print-udp.c: ISAKMP on 500, RFC 3948 encapsulation on 4500,
-        // unless a port tcpdump checks first selects another decoder.
-        let payload = d.from(UDP_HDR_LEN as usize).0;
-        let earlier = [53, 5353, 525, 69, 67, 68, 520, 654];
-        if !earlier.contains(&ports.0) && !earlier.contains(&ports.1) {
-            if ports.0 == PORT_ISAKMP || ports.1 == PORT_ISAKMP {
-                let text = self.isakmp.udp500(ip.src, ip.dst, payload, length as usize);
-                self.put(format_args!("{text}"));
-                return Ok(());
-            }
-            if ports.0 == PORT_NATT || ports.1 == PORT_NATT {
+        let payload = d.from(UDP_HDR_LEN as usize);
+        match udpproto::udp_decoder(ports.0, ports.1, payload.0) {
+            Some(UdpDecoder::Isakmp) => {
                 let text = self
                     .isakmp
-                    .udp4500(ip.src, ip.dst, payload, length as usize);
+                    .udp500(ip.src, ip.dst, payload.0, length as usize);
                 self.put(format_args!("{text}"));
                 return Ok(());
             }
+            Some(UdpDecoder::IsakmpNatt) => {
+                let text = self
+                    .isakmp
+                    .udp4500(ip.src, ip.dst, payload.0, length as usize);
+                self.put(format_args!("{text}"));
+                return Ok(());
+            }
+            Some(decoder) => {
+                if let Some(res) = self.udp_payload(decoder, payload, length as usize, ports) {
+                    return res;
+                }
+            }
+            None => {}
         }
-        // Other ports that select a payload decoder (`udp_port_is_decoded`)
-        // are not reproduced: they get the generic line below.
+        // Ports whose printer is not reproduced (`udp_port_is_decoded`)
+        // get the generic line below.
         if ulen > length && !ip.more_fragments {
             self.put(format_args!("UDP, bad length {ulen} > {length}"));
         } else {
             self.put(format_args!("UDP, length {ulen}"));
         }
         Ok(())
+    }
+
+    /// print-udp.c udp_print, the payload printers chosen by port
+    /// (`super::udpproto`); `None` when the printer is not reproduced.
+    fn udp_payload(
+        &mut self,
+        decoder: UdpDecoder,
+        p: Cap,
+        len: usize,
+        ports: (u16, u16),
+    ) -> Option<Res> {
+        let mut text = String::new();
+        let res = udpproto::print(decoder, &mut text, p, len, ports)?;
+        self.proto = udpproto::protocol(decoder);
+        self.put(format_args!("{text}"));
+        Some(res)
     }
 
     /// print-tcp.c tcp_print (RFC 793) for IPv4.
@@ -1007,38 +1029,16 @@ fn icmp_tstamp(ms: u32) -> String {
     format!("{hrs:02}:{min:02}:{sec:02}.{msec:03}")
 }
 
-/// Whether tcpdump 4.99 (print-udp.c, `-n`, no `-T`) calls a payload
-/// decoder for this UDP datagram instead of printing `UDP, length N`;
-/// `payload` is what follows the UDP header. [`Dissector::line`] does not
-/// reproduce those decoders, so scenarios must avoid these ports (or a
-/// validator can warn with this function). ISAKMP 500/4500 will be added.
+/// Whether tcpdump 4.99 (print-udp.c, `-n`, no `-T`) decodes this UDP
+/// datagram with a printer [`Dissector::line`] does not reproduce (DNS,
+/// RIP, VXLAN, ...), printing more than `UDP, length N`; `payload` is
+/// what follows the UDP header. ISAKMP, TFTP, BOOTP, NTP, SNMP, AFS/rx
+/// and syslog are reproduced (`super::udpproto`).
 pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
-    let payload = Cap(payload);
-    const EITHER: &[u16] = &[
-        53, 67, 68, 69, 88, 123, 137, 138, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546,
-        547, 646, 654, 698, 701, 750, 921, 1589, 1645, 1646, 1700, 1701, 1812, 1813, 2103, 2104,
-        3503, 3799, 4342, 4500, 4789, 4790, 5060, 5353, 5359, 6081, 6343, 6635, 6696, 6697, 7500,
-        8231, 8472, 8500, 12222, 17754, 30490,
-    ];
-    const DST_ONLY: &[u16] = &[1985, 3456, 3784, 3785, 4567, 4784, 6784, 12223];
-    let either = |p| sport == p || dport == p;
-    // NFS over UDP (2049) is recognised from the RPC direction word.
-    let nfs = payload
-        .be32(4)
-        .is_ok_and(|dir| (dport == 2049 && dir == 0) || (sport == 2049 && dir == 1));
-    // AppleTalk DDP in UDP (appletalk.h atalk_port) when byte 2 is lapDDP.
-    let atalk =
-        |p: u16| (16512..16640).contains(&p) || (200..328).contains(&p) || (768..896).contains(&p);
-    let ddp = payload.u8(2).is_ok_and(|t| t == 2) && (atalk(sport) || atalk(dport));
-    EITHER.iter().any(|&p| either(p))
-        || DST_ONLY.contains(&dport)
-        || (7000..=7009).contains(&sport)
-        || (7000..=7009).contains(&dport)
-        || sport == 49152
-        || dport == 12223
-        || sport == 12223
-        || nfs
-        || ddp
+    matches!(
+        udpproto::udp_decoder(sport, dport, payload),
+        Some(UdpDecoder::NotReproduced(_))
+    )
 }
 
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
@@ -1278,8 +1278,12 @@ mod tests {
 
     #[test]
     fn special_ports_and_protocols_are_listed() {
-        assert!(udp_port_is_decoded(500, 500, &[]));
-        assert!(udp_port_is_decoded(40000, 4500, &[]));
+        assert!(!udp_port_is_decoded(500, 500, &[]), "ISAKMP is reproduced");
+        assert!(!udp_port_is_decoded(40000, 4500, &[]));
+        assert!(
+            !udp_port_is_decoded(40000, 7002, &[]),
+            "AFS/rx is reproduced"
+        );
         assert!(udp_port_is_decoded(53, 40000, &[]));
         assert!(!udp_port_is_decoded(40000, 5001, &[0; 16]));
         assert!(udp_port_is_decoded(40000, 2049, &[0; 16]));

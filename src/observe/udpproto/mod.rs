@@ -1,0 +1,268 @@
+//! tcpdump 4.99's payload printers for UDP ports, as `tcpdump -n` (no
+//! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
+//! pair of ports, and the printers reproduced here (TFTP, BOOTP, NTP,
+//! SNMP, AFS/rx, syslog). Each writes what tcpdump prints after the
+//! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
+//! tcpdump's `longjmp` would end the packet with ` [|proto]`.
+#![forbid(unsafe_code)]
+
+mod bootp;
+mod ntp;
+mod rx;
+mod snmp;
+mod syslog;
+mod tftp;
+
+use super::tcpdump::{Cap, Res};
+use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
+
+/// The printer print-udp.c `udp_print` calls for a datagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UdpDecoder {
+    /// print-isakmp.c isakmp_print (UDP 500).
+    Isakmp,
+    /// print-isakmp.c isakmp_rfc3948_print (UDP 4500).
+    IsakmpNatt,
+    /// print-tftp.c tftp_print.
+    Tftp,
+    /// print-bootp.c bootp_print.
+    Bootp,
+    /// print-ntp.c ntp_print.
+    Ntp,
+    /// print-snmp.c snmp_print.
+    Snmp,
+    /// print-rx.c rx_print.
+    Rx,
+    /// print-syslog.c syslog_print.
+    Syslog,
+    /// A printer this module does not reproduce, by tcpdump's name for it.
+    NotReproduced(&'static str),
+}
+
+use UdpDecoder::{Bootp, Isakmp, IsakmpNatt, NotReproduced, Ntp, Rx, Snmp, Syslog, Tftp};
+
+/// print-udp.c udp_print: the printers chosen when either port matches,
+/// in the order tcpdump tests them, from DNS (53) to LWAPP data (12222);
+/// `DST` and `SRC` mark the few chosen by one port only.
+const EITHER: u8 = 0;
+const DST: u8 = 1;
+const SRC: u8 = 2;
+const RX_PORTS: u16 = 0;
+const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
+    (53, EITHER, NotReproduced("domain")),
+    (5353, EITHER, NotReproduced("domain")),
+    (525, EITHER, NotReproduced("timed")),
+    (69, EITHER, Tftp),
+    (68, EITHER, Bootp),
+    (67, EITHER, Bootp),
+    (520, EITHER, NotReproduced("rip")),
+    (654, EITHER, NotReproduced("aodv")),
+    (PORT_ISAKMP, EITHER, Isakmp),
+    (PORT_NATT, EITHER, IsakmpNatt),
+    (7500, EITHER, NotReproduced("isakmp")),
+    (8500, EITHER, NotReproduced("isakmp")),
+    (161, EITHER, Snmp),
+    (162, EITHER, Snmp),
+    (123, EITHER, Ntp),
+    (88, EITHER, NotReproduced("krb")),
+    (750, EITHER, NotReproduced("krb")),
+    (1701, EITHER, NotReproduced("l2tp")),
+    (137, EITHER, NotReproduced("nbt")),
+    (138, EITHER, NotReproduced("nbt")),
+    (3456, DST, NotReproduced("vat")),
+    (2103, EITHER, NotReproduced("zephyr")),
+    (2104, EITHER, NotReproduced("zephyr")),
+    (RX_PORTS, EITHER, Rx),
+    (521, EITHER, NotReproduced("ripng")),
+    (546, EITHER, NotReproduced("dhcp6")),
+    (547, EITHER, NotReproduced("dhcp6")),
+    (5359, EITHER, NotReproduced("ahcp")),
+    (6696, EITHER, NotReproduced("babel")),
+    (6697, EITHER, NotReproduced("babel")),
+    (8231, EITHER, NotReproduced("hncp")),
+    (4567, DST, NotReproduced("wb")),
+    (496, EITHER, NotReproduced("cisco_autorp")),
+    (1645, EITHER, NotReproduced("radius")),
+    (1812, EITHER, NotReproduced("radius")),
+    (1646, EITHER, NotReproduced("radius")),
+    (1813, EITHER, NotReproduced("radius")),
+    (1700, EITHER, NotReproduced("radius")),
+    (3799, EITHER, NotReproduced("radius")),
+    (1985, DST, NotReproduced("hsrp")),
+    (921, EITHER, NotReproduced("lwres")),
+    (646, EITHER, NotReproduced("ldp")),
+    (698, EITHER, NotReproduced("olsr")),
+    (3503, EITHER, NotReproduced("lspping")),
+    (49152, SRC, NotReproduced("bcm_li")),
+    (3784, DST, NotReproduced("bfd")),
+    (4784, DST, NotReproduced("bfd")),
+    (6784, DST, NotReproduced("bfd")),
+    (3785, DST, NotReproduced("bfd")),
+    (701, EITHER, NotReproduced("lmp")),
+    (1589, EITHER, NotReproduced("vqp")),
+    (6343, EITHER, NotReproduced("sflow")),
+    (12223, DST, NotReproduced("lwapp_control")),
+    (12223, SRC, NotReproduced("lwapp_control")),
+    (12222, EITHER, NotReproduced("lwapp_data")),
+    (5060, EITHER, NotReproduced("sip")),
+    (514, EITHER, Syslog),
+    (8472, EITHER, NotReproduced("otv")),
+    (4789, EITHER, NotReproduced("vxlan")),
+    (6081, EITHER, NotReproduced("geneve")),
+    (4342, EITHER, NotReproduced("lisp")),
+    (4790, EITHER, NotReproduced("vxlan_gpe")),
+    (17754, EITHER, NotReproduced("zep")),
+    (6635, EITHER, NotReproduced("mpls")),
+];
+
+/// print-udp.c udp_print (IPv4, `-n`, no `-T`): the printer for a datagram
+/// between these ports whose payload starts with `payload`, if any.
+pub fn udp_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder> {
+    if let Some(nfs) = sunrpc_decoder(sport, dport, payload) {
+        return Some(nfs);
+    }
+    let by_port = BY_PORT.iter().find(|(port, which, _)| {
+        let on = |p: u16| match *port {
+            RX_PORTS => (7000..=7009).contains(&p),
+            port => p == port,
+        };
+        match *which {
+            DST => on(dport),
+            SRC => on(sport),
+            _ => on(sport) || on(dport),
+        }
+    });
+    if let Some((_, _, decoder)) = by_port {
+        return Some(*decoder);
+    }
+    // AppleTalk DDP in UDP (appletalk.h atalk_port) when byte 2 is lapDDP,
+    // then PTP and SOME/IP.
+    let atalk =
+        |p: u16| (16512..16640).contains(&p) || (200..328).contains(&p) || (768..896).contains(&p);
+    if payload.get(2) == Some(&2) && (atalk(sport) || atalk(dport)) {
+        return Some(NotReproduced("llap"));
+    }
+    [(319, "ptp"), (320, "ptp"), (30490, "someip")]
+        .iter()
+        .find(|(p, _)| sport == *p || dport == *p)
+        .map(|(_, name)| NotReproduced(name))
+}
+
+/// print-udp.c: NFS over UDP (2049) is recognised from the RPC direction
+/// word (call 0 to the server, reply 1 from it), before any port.
+fn sunrpc_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder> {
+    let direction = Cap(payload).be32(4).ok()?;
+    ((dport == 2049 && direction == 0) || (sport == 2049 && direction == 1))
+        .then_some(NotReproduced("nfs"))
+}
+
+/// tcpdump's `ndo_protocol` while a reproduced printer runs: the name in
+/// ` [|name]` when it runs out of captured bytes.
+pub fn protocol(decoder: UdpDecoder) -> &'static str {
+    match decoder {
+        Tftp => "tftp",
+        Bootp => "bootp",
+        Ntp => "ntp",
+        Snmp => "snmp",
+        Rx => "rx",
+        Syslog => "syslog",
+        Isakmp | IsakmpNatt => "isakmp",
+        NotReproduced(name) => name,
+    }
+}
+
+/// Prints the payload `p` (of UDP length `len`) with a reproduced printer;
+/// `None` for ISAKMP (printed by `wire::isakmp_print`) and the printers
+/// not reproduced.
+pub(super) fn print(
+    decoder: UdpDecoder,
+    out: &mut String,
+    p: Cap,
+    len: usize,
+    ports: (u16, u16),
+) -> Option<Res> {
+    Some(match decoder {
+        Tftp => tftp::print(out, p, len),
+        Bootp => bootp::print(out, p, len),
+        Ntp => ntp::print(out, p, len),
+        Snmp => snmp::print(out, p, len),
+        Rx => rx::print(out, p, len, ports.0, ports.1),
+        Syslog => syslog::print(out, p, len),
+        Isakmp | IsakmpNatt | NotReproduced(_) => return None,
+    })
+}
+
+/// util-print.c fn_print_char: a byte as tcpdump shows it in text,
+/// `M-` for the high bit and `^` for control characters.
+fn print_char(out: &mut String, c: u8) {
+    let mut c = c;
+    if !c.is_ascii() {
+        c &= 0x7f;
+        out.push_str("M-");
+    }
+    if !(0x20..0x7f).contains(&c) {
+        c ^= 0x40;
+        out.push('^');
+    }
+    out.push(char::from(c));
+}
+
+/// util-print.c nd_printztn: the NUL-terminated string at `p` within `n`
+/// bytes; the bytes it took with its NUL, or 0 when no NUL came first.
+fn print_zt(out: &mut String, p: Cap, n: usize) -> Res<usize> {
+    for i in 0..n.min(p.len()) {
+        match p.u8(i)? {
+            0 => return Ok(i + 1),
+            c => print_char(out, c),
+        }
+    }
+    Ok(0)
+}
+
+/// util-print.c nd_printn: `n` bytes as text; `true` when they were not
+/// all captured.
+fn print_n(out: &mut String, p: Cap, n: usize) -> bool {
+    for i in 0..n {
+        match p.u8(i) {
+            Ok(c) => print_char(out, c),
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+/// netdissect.h tok2str: the name of `value` in `table`, or `None`.
+fn tok(table: &[(u32, &'static str)], value: u32) -> Option<&'static str> {
+    table.iter().find(|(v, _)| *v == value).map(|(_, s)| *s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// print-udp.c tests DNS before ISAKMP and the rx range after SNMP.
+    #[test]
+    fn ports_pick_the_printer_tcpdump_picks() {
+        assert_eq!(udp_decoder(40000, 69, &[]), Some(Tftp));
+        assert_eq!(udp_decoder(68, 67, &[]), Some(Bootp));
+        assert_eq!(udp_decoder(53, 500, &[]), Some(NotReproduced("domain")));
+        assert_eq!(udp_decoder(7009, 161, &[]), Some(Snmp));
+        assert_eq!(udp_decoder(40000, 7003, &[]), Some(Rx));
+        assert_eq!(udp_decoder(3456, 40000, &[]), None, "VAT is by dport");
+        assert_eq!(
+            udp_decoder(40000, 2049, &[0; 8]),
+            Some(NotReproduced("nfs"))
+        );
+        assert_eq!(udp_decoder(40000, 2049, &[0, 0, 0, 0, 0, 0, 0, 1]), None);
+        assert_eq!(udp_decoder(40000, 5001, &[0; 16]), None);
+    }
+
+    #[test]
+    fn text_escapes_like_fn_print_char() {
+        let mut s = String::new();
+        for c in [b'a', 0x01, 0x7f, 0xe1, 0x9b] {
+            print_char(&mut s, c);
+        }
+        assert_eq!(s, "a^A^?M-aM-^[");
+    }
+}
