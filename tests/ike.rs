@@ -642,3 +642,44 @@ fn claim_answers_a_longer_lifetime_with_responder_lifetime() {
         "{refused:?}"
     );
 }
+
+impl Lab {
+    /// Both ends raise an ACQUIRE, B `delay` after A, and the lab runs
+    /// for `limit`.
+    fn negotiate_both(&mut self, delay: Duration, limit: Duration) {
+        let mut p = packet(A, B);
+        let _ = self.hosts[0].engine.output(self.now, &mut p);
+        self.service(0);
+        while self.step(Instant::ZERO + delay) {}
+        self.now = Instant::ZERO + delay;
+        let mut p = packet(B, A);
+        let _ = self.hosts[1].engine.output(self.now, &mut p);
+        self.service(1);
+        while self.step(Instant::ZERO + limit) {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Simultaneous initiation, as racoon resolves it: each end may
+    /// complete two ISAKMP-SAs with the other; racoon keeps both
+    /// (handler.c `getph1` picks the newest for a new phase 2, the quick
+    /// mode responder finds its ISAKMP-SA by the cookies), so both ends
+    /// converge on working SAs, whether the ACQUIREs come at the same
+    /// instant or close together.
+    #[test]
+    fn simultaneous_acquires_converge(delay_ms in prop_oneof![Just(0u64), 0u64..120], seed in any::<u64>(), aggressive in any::<bool>()) {
+        let mut conf = lifetime_conf("obey", 3600);
+        conf.aggressive = aggressive;
+        let mut lab = Lab::new(&conf, &conf, 0.0, seed);
+        lab.negotiate_both(Duration::from_millis(delay_ms), Duration::from_secs(60));
+        prop_assert_eq!(
+            lab.traffic_both_ways(),
+            Ok(()),
+            "A: {:?}\nB: {:?}",
+            lab.hosts[0].daemon.log().lines,
+            lab.hosts[1].daemon.log().lines
+        );
+    }
+}

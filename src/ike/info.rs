@@ -275,7 +275,7 @@ impl Racoon {
                 self.log
                     .info(now, format!("received INITIAL-CONTACT from {peer}"));
                 let endpoint = self.ph1[i].peer;
-                self.purge_peer(now, endpoint, Some(ph1), kernel);
+                self.purge_ipsec(now, endpoint, Some(ph1), kernel);
             }
             kind if kind.is_error() => {
                 self.log
@@ -363,29 +363,46 @@ impl Racoon {
     }
 
     /// Forgets every SA with the IKE peer at `peer` (address and port:
-    /// two peers behind one NAT share the address) but the ISAKMP SA
-    /// `keep` (INITIAL-CONTACT, a dead peer).
+    /// two peers behind one NAT share the address): a dead peer (racoon's
+    /// `purge_remote`).
     pub(crate) fn purge_peer(
+        &mut self,
+        now: Instant,
+        peer: SocketAddrV4,
+        kernel: &mut IpsecEngine,
+    ) {
+        self.purge_ipsec(now, peer, None, kernel);
+        self.ph2
+            .retain(|p| (p.peer, p.peer_port) != (*peer.ip(), peer.port()));
+        let before = self.ph1.len();
+        self.ph1.retain(|p| p.peer != peer);
+        if self.ph1.len() < before {
+            self.log.info(now, format!("purged ISAKMP-SA with {peer}."));
+        }
+    }
+
+    /// INITIAL-CONTACT (isakmp_inf.c `isakmp_info_recv_initialcontact`):
+    /// the peer's IPsec SAs, but those under the ISAKMP SA `keep`, are
+    /// stale; its ISAKMP SAs are left alone, so that one negotiated the
+    /// other way at the same time lives on.
+    pub(crate) fn purge_ipsec(
         &mut self,
         now: Instant,
         peer: SocketAddrV4,
         keep: Option<u32>,
         kernel: &mut IpsecEngine,
     ) {
-        let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.ph2)
-            .into_iter()
-            .partition(|p| (p.peer, p.peer_port) == (*peer.ip(), peer.port()) && p.ph1 != keep);
+        // Negotiations under way have no SAs yet and go on (racoon walks
+        // the SAD, not its phase 2 handles).
+        let (gone, kept): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.ph2).into_iter().partition(|p| {
+                (p.peer, p.peer_port) == (*peer.ip(), peer.port())
+                    && p.ph1 != keep
+                    && p.state == super::quick::P2State::Established
+            });
         self.ph2 = kept;
         for p2 in gone {
-            if p2.state == super::quick::P2State::Established {
-                self.remove_pair(now, &p2, kernel);
-            }
-        }
-        let before = self.ph1.len();
-        self.ph1
-            .retain(|p| p.peer != peer || Some(p.serial) == keep);
-        if self.ph1.len() < before {
-            self.log.info(now, format!("purged ISAKMP-SA with {peer}."));
+            self.remove_pair(now, &p2, kernel);
         }
     }
 
@@ -417,7 +434,7 @@ impl Racoon {
                     at: now,
                     peer: *peer.ip(),
                 });
-                self.purge_peer(now, peer, None, kernel);
+                self.purge_peer(now, peer, kernel);
                 return true;
             }
         }

@@ -287,7 +287,7 @@ impl Racoon {
             .position(|p| *p == endpoint)
         {
             self.records.initial_contacts.remove(at);
-            self.purge_peer(now, endpoint, Some(serial), kernel);
+            self.purge_ipsec(now, endpoint, Some(serial), kernel);
         }
         self.adopt_dying_phase2(serial);
         self.start_waiting_phase2(now, serial, peer, kernel);
