@@ -335,8 +335,8 @@ proptest! {
         let mut lab = Lab::new(&i, &r, 0.0, seed);
         lab.negotiate(Duration::from_secs(120));
         if compatible(&i, &r) {
-            prop_assert_eq!(lab.established(0), 1, "initiator: {:?}", lab.hosts[0].daemon.log().lines);
-            prop_assert_eq!(lab.established(1), 1, "responder: {:?}", lab.hosts[1].daemon.log().lines);
+            prop_assert_eq!(lab.established(0), 1, "initiator: {:?}", lab.hosts[0].daemon.log().lines());
+            prop_assert_eq!(lab.established(1), 1, "responder: {:?}", lab.hosts[1].daemon.log().lines());
             prop_assert_eq!(lab.traffic_both_ways(), Ok(()));
         } else {
             prop_assert_eq!(lab.established(0), 0);
@@ -386,9 +386,9 @@ proptest! {
         let both = lab.established(0) == 1 && lab.established(1) == 1;
         let timed_out = (0..2).any(|i| {
             lab.failed(i, FailReason::Timeout)
-                && lab.hosts[i].daemon.log().lines.iter().any(|l| l.contains("time up"))
+                && lab.hosts[i].daemon.log().lines().iter().any(|l| l.contains("time up"))
         });
-        prop_assert!(both || timed_out, "neither done nor timed out: {:?}", lab.hosts[0].daemon.log().lines);
+        prop_assert!(both || timed_out, "neither done nor timed out: {:?}", lab.hosts[0].daemon.log().lines());
         if both {
             prop_assert_eq!(lab.traffic_both_ways(), Ok(()));
         }
@@ -518,7 +518,7 @@ fn a_replayed_informational_is_dropped() {
     let h = &mut lab.hosts[to];
     h.daemon
         .on_datagram(lab.now, delete.from, delete.to, &delete.data, &mut h.engine);
-    let log = &h.daemon.log().lines;
+    let log = &h.daemon.log().lines();
     assert!(
         log.iter().any(|l| l.contains("replayed Informational")),
         "{log:?}"

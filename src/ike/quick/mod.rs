@@ -221,11 +221,9 @@ impl Racoon {
                 && p.peer.ip() == from.ip()
                 && (p.cky_i, p.cky_r) == (repr.initiator_cookie, repr.responder_cookie)
         }) else {
-            self.records.drop("no-isakmp-sa");
-            self.log.error(
-                now,
-                format!("no established ISAKMP-SA for Quick Mode from {from}, packet dropped"),
-            );
+            self.drop_datagram(now, "no-isakmp-sa", || {
+                format!("no established ISAKMP-SA for Quick Mode from {from}, packet dropped")
+            });
             return;
         };
         let ph1 = p1.serial;
