@@ -577,3 +577,42 @@ fn a_forged_message_from_another_port_moves_nothing() {
         "B answered the forged port"
     );
 }
+
+/// Issue 9 item 21: Quick Mode messages forged with the cookies of an
+/// established ISAKMP SA (an on-path attacker sees them) fail HASH(1):
+/// each is a counted drop, not a failed negotiation with its own event
+/// and log lines.
+#[test]
+fn forged_quick_mode_messages_are_counted_drops() {
+    let conf = Conf {
+        aggressive: false,
+        phase1: vec![("aes", "sha1", "modp1024")],
+        check: "obey",
+        pfs: None,
+        lifetime_secs: 3600,
+        enc: vec!["aes 128"],
+        auth: vec!["hmac_sha1"],
+    };
+    let mut lab = Lab::new(&conf, &conf, 0.0, 23);
+    lab.negotiate(Duration::from_secs(30));
+    assert_eq!(lab.established(1), 1);
+    let (_, quick) = lab
+        .sent
+        .iter()
+        .find(|(to, d)| *to == 1 && d.data.get(18) == Some(&32))
+        .cloned()
+        .expect("A sent Quick Mode to B");
+    let h = &mut lab.hosts[1];
+    let (events, lines) = (h.daemon.log().events.len(), h.daemon.log().lines().len());
+    for id in 1..=1000u32 {
+        let mut forged = quick.data.clone();
+        forged[20..24].copy_from_slice(&id.to_be_bytes());
+        h.daemon
+            .on_datagram(lab.now, quick.from, quick.to, &forged, &mut h.engine);
+    }
+    let log = h.daemon.log();
+    assert_eq!(log.events.len(), events, "no event per forged message");
+    assert!(log.lines().len() <= lines + 11, "{:?}", log.lines());
+    let dropped = &h.daemon.records().dropped;
+    assert_eq!(dropped.get("unverified-quick-mode"), Some(&1000));
+}
