@@ -335,8 +335,8 @@ proptest! {
         let mut lab = Lab::new(&i, &r, 0.0, seed);
         lab.negotiate(Duration::from_secs(120));
         if compatible(&i, &r) {
-            prop_assert_eq!(lab.established(0), 1, "initiator: {:?}", lab.hosts[0].daemon.log().lines);
-            prop_assert_eq!(lab.established(1), 1, "responder: {:?}", lab.hosts[1].daemon.log().lines);
+            prop_assert_eq!(lab.established(0), 1, "initiator: {:?}", lab.hosts[0].daemon.log().lines());
+            prop_assert_eq!(lab.established(1), 1, "responder: {:?}", lab.hosts[1].daemon.log().lines());
             prop_assert_eq!(lab.traffic_both_ways(), Ok(()));
         } else {
             prop_assert_eq!(lab.established(0), 0);
@@ -386,9 +386,9 @@ proptest! {
         let both = lab.established(0) == 1 && lab.established(1) == 1;
         let timed_out = (0..2).any(|i| {
             lab.failed(i, FailReason::Timeout)
-                && lab.hosts[i].daemon.log().lines.iter().any(|l| l.contains("time up"))
+                && lab.hosts[i].daemon.log().lines().iter().any(|l| l.contains("time up"))
         });
-        prop_assert!(both || timed_out, "neither done nor timed out: {:?}", lab.hosts[0].daemon.log().lines);
+        prop_assert!(both || timed_out, "neither done nor timed out: {:?}", lab.hosts[0].daemon.log().lines());
         if both {
             prop_assert_eq!(lab.traffic_both_ways(), Ok(()));
         }
@@ -518,7 +518,7 @@ fn a_replayed_informational_is_dropped() {
     let h = &mut lab.hosts[to];
     h.daemon
         .on_datagram(lab.now, delete.from, delete.to, &delete.data, &mut h.engine);
-    let log = &h.daemon.log().lines;
+    let log = &h.daemon.log().lines();
     assert!(
         log.iter().any(|l| l.contains("replayed Informational")),
         "{log:?}"
@@ -607,7 +607,7 @@ fn claim_answers_a_longer_lifetime_with_responder_lifetime() {
     lab.negotiate(Duration::from_secs(30));
     assert_eq!(lab.established(0), 1);
     assert_eq!(lab.traffic_both_ways(), Ok(()));
-    let lines = |i: usize| lab.hosts[i].daemon.log().lines.clone();
+    let lines = |i: usize| lab.hosts[i].daemon.log().lines().to_vec();
     assert!(
         lines(1)
             .iter()
@@ -634,7 +634,7 @@ fn claim_answers_a_longer_lifetime_with_responder_lifetime() {
     );
     lab.negotiate(Duration::from_secs(30));
     assert_eq!(lab.established(1), 0);
-    let refused = &lab.hosts[1].daemon.log().lines;
+    let refused = &lab.hosts[1].daemon.log().lines();
     assert!(
         refused
             .iter()
@@ -678,8 +678,47 @@ proptest! {
             lab.traffic_both_ways(),
             Ok(()),
             "A: {:?}\nB: {:?}",
-            lab.hosts[0].daemon.log().lines,
-            lab.hosts[1].daemon.log().lines
+            lab.hosts[0].daemon.log().lines(),
+            lab.hosts[1].daemon.log().lines()
         );
     }
+}
+
+/// Issue 9 item 21: Quick Mode messages forged with the cookies of an
+/// established ISAKMP SA (an on-path attacker sees them) fail HASH(1):
+/// each is a counted drop, not a failed negotiation with its own event
+/// and log lines.
+#[test]
+fn forged_quick_mode_messages_are_counted_drops() {
+    let conf = Conf {
+        aggressive: false,
+        phase1: vec![("aes", "sha1", "modp1024")],
+        check: "obey",
+        pfs: None,
+        lifetime_secs: 3600,
+        enc: vec!["aes 128"],
+        auth: vec!["hmac_sha1"],
+    };
+    let mut lab = Lab::new(&conf, &conf, 0.0, 23);
+    lab.negotiate(Duration::from_secs(30));
+    assert_eq!(lab.established(1), 1);
+    let (_, quick) = lab
+        .sent
+        .iter()
+        .find(|(to, d)| *to == 1 && d.data.get(18) == Some(&32))
+        .cloned()
+        .expect("A sent Quick Mode to B");
+    let h = &mut lab.hosts[1];
+    let (events, lines) = (h.daemon.log().events.len(), h.daemon.log().lines().len());
+    for id in 1..=1000u32 {
+        let mut forged = quick.data.clone();
+        forged[20..24].copy_from_slice(&id.to_be_bytes());
+        h.daemon
+            .on_datagram(lab.now, quick.from, quick.to, &forged, &mut h.engine);
+    }
+    let log = h.daemon.log();
+    assert_eq!(log.events.len(), events, "no event per forged message");
+    assert!(log.lines().len() <= lines + 11, "{:?}", log.lines());
+    let dropped = &h.daemon.records().dropped;
+    assert_eq!(dropped.get("unverified-quick-mode"), Some(&1000));
 }

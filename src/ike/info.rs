@@ -174,13 +174,11 @@ impl Racoon {
             Body::Encrypted { .. } => self.open_info(now, from, repr),
         };
         let Some((ph1, payloads)) = payloads else {
-            self.records.drop("unverified-informational");
-            self.log.error(
-                now,
+            self.drop_datagram(now, "unverified-informational", || {
                 format!(
                     "Informational from {from} matches no ISAKMP-SA or does not verify, dropped"
-                ),
-            );
+                )
+            });
             return;
         };
         for payload in payloads {
@@ -227,10 +225,9 @@ impl Racoon {
         let expected =
             ikev1::informational_hash(keys.prf, &keys.skeyid_a, repr.message_id, &[&body.covered]);
         if !ikev1::hashes_match(&expected, &body.hash) {
-            self.log.error(
-                now,
-                format!("HASH mismatch in Informational from {from}, dropped"),
-            );
+            self.log.dropped(now, "unverified-informational", || {
+                format!("HASH mismatch in Informational from {from}, dropped")
+            });
             return None;
         }
         let serial = p.serial;
@@ -238,8 +235,9 @@ impl Racoon {
         // are unique within an ISAKMP SA).
         let seen = &mut self.ph1.iter_mut().find(|p| p.serial == serial)?.seen_info;
         if seen.contains(&repr.message_id) {
-            self.log
-                .error(now, format!("replayed Informational from {from}, dropped"));
+            self.log.dropped(now, "unverified-informational", || {
+                format!("replayed Informational from {from}, dropped")
+            });
             return None;
         }
         if seen.len() == SEEN_INFO {

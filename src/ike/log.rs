@@ -4,10 +4,11 @@
 //! of the run in place of the wall-clock date:
 //! `00:00:01.020: INFO: ISAKMP-SA established 192.168.1.5[500]-192.168.2.5[500] spi:…`.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
-use smoltcp::time::Instant;
+use smoltcp::time::{Duration, Instant};
 
 /// Why a negotiation failed, as expectations name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -104,10 +105,108 @@ pub enum IkeEvent {
 }
 
 /// The daemon's log lines and events.
+///
+/// Lines go through two bounds, so that a flood of datagrams cannot grow
+/// the log without end:
+///
+/// - A line identical to the one before (its text, not its timestamp) is
+///   held back and counted, as syslogd does with racoon's messages
+///   (sysklogd and FreeBSD `syslogd.c` `logmsg`: `f_prevline`,
+///   `f_prevcount`). When a different line comes, or the log is read, one
+///   `last message repeated N times` line stands for the copies (the copy
+///   itself when there was one). A long run of copies is also written out
+///   [`REPEAT_INTERVALS`] after the last write, backing off, as
+///   `REPEATTIME`/`BACKOFF` do.
+/// - Lines about a dropped datagram ([`Log::dropped`]) are rate limited
+///   per drop reason, as the kernel's `net_ratelimit()` limits its own
+///   per-packet messages; the drop counters in `Records` count them all.
+///   racoon logs each such datagram at ERROR and relies on syslog alone,
+///   but the lines vary (source port, cookies), so syslog's collapse does
+///   not catch them.
 #[derive(Debug, Default)]
 pub struct Log {
-    pub lines: Vec<String>,
+    lines: Vec<String>,
     pub events: Vec<IkeEvent>,
+    previous: Option<Previous>,
+    drops: BTreeMap<&'static str, RateLimit>,
+}
+
+/// syslogd's `repeatinterval[] = { 30, 60 }` (sysklogd): seconds of
+/// repeats held back before they are written out anyway.
+pub const REPEAT_INTERVALS: [Duration; 2] = [Duration::from_secs(30), Duration::from_secs(60)];
+
+/// The kernel's `DEFAULT_RATELIMIT_INTERVAL` and `DEFAULT_RATELIMIT_BURST`
+/// (include/linux/ratelimit_types.h): 10 lines per 5 s, per drop reason.
+pub const DROP_LOG_INTERVAL: Duration = Duration::from_secs(5);
+pub const DROP_LOG_BURST: u32 = 10;
+
+/// The line last written and the copies of it held back since (syslogd's
+/// `f_prevline`, `f_prevcount`, `f_lasttime`, `f_time`, `f_repeatcount`).
+#[derive(Debug)]
+struct Previous {
+    level: &'static str,
+    message: String,
+    held: u64,
+    last_copy: Instant,
+    written: Instant,
+    backoff: usize,
+}
+
+impl Previous {
+    fn is(&self, level: &str, message: &str) -> bool {
+        self.level == level && self.message == message
+    }
+
+    /// syslogd's `fprintlog` with no new message: one copy is written as
+    /// itself, more as `last message repeated N times`, stamped with the
+    /// time of the last copy.
+    fn summary(&self) -> Option<String> {
+        let at = timestamp(self.last_copy);
+        match self.held {
+            0 => None,
+            1 => Some(format!("{at}: {}: {}", self.level, self.message)),
+            n => Some(format!("{at}: {REPEATED} {n} times")),
+        }
+    }
+}
+
+const REPEATED: &str = "last message repeated";
+
+/// The kernel's `struct ratelimit_state` and `___ratelimit`: a window of
+/// [`DROP_LOG_INTERVAL`] in which [`DROP_LOG_BURST`] lines pass; the
+/// lines missed are reported when the next window opens.
+#[derive(Debug, Default)]
+struct RateLimit {
+    begin: Option<Instant>,
+    printed: u32,
+    missed: u64,
+    last_missed: Option<Instant>,
+}
+
+impl RateLimit {
+    /// Whether a line may be written now, and how many were missed in
+    /// the window that just closed.
+    fn admit(&mut self, now: Instant) -> (bool, u64) {
+        let begin = *self.begin.get_or_insert(now);
+        let mut missed = 0;
+        if now >= begin + DROP_LOG_INTERVAL {
+            missed = std::mem::take(&mut self.missed);
+            self.begin = Some(now);
+            self.printed = 0;
+        }
+        if self.printed < DROP_LOG_BURST {
+            self.printed += 1;
+            (true, missed)
+        } else {
+            self.missed += 1;
+            self.last_missed = Some(now);
+            (false, missed)
+        }
+    }
+}
+
+fn suppressed(reason: &str, missed: u64) -> String {
+    format!("{reason}: {missed} messages suppressed")
 }
 
 /// `HH:MM:SS.mmm` of simulated time.
@@ -136,23 +235,113 @@ impl Log {
         self.line(now, "ERROR", message.as_ref());
     }
 
-    fn line(&mut self, now: Instant, level: &str, message: &str) {
-        self.lines
-            .push(format!("{}: {level}: {message}", timestamp(now)));
+    /// An ERROR about a datagram dropped for `reason`, rate limited per
+    /// reason; `message` is only formatted when the line is written, so a
+    /// flood costs no formatting.
+    pub fn dropped(
+        &mut self,
+        now: Instant,
+        reason: &'static str,
+        message: impl FnOnce() -> String,
+    ) {
+        let (admitted, missed) = self.drops.entry(reason).or_default().admit(now);
+        if missed > 0 {
+            self.warning(now, suppressed(reason, missed));
+        }
+        if admitted {
+            self.error(now, message());
+        }
     }
 
     pub fn event(&mut self, event: IkeEvent) {
         self.events.push(event);
     }
 
+    /// syslogd's `logmsg`: a copy of the line before is held back.
+    fn line(&mut self, now: Instant, level: &'static str, message: &str) {
+        if let Some(p) = self.previous.as_mut().filter(|p| p.is(level, message)) {
+            p.held += 1;
+            p.last_copy = now;
+            if now > p.written + REPEAT_INTERVALS[p.backoff] {
+                self.write_held();
+                if let Some(p) = self.previous.as_mut() {
+                    p.backoff = (p.backoff + 1).min(REPEAT_INTERVALS.len() - 1);
+                }
+            }
+            return;
+        }
+        self.write_held();
+        self.lines
+            .push(format!("{}: {level}: {message}", timestamp(now)));
+        self.previous = Some(Previous {
+            level,
+            message: message.to_string(),
+            held: 0,
+            last_copy: now,
+            written: now,
+            backoff: 0,
+        });
+    }
+
+    fn write_held(&mut self) {
+        let Some(p) = self.previous.as_mut() else {
+            return;
+        };
+        if let Some(line) = p.summary() {
+            self.lines.push(line);
+            p.held = 0;
+            p.written = p.last_copy;
+        }
+    }
+
+    /// The lines as the file reads: those written, then the copies still
+    /// held back and the drop lines still suppressed, as a flush at the
+    /// end of the run writes them.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = self.lines.clone();
+        lines.extend(self.previous.as_ref().and_then(Previous::summary));
+        for (reason, limit) in &self.drops {
+            if let Some(last) = limit.last_missed.filter(|_| limit.missed > 0) {
+                let at = timestamp(last);
+                lines.push(format!(
+                    "{at}: WARNING: {}",
+                    suppressed(reason, limit.missed)
+                ));
+            }
+        }
+        lines
+    }
+
     /// The whole log as a file.
     pub fn text(&self) -> String {
         let mut out = String::new();
-        for line in &self.lines {
+        for line in self.lines() {
             let _ = writeln!(out, "{line}");
         }
         out
     }
+}
+
+/// Each line with how many times its message occurred: a
+/// `last message repeated N times` line adds its N to the line before and
+/// is not a line of its own. A `log:` expectation counts occurrences, so
+/// that it reads the same whether syslog collapsed the copies or not.
+pub fn occurrences(lines: &[String]) -> Vec<(&str, u64)> {
+    let mut out: Vec<(&str, u64)> = Vec::new();
+    for line in lines {
+        match (repeats(line), out.last_mut()) {
+            (Some(n), Some((_, count))) => *count += n,
+            _ => out.push((line.as_str(), 1)),
+        }
+    }
+    out
+}
+
+/// N of a `HH:MM:SS.mmm: last message repeated N times` line.
+fn repeats(line: &str) -> Option<u64> {
+    let (_, text) = line.split_once(": ")?;
+    let n = text.strip_prefix(REPEATED)?.strip_suffix(" times")?;
+    n.trim().parse().ok()
 }
 
 /// racoon's `saddr2str`-style endpoint: `192.168.1.5[500]`.
@@ -180,10 +369,83 @@ mod tests {
     fn racoon_style_lines() {
         let mut log = Log::default();
         log.info(Instant::from_millis(3_723_004), "hello");
-        assert_eq!(log.lines, ["01:02:03.004: INFO: hello"]);
+        assert_eq!(log.lines(), ["01:02:03.004: INFO: hello"]);
         assert_eq!(
             cookies(&[1; 8], &[0xab; 8]),
             "0101010101010101:abababababababab"
+        );
+    }
+
+    fn at(s: u64) -> Instant {
+        Instant::from_secs(s as i64)
+    }
+
+    #[test]
+    fn identical_lines_collapse_as_syslog_does() {
+        let mut log = Log::default();
+        for s in 0..5 {
+            log.error(at(s), "unknown ISAKMP-SA");
+        }
+        log.info(at(6), "other");
+        log.info(at(7), "other");
+        log.info(at(8), "last");
+        assert_eq!(
+            log.lines(),
+            [
+                "00:00:00.000: ERROR: unknown ISAKMP-SA",
+                "00:00:04.000: last message repeated 4 times",
+                "00:00:06.000: INFO: other",
+                "00:00:07.000: INFO: other",
+                "00:00:08.000: INFO: last",
+            ]
+        );
+        let lines = log.lines();
+        let counted = occurrences(&lines);
+        assert_eq!(counted[0].1, 5);
+        assert_eq!(counted.iter().map(|(_, n)| n).sum::<u64>(), 8);
+    }
+
+    #[test]
+    fn held_copies_show_at_the_end_and_after_the_repeat_interval() {
+        let mut log = Log::default();
+        for s in 0..=100 {
+            log.info(at(s), "same");
+        }
+        // Written at 0; copies out after 30 s, then every 60 s.
+        assert_eq!(
+            log.lines(),
+            [
+                "00:00:00.000: INFO: same",
+                "00:00:31.000: last message repeated 31 times",
+                "00:01:32.000: last message repeated 61 times",
+                "00:01:40.000: last message repeated 8 times",
+            ]
+        );
+        assert_eq!(occurrences(&log.lines())[0].1, 101);
+    }
+
+    #[test]
+    fn drop_lines_are_rate_limited_per_reason() {
+        let mut log = Log::default();
+        let mut formatted = 0;
+        for i in 0..1000u64 {
+            let now = Instant::from_millis(i as i64 * 10);
+            log.dropped(now, "malformed", || {
+                formatted += 1;
+                format!("malformed packet {i}")
+            });
+        }
+        // 10 s: two windows of 10 lines, and what each missed.
+        assert_eq!(formatted, 20);
+        let lines = log.lines();
+        assert_eq!(lines.len(), 22, "{lines:?}");
+        assert_eq!(
+            lines[10],
+            "00:00:05.000: WARNING: malformed: 490 messages suppressed"
+        );
+        assert_eq!(
+            lines[21],
+            "00:00:09.990: WARNING: malformed: 490 messages suppressed"
         );
     }
 }

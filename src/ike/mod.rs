@@ -10,6 +10,7 @@
 //! [`IpsecEngine`], its PF_KEY) and log lines. Configuration is
 //! racoon.conf and psk.txt as typed by [`crate::config`].
 
+mod half_open;
 pub mod identity;
 mod info;
 mod install;
@@ -180,11 +181,32 @@ pub struct Racoon {
     log: Log,
     records: Records,
     serial: u32,
+    half_open: half_open::HalfOpen,
 }
 
 impl Records {
     fn drop(&mut self, reason: &'static str) {
         *self.dropped.entry(reason).or_default() += 1;
+    }
+}
+
+/// A datagram dropped before any exchange took it: counted by reason,
+/// and logged at ERROR as racoon does, rate limited per reason
+/// ([`Log::dropped`]) so that a flood adds counts, not lines.
+fn drop_datagram(
+    records: &mut Records,
+    log: &mut Log,
+    now: Instant,
+    reason: &'static str,
+    message: impl FnOnce() -> String,
+) {
+    records.drop(reason);
+    log.dropped(now, reason, message);
+}
+
+impl Env<'_> {
+    fn drop_datagram(&mut self, reason: &'static str, message: impl FnOnce() -> String) {
+        drop_datagram(self.records, self.log, self.now, reason, message);
     }
 }
 
@@ -200,6 +222,7 @@ impl Racoon {
             log: Log::default(),
             records: Records::default(),
             serial: 0,
+            half_open: Default::default(),
         }
     }
 
@@ -218,6 +241,15 @@ impl Racoon {
 
     pub fn log(&self) -> &Log {
         &self.log
+    }
+
+    fn drop_datagram(
+        &mut self,
+        now: Instant,
+        reason: &'static str,
+        message: impl FnOnce() -> String,
+    ) {
+        drop_datagram(&mut self.records, &mut self.log, now, reason, message);
     }
 
     pub fn records(&self) -> &Records {
@@ -284,11 +316,9 @@ impl KeyDaemon for Racoon {
         let repr = match Repr::parse_bytes(data) {
             Ok(r) => r,
             Err(e) => {
-                self.records.drop("malformed");
-                self.log.error(
-                    now,
-                    format!("malformed ISAKMP packet from {from} dropped: {e}"),
-                );
+                self.drop_datagram(now, "malformed", || {
+                    format!("malformed ISAKMP packet from {from} dropped: {e}")
+                });
                 return;
             }
         };
@@ -301,13 +331,9 @@ impl KeyDaemon for Racoon {
             }
             ExchangeType::QuickMode => self.quick_message(now, from, &repr, data, kernel),
             ExchangeType::Informational => self.info_message(now, from, &repr, kernel),
-            other => {
-                self.records.drop("unsupported-exchange");
-                self.log.error(
-                    now,
-                    format!("unsupported exchange type {other} from {from}, packet dropped"),
-                );
-            }
+            other => self.drop_datagram(now, "unsupported-exchange", || {
+                format!("unsupported exchange type {other} from {from}, packet dropped")
+            }),
         }
     }
 
@@ -340,6 +366,7 @@ impl KeyDaemon for Racoon {
         self.outbox.clear();
         self.records.initial_contacts.clear();
         self.records.contacted.clear();
+        self.half_open.clear();
         self.log.info(
             now,
             "racoon restarted: all ISAKMP-SAs and IPsec-SAs forgotten",

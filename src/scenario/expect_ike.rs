@@ -111,7 +111,13 @@ pub fn log(o: &Outcome, x: &LogExpect) -> (String, bool, String) {
     let (Some(r), Ok(re)) = (report(o, &x.node), Regex::new(&x.matches)) else {
         return (what, false, "the node ran no key daemon".into());
     };
-    let n = r.log.iter().filter(|l| re.is_match(l)).count() as u64;
+    // Every occurrence counts, also those syslog-style collapsed into a
+    // `last message repeated N times` line (see `Log`).
+    let n: u64 = crate::ike::log::occurrences(&r.log)
+        .iter()
+        .filter(|(line, _)| re.is_match(line))
+        .map(|(_, n)| n)
+        .sum();
     let detail = format!(
         "{n} lines; see captures/{}/{}.log",
         o.scenario, x.node.value

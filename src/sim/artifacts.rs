@@ -121,7 +121,7 @@ pub fn ike_reports(nodes: &[Node]) -> Vec<IkeReport> {
             Some(IkeReport {
                 node: n.name.clone(),
                 events: log.events.clone(),
-                log: log.lines.clone(),
+                log: log.lines(),
                 dropped: records.dropped.iter().map(|(r, n)| (*r, *n)).collect(),
             })
         })

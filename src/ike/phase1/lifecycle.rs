@@ -128,27 +128,23 @@ impl Racoon {
                 return;
             }
             None => {
-                self.records.drop("unknown-isakmp-sa");
-                self.log.error(
-                    now,
+                self.drop_datagram(now, "unknown-isakmp-sa", || {
                     format!(
                         "unknown ISAKMP-SA {} from {from}, packet dropped",
                         cookies(&repr.initiator_cookie, &repr.responder_cookie)
-                    ),
-                );
+                    )
+                });
                 return;
             }
         };
-        if repr.exchange_type != self.ph1[index].exchange() {
-            self.records.drop("wrong-exchange-type");
-            self.log.error(
-                now,
+        let expected = self.ph1[index].exchange();
+        if repr.exchange_type != expected {
+            self.drop_datagram(now, "wrong-exchange-type", || {
                 format!(
-                    "{} message for a {} ISAKMP-SA from {from}, packet dropped",
+                    "{} message for a {expected} ISAKMP-SA from {from}, packet dropped",
                     repr.exchange_type,
-                    self.ph1[index].exchange()
-                ),
-            );
+                )
+            });
             return;
         }
         let (mut env, ph1s, _, _) = self.env(now);
@@ -204,16 +200,23 @@ impl Racoon {
         repr: &Repr,
         data: &[u8],
     ) {
+        if let Some(reason) = self.half_open.refusal(now, *from.ip()) {
+            self.drop_datagram(now, reason, || {
+                format!(
+                    "too many half-open phase 1 negotiations, {} refused",
+                    endpoint(from)
+                )
+            });
+            return;
+        }
         let (mut env, ph1s, _, serial) = self.env(now);
         let Some(remote_index) = remote_for(&env.conf.remotes, *from.ip()) else {
-            env.records.drop("no-remote");
-            env.log.error(
-                now,
+            env.drop_datagram("no-remote", || {
                 format!(
                     "couldn't find configuration for {}, packet dropped",
                     from.ip()
-                ),
-            );
+                )
+            });
             return;
         };
         let remote = &env.conf.remotes[remote_index];
@@ -223,15 +226,13 @@ impl Racoon {
             ExchangeMode::Main
         };
         if !remote.exchange_modes.contains(&mode) {
-            env.records.drop("exchange-mode");
-            env.log.error(
-                now,
+            env.drop_datagram("exchange-mode", || {
                 format!(
                     "{} mode is not acceptable for {}",
                     mode_name(mode),
                     from.ip()
-                ),
-            );
+                )
+            });
             return;
         }
         let Some(my_id) = phase1_id(&remote.my_identifier, *to.ip()) else {
@@ -265,6 +266,8 @@ impl Racoon {
         };
         let serial = p.serial;
         ph1s.push(p);
+        let until = now + self.timer().phase1;
+        self.half_open.begin(serial, *from.ip(), until);
         if let Err(fail) = result {
             let index = self.ph1.iter().position(|p| p.serial == serial);
             if let Some(i) = index {
@@ -276,6 +279,7 @@ impl Racoon {
     /// Phase 1 is up: run the phase 2 negotiations that waited for it.
     fn phase1_done(&mut self, now: Instant, index: usize, kernel: &mut IpsecEngine) {
         let serial = self.ph1[index].serial;
+        self.half_open.established(serial);
         let peer = *self.ph1[index].peer.ip();
         // RFC 2407 §4.6.3.3: INITIAL-CONTACT: the peer kept no SAs, so
         // every older one with it is stale.

@@ -221,11 +221,9 @@ impl Racoon {
                 && p.peer.ip() == from.ip()
                 && (p.cky_i, p.cky_r) == (repr.initiator_cookie, repr.responder_cookie)
         }) else {
-            self.records.drop("no-isakmp-sa");
-            self.log.error(
-                now,
-                format!("no established ISAKMP-SA for Quick Mode from {from}, packet dropped"),
-            );
+            self.drop_datagram(now, "no-isakmp-sa", || {
+                format!("no established ISAKMP-SA for Quick Mode from {from}, packet dropped")
+            });
             return;
         };
         let ph1 = p1.serial;
@@ -247,9 +245,30 @@ impl Racoon {
         match result {
             Ok(Some(serial)) => self.phase2_established(now, serial, kernel),
             Ok(None) => {}
+            Err((serial, fail)) if existing.is_none() && unverified(&fail) => {
+                self.forget_unverified(now, serial, from, fail)
+            }
             Err((serial, fail)) => self.phase2_failed_notify(now, ph1, serial, fail),
         }
     }
+
+    /// A first Quick Mode message whose HASH(1) does not verify was not
+    /// sent by the peer: racoon's `quick_r1recv` logs "HASH(1) mismatch"
+    /// and deletes the exchange without a notification. It is a dropped
+    /// datagram here (counted, its line rate limited), not a failed
+    /// negotiation, so that forged messages with known cookies add no
+    /// event and no line each.
+    fn forget_unverified(&mut self, now: Instant, serial: u32, from: SocketAddrV4, fail: Fail) {
+        self.ph2.retain(|p| p.serial != serial);
+        self.drop_datagram(now, "unverified-quick-mode", || {
+            format!("{} from {from}, packet dropped", fail.message)
+        });
+    }
+}
+
+/// Whether the message failed its HASH or did not decrypt.
+fn unverified(fail: &Fail) -> bool {
+    fail.reason == FailReason::AuthenticationFailed
 }
 
 /// Decrypts a Quick Mode message with the exchange's IV and checks that
