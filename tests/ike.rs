@@ -496,15 +496,7 @@ fn malformed_datagrams_are_dropped_and_counted_by_reason() {
 
 #[test]
 fn a_replayed_informational_is_dropped() {
-    let conf = Conf {
-        aggressive: false,
-        phase1: vec![("aes", "sha1", "modp1024")],
-        check: "obey",
-        pfs: None,
-        lifetime_secs: 60,
-        enc: vec!["aes 128"],
-        auth: vec!["hmac_sha1"],
-    };
+    let conf = lifetime_conf("obey", 60);
     let mut lab = Lab::new(&conf, &conf, 0.0, 9);
     // The SAs expire at 60 s; the DELETEs that follow are Informational.
     lab.negotiate(Duration::from_secs(70));
@@ -532,15 +524,7 @@ fn a_replayed_informational_is_dropped() {
 /// the negotiation completes and every answer goes to port 500.
 #[test]
 fn a_forged_message_from_another_port_moves_nothing() {
-    let conf = Conf {
-        aggressive: false,
-        phase1: vec![("aes", "sha1", "modp1024")],
-        check: "obey",
-        pfs: None,
-        lifetime_secs: 3600,
-        enc: vec!["aes 128"],
-        auth: vec!["hmac_sha1"],
-    };
+    let conf = lifetime_conf("obey", 3600);
     let mut lab = Lab::new(&conf, &conf, 0.0, 19);
     let mut p = packet(A, B);
     let _ = lab.hosts[0].engine.output(lab.now, &mut p);
