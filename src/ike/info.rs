@@ -111,6 +111,23 @@ impl Racoon {
         }
     }
 
+    /// racoon `ph1_main`, once an ISAKMP SA is established on either side:
+    /// with `initial_contact on`, an INITIAL-CONTACT Informational
+    /// (RFC 2407 §4.6.3.3) to a peer not contacted before (`getcontacted`,
+    /// `inscontacted`), so a renegotiated phase 1 does not make the peer
+    /// purge live SAs.
+    pub(crate) fn send_initial_contact(&mut self, now: Instant, ph1: u32) {
+        let Some(p) = self.ph1.iter().find(|p| p.serial == ph1) else {
+            return;
+        };
+        let peer = *p.peer.ip();
+        if !self.conf.remotes[p.remote].initial_contact || self.records.contacted.contains(&peer) {
+            return;
+        }
+        self.records.contacted.push(peer);
+        self.send_encrypted_notify(now, ph1, NotifyType::InitialContact);
+    }
+
     /// An error notification through the established ISAKMP SA `ph1`.
     pub(crate) fn send_encrypted_notify(&mut self, now: Instant, ph1: u32, kind: NotifyType) {
         let Some(i) = self.ph1.iter().position(|p| p.serial == ph1) else {

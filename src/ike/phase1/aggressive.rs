@@ -2,8 +2,8 @@
 //! message received.
 
 use super::{
-    P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, nat, need,
-    no_proposal, plain_payloads, reply_vendor_ids,
+    P1State, Phase1, accept_reply, authenticate_peer, choose, nat, need, no_proposal,
+    plain_payloads, reply_vendor_ids,
 };
 use crate::ike::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
@@ -66,7 +66,6 @@ pub(super) fn aggr_i2(
     // 4500 and its NAT-D payloads hash the floated ends (RFC 3947 §3.2).
     nat::float(p, env);
     let mut payloads = vec![PayloadRepr::Hash(p.my_hash())];
-    payloads.extend(initial_contact(p, env));
     payloads.extend(nat::nat_d_payloads(p));
     // racoon `agg_i2send` sends message 3 in the clear: ISAKMP_FLAG_E is
     // set only after it is sent.

@@ -294,6 +294,7 @@ impl Racoon {
             self.purge_ipsec(now, endpoint, Some(serial), kernel);
         }
         self.adopt_dying_phase2(serial);
+        self.send_initial_contact(now, serial);
         self.start_waiting_phase2(now, serial, peer, kernel);
     }
 

@@ -2,8 +2,8 @@
 //! function per message received.
 
 use super::{
-    P1State, Phase1, accept_reply, authenticate_peer, choose, initial_contact, nat, need,
-    plain_payloads, reply_vendor_ids,
+    P1State, Phase1, accept_reply, authenticate_peer, choose, nat, need, plain_payloads,
+    reply_vendor_ids,
 };
 use crate::ike::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
@@ -89,11 +89,10 @@ pub(super) fn main_i4(
     p.state = P1State::AwaitId;
     nat::detect(p, env, &got);
     nat::float(p, env);
-    let mut payloads = vec![
+    let payloads = vec![
         PayloadRepr::Identification(p.my_id.clone()),
         PayloadRepr::Hash(p.my_hash()),
     ];
-    payloads.extend(initial_contact(p, env));
     p.send(env, payloads, true, data, true)?;
     Ok(false)
 }

@@ -35,8 +35,7 @@ use crate::config::racoon::{ExchangeMode, Peer, Rekey, Remote};
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1::{self, MessageCipher, Phase1Keys, Phase1Public, Prf};
 use crate::wire::isakmp::{
-    Doi, ExchangeType, IdentificationRepr, NotificationRepr, NotifyType, PayloadRepr, PayloadType,
-    ProtocolId, Repr, payloads,
+    ExchangeType, IdentificationRepr, NotifyType, PayloadRepr, PayloadType, Repr, payloads,
 };
 
 /// The DPD vendor ID (RFC 3706 §3): racoon sends it when `dpd` is on.
@@ -315,26 +314,6 @@ pub(super) fn need<T>(value: Option<T>, what: &str) -> Result<T, Fail> {
 
 /// INITIAL-CONTACT (RFC 2407 §4.6.3.3), sent in the last authenticated
 /// message when `initial_contact` is on.
-/// INITIAL-CONTACT (RFC 2407 §4.6.3.3), sent as racoon does: with
-/// `initial_contact on`, only to a peer not contacted before
-/// (isakmp_ident.c `ident_i3send`: `getcontacted`, then `inscontacted`),
-/// so a renegotiated phase 1 does not make the peer purge live SAs.
-pub(super) fn initial_contact(p: &Phase1, env: &mut Env<'_>) -> Option<PayloadRepr> {
-    let peer = *p.peer.ip();
-    if !env.conf.remotes[p.remote].initial_contact || env.records.contacted.contains(&peer) {
-        return None;
-    }
-    env.records.contacted.push(peer);
-    let mut spi = p.cky_i.to_vec();
-    spi.extend_from_slice(&p.cky_r);
-    Some(PayloadRepr::Notification(NotificationRepr {
-        doi: Doi::Ipsec,
-        protocol: ProtocolId::Isakmp,
-        spi,
-        message_type: NotifyType::InitialContact,
-        data: Vec::new(),
-    }))
-}
 
 impl Phase1 {
     fn public(&self) -> Phase1Public<'_> {
