@@ -77,7 +77,11 @@ impl Conf {
 }
 
 fn host(addr: Ipv4Addr, peer: Ipv4Addr, conf: &Conf, seed: u64) -> Host {
-    let (conf, _) = racoon::parse(&conf.text(peer)).expect("generated racoon.conf parses");
+    host_with_text(addr, peer, &conf.text(peer), seed)
+}
+
+fn host_with_text(addr: Ipv4Addr, peer: Ipv4Addr, text: &str, seed: u64) -> Host {
+    let (conf, _) = racoon::parse(text).expect("generated racoon.conf parses");
     let keys = psk::parse(&format!("{peer} a shared secret\n")).expect("psk.txt parses");
     let rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut engine = IpsecEngine::new(rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 1));
@@ -705,4 +709,63 @@ fn forged_quick_mode_messages_are_counted_drops() {
     assert!(log.lines().len() <= lines + 11, "{:?}", log.lines());
     let dropped = &h.daemon.records().dropped;
     assert_eq!(dropped.get("unverified-quick-mode"), Some(&1000));
+}
+
+/// racoon's `isakmp_main` runs its float block for Quick Mode too, once
+/// and only with NAT-T: a Quick Mode message forged with the cookies of
+/// an established NAT-T ISAKMP SA (no NAT, so nothing floated) from
+/// another port does not move the SA; the next negotiation goes to 500.
+#[test]
+fn a_forged_quick_mode_from_another_port_moves_nothing() {
+    let conf = lifetime_conf("obey", 3600);
+    let text = |peer| {
+        conf.text(peer)
+            .replace("exchange_mode", "nat_traversal on; exchange_mode")
+    };
+    let mut lab = Lab::new(&conf, &conf, 0.0, 31);
+    lab.hosts = [
+        host_with_text(A, B, &text(B), 31),
+        host_with_text(B, A, &text(A), 38),
+    ];
+    lab.negotiate(Duration::from_secs(30));
+    assert_eq!(lab.established(0), 1);
+    let (_, qm) = lab
+        .sent
+        .iter()
+        .find(|(to, d)| *to == 1 && d.data.get(18) == Some(&32))
+        .cloned()
+        .expect("A's quick mode");
+    let mut forged = qm.data.clone();
+    forged[20..24].copy_from_slice(&0x0bad_f00du32.to_be_bytes());
+    for b in forged.iter_mut().skip(28) {
+        *b ^= 0x5a;
+    }
+    let h = &mut lab.hosts[1];
+    let attacker = SocketAddrV4::new(A, 4501);
+    h.daemon
+        .on_datagram(lab.now, attacker, qm.to, &forged, &mut h.engine);
+    // B now starts a negotiation of its own under the same ISAKMP SA.
+    let spis: Vec<_> = h
+        .engine
+        .sad
+        .iter()
+        .map(|sa| (sa.spec.dst, sa.spec.proto, sa.spec.spi))
+        .collect();
+    for key in spis {
+        let _ = h.engine.sad.delete(key);
+    }
+    let before = lab.sent.len();
+    let mut p = packet(B, A);
+    let _ = lab.hosts[1].engine.output(lab.now, &mut p);
+    lab.service(1);
+    while lab.step(lab.now + Duration::from_secs(30)) {}
+    let answers: Vec<u16> = lab.sent[before..]
+        .iter()
+        .filter(|(to, _)| *to == 0)
+        .map(|(_, d)| d.to.port())
+        .collect();
+    assert!(
+        !answers.is_empty() && answers.iter().all(|p| *p == 500),
+        "{answers:?}"
+    );
 }

@@ -181,7 +181,7 @@ impl Racoon {
     pub(crate) fn info_message(
         &mut self,
         now: Instant,
-        from: std::net::SocketAddrV4,
+        (from, to): (SocketAddrV4, SocketAddrV4),
         repr: &Repr,
         kernel: &mut IpsecEngine,
     ) {
@@ -198,6 +198,11 @@ impl Racoon {
             });
             return;
         };
+        // racoon's float block (`isakmp_main`) for a verified message; one
+        // that does not verify moves nothing.
+        if matches!(repr.body, Body::Encrypted { .. }) {
+            let _ = self.follow_float(now, ph1, (to, from));
+        }
         for payload in payloads {
             match payload {
                 PayloadRepr::Notification(n) => self.on_notify(now, ph1, n, kernel),

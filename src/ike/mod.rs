@@ -329,8 +329,8 @@ impl KeyDaemon for Racoon {
             ExchangeType::IdentityProtection | ExchangeType::Aggressive => {
                 self.phase1_message(now, from, to, &repr, data, kernel)
             }
-            ExchangeType::QuickMode => self.quick_message(now, from, &repr, data, kernel),
-            ExchangeType::Informational => self.info_message(now, from, &repr, kernel),
+            ExchangeType::QuickMode => self.quick_message(now, (from, to), &repr, data, kernel),
+            ExchangeType::Informational => self.info_message(now, (from, to), &repr, kernel),
             other => self.drop_datagram(now, "unsupported-exchange", || {
                 format!("unsupported exchange type {other} from {from}, packet dropped")
             }),

@@ -146,3 +146,41 @@ fn moved(p: &mut Phase1, env: &mut Env<'_>) {
 pub fn udp_encapsulation(p: &Phase1) -> Option<Version> {
     p.natt.version.filter(|_| p.natt.nat_between())
 }
+
+/// What a followed float changed, to put back if its message is refused.
+pub(crate) struct FloatUndo {
+    serial: u32,
+    ends: (SocketAddrV4, SocketAddrV4),
+    floated: bool,
+}
+
+impl crate::ike::Racoon {
+    /// racoon's `isakmp_main` runs its float block for every exchange on
+    /// an ISAKMP SA, Quick Mode and Informational too: [`follow`] for the
+    /// ISAKMP SA `serial`, with what to undo.
+    pub(crate) fn follow_float(
+        &mut self,
+        now: smoltcp::time::Instant,
+        serial: u32,
+        (local, peer): (SocketAddrV4, SocketAddrV4),
+    ) -> Option<FloatUndo> {
+        let (mut env, ph1s, _, _) = self.env(now);
+        let p = ph1s.iter_mut().find(|p| p.serial == serial)?;
+        let undo = FloatUndo {
+            serial,
+            ends: (p.local, p.peer),
+            floated: p.natt.floated,
+        };
+        follow(p, &mut env, local, peer);
+        Some(undo)
+    }
+
+    /// The message that made [`Self::follow_float`] move was not taken.
+    pub(crate) fn undo_float(&mut self, undo: Option<FloatUndo>) {
+        let Some(u) = undo else { return };
+        if let Some(p) = self.ph1.iter_mut().find(|p| p.serial == u.serial) {
+            (p.local, p.peer) = u.ends;
+            p.natt.floated = u.floated;
+        }
+    }
+}

@@ -211,7 +211,7 @@ impl Racoon {
     pub(crate) fn quick_message(
         &mut self,
         now: Instant,
-        from: SocketAddrV4,
+        (from, to): (SocketAddrV4, SocketAddrV4),
         repr: &Repr,
         data: &[u8],
         kernel: &mut IpsecEngine,
@@ -227,6 +227,7 @@ impl Racoon {
             return;
         };
         let ph1 = p1.serial;
+        let float = self.follow_float(now, ph1, (to, from));
         let existing = self
             .ph2
             .iter()
@@ -242,6 +243,9 @@ impl Racoon {
             }
             Some(_) => Ok(None),
         };
+        if result.is_err() {
+            self.undo_float(float);
+        }
         match result {
             Ok(Some(serial)) => self.phase2_established(now, serial, kernel),
             Ok(None) => {}
