@@ -87,7 +87,9 @@ pub enum TcpDecoder {
     Text(TextProtocol),
     /// print-ssh.c ssh_print_version.
     Ssh,
-    /// A decoder this module does not reproduce (telnet, BGP, DNS, ...).
+    /// print-domain.c domain_print with `over_tcp`.
+    Domain,
+    /// A decoder this module does not reproduce (telnet, BGP, PPTP, ...).
     NotReproduced(u16),
 }
 
@@ -129,7 +131,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     (8080, TcpDecoder::Text(HTTP)),
     (554, TcpDecoder::Text(RTSP)),
     (8554, TcpDecoder::Text(RTSP)),
-    (53, TcpDecoder::NotReproduced(53)),
+    (53, TcpDecoder::Domain),
     (639, TcpDecoder::NotReproduced(639)),
     (323, TcpDecoder::NotReproduced(323)),
     (646, TcpDecoder::NotReproduced(646)),
