@@ -89,14 +89,16 @@ pub enum TcpDecoder {
     Ssh,
     /// print-domain.c domain_print with `over_tcp`.
     Domain,
-    /// A decoder this module does not reproduce (telnet, BGP, PPTP, ...).
+    /// print-telnet.c telnet_print.
+    Telnet,
+    /// A decoder this module does not reproduce (BGP, PPTP, ...).
     NotReproduced(u16),
 }
 
 /// print-tcp.c tcp_print: the payload decoders in the order tcpdump tests
 /// their ports (either port matches), with `-n` and no `-T`.
 const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
-    (23, TcpDecoder::NotReproduced(23)),
+    (23, TcpDecoder::Telnet),
     (
         25,
         TcpDecoder::Text(TextProtocol {
