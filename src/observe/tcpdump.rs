@@ -45,14 +45,14 @@
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
 //! - payload decoders that tcpdump selects by UDP/TCP port (RIP 520,
-//!   VXLAN 4789, BGP 179, NFS 2049, ... see
+//!   VXLAN 4789, PPTP 1723, NFS 2049, ... see
 //!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
 //!   print the generic `UDP, length N` / TCP line without the decoded part
 //!   (validation warns about flows on them). Reproduced: on UDP, DNS 53,
 //!   mDNS 5353, ISAKMP 500 and 4500, TFTP 69, BOOTP 67/68, NTP 123, SNMP
 //!   161/162, syslog 514 and AFS/rx 7000-7009 (`super::udpproto`), and on
-//!   TCP telnet 23 (`super::telnet`), DNS 53 (`udpproto::domain_over_tcp`)
-//!   and the line-oriented FTP
+//!   TCP telnet 23 (`super::telnet`), DNS 53 (`udpproto::domain_over_tcp`),
+//!   BGP 179 and the line-oriented FTP
 //!   21, SSH 22, SMTP 25, WHOIS 43, HTTP 80/8080 and RTSP 554/8554
 //!   (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
@@ -639,6 +639,10 @@ impl Printer<'_> {
                 self.proto = "domain";
                 return self.tcp_printer(|out| udpproto::domain_over_tcp(out, p, len));
             }
+            Some(TcpDecoder::Bgp) => {
+                self.proto = "bgp";
+                Ok(txtproto::bgp())
+            }
             Some(TcpDecoder::Telnet) => {
                 self.proto = "telnet";
                 return self.tcp_printer(|out| telnet::print(out, p, len));
@@ -1062,9 +1066,9 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
 /// these TCP ports with a decoder [`Dissector::line`] does not reproduce
-/// (BGP, PPTP, ...): the trace then lacks what tcpdump prints after
-/// `length N`. FTP, SMTP, WHOIS, HTTP, RTSP, SSH, DNS and telnet are
-/// reproduced (`txtproto`, `udpproto::domain_over_tcp`, `telnet`).
+/// (PPTP, Redis, ...): the trace then lacks what tcpdump prints after
+/// `length N`. FTP, SMTP, WHOIS, HTTP, RTSP, SSH, DNS, telnet and BGP
+/// are reproduced (`txtproto`, `udpproto::domain_over_tcp`, `telnet`).
 pub fn tcp_port_is_decoded(sport: u16, dport: u16) -> bool {
     matches!(
         txtproto::tcp_decoder(sport, dport),
@@ -1308,7 +1312,8 @@ mod tests {
         assert!(!udp_port_is_decoded(40000, 5001, &[0; 16]));
         assert!(udp_port_is_decoded(40000, 2049, &[0; 16]));
         assert!(!tcp_port_is_decoded(40000, 23), "telnet is reproduced");
-        assert!(tcp_port_is_decoded(80, 179), "BGP is tested before HTTP");
+        assert!(tcp_port_is_decoded(80, 1723), "PPTP is tested before HTTP");
+        assert!(!tcp_port_is_decoded(40000, 179), "BGP is reproduced");
         assert!(!tcp_port_is_decoded(40000, 80), "HTTP is reproduced");
         assert!(!tcp_port_is_decoded(53, 40000), "DNS is reproduced");
         assert!(!tcp_port_is_decoded(40000, 5001));

@@ -91,7 +91,9 @@ pub enum TcpDecoder {
     Domain,
     /// print-telnet.c telnet_print.
     Telnet,
-    /// A decoder this module does not reproduce (BGP, PPTP, ...).
+    /// print-bgp.c bgp_print.
+    Bgp,
+    /// A decoder this module does not reproduce (PPTP, Redis, ...).
     NotReproduced(u16),
 }
 
@@ -113,7 +115,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
             commands: None,
         }),
     ),
-    (179, TcpDecoder::NotReproduced(179)),
+    (179, TcpDecoder::Bgp),
     (1723, TcpDecoder::NotReproduced(1723)),
     (6379, TcpDecoder::NotReproduced(6379)),
     (22, TcpDecoder::Ssh),
@@ -293,6 +295,12 @@ pub fn ssh_version(p: &[u8], len: usize) -> Result<String, Cut> {
     Ok(format!(": SSH: {text}"))
 }
 
+/// print-bgp.c bgp_print without `-v`: `: BGP`, whatever the payload
+/// (the search for the RFC 4271 4.1 marker only runs with `-v`).
+pub fn bgp() -> String {
+    ": BGP".to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +363,19 @@ mod tests {
         };
         // A CR as the last byte: the line ends in the next segment.
         assert_eq!(txtproto(ftp, b"USER x\r", 7), Ok(": FTP".into()));
+    }
+
+    /// tcpdump 4.99.3 printed `: BGP` after `length N` for a pattern
+    /// segment and for a KEEPALIVE alike.
+    #[test]
+    fn bgp_prints_its_name_only() {
+        assert_eq!(tcp_decoder(40000, 179), Some(TcpDecoder::Bgp));
+        assert_eq!(
+            tcp_decoder(80, 179),
+            Some(TcpDecoder::Bgp),
+            "BGP before HTTP"
+        );
+        assert_eq!(bgp(), ": BGP");
     }
 
     #[test]
