@@ -44,15 +44,17 @@
 //!   (invalid)`, with no addresses.
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
-//! - payload decoders that tcpdump selects by UDP/TCP port (DNS on 53,
-//!   RIP 520, VXLAN 4789, telnet 23, BGP 179, NFS 2049, ... see
+//! - payload decoders that tcpdump selects by UDP/TCP port (RIP 520,
+//!   VXLAN 4789, PPTP 1723, NFS 2049, ... see
 //!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
 //!   print the generic `UDP, length N` / TCP line without the decoded part
-//!   (validation warns about flows on them). Reproduced: on UDP, ISAKMP
-//!   500 and 4500, TFTP 69, BOOTP 67/68, NTP 123, SNMP 161/162, syslog
-//!   514 and AFS/rx 7000-7009 (`super::udpproto`), and on TCP the
-//!   line-oriented FTP 21, SSH 22, SMTP 25, WHOIS 43, HTTP 80/8080 and
-//!   RTSP 554/8554 (`super::txtproto`);
+//!   (validation warns about flows on them). Reproduced: on UDP, DNS 53,
+//!   mDNS 5353, ISAKMP 500 and 4500, TFTP 69, BOOTP 67/68, NTP 123, SNMP
+//!   161/162, syslog 514 and AFS/rx 7000-7009 (`super::udpproto`), and on
+//!   TCP telnet 23 (`super::telnet`), DNS 53 (`udpproto::domain_over_tcp`),
+//!   BGP 179 and the line-oriented FTP
+//!   21, SSH 22, SMTP 25, WHOIS 43, HTTP 80/8080 and RTSP 554/8554
+//!   (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
 //!   IPComp 108, SCTP 132, ... see [`proto_has_printer`]): we print the
 //!   generic ` ip-proto-N LEN`; ESP, AH, and ISAKMP on UDP 500 and 4500
@@ -65,6 +67,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::telnet;
 use super::txtproto::{self, TcpDecoder};
 use super::udpproto::{self, UdpDecoder};
 use crate::wire::isakmp_print::InitiatorCache;
@@ -632,6 +635,18 @@ impl Printer<'_> {
                 self.proto = "ssh";
                 txtproto::ssh_version(p.0, len)
             }
+            Some(TcpDecoder::Domain) => {
+                self.proto = "domain";
+                return self.tcp_printer(|out| udpproto::domain_over_tcp(out, p, len));
+            }
+            Some(TcpDecoder::Bgp) => {
+                self.proto = "bgp";
+                Ok(txtproto::bgp())
+            }
+            Some(TcpDecoder::Telnet) => {
+                self.proto = "telnet";
+                return self.tcp_printer(|out| telnet::print(out, p, len));
+            }
             // Not reproduced (`tcp_port_is_decoded`): nothing more.
             Some(TcpDecoder::NotReproduced(_)) | None => Ok(String::new()),
         };
@@ -645,6 +660,14 @@ impl Printer<'_> {
                 Err(Truncated)
             }
         }
+    }
+
+    /// A payload printer that writes into a string and may `longjmp`.
+    fn tcp_printer(&mut self, printer: impl FnOnce(&mut String) -> Res) -> Res {
+        let mut text = String::new();
+        let res = printer(&mut text);
+        self.put(format_args!("{text}"));
+        res
     }
 
     /// print-tcp.c, the option loop of tcp_print. Returns `Ok(false)` when
@@ -1030,10 +1053,10 @@ fn icmp_tstamp(ms: u32) -> String {
 }
 
 /// Whether tcpdump 4.99 (print-udp.c, `-n`, no `-T`) decodes this UDP
-/// datagram with a printer [`Dissector::line`] does not reproduce (DNS,
-/// RIP, VXLAN, ...), printing more than `UDP, length N`; `payload` is
-/// what follows the UDP header. ISAKMP, TFTP, BOOTP, NTP, SNMP, AFS/rx
-/// and syslog are reproduced (`super::udpproto`).
+/// datagram with a printer [`Dissector::line`] does not reproduce (RIP,
+/// VXLAN, ...), printing more than `UDP, length N`; `payload` is what
+/// follows the UDP header. DNS, mDNS, ISAKMP, TFTP, BOOTP, NTP, SNMP,
+/// AFS/rx and syslog are reproduced (`super::udpproto`).
 pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     matches!(
         udpproto::udp_decoder(sport, dport, payload),
@@ -1043,9 +1066,9 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
 /// these TCP ports with a decoder [`Dissector::line`] does not reproduce
-/// (telnet, BGP, DNS, ...): the trace then lacks what tcpdump prints after
-/// `length N`. FTP, SMTP, WHOIS, HTTP, RTSP and SSH are reproduced
-/// (`txtproto`).
+/// (PPTP, Redis, ...): the trace then lacks what tcpdump prints after
+/// `length N`. FTP, SMTP, WHOIS, HTTP, RTSP, SSH, DNS, telnet and BGP
+/// are reproduced (`txtproto`, `udpproto::domain_over_tcp`, `telnet`).
 pub fn tcp_port_is_decoded(sport: u16, dport: u16) -> bool {
     matches!(
         txtproto::tcp_decoder(sport, dport),
@@ -1284,12 +1307,15 @@ mod tests {
             !udp_port_is_decoded(40000, 7002, &[]),
             "AFS/rx is reproduced"
         );
-        assert!(udp_port_is_decoded(53, 40000, &[]));
+        assert!(!udp_port_is_decoded(53, 40000, &[]), "DNS is reproduced");
+        assert!(udp_port_is_decoded(520, 40000, &[]));
         assert!(!udp_port_is_decoded(40000, 5001, &[0; 16]));
         assert!(udp_port_is_decoded(40000, 2049, &[0; 16]));
-        assert!(tcp_port_is_decoded(40000, 23));
-        assert!(tcp_port_is_decoded(80, 179), "BGP is tested before HTTP");
+        assert!(!tcp_port_is_decoded(40000, 23), "telnet is reproduced");
+        assert!(tcp_port_is_decoded(80, 1723), "PPTP is tested before HTTP");
+        assert!(!tcp_port_is_decoded(40000, 179), "BGP is reproduced");
         assert!(!tcp_port_is_decoded(40000, 80), "HTTP is reproduced");
+        assert!(!tcp_port_is_decoded(53, 40000), "DNS is reproduced");
         assert!(!tcp_port_is_decoded(40000, 5001));
         assert!(proto_has_printer(47) && proto_has_printer(108));
         assert!(!proto_has_printer(50) && !proto_has_printer(51));

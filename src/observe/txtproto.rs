@@ -87,14 +87,20 @@ pub enum TcpDecoder {
     Text(TextProtocol),
     /// print-ssh.c ssh_print_version.
     Ssh,
-    /// A decoder this module does not reproduce (telnet, BGP, DNS, ...).
+    /// print-domain.c domain_print with `over_tcp`.
+    Domain,
+    /// print-telnet.c telnet_print.
+    Telnet,
+    /// print-bgp.c bgp_print.
+    Bgp,
+    /// A decoder this module does not reproduce (PPTP, Redis, ...).
     NotReproduced(u16),
 }
 
 /// print-tcp.c tcp_print: the payload decoders in the order tcpdump tests
 /// their ports (either port matches), with `-n` and no `-T`.
 const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
-    (23, TcpDecoder::NotReproduced(23)),
+    (23, TcpDecoder::Telnet),
     (
         25,
         TcpDecoder::Text(TextProtocol {
@@ -109,7 +115,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
             commands: None,
         }),
     ),
-    (179, TcpDecoder::NotReproduced(179)),
+    (179, TcpDecoder::Bgp),
     (1723, TcpDecoder::NotReproduced(1723)),
     (6379, TcpDecoder::NotReproduced(6379)),
     (22, TcpDecoder::Ssh),
@@ -129,7 +135,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     (8080, TcpDecoder::Text(HTTP)),
     (554, TcpDecoder::Text(RTSP)),
     (8554, TcpDecoder::Text(RTSP)),
-    (53, TcpDecoder::NotReproduced(53)),
+    (53, TcpDecoder::Domain),
     (639, TcpDecoder::NotReproduced(639)),
     (323, TcpDecoder::NotReproduced(323)),
     (646, TcpDecoder::NotReproduced(646)),
@@ -289,6 +295,12 @@ pub fn ssh_version(p: &[u8], len: usize) -> Result<String, Cut> {
     Ok(format!(": SSH: {text}"))
 }
 
+/// print-bgp.c bgp_print without `-v`: `: BGP`, whatever the payload
+/// (the search for the RFC 4271 4.1 marker only runs with `-v`).
+pub fn bgp() -> String {
+    ": BGP".to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,6 +363,19 @@ mod tests {
         };
         // A CR as the last byte: the line ends in the next segment.
         assert_eq!(txtproto(ftp, b"USER x\r", 7), Ok(": FTP".into()));
+    }
+
+    /// tcpdump 4.99.3 printed `: BGP` after `length N` for a pattern
+    /// segment and for a KEEPALIVE alike.
+    #[test]
+    fn bgp_prints_its_name_only() {
+        assert_eq!(tcp_decoder(40000, 179), Some(TcpDecoder::Bgp));
+        assert_eq!(
+            tcp_decoder(80, 179),
+            Some(TcpDecoder::Bgp),
+            "BGP before HTTP"
+        );
+        assert_eq!(bgp(), ": BGP");
     }
 
     #[test]

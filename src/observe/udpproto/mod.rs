@@ -1,17 +1,20 @@
 //! tcpdump 4.99's payload printers for UDP ports, as `tcpdump -n` (no
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
-//! pair of ports, and the printers reproduced here (TFTP, BOOTP, NTP,
-//! SNMP, AFS/rx, syslog). Each writes what tcpdump prints after the
+//! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
+//! BOOTP, NTP, SNMP, AFS/rx, syslog). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
 
 mod bootp;
+mod domain;
 mod ntp;
 mod rx;
 mod snmp;
 mod syslog;
 mod tftp;
+
+pub(super) use domain::print_over_tcp as domain_over_tcp;
 
 use super::tcpdump::{Cap, Res};
 use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
@@ -19,6 +22,10 @@ use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
 /// The printer print-udp.c `udp_print` calls for a datagram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UdpDecoder {
+    /// print-domain.c domain_print (DNS, UDP 53).
+    Domain,
+    /// print-domain.c domain_print with `is_mdns` (mDNS, UDP 5353).
+    MulticastDomain,
     /// print-isakmp.c isakmp_print (UDP 500).
     Isakmp,
     /// print-isakmp.c isakmp_rfc3948_print (UDP 4500).
@@ -39,7 +46,9 @@ pub enum UdpDecoder {
     NotReproduced(&'static str),
 }
 
-use UdpDecoder::{Bootp, Isakmp, IsakmpNatt, NotReproduced, Ntp, Rx, Snmp, Syslog, Tftp};
+use UdpDecoder::{
+    Bootp, Domain, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced, Ntp, Rx, Snmp, Syslog, Tftp,
+};
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
 /// in the order tcpdump tests them, from DNS (53) to LWAPP data (12222);
@@ -49,8 +58,8 @@ const DST: u8 = 1;
 const SRC: u8 = 2;
 const RX_PORTS: u16 = 0;
 const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
-    (53, EITHER, NotReproduced("domain")),
-    (5353, EITHER, NotReproduced("domain")),
+    (53, EITHER, Domain),
+    (5353, EITHER, MulticastDomain),
     (525, EITHER, NotReproduced("timed")),
     (69, EITHER, Tftp),
     (68, EITHER, Bootp),
@@ -160,6 +169,7 @@ fn sunrpc_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder> 
 /// ` [|name]` when it runs out of captured bytes.
 pub fn protocol(decoder: UdpDecoder) -> &'static str {
     match decoder {
+        Domain | MulticastDomain => "domain",
         Tftp => "tftp",
         Bootp => "bootp",
         Ntp => "ntp",
@@ -182,6 +192,8 @@ pub(super) fn print(
     ports: (u16, u16),
 ) -> Option<Res> {
     Some(match decoder {
+        Domain => domain::print(out, p, len, false),
+        MulticastDomain => domain::print(out, p, len, true),
         Tftp => tftp::print(out, p, len),
         Bootp => bootp::print(out, p, len),
         Ntp => ntp::print(out, p, len),
@@ -245,7 +257,8 @@ mod tests {
     fn ports_pick_the_printer_tcpdump_picks() {
         assert_eq!(udp_decoder(40000, 69, &[]), Some(Tftp));
         assert_eq!(udp_decoder(68, 67, &[]), Some(Bootp));
-        assert_eq!(udp_decoder(53, 500, &[]), Some(NotReproduced("domain")));
+        assert_eq!(udp_decoder(53, 500, &[]), Some(Domain));
+        assert_eq!(udp_decoder(5353, 5353, &[]), Some(MulticastDomain));
         assert_eq!(udp_decoder(7009, 161, &[]), Some(Snmp));
         assert_eq!(udp_decoder(40000, 7003, &[]), Some(Rx));
         assert_eq!(udp_decoder(3456, 40000, &[]), None, "VAT is by dport");
