@@ -312,9 +312,6 @@ pub(super) fn need<T>(value: Option<T>, what: &str) -> Result<T, Fail> {
     value.ok_or_else(|| Fail::malformed(format!("no {what} payload")))
 }
 
-/// INITIAL-CONTACT (RFC 2407 §4.6.3.3), sent in the last authenticated
-/// message when `initial_contact` is on.
-
 impl Phase1 {
     fn public(&self) -> Phase1Public<'_> {
         Phase1Public {
