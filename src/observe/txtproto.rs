@@ -72,6 +72,27 @@ const RTSP_COMMANDS: &[&str] = &[
     "TEARDOWN",
 ];
 
+/// print-sip.c sipcmds.
+const SIP_COMMANDS: &[&str] = &[
+    "ACK",
+    "BYE",
+    "CANCEL",
+    "DO",
+    "INFO",
+    "INVITE",
+    "MESSAGE",
+    "NOTIFY",
+    "OPTIONS",
+    "PRACK",
+    "QAUTH",
+    "REFER",
+    "REGISTER",
+    "SPRACK",
+    "SUBSCRIBE",
+    "UPDATE",
+    "PUBLISH",
+];
+
 /// A line-oriented protocol: its `ndo_protocol` name and, for HTTP-like
 /// ones, the request names that make a payload worth printing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,8 +140,8 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     (1723, TcpDecoder::NotReproduced(1723)),
     (6379, TcpDecoder::NotReproduced(6379)),
     (22, TcpDecoder::Ssh),
-    (139, TcpDecoder::NotReproduced(139)),
-    (445, TcpDecoder::NotReproduced(445)),
+    // NetBIOS 139 and SMB 445 (nbt_tcp_print, smb_tcp_print) only with
+    // `--enable-smb`, which 4.99 builds lack by default (configure.ac).
     (10288, TcpDecoder::NotReproduced(10288)),
     (6633, TcpDecoder::NotReproduced(6633)),
     (6653, TcpDecoder::NotReproduced(6653)),
@@ -149,6 +170,11 @@ const HTTP: TextProtocol = TextProtocol {
 const RTSP: TextProtocol = TextProtocol {
     name: "rtsp",
     commands: Some(RTSP_COMMANDS),
+};
+/// print-sip.c sip_print, on UDP 5060 (`super::udpproto`).
+pub const SIP: TextProtocol = TextProtocol {
+    name: "sip",
+    commands: Some(SIP_COMMANDS),
 };
 
 /// The decoder tcpdump picks for a segment between these ports, if any.
@@ -376,6 +402,14 @@ mod tests {
             "BGP before HTTP"
         );
         assert_eq!(bgp(), ": BGP");
+    }
+
+    /// tcpdump 4.99 is built without `--enable-smb`: NetBIOS and SMB
+    /// segments print nothing after `length N`, and are not warned.
+    #[test]
+    fn netbios_and_smb_are_not_decoded() {
+        assert_eq!(tcp_decoder(40000, 139), None);
+        assert_eq!(tcp_decoder(445, 40000), None);
     }
 
     #[test]

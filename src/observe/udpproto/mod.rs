@@ -1,14 +1,16 @@
 //! tcpdump 4.99's payload printers for UDP ports, as `tcpdump -n` (no
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
-//! BOOTP, NTP, SNMP, AFS/rx, syslog). Each writes what tcpdump prints after the
+//! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
 
+mod bfd;
 mod bootp;
 mod domain;
 mod ntp;
+mod radius;
 mod rx;
 mod snmp;
 mod syslog;
@@ -16,7 +18,8 @@ mod tftp;
 
 pub(super) use domain::print_over_tcp as domain_over_tcp;
 
-use super::tcpdump::{Cap, Res};
+use super::tcpdump::{Cap, Res, Truncated};
+use super::txtproto;
 use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
 
 /// The printer print-udp.c `udp_print` calls for a datagram.
@@ -42,12 +45,19 @@ pub enum UdpDecoder {
     Rx,
     /// print-syslog.c syslog_print.
     Syslog,
+    /// print-radius.c radius_print.
+    Radius,
+    /// print-bfd.c bfd_print.
+    Bfd,
+    /// print-sip.c sip_print.
+    Sip,
     /// A printer this module does not reproduce, by tcpdump's name for it.
     NotReproduced(&'static str),
 }
 
 use UdpDecoder::{
-    Bootp, Domain, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced, Ntp, Rx, Snmp, Syslog, Tftp,
+    Bfd, Bootp, Domain, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced, Ntp, Radius, Rx, Sip,
+    Snmp, Syslog, Tftp,
 };
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
@@ -76,8 +86,8 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (88, EITHER, NotReproduced("krb")),
     (750, EITHER, NotReproduced("krb")),
     (1701, EITHER, NotReproduced("l2tp")),
-    (137, EITHER, NotReproduced("nbt")),
-    (138, EITHER, NotReproduced("nbt")),
+    // NetBIOS 137 and 138 (nbt_udp137_print, nbt_udp138_print) only with
+    // `--enable-smb`, which 4.99 builds lack by default (configure.ac).
     (3456, DST, NotReproduced("vat")),
     (2103, EITHER, NotReproduced("zephyr")),
     (2104, EITHER, NotReproduced("zephyr")),
@@ -91,29 +101,29 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (8231, EITHER, NotReproduced("hncp")),
     (4567, DST, NotReproduced("wb")),
     (496, EITHER, NotReproduced("cisco_autorp")),
-    (1645, EITHER, NotReproduced("radius")),
-    (1812, EITHER, NotReproduced("radius")),
-    (1646, EITHER, NotReproduced("radius")),
-    (1813, EITHER, NotReproduced("radius")),
-    (1700, EITHER, NotReproduced("radius")),
-    (3799, EITHER, NotReproduced("radius")),
+    (1645, EITHER, Radius),
+    (1812, EITHER, Radius),
+    (1646, EITHER, Radius),
+    (1813, EITHER, Radius),
+    (1700, EITHER, Radius),
+    (3799, EITHER, Radius),
     (1985, DST, NotReproduced("hsrp")),
     (921, EITHER, NotReproduced("lwres")),
     (646, EITHER, NotReproduced("ldp")),
     (698, EITHER, NotReproduced("olsr")),
     (3503, EITHER, NotReproduced("lspping")),
     (49152, SRC, NotReproduced("bcm_li")),
-    (3784, DST, NotReproduced("bfd")),
-    (4784, DST, NotReproduced("bfd")),
-    (6784, DST, NotReproduced("bfd")),
-    (3785, DST, NotReproduced("bfd")),
+    (bfd::CONTROL_PORT, DST, Bfd),
+    (bfd::MULTIHOP_PORT, DST, Bfd),
+    (bfd::LAG_PORT, DST, Bfd),
+    (bfd::ECHO_PORT, DST, Bfd),
     (701, EITHER, NotReproduced("lmp")),
     (1589, EITHER, NotReproduced("vqp")),
     (6343, EITHER, NotReproduced("sflow")),
     (12223, DST, NotReproduced("lwapp_control")),
     (12223, SRC, NotReproduced("lwapp_control")),
     (12222, EITHER, NotReproduced("lwapp_data")),
-    (5060, EITHER, NotReproduced("sip")),
+    (5060, EITHER, Sip),
     (514, EITHER, Syslog),
     (8472, EITHER, NotReproduced("otv")),
     (4789, EITHER, NotReproduced("vxlan")),
@@ -176,6 +186,9 @@ pub fn protocol(decoder: UdpDecoder) -> &'static str {
         Snmp => "snmp",
         Rx => "rx",
         Syslog => "syslog",
+        Radius => "radius",
+        Bfd => "bfd",
+        Sip => "sip",
         Isakmp | IsakmpNatt => "isakmp",
         NotReproduced(name) => name,
     }
@@ -200,8 +213,22 @@ pub(super) fn print(
         Snmp => snmp::print(out, p, len),
         Rx => rx::print(out, p, len, ports.0, ports.1),
         Syslog => syslog::print(out, p, len),
+        Radius => radius::print(out, p, len),
+        Bfd => bfd::print(out, p, len, ports.1),
+        Sip => sip(out, p, len),
         Isakmp | IsakmpNatt | NotReproduced(_) => return None,
     })
+}
+
+/// print-sip.c sip_print: util-print.c txtproto_print with the SIP
+/// requests, without the `": "` print-tcp.c puts before it.
+fn sip(out: &mut String, p: Cap, len: usize) -> Res {
+    let (text, res) = match txtproto::txtproto(txtproto::SIP, p.0, len) {
+        Ok(text) => (text, Ok(())),
+        Err(txtproto::Cut(text)) => (text, Err(Truncated)),
+    };
+    out.push_str(text.strip_prefix(": ").unwrap_or(&text));
+    res
 }
 
 /// util-print.c fn_print_char: a byte as tcpdump shows it in text,
@@ -248,9 +275,51 @@ fn tok(table: &[(u32, &'static str)], value: u32) -> Option<&'static str> {
     table.iter().find(|(v, _)| *v == value).map(|(_, s)| *s)
 }
 
+/// util-print.c bittok2str: the names of the bits of `value` in `table`,
+/// joined by `, `; `None` when no entry matched.
+fn bittok(table: &[(u32, &'static str)], value: u32) -> Option<String> {
+    let names: Vec<&str> = table
+        .iter()
+        .filter(|(bits, _)| *bits != 0 && value & bits == *bits)
+        .map(|(_, name)| *name)
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+/// A flow datagram as `node::apps::udp` sends it: the pattern of
+/// `payload::fill` for flow `flow`, its first 4 bytes replaced by the
+/// sequence number.
+#[cfg(test)]
+fn flow_datagram(flow: usize, seq: u32, size: usize) -> Vec<u8> {
+    let key = seq.wrapping_mul(7).wrapping_add(flow as u32 * 13) as u8;
+    let mut p: Vec<u8> = (0..size)
+        .map(|i| {
+            (i as u8)
+                .wrapping_mul(31)
+                .wrapping_add((i >> 8) as u8)
+                .wrapping_add(key)
+        })
+        .collect();
+    if let Some(head) = p.get_mut(..4) {
+        head.copy_from_slice(&seq.to_be_bytes());
+    }
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flow_datagrams_follow_the_payload_pattern() {
+        assert_eq!(
+            flow_datagram(3, 7, 24),
+            [
+                0x00, 0x00, 0x00, 0x07, 0xd4, 0xf3, 0x12, 0x31, 0x50, 0x6f, 0x8e, 0xad, 0xcc, 0xeb,
+                0x0a, 0x29, 0x48, 0x67, 0x86, 0xa5, 0xc4, 0xe3, 0x02, 0x21
+            ]
+        );
+    }
 
     /// print-udp.c tests DNS before ISAKMP and the rx range after SNMP.
     #[test]
@@ -268,6 +337,42 @@ mod tests {
         );
         assert_eq!(udp_decoder(40000, 2049, &[0, 0, 0, 0, 0, 0, 0, 1]), None);
         assert_eq!(udp_decoder(40000, 5001, &[0; 16]), None);
+    }
+
+    /// tcpdump 4.99 is built without `--enable-smb`: NetBIOS ports get
+    /// the generic line; BFD is chosen by the destination port only.
+    #[test]
+    fn netbios_is_not_decoded_and_bfd_goes_by_destination() {
+        assert_eq!(udp_decoder(137, 137, &[0; 50]), None);
+        assert_eq!(udp_decoder(40000, 138, &[0; 50]), None);
+        assert_eq!(udp_decoder(40000, 3785, &[]), Some(Bfd));
+        assert_eq!(udp_decoder(3784, 40000, &[]), None);
+        assert_eq!(udp_decoder(1812, 5060, &[]), Some(Radius));
+    }
+
+    fn sip_text(p: &[u8]) -> (String, bool) {
+        let mut out = String::new();
+        let cut = sip(&mut out, Cap(p), p.len()).is_err();
+        (out, cut)
+    }
+
+    // Expected strings are what tcpdump 4.99.3 printed after the ports.
+    #[test]
+    fn sip_prints_request_and_status_lines() {
+        let invite = b"INVITE sip:b@x SIP/2.0\r\nVia: y\r\n";
+        assert_eq!(
+            sip_text(invite),
+            ("SIP: INVITE sip:b@x SIP/2.0".into(), false)
+        );
+        assert_eq!(
+            sip_text(b"SIP/2.0 200 OK\r\n"),
+            ("SIP: SIP/2.0 200 OK".into(), false)
+        );
+        assert_eq!(
+            sip_text(b"REGISTER"),
+            ("SIP: REGISTER [|sip]".into(), false)
+        );
+        assert_eq!(sip_text(&flow_datagram(0, 0, 100)), ("SIP".into(), false));
     }
 
     #[test]
