@@ -314,7 +314,7 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
 fn check_port_decoders(s: &Scenario, w: &mut Problems) {
     for entry in &s.traffic {
         let (kind, to, port, decoded) = match (&entry.udp, &entry.tcp) {
-            (Some(u), _) => ("udp", &u.to, u.port, udp_port_is_decoded(0, u.port, &[])),
+            (Some(u), _) => ("udp", &u.to, u.port, udp_flow_is_decoded(u)),
             (_, Some(t)) => ("tcp", &t.to, t.port, tcp_port_is_decoded(0, t.port)),
             _ => continue,
         };
@@ -322,6 +322,19 @@ fn check_port_decoders(s: &Scenario, w: &mut Problems) {
             w.push((to.pos, format!("tcpdump decodes {kind} port {port} as another protocol, which vpnlab's trace.txt does not reproduce: it prints this flow's packets as plain UDP or TCP lines")));
         }
     }
+}
+
+/// Whether tcpdump decodes some datagram of this flow with a printer the
+/// trace does not reproduce. Printers that look at the payload see the
+/// first 8 bytes of a flow datagram (`node::apps::udp`): the largest
+/// sequence number below 2^16 (Geneve's inner protocol), then pattern
+/// bytes (`payload::fill` with key 0; with any key they are neither an
+/// RPC call nor a reply, so UDP 2049 is not NFS).
+fn udp_flow_is_decoded(u: &UdpFlow) -> bool {
+    let seq = u.count.saturating_sub(1).min(0xffff);
+    let mut head = [0, 0, 0, 0, 124, 155, 186, 217];
+    head[..4].copy_from_slice(&seq.to_be_bytes());
+    udp_port_is_decoded(0, u.port, &head[..u.size.min(8)])
 }
 
 /// The largest payload of one IPv4 datagram: 65535 - 20 (IP) - 8 (UDP or ICMP).

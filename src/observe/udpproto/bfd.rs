@@ -66,14 +66,14 @@ pub(super) fn print(out: &mut String, p: Cap, len: usize, dport: u16) -> Res {
     let (version, flags) = (p.u8(0)? >> 5, u32::from(p.u8(1)?));
     match version {
         0 => {
-            let flags = bittok(V0_FLAGS, flags).unwrap_or_else(|| "none".into());
+            let flags = bittok(V0_FLAGS, flags, ", ").unwrap_or_else(|| "none".into());
             let _ = write!(out, "BFDv0, Control, Flags: [{flags}], length: {len}");
         }
         1 => {
             let port = tok(PORTS, u32::from(dport)).unwrap_or_default();
             let state = (flags & 0xc0) >> 6;
             let state = tok(STATES, state).unwrap_or_default();
-            let flags = bittok(V1_FLAGS, flags & 0x3f).unwrap_or_else(|| "none".into());
+            let flags = bittok(V1_FLAGS, flags & 0x3f, ", ").unwrap_or_else(|| "none".into());
             let _ = write!(
                 out,
                 "BFDv1, {port}, State {state}, Flags: [{flags}], length: {len}"

@@ -1,7 +1,7 @@
 //! tcpdump 4.99's payload printers for UDP ports, as `tcpdump -n` (no
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
-//! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP). Each writes what tcpdump prints after the
+//! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
@@ -9,6 +9,8 @@
 mod bfd;
 mod bootp;
 mod domain;
+mod geneve;
+mod hsrp;
 mod ntp;
 mod radius;
 mod rx;
@@ -51,13 +53,17 @@ pub enum UdpDecoder {
     Bfd,
     /// print-sip.c sip_print.
     Sip,
+    /// print-hsrp.c hsrp_print.
+    Hsrp,
+    /// print-geneve.c geneve_print, for inner protocols without a printer.
+    Geneve,
     /// A printer this module does not reproduce, by tcpdump's name for it.
     NotReproduced(&'static str),
 }
 
 use UdpDecoder::{
-    Bfd, Bootp, Domain, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced, Ntp, Radius, Rx, Sip,
-    Snmp, Syslog, Tftp,
+    Bfd, Bootp, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced, Ntp,
+    Radius, Rx, Sip, Snmp, Syslog, Tftp,
 };
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
@@ -107,7 +113,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (1813, EITHER, Radius),
     (1700, EITHER, Radius),
     (3799, EITHER, Radius),
-    (1985, DST, NotReproduced("hsrp")),
+    (1985, DST, Hsrp),
     (921, EITHER, NotReproduced("lwres")),
     (646, EITHER, NotReproduced("ldp")),
     (698, EITHER, NotReproduced("olsr")),
@@ -127,7 +133,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (514, EITHER, Syslog),
     (8472, EITHER, NotReproduced("otv")),
     (4789, EITHER, NotReproduced("vxlan")),
-    (6081, EITHER, NotReproduced("geneve")),
+    (6081, EITHER, Geneve),
     (4342, EITHER, NotReproduced("lisp")),
     (4790, EITHER, NotReproduced("vxlan_gpe")),
     (17754, EITHER, NotReproduced("zep")),
@@ -151,8 +157,12 @@ pub fn udp_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder>
             _ => on(sport) || on(dport),
         }
     });
-    if let Some((_, _, decoder)) = by_port {
-        return Some(*decoder);
+    match by_port {
+        Some((_, _, Geneve)) if !geneve::reproduced(payload) => {
+            return Some(NotReproduced("geneve"));
+        }
+        Some((_, _, decoder)) => return Some(*decoder),
+        None => {}
     }
     // AppleTalk DDP in UDP (appletalk.h atalk_port) when byte 2 is lapDDP,
     // then PTP and SOME/IP.
@@ -189,6 +199,8 @@ pub fn protocol(decoder: UdpDecoder) -> &'static str {
         Radius => "radius",
         Bfd => "bfd",
         Sip => "sip",
+        Hsrp => "hsrp",
+        Geneve => "geneve",
         Isakmp | IsakmpNatt => "isakmp",
         NotReproduced(name) => name,
     }
@@ -216,6 +228,8 @@ pub(super) fn print(
         Radius => radius::print(out, p, len),
         Bfd => bfd::print(out, p, len, ports.1),
         Sip => sip(out, p, len),
+        Hsrp => hsrp::print(out, p, len),
+        Geneve => geneve::print(out, p, len),
         Isakmp | IsakmpNatt | NotReproduced(_) => return None,
     })
 }
@@ -275,15 +289,15 @@ fn tok(table: &[(u32, &'static str)], value: u32) -> Option<&'static str> {
     table.iter().find(|(v, _)| *v == value).map(|(_, s)| *s)
 }
 
-/// util-print.c bittok2str: the names of the bits of `value` in `table`,
-/// joined by `, `; `None` when no entry matched.
-fn bittok(table: &[(u32, &'static str)], value: u32) -> Option<String> {
+/// util-print.c bittok2str (`sep` ", ") and bittok2str_nosep (""): the
+/// names of the bits of `value` in `table`; `None` when none matched.
+fn bittok(table: &[(u32, &'static str)], value: u32, sep: &str) -> Option<String> {
     let names: Vec<&str> = table
         .iter()
         .filter(|(bits, _)| *bits != 0 && value & bits == *bits)
         .map(|(_, name)| *name)
         .collect();
-    (!names.is_empty()).then(|| names.join(", "))
+    (!names.is_empty()).then(|| names.join(sep))
 }
 
 /// A flow datagram as `node::apps::udp` sends it: the pattern of
@@ -348,6 +362,13 @@ mod tests {
         assert_eq!(udp_decoder(40000, 3785, &[]), Some(Bfd));
         assert_eq!(udp_decoder(3784, 40000, &[]), None);
         assert_eq!(udp_decoder(1812, 5060, &[]), Some(Radius));
+        assert_eq!(udp_decoder(40000, 6081, &[0, 0, 0, 3]), Some(Geneve));
+        assert_eq!(
+            udp_decoder(40000, 6081, &[0, 0, 0x08, 0, 0, 0, 0, 0]),
+            Some(NotReproduced("geneve")),
+            "an inner IPv4 packet"
+        );
+        assert_eq!(udp_decoder(1985, 40000, &[]), None, "HSRP is by dport");
     }
 
     fn sip_text(p: &[u8]) -> (String, bool) {
