@@ -51,8 +51,9 @@
 //!   (validation warns about flows on them). Reproduced: on UDP, DNS 53,
 //!   mDNS 5353, ISAKMP 500 and 4500, TFTP 69, BOOTP 67/68, NTP 123, SNMP
 //!   161/162, syslog 514, AFS/rx 7000-7009, RADIUS 1812/1813/1645/1646/
-//!   1700/3799, BFD 3784/4784/6784/3785, SIP 5060, HSRP 1985 and Geneve
-//!   6081 without an inner packet (`super::udpproto`), and on
+//!   1700/3799, BFD 3784/4784/6784/3785, SIP 5060, HSRP 1985, DHCPv6
+//!   546/547, RIPng 521 without route entries and Geneve 6081 without an
+//!   inner packet (`super::udpproto`), and on
 //!   TCP telnet 23 (`super::telnet`), DNS 53 (`udpproto::domain_over_tcp`),
 //!   BGP 179 and the line-oriented FTP
 //!   21, SSH 22, SMTP 25, WHOIS 43, HTTP 80/8080 and RTSP 554/8554
@@ -1058,8 +1059,9 @@ fn icmp_tstamp(ms: u32) -> String {
 /// datagram with a printer [`Dissector::line`] does not reproduce (RIP,
 /// VXLAN, ...), printing more than `UDP, length N`; `payload` is what
 /// follows the UDP header. DNS, mDNS, ISAKMP, TFTP, BOOTP, NTP, SNMP,
-/// AFS/rx, syslog, RADIUS, BFD, SIP, HSRP and Geneve (when no inner
-/// packet is printed) are reproduced (`super::udpproto`).
+/// AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, DHCPv6, RIPng (without route
+/// entries) and Geneve (without an inner packet) are reproduced
+/// (`super::udpproto`).
 pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     matches!(
         udpproto::udp_decoder(sport, dport, payload),

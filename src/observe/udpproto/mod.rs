@@ -1,18 +1,21 @@
 //! tcpdump 4.99's payload printers for UDP ports, as `tcpdump -n` (no
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
-//! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve). Each writes what tcpdump prints after the
+//! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve,
+//! DHCPv6, RIPng). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
 
 mod bfd;
 mod bootp;
+mod dhcp6;
 mod domain;
 mod geneve;
 mod hsrp;
 mod ntp;
 mod radius;
+mod ripng;
 mod rx;
 mod snmp;
 mod syslog;
@@ -57,13 +60,17 @@ pub enum UdpDecoder {
     Hsrp,
     /// print-geneve.c geneve_print, for inner protocols without a printer.
     Geneve,
+    /// print-dhcp6.c dhcp6_print.
+    Dhcp6,
+    /// print-ripng.c ripng_print, for datagrams without route entries.
+    Ripng,
     /// A printer this module does not reproduce, by tcpdump's name for it.
     NotReproduced(&'static str),
 }
 
 use UdpDecoder::{
-    Bfd, Bootp, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced, Ntp,
-    Radius, Rx, Sip, Snmp, Syslog, Tftp,
+    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced,
+    Ntp, Radius, Ripng, Rx, Sip, Snmp, Syslog, Tftp,
 };
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
@@ -98,9 +105,9 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (2103, EITHER, NotReproduced("zephyr")),
     (2104, EITHER, NotReproduced("zephyr")),
     (RX_PORTS, EITHER, Rx),
-    (521, EITHER, NotReproduced("ripng")),
-    (546, EITHER, NotReproduced("dhcp6")),
-    (547, EITHER, NotReproduced("dhcp6")),
+    (521, EITHER, Ripng),
+    (546, EITHER, Dhcp6),
+    (547, EITHER, Dhcp6),
     (5359, EITHER, NotReproduced("ahcp")),
     (6696, EITHER, NotReproduced("babel")),
     (6697, EITHER, NotReproduced("babel")),
@@ -161,6 +168,9 @@ pub fn udp_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder>
         Some((_, _, Geneve)) if !geneve::reproduced(payload) => {
             return Some(NotReproduced("geneve"));
         }
+        Some((_, _, Ripng)) if !ripng::reproduced(payload) => {
+            return Some(NotReproduced("ripng"));
+        }
         Some((_, _, decoder)) => return Some(*decoder),
         None => {}
     }
@@ -201,6 +211,8 @@ pub fn protocol(decoder: UdpDecoder) -> &'static str {
         Sip => "sip",
         Hsrp => "hsrp",
         Geneve => "geneve",
+        Dhcp6 => "dhcp6",
+        Ripng => "ripng",
         Isakmp | IsakmpNatt => "isakmp",
         NotReproduced(name) => name,
     }
@@ -230,6 +242,8 @@ pub(super) fn print(
         Sip => sip(out, p, len),
         Hsrp => hsrp::print(out, p, len),
         Geneve => geneve::print(out, p, len),
+        Dhcp6 => dhcp6::print(out, p),
+        Ripng => ripng::print(out, p, len),
         Isakmp | IsakmpNatt | NotReproduced(_) => return None,
     })
 }
@@ -369,6 +383,12 @@ mod tests {
             "an inner IPv4 packet"
         );
         assert_eq!(udp_decoder(1985, 40000, &[]), None, "HSRP is by dport");
+        assert_eq!(udp_decoder(521, 521, &[0, 0]), Some(Ripng));
+        assert_eq!(
+            udp_decoder(521, 521, &[2, 1]),
+            Some(NotReproduced("ripng")),
+            "a version 1 response"
+        );
     }
 
     fn sip_text(p: &[u8]) -> (String, bool) {
