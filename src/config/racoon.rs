@@ -845,7 +845,7 @@ pub struct SaInfo {
     pub encryption: Vec<Cipher>,
     /// `authentication_algorithm LIST;` ESP/AH integrity in order.
     pub authentication: Vec<IntegrityAlg>,
-    /// `compression_algorithm LIST;` (IPComp; not implemented, warned).
+    /// `compression_algorithm LIST;` (IPComp: kept, offered only for ipcomp policies, which setkey refuses).
     pub compression: Vec<Compression>,
 }
 
