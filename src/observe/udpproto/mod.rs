@@ -2,7 +2,7 @@
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
 //! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve,
-//! DHCPv6, RIPng). Each writes what tcpdump prints after the
+//! DHCPv6, RIPng, Kerberos, L2TP, LDP, sFlow). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
@@ -13,24 +13,29 @@ mod dhcp6;
 mod domain;
 mod geneve;
 mod hsrp;
+mod krb;
+mod l2tp;
+mod ldp;
 mod ntp;
 mod ports;
 mod radius;
 mod ripng;
 mod rx;
+mod sflow;
 mod snmp;
 mod syslog;
 mod text;
 mod tftp;
 
 pub(super) use domain::print_over_tcp as domain_over_tcp;
+pub(super) use ldp::print as ldp_print;
 pub use ports::{UdpDecoder, protocol, udp_decoder};
 
 use super::tcpdump::{Cap, Res, Truncated};
 use super::txtproto;
 use UdpDecoder::{
-    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced,
-    Ntp, Radius, Ripng, Rx, Sip, Snmp, Syslog, Tftp,
+    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, MulticastDomain,
+    NotReproduced, Ntp, Radius, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
 };
 use text::{bittok, print_n, print_zt, tok};
 
@@ -60,6 +65,10 @@ pub(super) fn print(
         Geneve => geneve::print(out, p, len),
         Dhcp6 => dhcp6::print(out, p),
         Ripng => ripng::print(out, p, len),
+        Krb => krb::print(out, p),
+        L2tp => l2tp::print(out, p, len),
+        Ldp => ldp::print(out, p, len),
+        Sflow => sflow::print(out, p, len),
         Isakmp | IsakmpNatt | NotReproduced(_) => return None,
     })
 }

@@ -4,7 +4,7 @@
 #![forbid(unsafe_code)]
 
 use super::super::tcpdump::Cap;
-use super::{bfd, geneve, ripng};
+use super::{bfd, geneve, l2tp, ripng};
 use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
 
 /// The printer print-udp.c `udp_print` calls for a datagram.
@@ -44,13 +44,21 @@ pub enum UdpDecoder {
     Dhcp6,
     /// print-ripng.c ripng_print, for datagrams without route entries.
     Ripng,
+    /// print-krb.c krb_print.
+    Krb,
+    /// print-l2tp.c l2tp_print, for datagrams without AVPs or PPP frame.
+    L2tp,
+    /// print-ldp.c ldp_print.
+    Ldp,
+    /// print-sflow.c sflow_print.
+    Sflow,
     /// A printer this module does not reproduce, by tcpdump's name for it.
     NotReproduced(&'static str),
 }
 
 use UdpDecoder::{
-    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced,
-    Ntp, Radius, Ripng, Rx, Sip, Snmp, Syslog, Tftp,
+    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, MulticastDomain,
+    NotReproduced, Ntp, Radius, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
 };
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
@@ -76,9 +84,9 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (161, EITHER, Snmp),
     (162, EITHER, Snmp),
     (123, EITHER, Ntp),
-    (88, EITHER, NotReproduced("krb")),
-    (750, EITHER, NotReproduced("krb")),
-    (1701, EITHER, NotReproduced("l2tp")),
+    (88, EITHER, Krb),
+    (750, EITHER, Krb),
+    (1701, EITHER, L2tp),
     // NetBIOS 137 and 138 (nbt_udp137_print, nbt_udp138_print) only with
     // `--enable-smb`, which 4.99 builds lack by default (configure.ac).
     (3456, DST, NotReproduced("vat")),
@@ -102,7 +110,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (3799, EITHER, Radius),
     (1985, DST, Hsrp),
     (921, EITHER, NotReproduced("lwres")),
-    (646, EITHER, NotReproduced("ldp")),
+    (646, EITHER, Ldp),
     (698, EITHER, NotReproduced("olsr")),
     (3503, EITHER, NotReproduced("lspping")),
     (49152, SRC, NotReproduced("bcm_li")),
@@ -112,7 +120,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (bfd::ECHO_PORT, DST, Bfd),
     (701, EITHER, NotReproduced("lmp")),
     (1589, EITHER, NotReproduced("vqp")),
-    (6343, EITHER, NotReproduced("sflow")),
+    (6343, EITHER, Sflow),
     (12223, DST, NotReproduced("lwapp_control")),
     (12223, SRC, NotReproduced("lwapp_control")),
     (12222, EITHER, NotReproduced("lwapp_data")),
@@ -150,6 +158,9 @@ pub fn udp_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder>
         }
         Some((_, _, Ripng)) if !ripng::reproduced(payload) => {
             return Some(NotReproduced("ripng"));
+        }
+        Some((_, _, L2tp)) if !l2tp::reproduced(payload) => {
+            return Some(NotReproduced("l2tp"));
         }
         Some((_, _, decoder)) => return Some(*decoder),
         None => {}
@@ -193,6 +204,10 @@ pub fn protocol(decoder: UdpDecoder) -> &'static str {
         Geneve => "geneve",
         Dhcp6 => "dhcp6",
         Ripng => "ripng",
+        Krb => "krb",
+        L2tp => "l2tp",
+        Ldp => "ldp",
+        Sflow => "sflow",
         Isakmp | IsakmpNatt => "isakmp",
         NotReproduced(name) => name,
     }
