@@ -646,6 +646,11 @@ impl Printer<'_> {
                 self.proto = "bgp";
                 Ok(txtproto::bgp())
             }
+            // print-tcp.c calls ldp_print straight after `length N`.
+            Some(TcpDecoder::Ldp) => {
+                self.proto = "ldp";
+                return self.tcp_printer(|out| udpproto::ldp_print(out, p, len));
+            }
             Some(TcpDecoder::Telnet) => {
                 self.proto = "telnet";
                 return self.tcp_printer(|out| telnet::print(out, p, len));
@@ -1060,7 +1065,8 @@ fn icmp_tstamp(ms: u32) -> String {
 /// VXLAN, ...), printing more than `UDP, length N`; `payload` is what
 /// follows the UDP header. DNS, mDNS, ISAKMP, TFTP, BOOTP, NTP, SNMP,
 /// AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, DHCPv6, RIPng (without route
-/// entries) and Geneve (without an inner packet) are reproduced
+/// entries), Geneve (without an inner packet), Kerberos, L2TP (without
+/// AVPs or a PPP frame), LDP and sFlow are reproduced
 /// (`super::udpproto`).
 pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     matches!(
@@ -1072,8 +1078,8 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
 /// these TCP ports with a decoder [`Dissector::line`] does not reproduce
 /// (PPTP, Redis, ...): the trace then lacks what tcpdump prints after
-/// `length N`. FTP, SMTP, WHOIS, HTTP, RTSP, SSH, DNS, telnet and BGP
-/// are reproduced (`txtproto`, `udpproto::domain_over_tcp`, `telnet`).
+/// `length N`. FTP, SMTP, WHOIS, HTTP, RTSP, SSH, DNS, telnet, BGP and
+/// LDP are reproduced (`txtproto`, `udpproto::domain_over_tcp`, `telnet`).
 pub fn tcp_port_is_decoded(sport: u16, dport: u16) -> bool {
     matches!(
         txtproto::tcp_decoder(sport, dport),

@@ -114,6 +114,8 @@ pub enum TcpDecoder {
     Telnet,
     /// print-bgp.c bgp_print.
     Bgp,
+    /// print-ldp.c ldp_print.
+    Ldp,
     /// A decoder this module does not reproduce (PPTP, Redis, ...).
     NotReproduced(u16),
 }
@@ -159,7 +161,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     (53, TcpDecoder::Domain),
     (639, TcpDecoder::NotReproduced(639)),
     (323, TcpDecoder::NotReproduced(323)),
-    (646, TcpDecoder::NotReproduced(646)),
+    (646, TcpDecoder::Ldp),
     (2049, TcpDecoder::NotReproduced(2049)),
 ];
 

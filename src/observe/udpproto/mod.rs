@@ -2,7 +2,7 @@
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
 //! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve,
-//! DHCPv6, RIPng). Each writes what tcpdump prints after the
+//! DHCPv6, RIPng, Kerberos, L2TP, LDP, sFlow). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
@@ -13,210 +13,31 @@ mod dhcp6;
 mod domain;
 mod geneve;
 mod hsrp;
+mod krb;
+mod l2tp;
+mod ldp;
 mod ntp;
+mod ports;
 mod radius;
 mod ripng;
 mod rx;
+mod sflow;
 mod snmp;
 mod syslog;
+mod text;
 mod tftp;
 
 pub(super) use domain::print_over_tcp as domain_over_tcp;
+pub(super) use ldp::print as ldp_print;
+pub use ports::{UdpDecoder, protocol, udp_decoder};
 
 use super::tcpdump::{Cap, Res, Truncated};
 use super::txtproto;
-use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
-
-/// The printer print-udp.c `udp_print` calls for a datagram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UdpDecoder {
-    /// print-domain.c domain_print (DNS, UDP 53).
-    Domain,
-    /// print-domain.c domain_print with `is_mdns` (mDNS, UDP 5353).
-    MulticastDomain,
-    /// print-isakmp.c isakmp_print (UDP 500).
-    Isakmp,
-    /// print-isakmp.c isakmp_rfc3948_print (UDP 4500).
-    IsakmpNatt,
-    /// print-tftp.c tftp_print.
-    Tftp,
-    /// print-bootp.c bootp_print.
-    Bootp,
-    /// print-ntp.c ntp_print.
-    Ntp,
-    /// print-snmp.c snmp_print.
-    Snmp,
-    /// print-rx.c rx_print.
-    Rx,
-    /// print-syslog.c syslog_print.
-    Syslog,
-    /// print-radius.c radius_print.
-    Radius,
-    /// print-bfd.c bfd_print.
-    Bfd,
-    /// print-sip.c sip_print.
-    Sip,
-    /// print-hsrp.c hsrp_print.
-    Hsrp,
-    /// print-geneve.c geneve_print, for inner protocols without a printer.
-    Geneve,
-    /// print-dhcp6.c dhcp6_print.
-    Dhcp6,
-    /// print-ripng.c ripng_print, for datagrams without route entries.
-    Ripng,
-    /// A printer this module does not reproduce, by tcpdump's name for it.
-    NotReproduced(&'static str),
-}
-
 use UdpDecoder::{
-    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, MulticastDomain, NotReproduced,
-    Ntp, Radius, Ripng, Rx, Sip, Snmp, Syslog, Tftp,
+    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, MulticastDomain,
+    NotReproduced, Ntp, Radius, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
 };
-
-/// print-udp.c udp_print: the printers chosen when either port matches,
-/// in the order tcpdump tests them, from DNS (53) to LWAPP data (12222);
-/// `DST` and `SRC` mark the few chosen by one port only.
-const EITHER: u8 = 0;
-const DST: u8 = 1;
-const SRC: u8 = 2;
-const RX_PORTS: u16 = 0;
-const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
-    (53, EITHER, Domain),
-    (5353, EITHER, MulticastDomain),
-    (525, EITHER, NotReproduced("timed")),
-    (69, EITHER, Tftp),
-    (68, EITHER, Bootp),
-    (67, EITHER, Bootp),
-    (520, EITHER, NotReproduced("rip")),
-    (654, EITHER, NotReproduced("aodv")),
-    (PORT_ISAKMP, EITHER, Isakmp),
-    (PORT_NATT, EITHER, IsakmpNatt),
-    (7500, EITHER, NotReproduced("isakmp")),
-    (8500, EITHER, NotReproduced("isakmp")),
-    (161, EITHER, Snmp),
-    (162, EITHER, Snmp),
-    (123, EITHER, Ntp),
-    (88, EITHER, NotReproduced("krb")),
-    (750, EITHER, NotReproduced("krb")),
-    (1701, EITHER, NotReproduced("l2tp")),
-    // NetBIOS 137 and 138 (nbt_udp137_print, nbt_udp138_print) only with
-    // `--enable-smb`, which 4.99 builds lack by default (configure.ac).
-    (3456, DST, NotReproduced("vat")),
-    (2103, EITHER, NotReproduced("zephyr")),
-    (2104, EITHER, NotReproduced("zephyr")),
-    (RX_PORTS, EITHER, Rx),
-    (521, EITHER, Ripng),
-    (546, EITHER, Dhcp6),
-    (547, EITHER, Dhcp6),
-    (5359, EITHER, NotReproduced("ahcp")),
-    (6696, EITHER, NotReproduced("babel")),
-    (6697, EITHER, NotReproduced("babel")),
-    (8231, EITHER, NotReproduced("hncp")),
-    (4567, DST, NotReproduced("wb")),
-    (496, EITHER, NotReproduced("cisco_autorp")),
-    (1645, EITHER, Radius),
-    (1812, EITHER, Radius),
-    (1646, EITHER, Radius),
-    (1813, EITHER, Radius),
-    (1700, EITHER, Radius),
-    (3799, EITHER, Radius),
-    (1985, DST, Hsrp),
-    (921, EITHER, NotReproduced("lwres")),
-    (646, EITHER, NotReproduced("ldp")),
-    (698, EITHER, NotReproduced("olsr")),
-    (3503, EITHER, NotReproduced("lspping")),
-    (49152, SRC, NotReproduced("bcm_li")),
-    (bfd::CONTROL_PORT, DST, Bfd),
-    (bfd::MULTIHOP_PORT, DST, Bfd),
-    (bfd::LAG_PORT, DST, Bfd),
-    (bfd::ECHO_PORT, DST, Bfd),
-    (701, EITHER, NotReproduced("lmp")),
-    (1589, EITHER, NotReproduced("vqp")),
-    (6343, EITHER, NotReproduced("sflow")),
-    (12223, DST, NotReproduced("lwapp_control")),
-    (12223, SRC, NotReproduced("lwapp_control")),
-    (12222, EITHER, NotReproduced("lwapp_data")),
-    (5060, EITHER, Sip),
-    (514, EITHER, Syslog),
-    (8472, EITHER, NotReproduced("otv")),
-    (4789, EITHER, NotReproduced("vxlan")),
-    (6081, EITHER, Geneve),
-    (4342, EITHER, NotReproduced("lisp")),
-    (4790, EITHER, NotReproduced("vxlan_gpe")),
-    (17754, EITHER, NotReproduced("zep")),
-    (6635, EITHER, NotReproduced("mpls")),
-];
-
-/// print-udp.c udp_print (IPv4, `-n`, no `-T`): the printer for a datagram
-/// between these ports whose payload starts with `payload`, if any.
-pub fn udp_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder> {
-    if let Some(nfs) = sunrpc_decoder(sport, dport, payload) {
-        return Some(nfs);
-    }
-    let by_port = BY_PORT.iter().find(|(port, which, _)| {
-        let on = |p: u16| match *port {
-            RX_PORTS => (7000..=7009).contains(&p),
-            port => p == port,
-        };
-        match *which {
-            DST => on(dport),
-            SRC => on(sport),
-            _ => on(sport) || on(dport),
-        }
-    });
-    match by_port {
-        Some((_, _, Geneve)) if !geneve::reproduced(payload) => {
-            return Some(NotReproduced("geneve"));
-        }
-        Some((_, _, Ripng)) if !ripng::reproduced(payload) => {
-            return Some(NotReproduced("ripng"));
-        }
-        Some((_, _, decoder)) => return Some(*decoder),
-        None => {}
-    }
-    // AppleTalk DDP in UDP (appletalk.h atalk_port) when byte 2 is lapDDP,
-    // then PTP and SOME/IP.
-    let atalk =
-        |p: u16| (16512..16640).contains(&p) || (200..328).contains(&p) || (768..896).contains(&p);
-    if payload.get(2) == Some(&2) && (atalk(sport) || atalk(dport)) {
-        return Some(NotReproduced("llap"));
-    }
-    [(319, "ptp"), (320, "ptp"), (30490, "someip")]
-        .iter()
-        .find(|(p, _)| sport == *p || dport == *p)
-        .map(|(_, name)| NotReproduced(name))
-}
-
-/// print-udp.c: NFS over UDP (2049) is recognised from the RPC direction
-/// word (call 0 to the server, reply 1 from it), before any port.
-fn sunrpc_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder> {
-    let direction = Cap(payload).be32(4).ok()?;
-    ((dport == 2049 && direction == 0) || (sport == 2049 && direction == 1))
-        .then_some(NotReproduced("nfs"))
-}
-
-/// tcpdump's `ndo_protocol` while a reproduced printer runs: the name in
-/// ` [|name]` when it runs out of captured bytes.
-pub fn protocol(decoder: UdpDecoder) -> &'static str {
-    match decoder {
-        Domain | MulticastDomain => "domain",
-        Tftp => "tftp",
-        Bootp => "bootp",
-        Ntp => "ntp",
-        Snmp => "snmp",
-        Rx => "rx",
-        Syslog => "syslog",
-        Radius => "radius",
-        Bfd => "bfd",
-        Sip => "sip",
-        Hsrp => "hsrp",
-        Geneve => "geneve",
-        Dhcp6 => "dhcp6",
-        Ripng => "ripng",
-        Isakmp | IsakmpNatt => "isakmp",
-        NotReproduced(name) => name,
-    }
-}
+use text::{bittok, print_n, print_zt, tok};
 
 /// Prints the payload `p` (of UDP length `len`) with a reproduced printer;
 /// `None` for ISAKMP (printed by `wire::isakmp_print`) and the printers
@@ -244,6 +65,10 @@ pub(super) fn print(
         Geneve => geneve::print(out, p, len),
         Dhcp6 => dhcp6::print(out, p),
         Ripng => ripng::print(out, p, len),
+        Krb => krb::print(out, p),
+        L2tp => l2tp::print(out, p, len),
+        Ldp => ldp::print(out, p, len),
+        Sflow => sflow::print(out, p, len),
         Isakmp | IsakmpNatt | NotReproduced(_) => return None,
     })
 }
@@ -257,61 +82,6 @@ fn sip(out: &mut String, p: Cap, len: usize) -> Res {
     };
     out.push_str(text.strip_prefix(": ").unwrap_or(&text));
     res
-}
-
-/// util-print.c fn_print_char: a byte as tcpdump shows it in text,
-/// `M-` for the high bit and `^` for control characters.
-fn print_char(out: &mut String, c: u8) {
-    let mut c = c;
-    if !c.is_ascii() {
-        c &= 0x7f;
-        out.push_str("M-");
-    }
-    if !(0x20..0x7f).contains(&c) {
-        c ^= 0x40;
-        out.push('^');
-    }
-    out.push(char::from(c));
-}
-
-/// util-print.c nd_printztn: the NUL-terminated string at `p` within `n`
-/// bytes; the bytes it took with its NUL, or 0 when no NUL came first.
-fn print_zt(out: &mut String, p: Cap, n: usize) -> Res<usize> {
-    for i in 0..n.min(p.len()) {
-        match p.u8(i)? {
-            0 => return Ok(i + 1),
-            c => print_char(out, c),
-        }
-    }
-    Ok(0)
-}
-
-/// util-print.c nd_printn: `n` bytes as text; `true` when they were not
-/// all captured.
-fn print_n(out: &mut String, p: Cap, n: usize) -> bool {
-    for i in 0..n {
-        match p.u8(i) {
-            Ok(c) => print_char(out, c),
-            Err(_) => return true,
-        }
-    }
-    false
-}
-
-/// netdissect.h tok2str: the name of `value` in `table`, or `None`.
-fn tok(table: &[(u32, &'static str)], value: u32) -> Option<&'static str> {
-    table.iter().find(|(v, _)| *v == value).map(|(_, s)| *s)
-}
-
-/// util-print.c bittok2str (`sep` ", ") and bittok2str_nosep (""): the
-/// names of the bits of `value` in `table`; `None` when none matched.
-fn bittok(table: &[(u32, &'static str)], value: u32, sep: &str) -> Option<String> {
-    let names: Vec<&str> = table
-        .iter()
-        .filter(|(bits, _)| *bits != 0 && value & bits == *bits)
-        .map(|(_, name)| *name)
-        .collect();
-    (!names.is_empty()).then(|| names.join(sep))
 }
 
 /// A flow datagram as `node::apps::udp` sends it: the pattern of
@@ -349,48 +119,6 @@ mod tests {
         );
     }
 
-    /// print-udp.c tests DNS before ISAKMP and the rx range after SNMP.
-    #[test]
-    fn ports_pick_the_printer_tcpdump_picks() {
-        assert_eq!(udp_decoder(40000, 69, &[]), Some(Tftp));
-        assert_eq!(udp_decoder(68, 67, &[]), Some(Bootp));
-        assert_eq!(udp_decoder(53, 500, &[]), Some(Domain));
-        assert_eq!(udp_decoder(5353, 5353, &[]), Some(MulticastDomain));
-        assert_eq!(udp_decoder(7009, 161, &[]), Some(Snmp));
-        assert_eq!(udp_decoder(40000, 7003, &[]), Some(Rx));
-        assert_eq!(udp_decoder(3456, 40000, &[]), None, "VAT is by dport");
-        assert_eq!(
-            udp_decoder(40000, 2049, &[0; 8]),
-            Some(NotReproduced("nfs"))
-        );
-        assert_eq!(udp_decoder(40000, 2049, &[0, 0, 0, 0, 0, 0, 0, 1]), None);
-        assert_eq!(udp_decoder(40000, 5001, &[0; 16]), None);
-    }
-
-    /// tcpdump 4.99 is built without `--enable-smb`: NetBIOS ports get
-    /// the generic line; BFD is chosen by the destination port only.
-    #[test]
-    fn netbios_is_not_decoded_and_bfd_goes_by_destination() {
-        assert_eq!(udp_decoder(137, 137, &[0; 50]), None);
-        assert_eq!(udp_decoder(40000, 138, &[0; 50]), None);
-        assert_eq!(udp_decoder(40000, 3785, &[]), Some(Bfd));
-        assert_eq!(udp_decoder(3784, 40000, &[]), None);
-        assert_eq!(udp_decoder(1812, 5060, &[]), Some(Radius));
-        assert_eq!(udp_decoder(40000, 6081, &[0, 0, 0, 3]), Some(Geneve));
-        assert_eq!(
-            udp_decoder(40000, 6081, &[0, 0, 0x08, 0, 0, 0, 0, 0]),
-            Some(NotReproduced("geneve")),
-            "an inner IPv4 packet"
-        );
-        assert_eq!(udp_decoder(1985, 40000, &[]), None, "HSRP is by dport");
-        assert_eq!(udp_decoder(521, 521, &[0, 0]), Some(Ripng));
-        assert_eq!(
-            udp_decoder(521, 521, &[2, 1]),
-            Some(NotReproduced("ripng")),
-            "a version 1 response"
-        );
-    }
-
     fn sip_text(p: &[u8]) -> (String, bool) {
         let mut out = String::new();
         let cut = sip(&mut out, Cap(p), p.len()).is_err();
@@ -414,14 +142,5 @@ mod tests {
             ("SIP: REGISTER [|sip]".into(), false)
         );
         assert_eq!(sip_text(&flow_datagram(0, 0, 100)), ("SIP".into(), false));
-    }
-
-    #[test]
-    fn text_escapes_like_fn_print_char() {
-        let mut s = String::new();
-        for c in [b'a', 0x01, 0x7f, 0xe1, 0x9b] {
-            print_char(&mut s, c);
-        }
-        assert_eq!(s, "a^A^?M-aM-^[");
     }
 }

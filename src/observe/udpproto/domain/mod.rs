@@ -21,6 +21,7 @@ mod tests;
 
 use crate::observe::tcpdump::{Cap, Res, Truncated};
 use names::skip_name;
+pub(super) use records::ipv6_text;
 use records::{answer, question};
 use tables::{OPCODES, RCODES};
 

@@ -228,7 +228,7 @@ impl Rdata<'_> {
 
 /// addrtostr.c addrtostr6 (BIND's inet_ntop): as Rust prints it, but an
 /// IPv4-compatible address (`::a.b.c.d`) keeps its dotted quad.
-pub(super) fn ipv6_text(a: &[u8; 16]) -> String {
+pub(in crate::observe::udpproto) fn ipv6_text(a: &[u8; 16]) -> String {
     let addr = Ipv6Addr::from(*a);
     let words = addr.segments();
     if words[..6].iter().all(|&w| w == 0) && words[6] != 0 {
