@@ -147,18 +147,51 @@ fn deterministic(file: &Path) -> Result<(), Failed> {
     Ok(())
 }
 
-/// trace.txt lines of one link must equal `tcpdump -n -r <link>.pcap`.
+/// Whether a trace or tcpdump line starts a packet's record: it begins with
+/// the `HH:MM:SS.uuuuuu ` time; continuation lines (hex dumps, inner
+/// frames) do not.
+fn starts_record(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.len() > 16
+        && b.iter().take(15).enumerate().all(|(i, c)| match i {
+            2 | 5 => *c == b':',
+            8 => *c == b'.',
+            _ => c.is_ascii_digit(),
+        })
+        && b[15] == b' '
+}
+
+/// Groups lines into packet records: a first line and its continuations.
+fn records<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<Vec<&'a str>> {
+    let mut out: Vec<Vec<&str>> = Vec::new();
+    for line in lines {
+        match out.last_mut() {
+            Some(record) if !starts_record(line) => record.push(line),
+            _ => out.push(vec![line]),
+        }
+    }
+    out
+}
+
+/// A record as one string: the first line, then each continuation line.
+fn joined(first: String, continuations: &[&str]) -> String {
+    continuations.iter().fold(first, |acc, l| acc + "\n" + l)
+}
+
+/// trace.txt records of one link (first line without the link name, then
+/// the continuation lines) must equal `tcpdump -n -r <link>.pcap`'s.
 fn agrees_with_tcpdump(file: &Path) -> Result<(), Failed> {
     let (dir, report) = run_into(file, "tcpdump")?;
     let trace = std::fs::read_to_string(dir.join("trace.txt"))?;
+    let trace_records = records(trace.lines());
     for link in report.outcome.iter().flat_map(|o| o.links.iter()) {
         let prefix = format!(" {} ", link.name);
-        let ours: Vec<String> = trace
-            .lines()
-            .filter_map(|l| {
-                l.split_at_checked(15)
-                    .filter(|(_, rest)| rest.starts_with(&prefix))
-                    .map(|(t, rest)| format!("{t} {}", &rest[prefix.len()..]))
+        let ours: Vec<String> = trace_records
+            .iter()
+            .filter_map(|r| {
+                let (t, rest) = r.first()?.split_at_checked(15)?;
+                let first = format!("{t} {}", rest.strip_prefix(&prefix)?);
+                Some(joined(first, &r[1..]))
             })
             .collect();
         let output = Command::new("tcpdump")
@@ -173,16 +206,20 @@ fn agrees_with_tcpdump(file: &Path) -> Result<(), Failed> {
             )
             .into());
         }
-        let theirs: Vec<String> = String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .map(|l| match l.split_at_checked(16) {
-                Some((t, rest)) => format!("{t}{}", rest.strip_prefix("IP ").unwrap_or(rest)),
-                None => l.to_string(),
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let theirs: Vec<String> = records(stdout.lines())
+            .iter()
+            .map(|r| {
+                let first = match r[0].split_at_checked(16) {
+                    Some((t, rest)) => format!("{t}{}", rest.strip_prefix("IP ").unwrap_or(rest)),
+                    None => r[0].to_string(),
+                };
+                joined(first, &r[1..])
             })
             .collect();
         if ours.len() != theirs.len() {
             return Err(format!(
-                "link {}: {} trace lines, tcpdump printed {}",
+                "link {}: {} trace records, tcpdump printed {}",
                 link.name,
                 ours.len(),
                 theirs.len()

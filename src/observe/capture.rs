@@ -1,5 +1,9 @@
 //! Everything seen on the links: a pcap per link, `trace.txt` with one
-//! tcpdump-style line per packet, and the packets that expectations need.
+//! tcpdump-style record per packet, and the packets that expectations need.
+//!
+//! A record is what `tcpdump -n` prints for the packet: its first line,
+//! after the time and link name, then the continuation lines some printers
+//! add (hex dumps, an encapsulated frame), verbatim and without a prefix.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -14,7 +18,8 @@ use super::tcpdump::Dissector;
 /// Lines and packet summaries kept for a link that expectations look at.
 #[derive(Debug, Default)]
 pub struct LinkLog {
-    /// (line number in trace.txt, tcpdump text after the time and link name).
+    /// Per packet, (line number in trace.txt, the record's first line after
+    /// the time and link name); continuation lines are not kept.
     pub lines: Vec<(u64, String)>,
     pub summaries: Vec<PacketSummary>,
 }
@@ -96,17 +101,24 @@ impl Capture {
             return Ok(());
         }
         let full = lc.dissector.line(packet);
+        let mut record = full.split('\n');
+        let first = record.next().unwrap_or_default();
         // The trace shows the link name where tcpdump shows the protocol.
-        let text = full.strip_prefix("IP ").unwrap_or(&full).to_string();
-        self.trace_line += 1;
+        let text = first.strip_prefix("IP ").unwrap_or(first).to_string();
+        let continuations: Vec<&str> = record.collect();
+        let line = self.trace_line + 1;
+        self.trace_line += 1 + continuations.len() as u64;
         if let Some((out, _, _)) = &mut self.trace {
             writeln!(out, "{} {} {}", time_of_day(at), lc.name, text)?;
+            for continuation in continuations {
+                writeln!(out, "{continuation}")?;
+            }
         }
         if let Some(log) = &mut lc.log {
             if let Some(s) = PacketSummary::of(packet) {
                 log.summaries.push(s);
             }
-            log.lines.push((self.trace_line, text));
+            log.lines.push((line, text));
         }
         Ok(())
     }
@@ -145,6 +157,45 @@ mod tests {
         assert_eq!(
             time_of_day(Instant::from_micros(3_723_000_042_i64)),
             "01:02:03.000042"
+        );
+    }
+
+    /// An IPv4 UDP datagram from 10.0.0.1.40000 to 10.0.0.2.520.
+    fn rip_datagram(payload: &[u8]) -> Vec<u8> {
+        let total = (28 + payload.len()) as u16;
+        let udp = (8 + payload.len()) as u16;
+        let mut p = vec![
+            0x45, 0, 0, 0, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
+        p[2..4].copy_from_slice(&total.to_be_bytes());
+        p.extend(40000u16.to_be_bytes());
+        p.extend(520u16.to_be_bytes());
+        p.extend(udp.to_be_bytes());
+        p.extend([0, 0]);
+        p.extend(payload);
+        p
+    }
+
+    /// A RIPv0 record takes 1 + 2 lines of trace.txt; expectations keep
+    /// first lines and their line numbers.
+    #[test]
+    fn continuation_lines_count_in_line_numbers_but_are_not_kept() {
+        let mut c = Capture::new(None, &["wire".to_string()], &[true]).expect("no files");
+        let at = Instant::from_micros(0);
+        c.record(0, at, &rip_datagram(&[0; 20])).expect("no files");
+        c.record(0, at, &rip_datagram(&[2, 1, 0, 0]))
+            .expect("no files");
+        let (_, logs) = c.finish().expect("no files");
+        let lines = logs[0].1.as_ref().map(|l| l.lines.clone());
+        assert_eq!(
+            lines,
+            Some(vec![
+                (1, "10.0.0.1.40000 > 10.0.0.2.520: RIPv0".to_string()),
+                (
+                    4,
+                    "10.0.0.1.40000 > 10.0.0.2.520: RIPv1, Response, length: 4".to_string()
+                ),
+            ])
         );
     }
 }

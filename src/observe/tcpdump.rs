@@ -44,13 +44,13 @@
 //!   (invalid)`, with no addresses.
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
-//! - payload decoders that tcpdump selects by UDP/TCP port (RIP 520,
-//!   VXLAN 4789, PPTP 1723, NFS 2049, ... see
-//!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
-//!   print the generic `UDP, length N` / TCP line without the decoded part
-//!   (validation warns about flows on them). Reproduced: on UDP, DNS 53,
-//!   mDNS 5353, ISAKMP 500 and 4500, TFTP 69, BOOTP 67/68, NTP 123, SNMP
-//!   161/162, syslog 514, AFS/rx 7000-7009, RADIUS 1812/1813/1645/1646/
+//! - payload decoders that tcpdump selects by UDP/TCP port (VXLAN 4789,
+//!   PPTP 1723, NFS 2049, ... see [`udp_port_is_decoded`] and
+//!   [`tcp_port_is_decoded`]): for those we print the generic
+//!   `UDP, length N` / TCP line without the decoded part (validation
+//!   warns about flows on them). Reproduced: on UDP, DNS 53, mDNS 5353,
+//!   ISAKMP 500 and 4500, RIP 520 (with the hex dump lines of RIPv0),
+//!   TFTP 69, BOOTP 67/68, NTP 123, SNMP 161/162, syslog 514, AFS/rx 7000-7009, RADIUS 1812/1813/1645/1646/
 //!   1700/3799, BFD 3784/4784/6784/3785, SIP 5060, HSRP 1985, DHCPv6
 //!   546/547, RIPng 521 without route entries and Geneve 6081 without an
 //!   inner packet (`super::udpproto`), and on
@@ -129,7 +129,9 @@ impl Dissector {
         Self::default()
     }
 
-    /// What `tcpdump -n` prints after the timestamp for this raw IPv4 packet.
+    /// What `tcpdump -n` prints after the timestamp for this raw IPv4 packet:
+    /// one line, or, where tcpdump prints continuation lines (the hex dump
+    /// of RIPv0), those lines after `\n` as tcpdump writes them.
     pub fn line(&mut self, packet: &[u8]) -> String {
         // print.c pretty_print_packet: sanity checks on the record lengths,
         // printed instead of (and before) the timestamp.
@@ -1061,9 +1063,9 @@ fn icmp_tstamp(ms: u32) -> String {
 }
 
 /// Whether tcpdump 4.99 (print-udp.c, `-n`, no `-T`) decodes this UDP
-/// datagram with a printer [`Dissector::line`] does not reproduce (RIP,
-/// VXLAN, ...), printing more than `UDP, length N`; `payload` is what
-/// follows the UDP header. DNS, mDNS, ISAKMP, TFTP, BOOTP, NTP, SNMP,
+/// datagram with a printer [`Dissector::line`] does not reproduce (VXLAN,
+/// ...), printing more than `UDP, length N`; `payload` is what
+/// follows the UDP header. DNS, mDNS, ISAKMP, RIP, TFTP, BOOTP, NTP, SNMP,
 /// AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, DHCPv6, RIPng (without route
 /// entries), Geneve (without an inner packet), Kerberos, L2TP (without
 /// AVPs or a PPP frame), LDP and sFlow are reproduced
@@ -1319,7 +1321,8 @@ mod tests {
             "AFS/rx is reproduced"
         );
         assert!(!udp_port_is_decoded(53, 40000, &[]), "DNS is reproduced");
-        assert!(udp_port_is_decoded(520, 40000, &[]));
+        assert!(!udp_port_is_decoded(520, 40000, &[]), "RIP is reproduced");
+        assert!(udp_port_is_decoded(4789, 40000, &[]));
         assert!(!udp_port_is_decoded(40000, 5001, &[0; 16]));
         assert!(udp_port_is_decoded(40000, 2049, &[0; 16]));
         assert!(!tcp_port_is_decoded(40000, 23), "telnet is reproduced");

@@ -2,7 +2,7 @@
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
 //! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve,
-//! DHCPv6, RIPng, Kerberos, L2TP, LDP, sFlow). Each writes what tcpdump prints after the
+//! DHCPv6, RIP, RIPng, Kerberos, L2TP, LDP, sFlow). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
@@ -19,6 +19,7 @@ mod ldp;
 mod ntp;
 mod ports;
 mod radius;
+mod rip;
 mod ripng;
 mod rx;
 mod sflow;
@@ -35,7 +36,7 @@ use super::tcpdump::{Cap, Res, Truncated};
 use super::txtproto;
 use UdpDecoder::{
     Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, MulticastDomain,
-    NotReproduced, Ntp, Radius, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
+    NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
 };
 use text::{bittok, print_n, print_zt, tok};
 
@@ -64,6 +65,7 @@ pub(super) fn print(
         Hsrp => hsrp::print(out, p, len),
         Geneve => geneve::print(out, p, len),
         Dhcp6 => dhcp6::print(out, p),
+        Rip => rip::print(out, p, len),
         Ripng => ripng::print(out, p, len),
         Krb => krb::print(out, p),
         L2tp => l2tp::print(out, p, len),

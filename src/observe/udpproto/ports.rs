@@ -42,6 +42,8 @@ pub enum UdpDecoder {
     Geneve,
     /// print-dhcp6.c dhcp6_print.
     Dhcp6,
+    /// print-rip.c rip_print.
+    Rip,
     /// print-ripng.c ripng_print, for datagrams without route entries.
     Ripng,
     /// print-krb.c krb_print.
@@ -58,7 +60,7 @@ pub enum UdpDecoder {
 
 use UdpDecoder::{
     Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, MulticastDomain,
-    NotReproduced, Ntp, Radius, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
+    NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
 };
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
@@ -75,7 +77,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (69, EITHER, Tftp),
     (68, EITHER, Bootp),
     (67, EITHER, Bootp),
-    (520, EITHER, NotReproduced("rip")),
+    (520, EITHER, Rip),
     (654, EITHER, NotReproduced("aodv")),
     (PORT_ISAKMP, EITHER, Isakmp),
     (PORT_NATT, EITHER, IsakmpNatt),
@@ -203,6 +205,7 @@ pub fn protocol(decoder: UdpDecoder) -> &'static str {
         Hsrp => "hsrp",
         Geneve => "geneve",
         Dhcp6 => "dhcp6",
+        Rip => "rip",
         Ripng => "ripng",
         Krb => "krb",
         L2tp => "l2tp",

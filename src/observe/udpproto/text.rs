@@ -2,6 +2,8 @@
 //! UDP printers use them.
 #![forbid(unsafe_code)]
 
+use std::fmt::Write as _;
+
 use super::super::tcpdump::{Cap, Res};
 
 /// util-print.c fn_print_char: a byte as tcpdump shows it in text,
@@ -59,6 +61,26 @@ pub(super) fn bittok(table: &[(u32, &'static str)], value: u32, sep: &str) -> Op
     (!names.is_empty()).then(|| names.join(sep))
 }
 
+/// print-ascii.c hex_print_with_offset (offset 0) on captured bytes: a line
+/// `IDENT0x%04x: ` per 16 bytes, then ` %02x%02x` per pair and ` %02x`
+/// for an odd last byte.
+pub(in super::super) fn hex_print(out: &mut String, ident: &str, bytes: &[u8]) {
+    for (i, line) in bytes.chunks(16).enumerate() {
+        let _ = write!(out, "{ident}0x{:04x}: ", i * 16);
+        for pair in line.chunks(2) {
+            match pair {
+                [a, b] => {
+                    let _ = write!(out, " {a:02x}{b:02x}");
+                }
+                [a] => {
+                    let _ = write!(out, " {a:02x}");
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +92,19 @@ mod tests {
             print_char(&mut s, c);
         }
         assert_eq!(s, "a^A^?M-aM-^[");
+    }
+
+    // Expected strings are what tcpdump 4.99.3 printed for RIPv0.
+    #[test]
+    fn hex_lines_of_sixteen_bytes() {
+        let mut s = String::new();
+        hex_print(&mut s, "\n\t", &[]);
+        assert_eq!(s, "");
+        let bytes: Vec<u8> = (0..19).collect();
+        hex_print(&mut s, "\n\t", &bytes);
+        assert_eq!(
+            s,
+            "\n\t0x0000:  0001 0203 0405 0607 0809 0a0b 0c0d 0e0f\n\t0x0010:  1011 12"
+        );
     }
 }
