@@ -4,6 +4,7 @@
 pub mod capture;
 pub mod filter;
 pub mod pcap;
+mod pptp;
 pub mod tcpdump;
 mod telnet;
 pub mod txtproto;

@@ -45,19 +45,19 @@
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
 //! - payload decoders that tcpdump selects by UDP/TCP port (VXLAN 4789,
-//!   PPTP 1723, NFS 2049, ... see [`udp_port_is_decoded`] and
-//!   [`tcp_port_is_decoded`]): for those we print the generic
-//!   `UDP, length N` / TCP line without the decoded part (validation
-//!   warns about flows on them). Reproduced: on UDP, DNS 53, mDNS 5353,
-//!   ISAKMP 500 and 4500, RIP 520 (with the hex dump lines of RIPv0),
-//!   TFTP 69, BOOTP 67/68, NTP 123, SNMP 161/162, syslog 514, AFS/rx 7000-7009, RADIUS 1812/1813/1645/1646/
-//!   1700/3799, BFD 3784/4784/6784/3785, SIP 5060, HSRP 1985, DHCPv6
-//!   546/547, RIPng 521 without route entries and Geneve 6081 without an
-//!   inner packet (`super::udpproto`), and on
-//!   TCP telnet 23 (`super::telnet`), DNS 53 (`udpproto::domain_over_tcp`),
-//!   BGP 179 and the line-oriented FTP
-//!   21, SSH 22, SMTP 25, WHOIS 43, HTTP 80/8080 and RTSP 554/8554
-//!   (`super::txtproto`);
+//!   Redis 6379, NFS 2049, PPTP 1723 message bodies, ... see
+//!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
+//!   print the generic `UDP, length N` / TCP line without the decoded
+//!   part (validation warns about flows on them). Reproduced: on UDP,
+//!   DNS 53, mDNS 5353, ISAKMP 500 and 4500, RIP 520 (with the hex dump
+//!   lines of RIPv0), TFTP 69, BOOTP 67/68, NTP 123, SNMP 161/162,
+//!   syslog 514, AFS/rx 7000-7009, RADIUS 1812/1813/1645/1646/1700/3799,
+//!   BFD 3784/4784/6784/3785, SIP 5060, HSRP 1985, DHCPv6 546/547, RIPng
+//!   521 without route entries and Geneve 6081 without an inner packet
+//!   (`super::udpproto`), and on TCP telnet 23 (`super::telnet`), DNS 53
+//!   (`udpproto::domain_over_tcp`), BGP 179, PPTP 1723 up to the message
+//!   body (`super::pptp`) and the line-oriented FTP 21, SSH 22, SMTP 25,
+//!   WHOIS 43, HTTP 80/8080 and RTSP 554/8554 (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
 //!   IPComp 108, SCTP 132, ... see [`proto_has_printer`]): we print the
 //!   generic ` ip-proto-N LEN`; ESP, AH, and ISAKMP on UDP 500 and 4500
@@ -70,6 +70,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::pptp;
 use super::telnet;
 use super::txtproto::{self, TcpDecoder};
 use super::udpproto::{self, UdpDecoder};
@@ -657,8 +658,12 @@ impl Printer<'_> {
                 self.proto = "telnet";
                 return self.tcp_printer(|out| telnet::print(out, p, len));
             }
+            Some(TcpDecoder::Pptp) if pptp::reproduced(p.0) => {
+                self.proto = "pptp";
+                return self.tcp_printer(|out| pptp::print(out, p));
+            }
             // Not reproduced (`tcp_port_is_decoded`): nothing more.
-            Some(TcpDecoder::NotReproduced(_)) | None => Ok(String::new()),
+            Some(TcpDecoder::NotReproduced(_) | TcpDecoder::Pptp) | None => Ok(String::new()),
         };
         match printed {
             Ok(text) => {
@@ -1079,14 +1084,17 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
 /// these TCP ports with a decoder [`Dissector::line`] does not reproduce
-/// (PPTP, Redis, ...): the trace then lacks what tcpdump prints after
-/// `length N`. FTP, SMTP, WHOIS, HTTP, RTSP, SSH, DNS, telnet, BGP and
-/// LDP are reproduced (`txtproto`, `udpproto::domain_over_tcp`, `telnet`).
-pub fn tcp_port_is_decoded(sport: u16, dport: u16) -> bool {
-    matches!(
-        txtproto::tcp_decoder(sport, dport),
-        Some(TcpDecoder::NotReproduced(_))
-    )
+/// (Redis, OpenFlow, ...): the trace then lacks what tcpdump prints after
+/// `length N`; `payload` is what follows the TCP header. FTP, SMTP, WHOIS,
+/// HTTP, RTSP, SSH, DNS, telnet, BGP, LDP and PPTP (without a message
+/// body) are reproduced (`txtproto`, `udpproto::domain_over_tcp`,
+/// `telnet`, `pptp`).
+pub fn tcp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
+    match txtproto::tcp_decoder(sport, dport) {
+        Some(TcpDecoder::NotReproduced(_)) => true,
+        Some(TcpDecoder::Pptp) => !pptp::reproduced(payload),
+        _ => false,
+    }
 }
 
 /// print-tcp.c tcp_flag_values, printed without separators.
@@ -1325,12 +1333,18 @@ mod tests {
         assert!(udp_port_is_decoded(4789, 40000, &[]));
         assert!(!udp_port_is_decoded(40000, 5001, &[0; 16]));
         assert!(udp_port_is_decoded(40000, 2049, &[0; 16]));
-        assert!(!tcp_port_is_decoded(40000, 23), "telnet is reproduced");
-        assert!(tcp_port_is_decoded(80, 1723), "PPTP is tested before HTTP");
-        assert!(!tcp_port_is_decoded(40000, 179), "BGP is reproduced");
-        assert!(!tcp_port_is_decoded(40000, 80), "HTTP is reproduced");
-        assert!(!tcp_port_is_decoded(53, 40000), "DNS is reproduced");
-        assert!(!tcp_port_is_decoded(40000, 5001));
+        assert!(!tcp_port_is_decoded(40000, 23, &[]), "telnet is reproduced");
+        let echo_request = [0, 12, 0, 1, 0x1a, 0x2b, 0x3c, 0x4d, 0, 5, 0, 0];
+        assert!(
+            tcp_port_is_decoded(80, 1723, &echo_request),
+            "PPTP is tested before HTTP; its message bodies are not reproduced"
+        );
+        assert!(!tcp_port_is_decoded(80, 1723, &echo_request[..11]));
+        assert!(tcp_port_is_decoded(40000, 6379, &[]), "Redis");
+        assert!(!tcp_port_is_decoded(40000, 179, &[]), "BGP is reproduced");
+        assert!(!tcp_port_is_decoded(40000, 80, &[]), "HTTP is reproduced");
+        assert!(!tcp_port_is_decoded(53, 40000, &[]), "DNS is reproduced");
+        assert!(!tcp_port_is_decoded(40000, 5001, &[]));
         assert!(proto_has_printer(47) && proto_has_printer(108));
         assert!(!proto_has_printer(50) && !proto_has_printer(51));
         assert!(!proto_has_printer(1) && !proto_has_printer(6) && !proto_has_printer(17));

@@ -116,6 +116,8 @@ pub enum TcpDecoder {
     Bgp,
     /// print-ldp.c ldp_print.
     Ldp,
+    /// print-pptp.c pptp_print, for segments without a message body printer.
+    Pptp,
     /// A decoder this module does not reproduce (PPTP, Redis, ...).
     NotReproduced(u16),
 }
@@ -139,7 +141,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
         }),
     ),
     (179, TcpDecoder::Bgp),
-    (1723, TcpDecoder::NotReproduced(1723)),
+    (1723, TcpDecoder::Pptp),
     (6379, TcpDecoder::NotReproduced(6379)),
     (22, TcpDecoder::Ssh),
     // NetBIOS 139 and SMB 445 (nbt_tcp_print, smb_tcp_print) only with

@@ -208,7 +208,7 @@ fn ephemeral_port(seed: u64, flow: &str) -> u16 {
     let mut rng = rng::stream(seed, &format!("flow:{flow}"));
     loop {
         let port = 32768 + (rng.next_u32() % 28232) as u16;
-        if !udp_port_is_decoded(port, 0, &[]) && !tcp_port_is_decoded(port, 0) {
+        if !udp_port_is_decoded(port, 0, &[]) && !tcp_port_is_decoded(port, 0, &[]) {
             return port;
         }
     }
