@@ -2,7 +2,7 @@
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
 //! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve,
-//! DHCPv6, RIP, RIPng, Kerberos, L2TP, LDP, sFlow). Each writes what tcpdump prints after the
+//! DHCPv6, RIP, RIPng, Kerberos, L2TP, LDP, sFlow, LMP, VQP, LSP ping, LWAPP). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
@@ -16,6 +16,9 @@ mod hsrp;
 mod krb;
 mod l2tp;
 mod ldp;
+mod lmp;
+mod lspping;
+mod lwapp;
 mod ntp;
 mod ports;
 mod radius;
@@ -27,6 +30,7 @@ mod snmp;
 mod syslog;
 mod text;
 mod tftp;
+mod vqp;
 
 pub(super) use domain::print_over_tcp as domain_over_tcp;
 pub(super) use ldp::print as ldp_print;
@@ -35,8 +39,9 @@ pub use ports::{UdpDecoder, protocol, udp_decoder};
 use super::tcpdump::{Cap, Res, Truncated};
 use super::txtproto;
 use UdpDecoder::{
-    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, MulticastDomain,
-    NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
+    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lmp, Lspping,
+    LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow,
+    Sip, Snmp, Syslog, Tftp, Vqp,
 };
 use text::{bittok, print_n, print_zt, tok};
 
@@ -71,6 +76,11 @@ pub(super) fn print(
         L2tp => l2tp::print(out, p, len),
         Ldp => ldp::print(out, p, len),
         Sflow => sflow::print(out, p, len),
+        Lmp => lmp::print(out, p, len),
+        Vqp => vqp::print(out, p, len),
+        Lspping => lspping::print(out, p, len),
+        LwappControl { ap_ident } => lwapp::print_control(out, p, len, ap_ident),
+        LwappData => lwapp::print_data(out, p, len),
         Isakmp | IsakmpNatt | NotReproduced(_) => return None,
     })
 }

@@ -54,13 +54,25 @@ pub enum UdpDecoder {
     Ldp,
     /// print-sflow.c sflow_print.
     Sflow,
+    /// print-lmp.c lmp_print.
+    Lmp,
+    /// print-vqp.c vqp_print.
+    Vqp,
+    /// print-lspping.c lspping_print.
+    Lspping,
+    /// print-lwapp.c lwapp_control_print; `ap_ident` (`has_ap_ident`) for
+    /// datagrams to the controller port.
+    LwappControl { ap_ident: bool },
+    /// print-lwapp.c lwapp_data_print.
+    LwappData,
     /// A printer this module does not reproduce, by tcpdump's name for it.
     NotReproduced(&'static str),
 }
 
 use UdpDecoder::{
-    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, MulticastDomain,
-    NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
+    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lmp, Lspping,
+    LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow,
+    Sip, Snmp, Syslog, Tftp, Vqp,
 };
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
@@ -114,18 +126,18 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (921, EITHER, NotReproduced("lwres")),
     (646, EITHER, Ldp),
     (698, EITHER, NotReproduced("olsr")),
-    (3503, EITHER, NotReproduced("lspping")),
+    (3503, EITHER, Lspping),
     (49152, SRC, NotReproduced("bcm_li")),
     (bfd::CONTROL_PORT, DST, Bfd),
     (bfd::MULTIHOP_PORT, DST, Bfd),
     (bfd::LAG_PORT, DST, Bfd),
     (bfd::ECHO_PORT, DST, Bfd),
-    (701, EITHER, NotReproduced("lmp")),
-    (1589, EITHER, NotReproduced("vqp")),
+    (701, EITHER, Lmp),
+    (1589, EITHER, Vqp),
     (6343, EITHER, Sflow),
-    (12223, DST, NotReproduced("lwapp_control")),
-    (12223, SRC, NotReproduced("lwapp_control")),
-    (12222, EITHER, NotReproduced("lwapp_data")),
+    (12223, DST, LwappControl { ap_ident: true }),
+    (12223, SRC, LwappControl { ap_ident: false }),
+    (12222, EITHER, LwappData),
     (5060, EITHER, Sip),
     (514, EITHER, Syslog),
     (8472, EITHER, NotReproduced("otv")),
@@ -211,6 +223,11 @@ pub fn protocol(decoder: UdpDecoder) -> &'static str {
         L2tp => "l2tp",
         Ldp => "ldp",
         Sflow => "sflow",
+        Lmp => "lmp",
+        Vqp => "vqp",
+        Lspping => "lspping",
+        LwappControl { .. } => "lwapp_control",
+        LwappData => "lwapp_data",
         Isakmp | IsakmpNatt => "isakmp",
         NotReproduced(name) => name,
     }
