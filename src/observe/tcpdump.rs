@@ -54,7 +54,8 @@
 //!   syslog 514, AFS/rx 7000-7009, RADIUS 1812/1813/1645/1646/1700/3799,
 //!   BFD 3784/4784/6784/3785, SIP 5060, HSRP 1985, DHCPv6 546/547, RIPng
 //!   521 without route entries, Geneve 6081 without an inner packet, LMP
-//!   701, VQP 1589, LSP ping 3503 and LWAPP 12222/12223
+//!   701, VQP 1589, LSP ping 3503, LWAPP 12222/12223, and AHCP 5359,
+//!   Babel 6696/6697 and LISP 4342 up to the message bodies
 //!   (`super::udpproto`), and on TCP telnet 23 (`super::telnet`), DNS 53
 //!   (`udpproto::domain_over_tcp`), BGP 179, PPTP 1723 up to the message
 //!   body (`super::pptp`) and the line-oriented FTP 21, SSH 22, SMTP 25,
@@ -1074,8 +1075,9 @@ fn icmp_tstamp(ms: u32) -> String {
 /// follows the UDP header. DNS, mDNS, ISAKMP, RIP, TFTP, BOOTP, NTP, SNMP,
 /// AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, DHCPv6, RIPng (without route
 /// entries), Geneve (without an inner packet), Kerberos, L2TP (without
-/// AVPs or a PPP frame), LDP, sFlow, LMP, VQP, LSP ping and LWAPP are
-/// reproduced
+/// AVPs or a PPP frame), LDP, sFlow, LMP, VQP, LSP ping, LWAPP, AHCP
+/// (other than version 1), Babel (other than version 2) and LISP control
+/// (other than Map-Register and Map-Notify) are reproduced
 /// (`super::udpproto`).
 pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     matches!(

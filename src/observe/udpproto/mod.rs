@@ -2,11 +2,14 @@
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
 //! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve,
-//! DHCPv6, RIP, RIPng, Kerberos, L2TP, LDP, sFlow, LMP, VQP, LSP ping, LWAPP). Each writes what tcpdump prints after the
+//! DHCPv6, RIP, RIPng, Kerberos, L2TP, LDP, sFlow, LMP, VQP, LSP ping, LWAPP, and AHCP,
+//! Babel and LISP control up to the message bodies). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
 
+mod ahcp;
+mod babel;
 mod bfd;
 mod bootp;
 mod dhcp6;
@@ -16,6 +19,7 @@ mod hsrp;
 mod krb;
 mod l2tp;
 mod ldp;
+mod lisp;
 mod lmp;
 mod lspping;
 mod lwapp;
@@ -39,9 +43,9 @@ pub use ports::{UdpDecoder, protocol, udp_decoder};
 use super::tcpdump::{Cap, Res, Truncated};
 use super::txtproto;
 use UdpDecoder::{
-    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lmp, Lspping,
-    LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow,
-    Sip, Snmp, Syslog, Tftp, Vqp,
+    Ahcp, Babel, Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lisp,
+    Lmp, Lspping, LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng,
+    Rx, Sflow, Sip, Snmp, Syslog, Tftp, Vqp,
 };
 use text::{bittok, print_n, print_zt, tok};
 
@@ -81,6 +85,9 @@ pub(super) fn print(
         Lspping => lspping::print(out, p, len),
         LwappControl { ap_ident } => lwapp::print_control(out, p, len, ap_ident),
         LwappData => lwapp::print_data(out, p, len),
+        Ahcp => ahcp::print(out, p, len),
+        Babel => babel::print(out, p),
+        Lisp => lisp::print(out, p),
         Isakmp | IsakmpNatt | NotReproduced(_) => return None,
     })
 }

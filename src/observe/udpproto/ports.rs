@@ -4,7 +4,7 @@
 #![forbid(unsafe_code)]
 
 use super::super::tcpdump::Cap;
-use super::{bfd, geneve, l2tp, ripng};
+use super::{ahcp, babel, bfd, geneve, l2tp, lisp, ripng};
 use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
 
 /// The printer print-udp.c `udp_print` calls for a datagram.
@@ -65,14 +65,21 @@ pub enum UdpDecoder {
     LwappControl { ap_ident: bool },
     /// print-lwapp.c lwapp_data_print.
     LwappData,
+    /// print-ahcp.c ahcp_print, for datagrams other than version 1.
+    Ahcp,
+    /// print-babel.c babel_print, for packets other than version 2.
+    Babel,
+    /// print-lisp.c lisp_print, for messages other than Map-Register and
+    /// Map-Notify.
+    Lisp,
     /// A printer this module does not reproduce, by tcpdump's name for it.
     NotReproduced(&'static str),
 }
 
 use UdpDecoder::{
-    Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lmp, Lspping,
-    LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow,
-    Sip, Snmp, Syslog, Tftp, Vqp,
+    Ahcp, Babel, Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lisp,
+    Lmp, Lspping, LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng,
+    Rx, Sflow, Sip, Snmp, Syslog, Tftp, Vqp,
 };
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
@@ -110,9 +117,9 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (521, EITHER, Ripng),
     (546, EITHER, Dhcp6),
     (547, EITHER, Dhcp6),
-    (5359, EITHER, NotReproduced("ahcp")),
-    (6696, EITHER, NotReproduced("babel")),
-    (6697, EITHER, NotReproduced("babel")),
+    (5359, EITHER, Ahcp),
+    (6696, EITHER, Babel),
+    (6697, EITHER, Babel),
     (8231, EITHER, NotReproduced("hncp")),
     (4567, DST, NotReproduced("wb")),
     (496, EITHER, NotReproduced("cisco_autorp")),
@@ -143,7 +150,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (8472, EITHER, NotReproduced("otv")),
     (4789, EITHER, NotReproduced("vxlan")),
     (6081, EITHER, Geneve),
-    (4342, EITHER, NotReproduced("lisp")),
+    (4342, EITHER, Lisp),
     (4790, EITHER, NotReproduced("vxlan_gpe")),
     (17754, EITHER, NotReproduced("zep")),
     (6635, EITHER, NotReproduced("mpls")),
@@ -175,6 +182,15 @@ pub fn udp_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder>
         }
         Some((_, _, L2tp)) if !l2tp::reproduced(payload) => {
             return Some(NotReproduced("l2tp"));
+        }
+        Some((_, _, Ahcp)) if !ahcp::reproduced(payload) => {
+            return Some(NotReproduced("ahcp"));
+        }
+        Some((_, _, Babel)) if !babel::reproduced(payload) => {
+            return Some(NotReproduced("babel"));
+        }
+        Some((_, _, Lisp)) if !lisp::reproduced(payload) => {
+            return Some(NotReproduced("lisp"));
         }
         Some((_, _, decoder)) => return Some(*decoder),
         None => {}
@@ -228,6 +244,9 @@ pub fn protocol(decoder: UdpDecoder) -> &'static str {
         Lspping => "lspping",
         LwappControl { .. } => "lwapp_control",
         LwappData => "lwapp_data",
+        Ahcp => "ahcp",
+        Babel => "babel",
+        Lisp => "lisp",
         Isakmp | IsakmpNatt => "isakmp",
         NotReproduced(name) => name,
     }
