@@ -31,6 +31,7 @@ mod tftp;
 pub(super) use domain::print_over_tcp as domain_over_tcp;
 pub(super) use ldp::print as ldp_print;
 pub use ports::{UdpDecoder, protocol, udp_decoder};
+pub(super) use text::print_char;
 
 use super::tcpdump::{Cap, Res, Truncated};
 use super::txtproto;

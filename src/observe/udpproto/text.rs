@@ -8,7 +8,7 @@ use super::super::tcpdump::{Cap, Res};
 
 /// util-print.c fn_print_char: a byte as tcpdump shows it in text,
 /// `M-` for the high bit and `^` for control characters.
-pub(super) fn print_char(out: &mut String, c: u8) {
+pub(in crate::observe) fn print_char(out: &mut String, c: u8) {
     let mut c = c;
     if !c.is_ascii() {
         c &= 0x7f;
