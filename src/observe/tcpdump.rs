@@ -44,8 +44,8 @@
 //!   (invalid)`, with no addresses.
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
-//! - payload decoders that tcpdump selects by UDP/TCP port (VXLAN 4789,
-//!   OpenFlow 6653, NFS 2049, PPTP 1723 message bodies, ... see
+//! - payload decoders that tcpdump selects by UDP/TCP port (VXLAN 4789
+//!   inner LLC or known Ethertypes, OpenFlow 6653, NFS 2049, PPTP 1723 message bodies, ... see
 //!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
 //!   print the generic `UDP, length N` / TCP line without the decoded
 //!   part (validation warns about flows on them). Reproduced: on UDP,
@@ -53,7 +53,8 @@
 //!   lines of RIPv0), TFTP 69, BOOTP 67/68, NTP 123, SNMP 161/162,
 //!   syslog 514, AFS/rx 7000-7009, RADIUS 1812/1813/1645/1646/1700/3799,
 //!   BFD 3784/4784/6784/3785, SIP 5060, HSRP 1985, DHCPv6 546/547, RIPng
-//!   521 without route entries and Geneve 6081 without an inner packet
+//!   521 without route entries, Geneve 6081 without an inner packet and
+//!   VXLAN 4789 with an inner frame of unknown Ethertype (hex dump lines)
 //!   (`super::udpproto`), and on TCP telnet 23 (`super::telnet`), DNS 53
 //!   (`udpproto::domain_over_tcp`), BGP 179, PPTP 1723 up to the message
 //!   body (`super::pptp`), Redis 6379 (`super::resp`) and the
@@ -1074,12 +1075,13 @@ fn icmp_tstamp(ms: u32) -> String {
 }
 
 /// Whether tcpdump 4.99 (print-udp.c, `-n`, no `-T`) decodes this UDP
-/// datagram with a printer [`Dissector::line`] does not reproduce (VXLAN,
-/// ...), printing more than `UDP, length N`; `payload` is what
+/// datagram with a printer [`Dissector::line`] does not reproduce (VXLAN
+/// with an LLC or known inner frame, ...), printing more than `UDP, length N`; `payload` is what
 /// follows the UDP header. DNS, mDNS, ISAKMP, RIP, TFTP, BOOTP, NTP, SNMP,
 /// AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, DHCPv6, RIPng (without route
 /// entries), Geneve (without an inner packet), Kerberos, L2TP (without
-/// AVPs or a PPP frame), LDP and sFlow are reproduced
+/// AVPs or a PPP frame), LDP, sFlow and VXLAN (inner frames of unknown
+/// Ethertype) are reproduced
 /// (`super::udpproto`).
 pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     matches!(
@@ -1336,7 +1338,10 @@ mod tests {
         );
         assert!(!udp_port_is_decoded(53, 40000, &[]), "DNS is reproduced");
         assert!(!udp_port_is_decoded(520, 40000, &[]), "RIP is reproduced");
-        assert!(udp_port_is_decoded(4789, 40000, &[]));
+        let mut inner_frame = [0; 22];
+        assert!(udp_port_is_decoded(4789, 40000, &inner_frame), "VXLAN, LLC");
+        inner_frame[20] = 0x60;
+        assert!(!udp_port_is_decoded(4789, 40000, &inner_frame), "VXLAN");
         assert!(!udp_port_is_decoded(40000, 5001, &[0; 16]));
         assert!(udp_port_is_decoded(40000, 2049, &[0; 16]));
         assert!(!tcp_port_is_decoded(40000, 23, &[]), "telnet is reproduced");

@@ -2,7 +2,7 @@
 //! `-v`) prints them: which printer print-udp.c `udp_print` picks for a
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
 //! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve,
-//! DHCPv6, RIP, RIPng, Kerberos, L2TP, LDP, sFlow). Each writes what tcpdump prints after the
+//! DHCPv6, RIP, RIPng, Kerberos, L2TP, LDP, sFlow, VXLAN). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
@@ -27,6 +27,7 @@ mod snmp;
 mod syslog;
 mod text;
 mod tftp;
+mod vxlan;
 
 pub(super) use domain::print_over_tcp as domain_over_tcp;
 pub(super) use ldp::print as ldp_print;
@@ -37,7 +38,7 @@ use super::tcpdump::{Cap, Res, Truncated};
 use super::txtproto;
 use UdpDecoder::{
     Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, MulticastDomain,
-    NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp,
+    NotReproduced, Ntp, Radius, Rip, Ripng, Rx, Sflow, Sip, Snmp, Syslog, Tftp, Vxlan,
 };
 use text::{bittok, print_n, print_zt, tok};
 
@@ -65,6 +66,7 @@ pub(super) fn print(
         Sip => sip(out, p, len),
         Hsrp => hsrp::print(out, p, len),
         Geneve => geneve::print(out, p, len),
+        Vxlan => vxlan::print(out, p, len),
         Dhcp6 => dhcp6::print(out, p),
         Rip => rip::print(out, p, len),
         Ripng => ripng::print(out, p, len),
