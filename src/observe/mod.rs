@@ -5,6 +5,7 @@ pub mod capture;
 pub mod filter;
 pub mod pcap;
 mod pptp;
+mod resp;
 pub mod tcpdump;
 mod telnet;
 pub mod txtproto;

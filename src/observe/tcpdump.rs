@@ -44,8 +44,8 @@
 //!   (invalid)`, with no addresses.
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
-//! - payload decoders that tcpdump selects by UDP/TCP port (VXLAN 4789,
-//!   Redis 6379, NFS 2049, PPTP 1723 message bodies, ... see
+//! - payload decoders that tcpdump selects by UDP/TCP port (VXLAN 4789
+//!   inner LLC or known Ethertypes, OpenFlow 6653, NFS 2049, PPTP 1723 message bodies, ... see
 //!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
 //!   print the generic `UDP, length N` / TCP line without the decoded
 //!   part (validation warns about flows on them). Reproduced: on UDP,
@@ -55,10 +55,12 @@
 //!   BFD 3784/4784/6784/3785, SIP 5060, HSRP 1985, DHCPv6 546/547, RIPng
 //!   521 without route entries, Geneve 6081 without an inner packet, LMP
 //!   701, VQP 1589, LSP ping 3503, LWAPP 12222/12223, and AHCP 5359,
-//!   Babel 6696/6697 and LISP 4342 up to the message bodies
+//!   Babel 6696/6697 and LISP 4342 up to the message bodies, and VXLAN
+//!   4789 with an inner frame of unknown Ethertype (hex dump lines)
 //!   (`super::udpproto`), and on TCP telnet 23 (`super::telnet`), DNS 53
 //!   (`udpproto::domain_over_tcp`), BGP 179, PPTP 1723 up to the message
-//!   body (`super::pptp`) and the line-oriented FTP 21, SSH 22, SMTP 25,
+//!   body (`super::pptp`), Redis 6379 (`super::resp`) and the
+//!   line-oriented FTP 21, SSH 22, SMTP 25,
 //!   WHOIS 43, HTTP 80/8080 and RTSP 554/8554 (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
 //!   IPComp 108, SCTP 132, ... see [`proto_has_printer`]): we print the
@@ -73,6 +75,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::pptp;
+use super::resp;
 use super::telnet;
 use super::txtproto::{self, TcpDecoder};
 use super::udpproto::{self, UdpDecoder};
@@ -664,6 +667,10 @@ impl Printer<'_> {
                 self.proto = "pptp";
                 return self.tcp_printer(|out| pptp::print(out, p));
             }
+            Some(TcpDecoder::Resp) => {
+                self.proto = "resp";
+                return self.tcp_printer(|out| resp::print(out, p, len));
+            }
             // Not reproduced (`tcp_port_is_decoded`): nothing more.
             Some(TcpDecoder::NotReproduced(_) | TcpDecoder::Pptp) | None => Ok(String::new()),
         };
@@ -1070,14 +1077,15 @@ fn icmp_tstamp(ms: u32) -> String {
 }
 
 /// Whether tcpdump 4.99 (print-udp.c, `-n`, no `-T`) decodes this UDP
-/// datagram with a printer [`Dissector::line`] does not reproduce (VXLAN,
-/// ...), printing more than `UDP, length N`; `payload` is what
+/// datagram with a printer [`Dissector::line`] does not reproduce (VXLAN
+/// with an LLC or known inner frame, ...), printing more than `UDP, length N`; `payload` is what
 /// follows the UDP header. DNS, mDNS, ISAKMP, RIP, TFTP, BOOTP, NTP, SNMP,
 /// AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, DHCPv6, RIPng (without route
 /// entries), Geneve (without an inner packet), Kerberos, L2TP (without
 /// AVPs or a PPP frame), LDP, sFlow, LMP, VQP, LSP ping, LWAPP, AHCP
 /// (other than version 1), Babel (other than version 2) and LISP control
-/// (other than Map-Register and Map-Notify) are reproduced
+/// (other than Map-Register and Map-Notify) and VXLAN (inner frames of
+/// unknown Ethertype) are reproduced
 /// (`super::udpproto`).
 pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     matches!(
@@ -1088,11 +1096,11 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
 /// these TCP ports with a decoder [`Dissector::line`] does not reproduce
-/// (Redis, OpenFlow, ...): the trace then lacks what tcpdump prints after
+/// (OpenFlow, BEEP, ...): the trace then lacks what tcpdump prints after
 /// `length N`; `payload` is what follows the TCP header. FTP, SMTP, WHOIS,
-/// HTTP, RTSP, SSH, DNS, telnet, BGP, LDP and PPTP (without a message
-/// body) are reproduced (`txtproto`, `udpproto::domain_over_tcp`,
-/// `telnet`, `pptp`).
+/// HTTP, RTSP, SSH, DNS, telnet, BGP, LDP, PPTP (without a message
+/// body) and Redis are reproduced (`txtproto`,
+/// `udpproto::domain_over_tcp`, `telnet`, `pptp`, `resp`).
 pub fn tcp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     match txtproto::tcp_decoder(sport, dport) {
         Some(TcpDecoder::NotReproduced(_)) => true,
@@ -1334,7 +1342,10 @@ mod tests {
         );
         assert!(!udp_port_is_decoded(53, 40000, &[]), "DNS is reproduced");
         assert!(!udp_port_is_decoded(520, 40000, &[]), "RIP is reproduced");
-        assert!(udp_port_is_decoded(4789, 40000, &[]));
+        let mut inner_frame = [0; 22];
+        assert!(udp_port_is_decoded(4789, 40000, &inner_frame), "VXLAN, LLC");
+        inner_frame[20] = 0x60;
+        assert!(!udp_port_is_decoded(4789, 40000, &inner_frame), "VXLAN");
         assert!(!udp_port_is_decoded(40000, 5001, &[0; 16]));
         assert!(udp_port_is_decoded(40000, 2049, &[0; 16]));
         assert!(!tcp_port_is_decoded(40000, 23, &[]), "telnet is reproduced");
@@ -1344,7 +1355,11 @@ mod tests {
             "PPTP is tested before HTTP; its message bodies are not reproduced"
         );
         assert!(!tcp_port_is_decoded(80, 1723, &echo_request[..11]));
-        assert!(tcp_port_is_decoded(40000, 6379, &[]), "Redis");
+        assert!(
+            !tcp_port_is_decoded(40000, 6379, &[]),
+            "Redis is reproduced"
+        );
+        assert!(tcp_port_is_decoded(40000, 6653, &[]), "OpenFlow");
         assert!(!tcp_port_is_decoded(40000, 179, &[]), "BGP is reproduced");
         assert!(!tcp_port_is_decoded(40000, 80, &[]), "HTTP is reproduced");
         assert!(!tcp_port_is_decoded(53, 40000, &[]), "DNS is reproduced");

@@ -118,7 +118,9 @@ pub enum TcpDecoder {
     Ldp,
     /// print-pptp.c pptp_print, for segments without a message body printer.
     Pptp,
-    /// A decoder this module does not reproduce (PPTP, Redis, ...).
+    /// print-resp.c resp_print.
+    Resp,
+    /// A decoder this module does not reproduce (OpenFlow, BEEP, ...).
     NotReproduced(u16),
 }
 
@@ -142,7 +144,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     ),
     (179, TcpDecoder::Bgp),
     (1723, TcpDecoder::Pptp),
-    (6379, TcpDecoder::NotReproduced(6379)),
+    (6379, TcpDecoder::Resp),
     (22, TcpDecoder::Ssh),
     // NetBIOS 139 and SMB 445 (nbt_tcp_print, smb_tcp_print) only with
     // `--enable-smb`, which 4.99 builds lack by default (configure.ac).

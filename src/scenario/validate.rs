@@ -312,9 +312,9 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
 /// with a decoder our trace does not reproduce, trace.txt shows the plain
 /// UDP or TCP line instead of tcpdump's decoded one, and the user is told.
 fn check_port_decoders(s: &Scenario, w: &mut Problems) {
-    for entry in &s.traffic {
+    for (flow, entry) in s.traffic.iter().enumerate() {
         let (kind, to, port, decoded) = match (&entry.udp, &entry.tcp) {
-            (Some(u), _) => ("udp", &u.to, u.port, udp_flow_is_decoded(u)),
+            (Some(u), _) => ("udp", &u.to, u.port, udp_flow_is_decoded(flow, u)),
             (_, Some(t)) => ("tcp", &t.to, t.port, tcp_flow_is_decoded(t.port)),
             _ => continue,
         };
@@ -329,12 +329,35 @@ fn check_port_decoders(s: &Scenario, w: &mut Problems) {
 /// first 8 bytes of a flow datagram (`node::apps::udp`): the largest
 /// sequence number below 2^16 (Geneve's inner protocol), then pattern
 /// bytes (`payload::fill` with key 0; with any key they are neither an
-/// RPC call nor a reply, so UDP 2049 is not NFS).
-fn udp_flow_is_decoded(u: &UdpFlow) -> bool {
+/// RPC call nor a reply, so UDP 2049 is not NFS). VXLAN looks at the inner
+/// frame's Ethertype, bytes 20 and 21, which depend on the datagram's key:
+/// the first 22 bytes of each datagram (of the first 256, which have
+/// every key the flow has) are checked too.
+fn udp_flow_is_decoded(flow: usize, u: &UdpFlow) -> bool {
     let seq = u.count.saturating_sub(1).min(0xffff);
     let mut head = [0, 0, 0, 0, 124, 155, 186, 217];
     head[..4].copy_from_slice(&seq.to_be_bytes());
     udp_port_is_decoded(0, u.port, &head[..u.size.min(8)])
+        || (0..u.count.min(256)).any(|seq| {
+            let head = flow_datagram_head(flow, seq, u.size.min(22));
+            udp_port_is_decoded(0, u.port, &head)
+        })
+}
+
+/// The first `len` bytes of datagram `seq` of UDP flow `flow`
+/// (`node::apps::udp`): the sequence number, then `payload::fill`'s
+/// pattern with the datagram's key.
+fn flow_datagram_head(flow: usize, seq: u32, len: usize) -> Vec<u8> {
+    let key = seq
+        .wrapping_mul(7)
+        .wrapping_add((flow as u32).wrapping_mul(13)) as u8;
+    let mut head: Vec<u8> = (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(key))
+        .collect();
+    for (b, s) in head.iter_mut().zip(seq.to_be_bytes()) {
+        *b = s;
+    }
+    head
 }
 
 /// Whether tcpdump decodes some segment of a TCP flow on `port` with a

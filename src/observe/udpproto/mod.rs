@@ -3,7 +3,7 @@
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
 //! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve,
 //! DHCPv6, RIP, RIPng, Kerberos, L2TP, LDP, sFlow, LMP, VQP, LSP ping, LWAPP, and AHCP,
-//! Babel and LISP control up to the message bodies). Each writes what tcpdump prints after the
+//! Babel and LISP control up to the message bodies, VXLAN). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
@@ -35,17 +35,19 @@ mod syslog;
 mod text;
 mod tftp;
 mod vqp;
+mod vxlan;
 
 pub(super) use domain::print_over_tcp as domain_over_tcp;
 pub(super) use ldp::print as ldp_print;
 pub use ports::{UdpDecoder, protocol, udp_decoder};
+pub(super) use text::print_char;
 
 use super::tcpdump::{Cap, Res, Truncated};
 use super::txtproto;
 use UdpDecoder::{
     Ahcp, Babel, Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lisp,
     Lmp, Lspping, LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng,
-    Rx, Sflow, Sip, Snmp, Syslog, Tftp, Vqp,
+    Rx, Sflow, Sip, Snmp, Syslog, Tftp, Vqp, Vxlan,
 };
 use text::{bittok, print_n, print_zt, tok};
 
@@ -73,6 +75,7 @@ pub(super) fn print(
         Sip => sip(out, p, len),
         Hsrp => hsrp::print(out, p, len),
         Geneve => geneve::print(out, p, len),
+        Vxlan => vxlan::print(out, p, len),
         Dhcp6 => dhcp6::print(out, p),
         Rip => rip::print(out, p, len),
         Ripng => ripng::print(out, p, len),

@@ -4,7 +4,7 @@
 #![forbid(unsafe_code)]
 
 use super::super::tcpdump::Cap;
-use super::{ahcp, babel, bfd, geneve, l2tp, lisp, ripng};
+use super::{ahcp, babel, bfd, geneve, l2tp, lisp, ripng, vxlan};
 use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
 
 /// The printer print-udp.c `udp_print` calls for a datagram.
@@ -40,6 +40,8 @@ pub enum UdpDecoder {
     Hsrp,
     /// print-geneve.c geneve_print, for inner protocols without a printer.
     Geneve,
+    /// print-vxlan.c vxlan_print, for inner frames `vxlan` reproduces.
+    Vxlan,
     /// print-dhcp6.c dhcp6_print.
     Dhcp6,
     /// print-rip.c rip_print.
@@ -79,7 +81,7 @@ pub enum UdpDecoder {
 use UdpDecoder::{
     Ahcp, Babel, Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lisp,
     Lmp, Lspping, LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng,
-    Rx, Sflow, Sip, Snmp, Syslog, Tftp, Vqp,
+    Rx, Sflow, Sip, Snmp, Syslog, Tftp, Vqp, Vxlan,
 };
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
@@ -148,7 +150,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (5060, EITHER, Sip),
     (514, EITHER, Syslog),
     (8472, EITHER, NotReproduced("otv")),
-    (4789, EITHER, NotReproduced("vxlan")),
+    (4789, EITHER, Vxlan),
     (6081, EITHER, Geneve),
     (4342, EITHER, Lisp),
     (4790, EITHER, NotReproduced("vxlan_gpe")),
@@ -176,6 +178,9 @@ pub fn udp_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder>
     match by_port {
         Some((_, _, Geneve)) if !geneve::reproduced(payload) => {
             return Some(NotReproduced("geneve"));
+        }
+        Some((_, _, Vxlan)) if !vxlan::reproduced(payload) => {
+            return Some(NotReproduced("vxlan"));
         }
         Some((_, _, Ripng)) if !ripng::reproduced(payload) => {
             return Some(NotReproduced("ripng"));
@@ -232,6 +237,7 @@ pub fn protocol(decoder: UdpDecoder) -> &'static str {
         Sip => "sip",
         Hsrp => "hsrp",
         Geneve => "geneve",
+        Vxlan => "vxlan",
         Dhcp6 => "dhcp6",
         Rip => "rip",
         Ripng => "ripng",

@@ -8,7 +8,7 @@ use super::super::tcpdump::{Cap, Res};
 
 /// util-print.c fn_print_char: a byte as tcpdump shows it in text,
 /// `M-` for the high bit and `^` for control characters.
-pub(super) fn print_char(out: &mut String, c: u8) {
+pub(in crate::observe) fn print_char(out: &mut String, c: u8) {
     let mut c = c;
     if !c.is_ascii() {
         c &= 0x7f;
@@ -78,6 +78,28 @@ pub(in super::super) fn hex_print(out: &mut String, ident: &str, bytes: &[u8]) {
                 _ => {}
             }
         }
+    }
+}
+
+/// print-ascii.c hex_and_ascii_print (offset 0) on captured bytes: per 16
+/// bytes a line `IDENT0x%04x: `, the hex of the pairs padded to 40
+/// columns, two blanks and the bytes as ASCII (`.` unless graphic).
+pub(in super::super) fn hex_and_ascii_print(out: &mut String, ident: &str, bytes: &[u8]) {
+    for (i, line) in bytes.chunks(16).enumerate() {
+        let mut hex = String::new();
+        hex_print(&mut hex, "", line);
+        let hex = hex.strip_prefix("0x0000: ").unwrap_or(&hex);
+        let ascii: String = line
+            .iter()
+            .map(|&c| {
+                if c > 0x20 && c <= 0x7e {
+                    char::from(c)
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        let _ = write!(out, "{ident}0x{:04x}: {hex:<40}  {ascii}", i * 16);
     }
 }
 
