@@ -12,6 +12,7 @@ mod ahcp;
 mod babel;
 mod bfd;
 mod bootp;
+mod by_payload;
 mod dhcp6;
 mod domain;
 mod geneve;

@@ -1,10 +1,9 @@
 //! print-udp.c udp_print's choice of printer: the port table in the order
-//! tcpdump tests it, the few payload checks that come first (NFS) or
-//! after it (AppleTalk, PTP, SOME/IP), and each printer's `ndo_protocol`.
+//! tcpdump tests it (the payload checks around it are in `by_payload`)
+//! and each printer's `ndo_protocol`.
 #![forbid(unsafe_code)]
 
-use super::super::tcpdump::Cap;
-use super::{ahcp, babel, bfd, geneve, l2tp, lisp, ripng, vxlan};
+use super::{bfd, by_payload};
 use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
 
 /// The printer print-udp.c `udp_print` calls for a datagram.
@@ -161,7 +160,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
 /// print-udp.c udp_print (IPv4, `-n`, no `-T`): the printer for a datagram
 /// between these ports whose payload starts with `payload`, if any.
 pub fn udp_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder> {
-    if let Some(nfs) = sunrpc_decoder(sport, dport, payload) {
+    if let Some(nfs) = by_payload::sunrpc_decoder(sport, dport, payload) {
         return Some(nfs);
     }
     let by_port = BY_PORT.iter().find(|(port, which, _)| {
@@ -176,49 +175,9 @@ pub fn udp_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder>
         }
     });
     match by_port {
-        Some((_, _, Geneve)) if !geneve::reproduced(payload) => {
-            return Some(NotReproduced("geneve"));
-        }
-        Some((_, _, Vxlan)) if !vxlan::reproduced(payload) => {
-            return Some(NotReproduced("vxlan"));
-        }
-        Some((_, _, Ripng)) if !ripng::reproduced(payload) => {
-            return Some(NotReproduced("ripng"));
-        }
-        Some((_, _, L2tp)) if !l2tp::reproduced(payload) => {
-            return Some(NotReproduced("l2tp"));
-        }
-        Some((_, _, Ahcp)) if !ahcp::reproduced(payload) => {
-            return Some(NotReproduced("ahcp"));
-        }
-        Some((_, _, Babel)) if !babel::reproduced(payload) => {
-            return Some(NotReproduced("babel"));
-        }
-        Some((_, _, Lisp)) if !lisp::reproduced(payload) => {
-            return Some(NotReproduced("lisp"));
-        }
-        Some((_, _, decoder)) => return Some(*decoder),
-        None => {}
+        Some((_, _, decoder)) => Some(by_payload::for_payload(*decoder, payload)),
+        None => by_payload::after_ports(sport, dport, payload),
     }
-    // AppleTalk DDP in UDP (appletalk.h atalk_port) when byte 2 is lapDDP,
-    // then PTP and SOME/IP.
-    let atalk =
-        |p: u16| (16512..16640).contains(&p) || (200..328).contains(&p) || (768..896).contains(&p);
-    if payload.get(2) == Some(&2) && (atalk(sport) || atalk(dport)) {
-        return Some(NotReproduced("llap"));
-    }
-    [(319, "ptp"), (320, "ptp"), (30490, "someip")]
-        .iter()
-        .find(|(p, _)| sport == *p || dport == *p)
-        .map(|(_, name)| NotReproduced(name))
-}
-
-/// print-udp.c: NFS over UDP (2049) is recognised from the RPC direction
-/// word (call 0 to the server, reply 1 from it), before any port.
-fn sunrpc_decoder(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpDecoder> {
-    let direction = Cap(payload).be32(4).ok()?;
-    ((dport == 2049 && direction == 0) || (sport == 2049 && direction == 1))
-        .then_some(NotReproduced("nfs"))
 }
 
 /// tcpdump's `ndo_protocol` while a reproduced printer runs: the name in
