@@ -56,7 +56,9 @@
 //!   521 without route entries, Geneve 6081 without an inner packet, LMP
 //!   701, VQP 1589, LSP ping 3503, LWAPP 12222/12223, and AHCP 5359,
 //!   Babel 6696/6697 and LISP 4342 up to the message bodies, and VXLAN
-//!   4789 with an inner frame of unknown Ethertype (hex dump lines)
+//!   4789 with an inner frame of unknown Ethertype (hex dump lines), OLSR
+//!   698, Cisco Auto-RP 496, HNCP 8231, lwres 921 other than version 0,
+//!   AODV 654 without a message body and ZEP 17754 without its preamble
 //!   (`super::udpproto`), and on TCP telnet 23 (`super::telnet`), DNS 53
 //!   (`udpproto::domain_over_tcp`), BGP 179, PPTP 1723 up to the message
 //!   body (`super::pptp`), Redis 6379 (`super::resp`) and the
@@ -1085,7 +1087,9 @@ fn icmp_tstamp(ms: u32) -> String {
 /// AVPs or a PPP frame), LDP, sFlow, LMP, VQP, LSP ping, LWAPP, AHCP
 /// (other than version 1), Babel (other than version 2) and LISP control
 /// (other than Map-Register and Map-Notify) and VXLAN (inner frames of
-/// unknown Ethertype) are reproduced
+/// unknown Ethertype), OLSR, Cisco Auto-RP, HNCP, lwres (other than
+/// version 0), AODV (types without a body) and ZEP (without the "EX"
+/// preamble) are reproduced
 /// (`super::udpproto`).
 pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     matches!(

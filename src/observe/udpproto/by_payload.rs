@@ -5,9 +5,9 @@
 
 use super::super::tcpdump::Cap;
 use super::ports::UdpDecoder::{
-    self, Ahcp, Babel, Geneve, L2tp, Lisp, NotReproduced, Ripng, Vxlan,
+    self, Ahcp, Aodv, Babel, Geneve, L2tp, Lisp, Lwres, NotReproduced, Ripng, Vxlan, Zep,
 };
-use super::{ahcp, babel, geneve, l2tp, lisp, ripng, vxlan};
+use super::{ahcp, aodv, babel, geneve, l2tp, lisp, lwres, ripng, vxlan, zep};
 
 /// print-udp.c: NFS over UDP (2049) is recognised from the RPC direction
 /// word (call 0 to the server, reply 1 from it), before any port.
@@ -28,6 +28,9 @@ pub(super) fn for_payload(decoder: UdpDecoder, payload: &[u8]) -> UdpDecoder {
         Ahcp => ahcp::reproduced(payload),
         Babel => babel::reproduced(payload),
         Lisp => lisp::reproduced(payload),
+        Lwres => lwres::reproduced(payload),
+        Aodv => aodv::reproduced(payload),
+        Zep => zep::reproduced(payload),
         _ => true,
     };
     if reproduced {
@@ -49,4 +52,23 @@ pub(super) fn after_ports(sport: u16, dport: u16, payload: &[u8]) -> Option<UdpD
         .iter()
         .find(|(p, _)| sport == *p || dport == *p)
         .map(|(_, name)| NotReproduced(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::udp_decoder;
+    use super::*;
+
+    #[test]
+    fn payloads_tcpdump_decodes_further_are_warned() {
+        assert_eq!(udp_decoder(40000, 654, &[0]), Some(Aodv));
+        assert_eq!(udp_decoder(654, 40000, &[1]), Some(NotReproduced("aodv")));
+        assert_eq!(udp_decoder(40000, 921, &[0; 27]), Some(Lwres));
+        assert_eq!(
+            udp_decoder(40000, 921, &[0; 28]),
+            Some(NotReproduced("lwres"))
+        );
+        assert_eq!(udp_decoder(40000, 17754, b"E"), Some(Zep));
+        assert_eq!(udp_decoder(40000, 17754, b"EX"), Some(NotReproduced("zep")));
+    }
 }

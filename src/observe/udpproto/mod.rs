@@ -3,12 +3,15 @@
 //! pair of ports, and the printers reproduced here (DNS and mDNS, TFTP,
 //! BOOTP, NTP, SNMP, AFS/rx, syslog, RADIUS, BFD, SIP, HSRP, Geneve,
 //! DHCPv6, RIP, RIPng, Kerberos, L2TP, LDP, sFlow, LMP, VQP, LSP ping, LWAPP, and AHCP,
-//! Babel and LISP control up to the message bodies, VXLAN). Each writes what tcpdump prints after the
+//! Babel and LISP control up to the message bodies, VXLAN, OLSR, Cisco
+//! Auto-RP, HNCP, and lwres, AODV and ZEP for some payloads). Each writes what tcpdump prints after the
 //! `SRC.PORT > DST.PORT: ` prefix and returns `Err(Truncated)` where
 //! tcpdump's `longjmp` would end the packet with ` [|proto]`.
 #![forbid(unsafe_code)]
 
 mod ahcp;
+mod aodv;
+mod autorp;
 mod babel;
 mod bfd;
 mod bootp;
@@ -16,6 +19,7 @@ mod by_payload;
 mod dhcp6;
 mod domain;
 mod geneve;
+mod hncp;
 mod hsrp;
 mod krb;
 mod l2tp;
@@ -24,7 +28,9 @@ mod lisp;
 mod lmp;
 mod lspping;
 mod lwapp;
+mod lwres;
 mod ntp;
+mod olsr;
 mod ports;
 mod radius;
 mod rip;
@@ -37,6 +43,7 @@ mod text;
 mod tftp;
 mod vqp;
 mod vxlan;
+mod zep;
 
 pub(super) use domain::print_over_tcp as domain_over_tcp;
 pub(super) use ldp::print as ldp_print;
@@ -46,9 +53,10 @@ pub(super) use text::print_char;
 use super::tcpdump::{Cap, Res, Truncated};
 use super::txtproto;
 use UdpDecoder::{
-    Ahcp, Babel, Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lisp,
-    Lmp, Lspping, LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng,
-    Rx, Sflow, Sip, Snmp, Syslog, Tftp, Vqp, Vxlan,
+    Ahcp, Aodv, Babel, Bfd, Bootp, CiscoAutorp, Dhcp6, Domain, Geneve, Hncp, Hsrp, Isakmp,
+    IsakmpNatt, Krb, L2tp, Ldp, Lisp, Lmp, Lspping, LwappControl, LwappData, Lwres,
+    MulticastDomain, NotReproduced, Ntp, Olsr, Radius, Rip, Ripng, Rx, Sflow, Sip, Snmp, Syslog,
+    Tftp, Vqp, Vxlan, Zep,
 };
 use text::{bittok, print_n, print_zt, tok};
 
@@ -92,6 +100,12 @@ pub(super) fn print(
         Ahcp => ahcp::print(out, p, len),
         Babel => babel::print(out, p),
         Lisp => lisp::print(out, p),
+        Olsr => olsr::print(out, p, len),
+        Lwres => lwres::print(out, p, len),
+        CiscoAutorp => autorp::print(out, p, len),
+        Aodv => aodv::print(out, p, len),
+        Hncp => hncp::print(out, p, len),
+        Zep => zep::print(out, p),
         Isakmp | IsakmpNatt | NotReproduced(_) => return None,
     })
 }

@@ -73,14 +73,27 @@ pub enum UdpDecoder {
     /// print-lisp.c lisp_print, for messages other than Map-Register and
     /// Map-Notify.
     Lisp,
+    /// print-olsr.c olsr_print over IPv4.
+    Olsr,
+    /// print-lwres.c lwres_print, for packets other than version 0.
+    Lwres,
+    /// print-pim.c cisco_autorp_print.
+    CiscoAutorp,
+    /// print-aodv.c aodv_print, for types without a message body.
+    Aodv,
+    /// print-hncp.c hncp_print.
+    Hncp,
+    /// print-zep.c zep_print, for datagrams without the preamble.
+    Zep,
     /// A printer this module does not reproduce, by tcpdump's name for it.
     NotReproduced(&'static str),
 }
 
 use UdpDecoder::{
-    Ahcp, Babel, Bfd, Bootp, Dhcp6, Domain, Geneve, Hsrp, Isakmp, IsakmpNatt, Krb, L2tp, Ldp, Lisp,
-    Lmp, Lspping, LwappControl, LwappData, MulticastDomain, NotReproduced, Ntp, Radius, Rip, Ripng,
-    Rx, Sflow, Sip, Snmp, Syslog, Tftp, Vqp, Vxlan,
+    Ahcp, Aodv, Babel, Bfd, Bootp, CiscoAutorp, Dhcp6, Domain, Geneve, Hncp, Hsrp, Isakmp,
+    IsakmpNatt, Krb, L2tp, Ldp, Lisp, Lmp, Lspping, LwappControl, LwappData, Lwres,
+    MulticastDomain, NotReproduced, Ntp, Olsr, Radius, Rip, Ripng, Rx, Sflow, Sip, Snmp, Syslog,
+    Tftp, Vqp, Vxlan, Zep,
 };
 
 /// print-udp.c udp_print: the printers chosen when either port matches,
@@ -98,7 +111,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (68, EITHER, Bootp),
     (67, EITHER, Bootp),
     (520, EITHER, Rip),
-    (654, EITHER, NotReproduced("aodv")),
+    (654, EITHER, Aodv),
     (PORT_ISAKMP, EITHER, Isakmp),
     (PORT_NATT, EITHER, IsakmpNatt),
     (7500, EITHER, NotReproduced("isakmp")),
@@ -121,9 +134,9 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (5359, EITHER, Ahcp),
     (6696, EITHER, Babel),
     (6697, EITHER, Babel),
-    (8231, EITHER, NotReproduced("hncp")),
+    (8231, EITHER, Hncp),
     (4567, DST, NotReproduced("wb")),
-    (496, EITHER, NotReproduced("cisco_autorp")),
+    (496, EITHER, CiscoAutorp),
     (1645, EITHER, Radius),
     (1812, EITHER, Radius),
     (1646, EITHER, Radius),
@@ -131,9 +144,9 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (1700, EITHER, Radius),
     (3799, EITHER, Radius),
     (1985, DST, Hsrp),
-    (921, EITHER, NotReproduced("lwres")),
+    (921, EITHER, Lwres),
     (646, EITHER, Ldp),
-    (698, EITHER, NotReproduced("olsr")),
+    (698, EITHER, Olsr),
     (3503, EITHER, Lspping),
     (49152, SRC, NotReproduced("bcm_li")),
     (bfd::CONTROL_PORT, DST, Bfd),
@@ -153,7 +166,7 @@ const BY_PORT: &[(u16, u8, UdpDecoder)] = &[
     (6081, EITHER, Geneve),
     (4342, EITHER, Lisp),
     (4790, EITHER, NotReproduced("vxlan_gpe")),
-    (17754, EITHER, NotReproduced("zep")),
+    (17754, EITHER, Zep),
     (6635, EITHER, NotReproduced("mpls")),
 ];
 
@@ -212,6 +225,12 @@ pub fn protocol(decoder: UdpDecoder) -> &'static str {
         Ahcp => "ahcp",
         Babel => "babel",
         Lisp => "lisp",
+        Olsr => "olsr",
+        Lwres => "lwres",
+        CiscoAutorp => "cisco_autorp",
+        Aodv => "aodv",
+        Hncp => "hncp",
+        Zep => "zep",
         Isakmp | IsakmpNatt => "isakmp",
         NotReproduced(name) => name,
     }
