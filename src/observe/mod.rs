@@ -3,6 +3,7 @@
 
 pub mod capture;
 pub mod filter;
+mod openflow;
 pub mod pcap;
 mod pptp;
 mod resp;

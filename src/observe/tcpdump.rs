@@ -45,7 +45,7 @@
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
 //! - payload decoders that tcpdump selects by UDP/TCP port (VXLAN 4789
-//!   inner LLC or known Ethertypes, OpenFlow 6653, NFS 2049, PPTP 1723 message bodies, ... see
+//!   inner LLC or known Ethertypes, BEEP 10288, NFS 2049, PPTP 1723 message bodies, ... see
 //!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
 //!   print the generic `UDP, length N` / TCP line without the decoded
 //!   part (validation warns about flows on them). Reproduced: on UDP,
@@ -59,7 +59,8 @@
 //!   4789 with an inner frame of unknown Ethertype (hex dump lines)
 //!   (`super::udpproto`), and on TCP telnet 23 (`super::telnet`), DNS 53
 //!   (`udpproto::domain_over_tcp`), BGP 179, PPTP 1723 up to the message
-//!   body (`super::pptp`), Redis 6379 (`super::resp`) and the
+//!   body (`super::pptp`), Redis 6379 (`super::resp`), OpenFlow 6653/6633
+//!   message headers (`super::openflow`) and the
 //!   line-oriented FTP 21, SSH 22, SMTP 25,
 //!   WHOIS 43, HTTP 80/8080 and RTSP 554/8554 (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
@@ -74,6 +75,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::openflow;
 use super::pptp;
 use super::resp;
 use super::telnet;
@@ -671,6 +673,10 @@ impl Printer<'_> {
                 self.proto = "resp";
                 return self.tcp_printer(|out| resp::print(out, p, len));
             }
+            Some(TcpDecoder::OpenFlow) => {
+                self.proto = "openflow";
+                return self.tcp_printer(|out| openflow::print(out, p, len));
+            }
             // Not reproduced (`tcp_port_is_decoded`): nothing more.
             Some(TcpDecoder::NotReproduced(_) | TcpDecoder::Pptp) | None => Ok(String::new()),
         };
@@ -1096,11 +1102,11 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
 /// these TCP ports with a decoder [`Dissector::line`] does not reproduce
-/// (OpenFlow, BEEP, ...): the trace then lacks what tcpdump prints after
+/// (BEEP, MSDP, ...): the trace then lacks what tcpdump prints after
 /// `length N`; `payload` is what follows the TCP header. FTP, SMTP, WHOIS,
 /// HTTP, RTSP, SSH, DNS, telnet, BGP, LDP, PPTP (without a message
-/// body) and Redis are reproduced (`txtproto`,
-/// `udpproto::domain_over_tcp`, `telnet`, `pptp`, `resp`).
+/// body), Redis and OpenFlow are reproduced (`txtproto`,
+/// `udpproto::domain_over_tcp`, `telnet`, `pptp`, `resp`, `openflow`).
 pub fn tcp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     match txtproto::tcp_decoder(sport, dport) {
         Some(TcpDecoder::NotReproduced(_)) => true,
@@ -1359,7 +1365,11 @@ mod tests {
             !tcp_port_is_decoded(40000, 6379, &[]),
             "Redis is reproduced"
         );
-        assert!(tcp_port_is_decoded(40000, 6653, &[]), "OpenFlow");
+        assert!(
+            !tcp_port_is_decoded(6633, 40000, &[]),
+            "OpenFlow is reproduced"
+        );
+        assert!(tcp_port_is_decoded(40000, 10288, &[]), "BEEP");
         assert!(!tcp_port_is_decoded(40000, 179, &[]), "BGP is reproduced");
         assert!(!tcp_port_is_decoded(40000, 80, &[]), "HTTP is reproduced");
         assert!(!tcp_port_is_decoded(53, 40000, &[]), "DNS is reproduced");

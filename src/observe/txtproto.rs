@@ -120,7 +120,9 @@ pub enum TcpDecoder {
     Pptp,
     /// print-resp.c resp_print.
     Resp,
-    /// A decoder this module does not reproduce (OpenFlow, BEEP, ...).
+    /// print-openflow.c openflow_print.
+    OpenFlow,
+    /// A decoder this module does not reproduce (BEEP, MSDP, ...).
     NotReproduced(u16),
 }
 
@@ -149,8 +151,8 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     // NetBIOS 139 and SMB 445 (nbt_tcp_print, smb_tcp_print) only with
     // `--enable-smb`, which 4.99 builds lack by default (configure.ac).
     (10288, TcpDecoder::NotReproduced(10288)),
-    (6633, TcpDecoder::NotReproduced(6633)),
-    (6653, TcpDecoder::NotReproduced(6653)),
+    (6633, TcpDecoder::OpenFlow),
+    (6653, TcpDecoder::OpenFlow),
     (
         21,
         TcpDecoder::Text(TextProtocol {
