@@ -3,6 +3,7 @@
 
 pub mod capture;
 pub mod filter;
+mod msdp;
 mod openflow;
 pub mod pcap;
 mod pptp;

@@ -60,7 +60,7 @@
 //!   (`super::udpproto`), and on TCP telnet 23 (`super::telnet`), DNS 53
 //!   (`udpproto::domain_over_tcp`), BGP 179, PPTP 1723 up to the message
 //!   body (`super::pptp`), Redis 6379 (`super::resp`), OpenFlow 6653/6633
-//!   message headers (`super::openflow`) and the
+//!   message headers (`super::openflow`), MSDP 639 (`super::msdp`) and the
 //!   line-oriented FTP 21, SSH 22, SMTP 25,
 //!   WHOIS 43, HTTP 80/8080 and RTSP 554/8554 (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
@@ -75,6 +75,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::msdp;
 use super::openflow;
 use super::pptp;
 use super::resp;
@@ -677,6 +678,10 @@ impl Printer<'_> {
                 self.proto = "openflow";
                 return self.tcp_printer(|out| openflow::print(out, p, len));
             }
+            Some(TcpDecoder::Msdp) => {
+                self.proto = "msdp";
+                return self.tcp_printer(|out| msdp::print(out, p, len));
+            }
             // Not reproduced (`tcp_port_is_decoded`): nothing more.
             Some(TcpDecoder::NotReproduced(_) | TcpDecoder::Pptp) | None => Ok(String::new()),
         };
@@ -1102,11 +1107,12 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
 /// these TCP ports with a decoder [`Dissector::line`] does not reproduce
-/// (BEEP, MSDP, ...): the trace then lacks what tcpdump prints after
+/// (BEEP, NFS, ...): the trace then lacks what tcpdump prints after
 /// `length N`; `payload` is what follows the TCP header. FTP, SMTP, WHOIS,
 /// HTTP, RTSP, SSH, DNS, telnet, BGP, LDP, PPTP (without a message
-/// body), Redis and OpenFlow are reproduced (`txtproto`,
-/// `udpproto::domain_over_tcp`, `telnet`, `pptp`, `resp`, `openflow`).
+/// body), Redis, OpenFlow and MSDP are reproduced (`txtproto`,
+/// `udpproto::domain_over_tcp`, `telnet`, `pptp`, `resp`, `openflow`,
+/// `msdp`).
 pub fn tcp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     match txtproto::tcp_decoder(sport, dport) {
         Some(TcpDecoder::NotReproduced(_)) => true,

@@ -122,7 +122,9 @@ pub enum TcpDecoder {
     Resp,
     /// print-openflow.c openflow_print.
     OpenFlow,
-    /// A decoder this module does not reproduce (BEEP, MSDP, ...).
+    /// print-msdp.c msdp_print.
+    Msdp,
+    /// A decoder this module does not reproduce (BEEP, NFS, ...).
     NotReproduced(u16),
 }
 
@@ -165,7 +167,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     (554, TcpDecoder::Text(RTSP)),
     (8554, TcpDecoder::Text(RTSP)),
     (53, TcpDecoder::Domain),
-    (639, TcpDecoder::NotReproduced(639)),
+    (639, TcpDecoder::Msdp),
     (323, TcpDecoder::NotReproduced(323)),
     (646, TcpDecoder::Ldp),
     (2049, TcpDecoder::NotReproduced(2049)),
