@@ -124,7 +124,11 @@ pub enum TcpDecoder {
     OpenFlow,
     /// print-msdp.c msdp_print.
     Msdp,
-    /// A decoder this module does not reproduce (BEEP, NFS, ...).
+    /// print-beep.c beep_print.
+    Beep,
+    /// print-rpki-rtr.c rpki_rtr_print.
+    RpkiRtr,
+    /// A decoder this module does not reproduce (NFS).
     NotReproduced(u16),
 }
 
@@ -152,7 +156,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     (22, TcpDecoder::Ssh),
     // NetBIOS 139 and SMB 445 (nbt_tcp_print, smb_tcp_print) only with
     // `--enable-smb`, which 4.99 builds lack by default (configure.ac).
-    (10288, TcpDecoder::NotReproduced(10288)),
+    (10288, TcpDecoder::Beep),
     (6633, TcpDecoder::OpenFlow),
     (6653, TcpDecoder::OpenFlow),
     (
@@ -168,7 +172,7 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     (8554, TcpDecoder::Text(RTSP)),
     (53, TcpDecoder::Domain),
     (639, TcpDecoder::Msdp),
-    (323, TcpDecoder::NotReproduced(323)),
+    (323, TcpDecoder::RpkiRtr),
     (646, TcpDecoder::Ldp),
     (2049, TcpDecoder::NotReproduced(2049)),
 ];
@@ -337,6 +341,12 @@ pub fn bgp() -> String {
     ": BGP".to_string()
 }
 
+/// print-rpki-rtr.c rpki_rtr_print without `-v`: `, RPKI-RTR`, whatever
+/// the payload (the PDUs are decoded only with `-v`).
+pub fn rpki_rtr() -> String {
+    ", RPKI-RTR".to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,6 +422,14 @@ mod tests {
             "BGP before HTTP"
         );
         assert_eq!(bgp(), ": BGP");
+    }
+
+    /// tcpdump 4.99.3 printed `, RPKI-RTR` after `length N` for pattern
+    /// segments to port 323.
+    #[test]
+    fn rpki_rtr_prints_its_name_only() {
+        assert_eq!(tcp_decoder(323, 40000), Some(TcpDecoder::RpkiRtr));
+        assert_eq!(rpki_rtr(), ", RPKI-RTR");
     }
 
     /// tcpdump 4.99 is built without `--enable-smb`: NetBIOS and SMB
