@@ -1,8 +1,11 @@
 //! Observers: pcap per link, tcpdump-style trace, the packet filter of
 //! expectations. They never change or drop a packet.
 
+mod beep;
 pub mod capture;
 pub mod filter;
+mod msdp;
+mod openflow;
 pub mod pcap;
 mod pptp;
 mod resp;

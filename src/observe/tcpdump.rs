@@ -45,7 +45,7 @@
 //!
 //! Not reproduced (scenarios must avoid these, or accept the difference):
 //! - payload decoders that tcpdump selects by UDP/TCP port (VXLAN 4789
-//!   inner LLC or known Ethertypes, OpenFlow 6653, NFS 2049, PPTP 1723 message bodies, ... see
+//!   inner LLC or known Ethertypes, NFS 2049, PPTP 1723 message bodies, ... see
 //!   [`udp_port_is_decoded`] and [`tcp_port_is_decoded`]): for those we
 //!   print the generic `UDP, length N` / TCP line without the decoded
 //!   part (validation warns about flows on them). Reproduced: on UDP,
@@ -61,7 +61,9 @@
 //!   AODV 654 without a message body and ZEP 17754 without its preamble
 //!   (`super::udpproto`), and on TCP telnet 23 (`super::telnet`), DNS 53
 //!   (`udpproto::domain_over_tcp`), BGP 179, PPTP 1723 up to the message
-//!   body (`super::pptp`), Redis 6379 (`super::resp`) and the
+//!   body (`super::pptp`), Redis 6379 (`super::resp`), OpenFlow 6653/6633
+//!   message headers (`super::openflow`), MSDP 639 (`super::msdp`), BEEP
+//!   10288 (`super::beep`), RPKI-RTR 323 and the
 //!   line-oriented FTP 21, SSH 22, SMTP 25,
 //!   WHOIS 43, HTTP 80/8080 and RTSP 554/8554 (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
@@ -76,6 +78,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::beep;
+use super::msdp;
+use super::openflow;
 use super::pptp;
 use super::resp;
 use super::telnet;
@@ -673,6 +678,22 @@ impl Printer<'_> {
                 self.proto = "resp";
                 return self.tcp_printer(|out| resp::print(out, p, len));
             }
+            Some(TcpDecoder::OpenFlow) => {
+                self.proto = "openflow";
+                return self.tcp_printer(|out| openflow::print(out, p, len));
+            }
+            Some(TcpDecoder::Beep) => {
+                self.proto = "beep";
+                Ok(beep::print(p.0, len))
+            }
+            Some(TcpDecoder::RpkiRtr) => {
+                self.proto = "rpki_rtr";
+                Ok(txtproto::rpki_rtr())
+            }
+            Some(TcpDecoder::Msdp) => {
+                self.proto = "msdp";
+                return self.tcp_printer(|out| msdp::print(out, p, len));
+            }
             // Not reproduced (`tcp_port_is_decoded`): nothing more.
             Some(TcpDecoder::NotReproduced(_) | TcpDecoder::Pptp) | None => Ok(String::new()),
         };
@@ -1100,11 +1121,12 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 
 /// Whether tcpdump 4.99 (print-tcp.c) decodes a non-empty payload between
 /// these TCP ports with a decoder [`Dissector::line`] does not reproduce
-/// (OpenFlow, BEEP, ...): the trace then lacks what tcpdump prints after
+/// (NFS): the trace then lacks what tcpdump prints after
 /// `length N`; `payload` is what follows the TCP header. FTP, SMTP, WHOIS,
 /// HTTP, RTSP, SSH, DNS, telnet, BGP, LDP, PPTP (without a message
-/// body) and Redis are reproduced (`txtproto`,
-/// `udpproto::domain_over_tcp`, `telnet`, `pptp`, `resp`).
+/// body), Redis, OpenFlow, MSDP, BEEP and RPKI-RTR are reproduced
+/// (`txtproto`, `udpproto::domain_over_tcp`, `telnet`, `pptp`, `resp`,
+/// `openflow`, `msdp`, `beep`).
 pub fn tcp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
     match txtproto::tcp_decoder(sport, dport) {
         Some(TcpDecoder::NotReproduced(_)) => true,
@@ -1363,7 +1385,15 @@ mod tests {
             !tcp_port_is_decoded(40000, 6379, &[]),
             "Redis is reproduced"
         );
-        assert!(tcp_port_is_decoded(40000, 6653, &[]), "OpenFlow");
+        assert!(
+            !tcp_port_is_decoded(6633, 40000, &[]),
+            "OpenFlow is reproduced"
+        );
+        assert!(
+            !tcp_port_is_decoded(40000, 10288, &[]),
+            "BEEP is reproduced"
+        );
+        assert!(tcp_port_is_decoded(40000, 2049, &[0; 8]), "NFS");
         assert!(!tcp_port_is_decoded(40000, 179, &[]), "BGP is reproduced");
         assert!(!tcp_port_is_decoded(40000, 80, &[]), "HTTP is reproduced");
         assert!(!tcp_port_is_decoded(53, 40000, &[]), "DNS is reproduced");

@@ -120,7 +120,15 @@ pub enum TcpDecoder {
     Pptp,
     /// print-resp.c resp_print.
     Resp,
-    /// A decoder this module does not reproduce (OpenFlow, BEEP, ...).
+    /// print-openflow.c openflow_print.
+    OpenFlow,
+    /// print-msdp.c msdp_print.
+    Msdp,
+    /// print-beep.c beep_print.
+    Beep,
+    /// print-rpki-rtr.c rpki_rtr_print.
+    RpkiRtr,
+    /// A decoder this module does not reproduce (NFS).
     NotReproduced(u16),
 }
 
@@ -148,9 +156,9 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     (22, TcpDecoder::Ssh),
     // NetBIOS 139 and SMB 445 (nbt_tcp_print, smb_tcp_print) only with
     // `--enable-smb`, which 4.99 builds lack by default (configure.ac).
-    (10288, TcpDecoder::NotReproduced(10288)),
-    (6633, TcpDecoder::NotReproduced(6633)),
-    (6653, TcpDecoder::NotReproduced(6653)),
+    (10288, TcpDecoder::Beep),
+    (6633, TcpDecoder::OpenFlow),
+    (6653, TcpDecoder::OpenFlow),
     (
         21,
         TcpDecoder::Text(TextProtocol {
@@ -163,8 +171,8 @@ const TCP_DECODERS: &[(u16, TcpDecoder)] = &[
     (554, TcpDecoder::Text(RTSP)),
     (8554, TcpDecoder::Text(RTSP)),
     (53, TcpDecoder::Domain),
-    (639, TcpDecoder::NotReproduced(639)),
-    (323, TcpDecoder::NotReproduced(323)),
+    (639, TcpDecoder::Msdp),
+    (323, TcpDecoder::RpkiRtr),
     (646, TcpDecoder::Ldp),
     (2049, TcpDecoder::NotReproduced(2049)),
 ];
@@ -333,6 +341,12 @@ pub fn bgp() -> String {
     ": BGP".to_string()
 }
 
+/// print-rpki-rtr.c rpki_rtr_print without `-v`: `, RPKI-RTR`, whatever
+/// the payload (the PDUs are decoded only with `-v`).
+pub fn rpki_rtr() -> String {
+    ", RPKI-RTR".to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +422,14 @@ mod tests {
             "BGP before HTTP"
         );
         assert_eq!(bgp(), ": BGP");
+    }
+
+    /// tcpdump 4.99.3 printed `, RPKI-RTR` after `length N` for pattern
+    /// segments to port 323.
+    #[test]
+    fn rpki_rtr_prints_its_name_only() {
+        assert_eq!(tcp_decoder(323, 40000), Some(TcpDecoder::RpkiRtr));
+        assert_eq!(rpki_rtr(), ", RPKI-RTR");
     }
 
     /// tcpdump 4.99 is built without `--enable-smb`: NetBIOS and SMB
