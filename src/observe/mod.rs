@@ -9,6 +9,7 @@ mod openflow;
 pub mod pcap;
 mod pptp;
 mod resp;
+pub mod tcp_ports;
 pub mod tcpdump;
 mod telnet;
 pub mod txtproto;

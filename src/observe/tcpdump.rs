@@ -83,8 +83,9 @@ use super::msdp;
 use super::openflow;
 use super::pptp;
 use super::resp;
+use super::tcp_ports::{self, TcpDecoder};
 use super::telnet;
-use super::txtproto::{self, TcpDecoder};
+use super::txtproto;
 use super::udpproto::{self, UdpDecoder};
 use crate::wire::isakmp_print::InitiatorCache;
 use std::net::Ipv4Addr;
@@ -644,7 +645,7 @@ impl Printer<'_> {
 
     /// print-tcp.c tcp_print, the payload decoders chosen by port.
     fn tcp_payload(&mut self, sport: u16, dport: u16, p: Cap, len: usize) -> Res {
-        let printed = match txtproto::tcp_decoder(sport, dport) {
+        let printed = match tcp_ports::tcp_decoder(sport, dport) {
             Some(TcpDecoder::Text(proto)) => {
                 self.proto = proto.name;
                 txtproto::txtproto(proto, p.0, len)
@@ -659,7 +660,7 @@ impl Printer<'_> {
             }
             Some(TcpDecoder::Bgp) => {
                 self.proto = "bgp";
-                Ok(txtproto::bgp())
+                Ok(tcp_ports::bgp())
             }
             // print-tcp.c calls ldp_print straight after `length N`.
             Some(TcpDecoder::Ldp) => {
@@ -688,7 +689,7 @@ impl Printer<'_> {
             }
             Some(TcpDecoder::RpkiRtr) => {
                 self.proto = "rpki_rtr";
-                Ok(txtproto::rpki_rtr())
+                Ok(tcp_ports::rpki_rtr())
             }
             Some(TcpDecoder::Msdp) => {
                 self.proto = "msdp";
@@ -1128,7 +1129,7 @@ pub fn udp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
 /// (`txtproto`, `udpproto::domain_over_tcp`, `telnet`, `pptp`, `resp`,
 /// `openflow`, `msdp`, `beep`).
 pub fn tcp_port_is_decoded(sport: u16, dport: u16, payload: &[u8]) -> bool {
-    match txtproto::tcp_decoder(sport, dport) {
+    match tcp_ports::tcp_decoder(sport, dport) {
         Some(TcpDecoder::NotReproduced(_)) => true,
         Some(TcpDecoder::Pptp) => !pptp::reproduced(payload),
         _ => false,
