@@ -6,13 +6,14 @@
 //! within racoon's retry budget or fails with a timeout the log names;
 //! garbage from the wire never panics.
 
+mod common;
+
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use proptest::prelude::*;
 use rand_core::{RngCore, SeedableRng};
 use smoltcp::time::{Duration, Instant};
-use vpnlab::config::{psk, racoon, setkey};
 use vpnlab::ike::{FailReason, IkeEvent, Racoon};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::node::counters::DropReason;
@@ -81,24 +82,10 @@ fn host(addr: Ipv4Addr, peer: Ipv4Addr, conf: &Conf, seed: u64) -> Host {
 }
 
 fn host_with_text(addr: Ipv4Addr, peer: Ipv4Addr, text: &str, seed: u64) -> Host {
-    let (conf, _) = racoon::parse(text).expect("generated racoon.conf parses");
-    let keys = psk::parse(&format!("{peer} a shared secret\n")).expect("psk.txt parses");
-    let rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let mut engine = IpsecEngine::new(rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 1));
-    engine.ike_bypass = true;
-    let script = format!(
-        "spdadd {addr} {peer} any -P out ipsec esp/transport//require;\n\
-         spdadd {peer} {addr} any -P in ipsec esp/transport//require;\n"
-    );
-    for st in setkey::parse(&script).expect("policies parse") {
-        engine
-            .apply(&st.command, Instant::ZERO)
-            .expect("policy installs");
-    }
     Host {
         addr,
-        daemon: Racoon::new(conf, keys, rng),
-        engine,
+        daemon: common::racoon(text, peer, seed),
+        engine: common::transport_engine(addr, peer, seed),
     }
 }
 
@@ -164,16 +151,7 @@ impl Lab {
     fn service(&mut self, i: usize) {
         let now = self.now;
         let h = &mut self.hosts[i];
-        h.engine.on_timer(now);
-        for a in std::mem::take(&mut h.engine.acquires) {
-            h.daemon.on_acquire(now, a, &mut h.engine);
-        }
-        for e in std::mem::take(&mut h.engine.sad.events) {
-            h.daemon.on_sa_event(now, e, &mut h.engine);
-        }
-        if h.daemon.next_timer().is_some_and(|t| t <= now) {
-            h.daemon.on_timer(now, &mut h.engine);
-        }
+        common::serve_daemon(now, &mut h.daemon, &mut h.engine);
         while let Some(d) = h.daemon.poll_transmit() {
             let lost = (self.rng.next_u32() as f64 / u32::MAX as f64) < self.loss;
             self.sent.push((1 - i, d.clone()));

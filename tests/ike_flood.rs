@@ -8,12 +8,12 @@
 //!
 //! This file holds one test, so that the process's memory is its own.
 
+mod common;
+
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
-use rand_core::SeedableRng;
 use smoltcp::time::{Duration, Instant};
-use vpnlab::config::{psk, racoon, setkey};
 use vpnlab::ike::{IkeEvent, Racoon};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::node::counters::DropReason;
@@ -54,23 +54,9 @@ fn host(addr: Ipv4Addr, peer: Ipv4Addr, remote: &str, seed: u64) -> Host {
          remote {remote} {{ exchange_mode main; proposal_check obey; {PROPOSAL} }}\n\
          {SAINFO}\n"
     );
-    let (conf, _) = racoon::parse(&text).expect("racoon.conf parses");
-    let keys = psk::parse(&format!("{peer} a shared secret\n")).expect("psk.txt parses");
-    let mut engine = IpsecEngine::new(rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 1));
-    engine.ike_bypass = true;
-    let script = format!(
-        "spdadd {addr} {peer} any -P out ipsec esp/transport//require;\n\
-         spdadd {peer} {addr} any -P in ipsec esp/transport//require;\n"
-    );
-    for st in setkey::parse(&script).expect("policies parse") {
-        engine
-            .apply(&st.command, Instant::ZERO)
-            .expect("policy installs");
-    }
-    let rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     Host {
-        daemon: Racoon::new(conf, keys, rng),
-        engine,
+        daemon: common::racoon(&text, peer, seed),
+        engine: common::transport_engine(addr, peer, seed),
     }
 }
 
@@ -160,16 +146,7 @@ impl Lab {
     fn service(&mut self, i: usize) {
         let now = self.now;
         let h = &mut self.hosts[i];
-        h.engine.on_timer(now);
-        for a in std::mem::take(&mut h.engine.acquires) {
-            h.daemon.on_acquire(now, a, &mut h.engine);
-        }
-        for e in std::mem::take(&mut h.engine.sad.events) {
-            h.daemon.on_sa_event(now, e, &mut h.engine);
-        }
-        if h.daemon.next_timer().is_some_and(|t| t <= now) {
-            h.daemon.on_timer(now, &mut h.engine);
-        }
+        common::serve_daemon(now, &mut h.daemon, &mut h.engine);
         while let Some(d) = h.daemon.poll_transmit() {
             // What goes to the flooder is lost.
             let to = [INITIATOR, RESPONDER].iter().position(|a| a == d.to.ip());

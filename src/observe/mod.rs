@@ -8,6 +8,8 @@ mod msdp;
 mod openflow;
 pub mod pcap;
 mod pptp;
+#[cfg(test)]
+mod printed;
 mod resp;
 pub mod tcp_ports;
 pub mod tcpdump;

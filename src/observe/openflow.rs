@@ -238,11 +238,7 @@ mod tests {
     use super::*;
 
     fn text(p: &[u8]) -> String {
-        let mut out = String::new();
-        if print(&mut out, Cap(p), p.len()).is_err() {
-            out.push_str(" [|openflow]");
-        }
-        out
+        crate::observe::printed::printed_marked(print, p, "openflow")
     }
 
     // Expected strings are what tcpdump 4.99.3 printed after `length N`

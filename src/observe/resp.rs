@@ -259,11 +259,7 @@ mod tests {
     use super::*;
 
     fn text(p: &[u8]) -> String {
-        let mut out = String::new();
-        if print(&mut out, Cap(p), p.len()).is_err() {
-            out.push_str(" [|resp]");
-        }
-        out
+        crate::observe::printed::printed_marked(print, p, "resp")
     }
 
     /// Stream bytes of a TCP flow: `payload::fill` from offset 0.

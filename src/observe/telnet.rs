@@ -267,11 +267,7 @@ mod tests {
     use super::*;
 
     fn text(p: &[u8]) -> String {
-        let mut out = String::new();
-        if print(&mut out, Cap(p), p.len()).is_err() {
-            out.push_str(" [|telnet]");
-        }
-        out
+        crate::observe::printed::printed_marked(print, p, "telnet")
     }
 
     // Expected strings are what tcpdump 4.99.3 printed after `length N`.

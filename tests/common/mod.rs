@@ -24,3 +24,55 @@ pub fn tool_available(tool: &str) -> bool {
     }
     found
 }
+
+/// One service round of a key daemon over its node's IPsec engine, as
+/// the node does it: the engine's timers, its ACQUIREs and SA events
+/// handed to the daemon, then the daemon's own due timer.
+pub fn serve_daemon(
+    now: smoltcp::time::Instant,
+    daemon: &mut dyn vpnlab::node::daemon::KeyDaemon,
+    engine: &mut vpnlab::ipsec::IpsecEngine,
+) {
+    engine.on_timer(now);
+    for a in std::mem::take(&mut engine.acquires) {
+        daemon.on_acquire(now, a, engine);
+    }
+    for e in std::mem::take(&mut engine.sad.events) {
+        daemon.on_sa_event(now, e, engine);
+    }
+    if daemon.next_timer().is_some_and(|t| t <= now) {
+        daemon.on_timer(now, engine);
+    }
+}
+
+/// An IPsec engine requiring ESP in transport mode between `addr` and
+/// `peer` both ways, with the key daemon's IKE traffic bypassing it.
+pub fn transport_engine(
+    addr: std::net::Ipv4Addr,
+    peer: std::net::Ipv4Addr,
+    seed: u64,
+) -> vpnlab::ipsec::IpsecEngine {
+    use rand_core::SeedableRng;
+    let rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 1);
+    let mut engine = vpnlab::ipsec::IpsecEngine::new(rng);
+    engine.ike_bypass = true;
+    let script = format!(
+        "spdadd {addr} {peer} any -P out ipsec esp/transport//require;\n\
+         spdadd {peer} {addr} any -P in ipsec esp/transport//require;\n"
+    );
+    for st in vpnlab::config::setkey::parse(&script).expect("policies parse") {
+        engine
+            .apply(&st.command, smoltcp::time::Instant::ZERO)
+            .expect("policy installs");
+    }
+    engine
+}
+
+/// A racoon with `text` as its racoon.conf and a pre-shared key for `peer`.
+pub fn racoon(text: &str, peer: std::net::Ipv4Addr, seed: u64) -> vpnlab::ike::Racoon {
+    use rand_core::SeedableRng;
+    let (conf, _) = vpnlab::config::racoon::parse(text).expect("racoon.conf parses");
+    let keys =
+        vpnlab::config::psk::parse(&format!("{peer} a shared secret\n")).expect("psk.txt parses");
+    vpnlab::ike::Racoon::new(conf, keys, rand_chacha::ChaCha8Rng::seed_from_u64(seed))
+}

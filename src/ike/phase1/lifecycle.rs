@@ -147,16 +147,15 @@ impl Racoon {
             });
             return;
         }
-        let (mut env, ph1s, _, _) = self.env(now);
-        let p = &mut ph1s[index];
         // Follow a float (or a NAT's new mapping) for the answer; undone
         // below unless the message checks out. racoon's `isakmp_main` does
         // this only for a message that names both cookies.
-        let ends = (p.local, p.peer);
-        let floated = p.natt.floated;
-        if repr.responder_cookie == p.cky_r {
-            nat::follow(p, &mut env, to, from);
-        }
+        let p = &self.ph1[index];
+        let float = (repr.responder_cookie == p.cky_r)
+            .then_some(p.serial)
+            .and_then(|serial| self.follow_float(now, serial, (to, from)));
+        let (mut env, ph1s, _, _) = self.env(now);
+        let p = &mut ph1s[index];
         let handled = match (p.side, p.state) {
             (Side::Initiator, P1State::AwaitSa) => {
                 Some(main_mode::main_i2(p, &mut env, repr, data))
@@ -181,8 +180,7 @@ impl Racoon {
             _ => None,
         };
         if !matches!(handled, Some(Ok(_))) {
-            (p.local, p.peer) = ends;
-            p.natt.floated = floated;
+            self.undo_float(float);
         }
         match handled {
             Some(Ok(true)) => self.phase1_done(now, index, kernel),

@@ -120,7 +120,7 @@ pub(super) fn float(p: &mut Phase1, env: &mut Env<'_>) {
 /// `isakmp_main` does: only when both ends announced NAT-T and the ports
 /// have not changed yet for this ISAKMP SA (`NAT_PORTS_CHANGED`), so at
 /// most once. The caller undoes it if the message is not accepted.
-pub(super) fn follow(p: &mut Phase1, env: &mut Env<'_>, local: SocketAddrV4, peer: SocketAddrV4) {
+fn follow(p: &mut Phase1, env: &mut Env<'_>, local: SocketAddrV4, peer: SocketAddrV4) {
     if (p.local, p.peer) == (local, peer) || p.natt.version.is_none() || p.natt.floated {
         return;
     }

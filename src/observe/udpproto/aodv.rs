@@ -41,9 +41,7 @@ mod tests {
     use super::*;
 
     fn text(p: &[u8]) -> (String, bool) {
-        let mut out = String::new();
-        let cut = print(&mut out, Cap(p), p.len()).is_err();
-        (out, cut)
+        crate::observe::printed::printed(print, p)
     }
 
     // Expected strings are what tcpdump 4.99.3 printed after the ports.

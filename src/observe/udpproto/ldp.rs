@@ -49,11 +49,7 @@ mod tests {
     use super::*;
 
     fn text(p: &[u8]) -> String {
-        let mut out = String::new();
-        if print(&mut out, Cap(p), p.len()).is_err() {
-            out.push_str(" [|ldp]");
-        }
-        out
+        crate::observe::printed::printed_marked(print, p, "ldp")
     }
 
     // Expected strings are what tcpdump 4.99.3 printed after the ports.

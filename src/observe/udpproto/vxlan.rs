@@ -102,11 +102,7 @@ mod tests {
     use super::*;
 
     fn text(p: &[u8]) -> String {
-        let mut out = String::new();
-        if print(&mut out, Cap(p), p.len()).is_err() {
-            out.push_str(" [|vxlan]");
-        }
-        out
+        crate::observe::printed::printed_marked(print, p, "vxlan")
     }
 
     // Expected strings are what tcpdump 4.99.3 printed after the ports.
