@@ -8,8 +8,8 @@ use std::path::Path;
 use std::time::Instant as Wall;
 
 use smoltcp::time::Instant;
+use vpnlab::kernel::{Actions, Interface, Kernel};
 use vpnlab::net::Prefix;
-use vpnlab::node::kernel::{Actions, Interface, Kernel};
 use vpnlab::scenario::load_str;
 use vpnlab::sim::{self, RunOptions};
 
@@ -74,7 +74,7 @@ fn kernel_bound() -> f64 {
         "172.16.0.2".parse().unwrap(),
     )
     .unwrap();
-    let mut packet = vpnlab::node::ipv4::build_header(
+    let mut packet = vpnlab::wire::ipv4::build_header(
         "10.1.0.10".parse().unwrap(),
         "10.2.0.20".parse().unwrap(),
         17,

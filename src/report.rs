@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 use std::time::Duration as WallDuration;
 
-use crate::scenario::expect::Verdict;
 use crate::sim::Outcome;
+use crate::verdict::expect::Verdict;
 
 /// The result of one scenario file.
 pub struct ScenarioReport {

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use smoltcp::time::Instant;
 
 use crate::report::ScenarioReport;
-use crate::scenario::{self, expect};
+use crate::scenario;
 use crate::sim::{self, RunOptions};
+use crate::verdict::expect;
 
 /// Scenario files under `paths` (files as given, folders searched
 /// recursively for `*.yaml` / `*.yml`), sorted.

@@ -77,7 +77,7 @@ impl KeyDaemon for ToyDaemon {
                 let mine = kernel.sad.allocate_spi(
                     self.me,
                     IpsecProto::Esp,
-                    &mut vpnlab::sim::rng::stream(self.exchanges as u64, "toy"),
+                    &mut vpnlab::net::rng::stream(self.exchanges as u64, "toy"),
                 );
                 kernel
                     .apply(&sa(self.me, peer, *their_spi), now)
@@ -105,7 +105,7 @@ impl KeyDaemon for ToyDaemon {
         let mine = kernel.sad.allocate_spi(
             self.me,
             IpsecProto::Esp,
-            &mut vpnlab::sim::rng::stream(7, "toy"),
+            &mut vpnlab::net::rng::stream(7, "toy"),
         );
         self.send(acquire.dst, format!("OFFER {mine}"));
     }

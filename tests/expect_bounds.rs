@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use vpnlab::scenario::{expect, load_str};
+use vpnlab::scenario::load_str;
 use vpnlab::sim::{self, RunOptions};
+use vpnlab::verdict::expect;
 
 /// Three pings (three echo requests and three replies on the wire) and a
 /// 10000-byte TCP transfer; each expectation is followed by whether it holds.

@@ -16,10 +16,10 @@ use rand_core::{RngCore, SeedableRng};
 use smoltcp::time::{Duration, Instant};
 use vpnlab::ike::{FailReason, IkeEvent, Racoon};
 use vpnlab::ipsec::IpsecEngine;
-use vpnlab::node::counters::DropReason;
+use vpnlab::kernel::counters::DropReason;
+use vpnlab::kernel::hook::{PacketMeta, Verdict};
 use vpnlab::node::daemon::{Datagram, KeyDaemon};
-use vpnlab::node::hook::{PacketMeta, Verdict};
-use vpnlab::node::ipv4;
+use vpnlab::wire::ipv4;
 
 const A: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 const B: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);

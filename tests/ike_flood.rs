@@ -16,10 +16,10 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use smoltcp::time::{Duration, Instant};
 use vpnlab::ike::{IkeEvent, Racoon};
 use vpnlab::ipsec::IpsecEngine;
-use vpnlab::node::counters::DropReason;
+use vpnlab::kernel::counters::DropReason;
+use vpnlab::kernel::hook::Verdict;
 use vpnlab::node::daemon::{Datagram, KeyDaemon};
-use vpnlab::node::hook::Verdict;
-use vpnlab::node::ipv4;
+use vpnlab::wire::ipv4;
 
 const INITIATOR: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 const RESPONDER: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);

@@ -10,10 +10,10 @@ use vpnlab::config::setkey::SetkeyCommand;
 use vpnlab::crypto::{AuthAlg, EncAlg};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::ipsec::spec::*;
+use vpnlab::kernel::counters::DropReason;
+use vpnlab::kernel::hook::{PacketMeta, Verdict};
 use vpnlab::net::Prefix;
-use vpnlab::node::counters::DropReason;
-use vpnlab::node::hook::{PacketMeta, Verdict};
-use vpnlab::node::ipv4;
+use vpnlab::wire::ipv4;
 
 const A: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 const B: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
@@ -112,8 +112,8 @@ fn pair(bundle: Bundle, mode: Mode) -> (IpsecEngine, IpsecEngine) {
             vec![t(IpsecProto::Esp), t(IpsecProto::Ah)],
         ),
     };
-    let mut tx = IpsecEngine::new(vpnlab::sim::rng::stream(1, "tx"));
-    let mut rx = IpsecEngine::new(vpnlab::sim::rng::stream(1, "rx"));
+    let mut tx = IpsecEngine::new(vpnlab::net::rng::stream(1, "tx"));
+    let mut rx = IpsecEngine::new(vpnlab::net::rng::stream(1, "rx"));
     for sa in &sas {
         tx.apply(&SetkeyCommand::Add(sa.clone()), Instant::ZERO)
             .expect("add");

@@ -9,12 +9,12 @@ use vpnlab::crypto::{AuthAlg, EncAlg};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::ipsec::dump;
 use vpnlab::ipsec::spec::*;
-use vpnlab::node::counters::DropReason;
-use vpnlab::node::hook::{PacketMeta, SecPathEntry, Verdict};
-use vpnlab::node::ipv4;
+use vpnlab::kernel::counters::DropReason;
+use vpnlab::kernel::hook::{PacketMeta, SecPathEntry, Verdict};
+use vpnlab::wire::ipv4;
 
 fn engine(script: &str) -> IpsecEngine {
-    let mut e = IpsecEngine::new(vpnlab::sim::rng::stream(1, "k"));
+    let mut e = IpsecEngine::new(vpnlab::net::rng::stream(1, "k"));
     for st in setkey::parse(script).expect("setkey script") {
         e.apply(&st.command, Instant::ZERO).expect("applies");
     }

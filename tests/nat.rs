@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use proptest::prelude::*;
-use vpnlab::scenario::expect::check_all;
 use vpnlab::scenario::load_str;
 use vpnlab::sim::{self, RunOptions};
+use vpnlab::verdict::expect::check_all;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Placement {

@@ -240,12 +240,12 @@ proptest! {
     #[test]
     fn kernel_input_never_panics(raw in prop::collection::vec(any::<u8>(), 0..200),
                                  flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4)) {
-        use vpnlab::node::kernel::{Actions, Interface, Kernel};
+        use vpnlab::kernel::{Actions, Interface, Kernel};
         let iface = |addr: &str, link| Interface { name: "eth".into(), address: Prefix::parse(addr).unwrap(), mtu: 576, link };
         let mut k = Kernel::new(vec![iface("10.0.0.1/24", 0), iface("10.0.1.1/24", 1)], true, 1);
         let mut out = Actions::default();
         k.receive(smoltcp::time::Instant::ZERO, 0, raw.clone(), &mut out);
-        let mut p = vpnlab::node::ipv4::build_header("10.0.0.9".parse().unwrap(), "10.0.1.9".parse().unwrap(), 17, 2, 5, raw.len()).to_vec();
+        let mut p = vpnlab::wire::ipv4::build_header("10.0.0.9".parse().unwrap(), "10.0.1.9".parse().unwrap(), 17, 2, 5, raw.len()).to_vec();
         p.extend_from_slice(&raw);
         for (at, value) in flips {
             let i = at.index(p.len());

@@ -7,9 +7,9 @@ use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use sha1::Digest as _;
-use vpnlab::scenario::expect::check_all;
 use vpnlab::scenario::load_str;
 use vpnlab::sim::{self, RunOptions};
+use vpnlab::verdict::expect::check_all;
 
 const RW: &str = "10.0.0.10";
 const GW: &str = "10.1.0.1";

@@ -4,7 +4,7 @@
 
 use super::packet::{IpsecError, Wrap, be32, outer_header, protected, unwrap};
 use super::sad::SecurityAssociation;
-use crate::node::ipv4::Header;
+use crate::wire::ipv4::Header;
 
 pub const PROTO_AH: u8 = 51;
 /// Next Header, Payload Len, Reserved, SPI, Sequence Number.

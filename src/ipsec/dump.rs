@@ -7,7 +7,7 @@ use smoltcp::time::Instant;
 use super::sad::{SaState, Sad, SecurityAssociation};
 use super::spd::{MANUAL_REQID_MAX, Spd};
 use super::spec::{Action, IpsecProto, Level, Mode, SaSpec, Template, Upper};
-use crate::observe::capture::time_of_day;
+use crate::net::time::time_of_day;
 
 /// Key bytes as setkey prints them: groups of 8 hex digits.
 fn key_hex(key: &[u8]) -> String {

@@ -14,9 +14,9 @@ use super::spd::{PacketSelector, Spd};
 use super::spec::{Action, Direction, IpsecProto, Level, Mode, Selector, Template};
 use super::{ah, esp, udp_encap};
 use crate::config::setkey::SetkeyCommand;
-use crate::node::counters::DropReason;
-use crate::node::hook::{PacketMeta, SecPathEntry, Verdict};
-use crate::node::ipv4::Header;
+use crate::kernel::counters::DropReason;
+use crate::kernel::hook::{PacketMeta, SecPathEntry, Verdict};
+use crate::wire::ipv4::Header;
 
 /// A kernel request for SAs (PF_KEY SADB_ACQUIRE): an `ipsec` policy
 /// matched and no SA was there.

@@ -4,7 +4,7 @@ use rand_core::RngCore;
 
 use super::packet::{IpsecError, PROTO_IPIP, Wrap, be32, outer_header, protected, unwrap};
 use super::sad::SecurityAssociation;
-use crate::node::ipv4::Header;
+use crate::wire::ipv4::Header;
 
 pub const PROTO_ESP: u8 = 50;
 const HEADER: usize = 8;

@@ -3,7 +3,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::node::ipv4::{self, Header};
+use crate::wire::ipv4::{self, Header};
 
 /// Why the data plane refused a packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

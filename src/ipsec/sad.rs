@@ -332,7 +332,7 @@ mod tests {
     #[test]
     fn allocated_spis_are_unused_and_unreserved() {
         let mut sad = Sad::default();
-        let mut rng = crate::sim::rng::stream(1, "spi");
+        let mut rng = crate::net::rng::stream(1, "spi");
         let dst = "10.0.0.2".parse().unwrap();
         for _ in 0..100 {
             let spi = sad.allocate_spi(dst, IpsecProto::Ah, &mut rng);

@@ -4,7 +4,7 @@
 
 use super::spec::UdpEncap;
 use crate::net::transport_checksum;
-use crate::node::ipv4::{self, Header};
+use crate::wire::ipv4::{self, Header};
 
 /// The NAT-T port (RFC 3947 §4).
 pub const PORT: u16 = 4500;

@@ -26,8 +26,8 @@ pub use packet::{Endpoint, Flow, Proto};
 use packet::{Side, flow_of, rewrite};
 pub use table::Mapping;
 
-use crate::node::counters::{DropReason, NodeCounters};
-use crate::node::ipv4::Header;
+use crate::kernel::counters::{DropReason, NodeCounters};
+use crate::wire::ipv4::Header;
 
 /// How mappings are made and who may use them (RFC 4787 §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -287,7 +287,7 @@ impl Nat {
 mod tests {
     use super::*;
     use crate::net::transport_checksum;
-    use crate::node::ipv4;
+    use crate::wire::ipv4;
     use rand_core::SeedableRng;
 
     const OUTSIDE: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 7);

@@ -6,7 +6,7 @@
 use std::net::Ipv4Addr;
 
 use crate::net::{ones_complement_sum, transport_checksum};
-use crate::node::ipv4::{self, Header};
+use crate::wire::ipv4::{self, Header};
 
 const ICMP: u8 = 1;
 const TCP: u8 = 6;

@@ -9,8 +9,8 @@ use smoltcp::time::Instant;
 
 use super::packet::{Endpoint, Flow, Proto};
 use super::{EspMode, Forward, Kind, Nat, NatConfig, PortAllocation};
-use crate::node::counters::{DropReason, NodeCounters};
-use crate::observe::capture::time_of_day;
+use crate::kernel::counters::{DropReason, NodeCounters};
+use crate::net::time::time_of_day;
 
 /// Remotes remembered per mapping for address/port-restricted filtering.
 const MAX_CONTACTED: usize = 32;

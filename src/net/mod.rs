@@ -1,6 +1,10 @@
-//! Small address types shared by the scenario, the kernel and the observers.
+//! The leaf of the layers: small address types, checksums, seeded random
+//! streams and time formatting, shared by everything above. Imports no
+//! other module of the crate.
 
 pub mod hash;
+pub mod rng;
+pub mod time;
 
 use std::fmt;
 use std::net::Ipv4Addr;

@@ -5,8 +5,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::hook::{HookContext, PacketHook, PacketMeta, Verdict};
 use crate::ipsec::IpsecEngine;
+use crate::kernel::hook::{HookContext, PacketHook, PacketMeta, Verdict};
 
 pub type SharedEngine = Rc<RefCell<IpsecEngine>>;
 

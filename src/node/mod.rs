@@ -2,16 +2,9 @@
 //! [`device::KernelDevice`], the node's sockets and its traffic apps.
 
 pub mod apps;
-pub mod counters;
 pub mod daemon;
 pub mod device;
-pub mod frag;
-pub mod hook;
 pub mod ipsec_hook;
-pub mod ipv4;
-pub mod kernel;
-pub mod mss;
-pub mod route;
 
 use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
 use smoltcp::time::Instant;
@@ -21,12 +14,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::ipsec::IpsecEngine;
+use crate::kernel::counters::DropReason;
+use crate::kernel::{Actions, Kernel};
 use apps::{App, FlowStats};
-use counters::DropReason;
 use daemon::{DaemonSlot, KeyDaemon};
 use device::{KernelDevice, RX_QUEUE_LIMIT};
 use ipsec_hook::{IpsecHook, SharedEngine};
-use kernel::{Actions, Kernel};
 
 /// Rounds of "apps, then smoltcp" per wake-up before yielding (a guard
 /// against a livelock between an app and the stack).

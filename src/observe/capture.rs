@@ -14,6 +14,7 @@ use smoltcp::time::Instant;
 use super::filter::PacketSummary;
 use super::pcap::PcapWriter;
 use super::tcpdump::Dissector;
+use crate::net::time::time_of_day;
 
 /// Lines and packet summaries kept for a link that expectations look at.
 #[derive(Debug, Default)]
@@ -40,19 +41,6 @@ pub struct Capture {
     links: Vec<LinkCapture>,
     trace: Option<(BufWriter<File>, PathBuf, PathBuf)>,
     trace_line: u64,
-}
-
-/// `HH:MM:SS.uuuuuu`, as tcpdump prints a time of day (UTC, epoch = time zero).
-pub fn time_of_day(at: Instant) -> String {
-    let us = at.total_micros().max(0) as u64;
-    let secs = us / 1_000_000;
-    format!(
-        "{:02}:{:02}:{:02}.{:06}",
-        (secs / 3600) % 24,
-        (secs / 60) % 60,
-        secs % 60,
-        us % 1_000_000
-    )
 }
 
 impl Capture {

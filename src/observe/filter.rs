@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn filter_matches_fields() {
-        let mut p = crate::node::ipv4::build_header(
+        let mut p = crate::wire::ipv4::build_header(
             "1.1.1.1".parse().unwrap(),
             "2.2.2.2".parse().unwrap(),
             1,

@@ -1,9 +1,7 @@
-//! Scenario files: schema, loading with located errors, validation, and the
-//! expectations checked after a run.
+//! Scenario files: schema, loading with located errors, and validation
+//! (expectations are checked after a run by [`crate::verdict`]).
 
 pub mod embedded;
-pub mod expect;
-mod expect_ike;
 pub mod ipsec_yaml;
 pub mod load;
 pub mod located;
@@ -12,6 +10,7 @@ pub mod nat_yaml;
 pub mod racoon_files;
 pub mod units;
 pub mod validate;
+mod validate_ike;
 
 pub use load::{ScenarioError, ScenarioErrors, load_file, load_str};
 pub use located::{Located, Pos};

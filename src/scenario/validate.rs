@@ -13,7 +13,7 @@ use crate::config::setkey::{SetkeyCommand, kernel_requests};
 use crate::ipsec::IpsecEngine;
 use crate::ipsec::sad::SA_COUNTERS;
 use crate::ipsec::spec::Direction;
-use crate::node::counters::{LINK_COUNTERS, NODE_COUNTERS};
+use crate::kernel::counters::{LINK_COUNTERS, NODE_COUNTERS};
 use crate::observe::tcpdump::{tcp_port_is_decoded, udp_port_is_decoded};
 
 type Problems = Vec<(Pos, String)>;
@@ -54,7 +54,7 @@ pub fn validate_with_warnings(s: &Scenario, source: Option<&str>) -> (Problems, 
 /// duplicate SA, deleting a missing one) point into the YAML file.
 fn check_setkey(s: &Scenario, source: Option<&str>, p: &mut Problems, w: &mut Problems) {
     for (node, spec) in &s.nodes {
-        let mut engine = IpsecEngine::new(crate::sim::rng::stream(0, "validate"));
+        let mut engine = IpsecEngine::new(crate::net::rng::stream(0, "validate"));
         if let Some(script) = &spec.setkey {
             check_script(node, script, source, &mut engine, (p, w));
         }
@@ -677,11 +677,11 @@ fn check_expectation(s: &Scenario, e: &Located<Expectation>, p: &mut Problems) {
             check_bound(e.pos, x.count, x.at_least, x.at_most, "count", p);
         }
         Expectation::Ike(x) => {
-            super::expect_ike::check_ike(s, x, p);
+            super::validate_ike::check_ike(s, x, p);
             check_bound(e.pos, x.count, x.at_least, x.at_most, "count", p);
         }
         Expectation::Log(x) => {
-            super::expect_ike::check_log(s, x, p);
+            super::validate_ike::check_log(s, x, p);
             check_bound(e.pos, x.count, x.at_least, x.at_most, "count", p);
         }
         Expectation::NoPlaintext(x) => {

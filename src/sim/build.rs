@@ -7,15 +7,15 @@ use rand_core::RngCore;
 use smoltcp::time::Instant;
 
 use super::link::{End, Link};
-use super::rng;
 use super::world::{Event, World};
 use crate::ipsec::IpsecEngine;
+use crate::kernel::{Interface, Kernel};
+use crate::net::rng;
 use crate::node::Node;
 use crate::node::apps::ping::Ping;
 use crate::node::apps::tcp::{TcpClient, TcpServer};
 use crate::node::apps::udp::{UdpReceiver, UdpSender};
 use crate::node::apps::{FlowPlan, FlowStats};
-use crate::node::kernel::{Interface, Kernel};
 use crate::observe::capture::Capture;
 use crate::observe::tcpdump::{tcp_port_is_decoded, udp_port_is_decoded};
 use crate::scenario::validate::{FlowRef, flow_name};

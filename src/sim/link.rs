@@ -8,8 +8,8 @@ use std::net::Ipv4Addr;
 use rand_chacha::ChaCha8Rng;
 use smoltcp::time::{Duration, Instant};
 
-use super::rng;
 use crate::net::hash::FastMap;
+use crate::net::rng;
 use crate::scenario::LinkSpec;
 
 /// A node interface attached to the link.

@@ -5,7 +5,6 @@ pub mod artifacts;
 pub mod build;
 pub mod link;
 pub mod queue;
-pub mod rng;
 pub mod world;
 
 use std::collections::BTreeSet;
@@ -14,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use smoltcp::time::Instant;
 
+use crate::kernel::counters::NodeCounters;
 use crate::node::apps::FlowStats;
-use crate::node::counters::NodeCounters;
 use crate::observe::capture::{Capture, LinkLog};
 use crate::scenario::{Expectation, Scenario};
 use build::Topology;

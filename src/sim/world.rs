@@ -5,10 +5,10 @@ use smoltcp::time::Instant;
 
 use super::link::{End, Frame, Link};
 use super::queue::EventQueue;
+use crate::kernel::counters::DropReason;
+use crate::kernel::{Actions, Transmit};
 use crate::node::Node;
 use crate::node::apps::FlowStats;
-use crate::node::counters::DropReason;
-use crate::node::kernel::{Actions, Transmit};
 use crate::observe::capture::Capture;
 
 #[derive(Debug)]

@@ -9,11 +9,11 @@ use smoltcp::time::Instant;
 use super::counters::{DropReason, NodeCounters};
 use super::frag::{self, Reassembler, Reassembly};
 use super::hook::{HookContext, PacketHook, PacketMeta, Verdict};
-use super::ipv4::{self, Header, HeaderError};
 use super::mss;
 use super::route::{NextHop, Route, RouteTable};
 use crate::nat::{Inbound, Nat};
 use crate::net::Prefix;
+use crate::wire::ipv4::{self, Header, HeaderError};
 
 /// One network interface of a node.
 #[derive(Clone, Debug)]
@@ -528,7 +528,7 @@ fn run_hooks(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::node::ipv4::build_header;
+    use crate::wire::ipv4::build_header;
 
     fn router() -> Kernel {
         let iface = |name: &str, addr: &str, mtu| Interface {

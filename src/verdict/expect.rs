@@ -3,9 +3,9 @@
 
 use regex::Regex;
 
-use super::located::Located;
-use super::model::*;
 use crate::observe::filter::{Filter, protocol_number};
+use crate::scenario::Located;
+use crate::scenario::model::*;
 use crate::sim::{LinkResult, Outcome};
 
 /// The verdict on one expectation.
@@ -78,8 +78,8 @@ fn check(s: &Scenario, o: &Outcome, e: &Located<Expectation>) -> Verdict {
         Expectation::Counter(x) => counter(o, x),
         Expectation::Sa(x) => sa(o, x),
         Expectation::NoPlaintext(x) => no_plaintext(s, o, x),
-        Expectation::Ike(x) => super::expect_ike::ike(o, x),
-        Expectation::Log(x) => super::expect_ike::log(o, x),
+        Expectation::Ike(x) => super::ike::ike(o, x),
+        Expectation::Log(x) => super::ike::log(o, x),
     };
     Verdict {
         what,

@@ -84,7 +84,7 @@ mod tests {
     use smoltcp::wire::{IpAddress, Ipv4Packet, TcpPacket};
 
     fn syn() -> Vec<u8> {
-        let mut p = crate::node::ipv4::build_header(
+        let mut p = crate::wire::ipv4::build_header(
             "10.0.0.1".parse().unwrap(),
             "10.0.0.2".parse().unwrap(),
             6,

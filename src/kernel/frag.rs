@@ -6,7 +6,7 @@ use std::net::Ipv4Addr;
 
 use smoltcp::time::{Duration, Instant};
 
-use super::ipv4::{self, Header};
+use crate::wire::ipv4::{self, Header};
 
 /// Linux's `ipfrag_time`: incomplete datagrams are dropped after 30 s.
 pub const REASSEMBLY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -274,7 +274,7 @@ fn conflicting_end(total: Option<usize>, h: &Header, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::node::ipv4::build_header;
+    use crate::wire::ipv4::build_header;
 
     fn packet(payload_len: usize, dont_frag: bool) -> Vec<u8> {
         let mut p = build_header(

@@ -1,0 +1,8 @@
+//! Expectation checking: a scenario's expectations held against the
+//! [`crate::sim::Outcome`] of its run. Above the simulator; nothing below
+//! reads a verdict.
+
+pub mod expect;
+mod ike;
+
+pub use expect::{Verdict, check_all};
