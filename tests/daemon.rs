@@ -9,15 +9,16 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::Path;
 
 use smoltcp::time::Instant;
-use vpnlab::config::setkey::SetkeyCommand;
 use vpnlab::crypto::{AuthAlg, EncAlg};
+use vpnlab::ike::daemon::{Datagram, KeyDaemon};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::ipsec::engine::Acquire;
+use vpnlab::ipsec::pfkey::Request;
 use vpnlab::ipsec::spec::{IpsecProto, Lifetime, Mode, SaSpec};
-use vpnlab::node::daemon::{Datagram, KeyDaemon, PORT_ISAKMP};
 use vpnlab::observe::capture::Capture;
 use vpnlab::scenario::load_str;
 use vpnlab::sim::build;
+use vpnlab::wire::udp_encap::PORT_ISAKMP;
 
 /// Agrees on SPIs in two messages (`OFFER spi`, `ACCEPT spi spi`) and
 /// installs fixed keys: enough to exercise the plumbing, no security.
@@ -27,8 +28,8 @@ struct ToyDaemon {
     exchanges: u32,
 }
 
-fn sa(src: Ipv4Addr, dst: Ipv4Addr, spi: u32) -> SetkeyCommand {
-    SetkeyCommand::Add(SaSpec {
+fn sa(src: Ipv4Addr, dst: Ipv4Addr, spi: u32) -> Request {
+    Request::Add(SaSpec {
         encap: None,
         src,
         dst,
@@ -186,16 +187,7 @@ fn acquire_reaches_the_daemon_and_its_sas_carry_the_traffic() {
         "no plaintext ping: {lines:?}"
     );
     for node in &world.nodes {
-        assert_eq!(
-            node.ipsec
-                .as_ref()
-                .expect("engine")
-                .borrow()
-                .sad
-                .iter()
-                .count(),
-            2
-        );
+        assert_eq!(node.ipsec().expect("engine").sad.iter().count(), 2);
     }
 }
 

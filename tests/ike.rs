@@ -14,11 +14,11 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use proptest::prelude::*;
 use rand_core::{RngCore, SeedableRng};
 use smoltcp::time::{Duration, Instant};
+use vpnlab::ike::daemon::{Datagram, KeyDaemon};
 use vpnlab::ike::{FailReason, IkeEvent, Racoon};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::{PacketMeta, Verdict};
-use vpnlab::node::daemon::{Datagram, KeyDaemon};
 use vpnlab::wire::ipv4;
 
 const A: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);

@@ -14,11 +14,11 @@ use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::{Duration, Instant};
+use vpnlab::ike::daemon::{Datagram, KeyDaemon};
 use vpnlab::ike::{IkeEvent, Racoon};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::Verdict;
-use vpnlab::node::daemon::{Datagram, KeyDaemon};
 use vpnlab::wire::ipv4;
 
 const INITIATOR: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);

@@ -6,9 +6,9 @@ use std::net::Ipv4Addr;
 
 use proptest::prelude::*;
 use smoltcp::time::Instant;
-use vpnlab::config::setkey::SetkeyCommand;
 use vpnlab::crypto::{AuthAlg, EncAlg};
 use vpnlab::ipsec::IpsecEngine;
+use vpnlab::ipsec::pfkey::Request;
 use vpnlab::ipsec::spec::*;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::{PacketMeta, Verdict};
@@ -115,18 +115,18 @@ fn pair(bundle: Bundle, mode: Mode) -> (IpsecEngine, IpsecEngine) {
     let mut tx = IpsecEngine::new(vpnlab::net::rng::stream(1, "tx"));
     let mut rx = IpsecEngine::new(vpnlab::net::rng::stream(1, "rx"));
     for sa in &sas {
-        tx.apply(&SetkeyCommand::Add(sa.clone()), Instant::ZERO)
+        tx.apply(&Request::Add(sa.clone()), Instant::ZERO)
             .expect("add");
-        rx.apply(&SetkeyCommand::Add(sa.clone()), Instant::ZERO)
+        rx.apply(&Request::Add(sa.clone()), Instant::ZERO)
             .expect("add");
     }
     tx.apply(
-        &SetkeyCommand::SpdAdd(policy(Direction::Out, templates.clone())),
+        &Request::SpdAdd(policy(Direction::Out, templates.clone())),
         Instant::ZERO,
     )
     .expect("spd");
     rx.apply(
-        &SetkeyCommand::SpdAdd(policy(Direction::In, templates)),
+        &Request::SpdAdd(policy(Direction::In, templates)),
         Instant::ZERO,
     )
     .expect("spd");

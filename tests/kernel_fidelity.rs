@@ -4,10 +4,11 @@
 use std::net::Ipv4Addr;
 
 use smoltcp::time::Instant;
-use vpnlab::config::setkey::{self, SetkeyCommand};
+use vpnlab::config::setkey;
 use vpnlab::crypto::{AuthAlg, EncAlg};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::ipsec::dump;
+use vpnlab::ipsec::pfkey::Request;
 use vpnlab::ipsec::spec::*;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::{PacketMeta, SecPathEntry, Verdict};
@@ -46,7 +47,7 @@ fn plain_unique_gets_its_own_kernel_reqid() {
     assert!(lines.contains(&"esp/tunnel/1.1.1.1-2.2.2.2/unique#16384".to_string()));
     assert!(lines.contains(&"esp/tunnel/1.1.1.1-2.2.2.2/unique#16385".to_string()));
     assert!(lines.contains(&"esp/tunnel/1.1.1.1-2.2.2.2/unique:5".to_string()));
-    e.apply(&SetkeyCommand::SpdFlush, Instant::ZERO).unwrap();
+    e.apply(&Request::SpdFlush, Instant::ZERO).unwrap();
     for st in setkey::parse(
         "spdadd 10.1.0.0/24 10.2.0.0/24 any -P out ipsec esp/tunnel/1.1.1.1-2.2.2.2/unique;",
     )
@@ -109,8 +110,7 @@ fn natt_sa() -> SaSpec {
 #[test]
 fn natt_sas_dump_with_their_ports() {
     let mut e = engine("");
-    e.apply(&SetkeyCommand::Add(natt_sa()), Instant::ZERO)
-        .unwrap();
+    e.apply(&Request::Add(natt_sa()), Instant::ZERO).unwrap();
     let text = dump::sad(&e.sad, Instant::ZERO);
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("192.168.1.10[4500] 203.0.113.1[4501]"));

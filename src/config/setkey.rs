@@ -1,5 +1,5 @@
 //! `setkey -f` scripts (ipsec-tools 0.8 setkey(8) syntax, as used on Linux
-//! 2.6+) parsed into typed [`SetkeyCommand`]s.
+//! 2.6+) parsed into typed [`Request`]s.
 //!
 //! The grammar follows ipsec-tools' `src/setkey/parse.y` and `token.l`, and
 //! for the `-P` policy text libipsec's `policy_parse.y` / `policy_token.l`.
@@ -27,6 +27,7 @@ use std::net::Ipv4Addr;
 use super::lexer::{Cursor, Pos, Rules, Tok, error_at as error, tokenize};
 use crate::crypto::alg::{UNSUPPORTED_AUTH, UNSUPPORTED_ENC};
 use crate::crypto::{AuthAlg, EncAlg};
+use crate::ipsec::pfkey::Request;
 use crate::ipsec::spec::{
     Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Selector, Template,
     Upper,
@@ -37,58 +38,15 @@ use crate::net::{MAX_CONFIG_SECS, Prefix};
 /// counted in characters) and what was expected there.
 pub type SetkeyError = super::ConfigError;
 
-/// One setkey command, as the kernel would receive it over PF_KEY.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SetkeyCommand {
-    /// `flush [proto];`: empty the SAD (or only its ESP or AH SAs).
-    Flush(Option<IpsecProto>),
-    /// `spdflush;`
-    SpdFlush,
-    /// `add src dst proto spi [extensions] algorithms;`
-    Add(SaSpec),
-    /// `delete src dst proto spi;`
-    Delete {
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-        proto: IpsecProto,
-        spi: u32,
-    },
-    /// `deleteall src dst proto;`
-    DeleteAll {
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-        proto: IpsecProto,
-    },
-    /// `get src dst proto spi;`
-    Get {
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-        proto: IpsecProto,
-        spi: u32,
-    },
-    /// `spdadd src_range dst_range upperspec policy;`
-    ///
-    /// setkey(8) on Linux runs in "RFC mode" by default and installs a
-    /// `fwd` policy next to every `in` policy: [`kernel_requests`] gives
-    /// both; the command itself is given exactly as written.
-    SpdAdd(PolicySpec),
-    /// `spddelete src_range dst_range upperspec -P dir;`
-    SpdDelete { selector: Selector, dir: Direction },
-    /// `dump [proto];`
-    Dump(Option<IpsecProto>),
-    /// `spddump;`
-    SpdDump,
-}
-
 /// The kernel requests setkey on Linux sends for one command. It runs in
 /// RFC mode by default (setkey.c `f_rfcmode = 1` under HAVE_POLICY_FWD):
 /// parse.y `setkeymsg_spdaddr` sends every `spdadd` and `spddelete` of an
 /// `in` policy a second time as `fwd`, with the first template's `unique`
 /// level turned into `require` (reqid 0). So a gateway's `in` policy
 /// covers forwarded traffic too, as on a real Linux box.
-pub fn kernel_requests(command: SetkeyCommand) -> Vec<SetkeyCommand> {
+pub fn kernel_requests(command: Request) -> Vec<Request> {
     let fwd = match &command {
-        SetkeyCommand::SpdAdd(p) if p.dir == Direction::In => {
+        Request::SpdAdd(p) if p.dir == Direction::In => {
             let mut fwd = p.clone();
             fwd.dir = Direction::Fwd;
             if let Some(t) = fwd.templates.first_mut() {
@@ -96,12 +54,12 @@ pub fn kernel_requests(command: SetkeyCommand) -> Vec<SetkeyCommand> {
                     t.level = Level::Require;
                 }
             }
-            Some(SetkeyCommand::SpdAdd(fwd))
+            Some(Request::SpdAdd(fwd))
         }
-        SetkeyCommand::SpdDelete {
+        Request::SpdDelete {
             selector,
             dir: Direction::In,
-        } => Some(SetkeyCommand::SpdDelete {
+        } => Some(Request::SpdDelete {
             selector: *selector,
             dir: Direction::Fwd,
         }),
@@ -115,7 +73,7 @@ pub fn kernel_requests(command: SetkeyCommand) -> Vec<SetkeyCommand> {
 pub struct Statement {
     pub line: u32,
     pub column: u32,
-    pub command: SetkeyCommand,
+    pub command: Request,
 }
 
 /// Parses a whole `setkey -f` script. `exit`, `quit` and `bye` end it, as
@@ -251,16 +209,16 @@ impl Parser {
     fn statement(&mut self) -> Result<Option<Statement>, SetkeyError> {
         let (word, pos) = self.word("a command (add, delete, spdadd, flush, ...)")?;
         let command = match word.as_str() {
-            "add" => SetkeyCommand::Add(self.add()?),
+            "add" => Request::Add(self.add()?),
             "delete" => self.delete_or_get(false)?,
             "get" => self.delete_or_get(true)?,
             "deleteall" => self.deleteall()?,
-            "flush" => SetkeyCommand::Flush(self.optional_proto_then_semi()?),
-            "dump" => SetkeyCommand::Dump(self.optional_proto_then_semi()?),
-            "spdadd" => SetkeyCommand::SpdAdd(self.spdadd()?),
+            "flush" => Request::Flush(self.optional_proto_then_semi()?),
+            "dump" => Request::Dump(self.optional_proto_then_semi()?),
+            "spdadd" => Request::SpdAdd(self.spdadd()?),
             "spddelete" => self.spddelete()?,
-            "spdflush" => self.bare(SetkeyCommand::SpdFlush)?,
-            "spddump" => self.bare(SetkeyCommand::SpdDump)?,
+            "spdflush" => self.bare(Request::SpdFlush)?,
+            "spddump" => self.bare(Request::SpdDump)?,
             "exit" | "quit" | "bye" => {
                 self.expect_semi()?;
                 return Ok(None);
@@ -274,7 +232,7 @@ impl Parser {
         }))
     }
 
-    fn bare(&mut self, command: SetkeyCommand) -> Result<SetkeyCommand, SetkeyError> {
+    fn bare(&mut self, command: Request) -> Result<Request, SetkeyError> {
         self.expect_semi()?;
         Ok(command)
     }
@@ -361,7 +319,7 @@ impl Parser {
     /// `delete|get [-4n] src dst proto spi [extensions];` — setkey accepts
     /// (and the kernel ignores) extensions here; `-m` draws "mode is
     /// obsolete". They are checked and dropped.
-    fn delete_or_get(&mut self, get: bool) -> Result<SetkeyCommand, SetkeyError> {
+    fn delete_or_get(&mut self, get: bool) -> Result<Request, SetkeyError> {
         self.address_flags()?;
         let src = self.sa_address("a source address")?;
         let dst = self.sa_address("a destination address")?;
@@ -370,14 +328,14 @@ impl Parser {
         self.extensions()?;
         self.expect_semi()?;
         Ok(if get {
-            SetkeyCommand::Get {
+            Request::Get {
                 src,
                 dst,
                 proto,
                 spi,
             }
         } else {
-            SetkeyCommand::Delete {
+            Request::Delete {
                 src,
                 dst,
                 proto,
@@ -387,13 +345,13 @@ impl Parser {
     }
 
     /// `deleteall [-4n] src dst proto;` (parse.y: plain addresses, no ports).
-    fn deleteall(&mut self) -> Result<SetkeyCommand, SetkeyError> {
+    fn deleteall(&mut self) -> Result<Request, SetkeyError> {
         self.address_flags()?;
         let src = self.sa_address("a source address")?;
         let dst = self.sa_address("a destination address")?;
         let (proto, _) = self.proto()?;
         self.expect_semi()?;
-        Ok(SetkeyCommand::DeleteAll { src, dst, proto })
+        Ok(Request::DeleteAll { src, dst, proto })
     }
 
     /// `flush [proto];` and `dump [proto];`
@@ -874,11 +832,11 @@ impl Parser {
     /// `spddelete [-4n] src_range dst_range upperspec -P dir [policy];` —
     /// the kernel finds the policy by selector and direction; a full policy
     /// after the direction is allowed (parse.y) and checked, then dropped.
-    fn spddelete(&mut self) -> Result<SetkeyCommand, SetkeyError> {
+    fn spddelete(&mut self) -> Result<Request, SetkeyError> {
         let selector = self.selector()?;
         let (dir, _) = self.policy()?;
         self.expect_semi()?;
-        Ok(SetkeyCommand::SpdDelete { selector, dir })
+        Ok(Request::SpdDelete { selector, dir })
     }
 
     fn selector(&mut self) -> Result<Selector, SetkeyError> {
@@ -1401,14 +1359,14 @@ mod tests {
         hex_key(text, Pos { line: 1, column: 1 }).unwrap()
     }
 
-    fn commands(text: &str) -> Vec<SetkeyCommand> {
+    fn commands(text: &str) -> Vec<Request> {
         match parse(text) {
             Ok(statements) => statements.into_iter().map(|s| s.command).collect(),
             Err(e) => panic!("{text:?} failed: {e}"),
         }
     }
 
-    fn one(text: &str) -> SetkeyCommand {
+    fn one(text: &str) -> Request {
         let mut all = commands(text);
         assert_eq!(all.len(), 1, "{text}");
         all.remove(0)
@@ -1416,14 +1374,14 @@ mod tests {
 
     fn sa(text: &str) -> SaSpec {
         match one(text) {
-            SetkeyCommand::Add(sa) => sa,
+            Request::Add(sa) => sa,
             other => panic!("not an add: {other:?}"),
         }
     }
 
     fn policy(text: &str) -> PolicySpec {
         match one(text) {
-            SetkeyCommand::SpdAdd(p) => p,
+            Request::SpdAdd(p) => p,
             other => panic!("not an spdadd: {other:?}"),
         }
     }
@@ -1487,16 +1445,16 @@ mod tests {
         }
     }
 
-    fn article_commands() -> Vec<SetkeyCommand> {
+    fn article_commands() -> Vec<Request> {
         vec![
-            SetkeyCommand::Flush(None),
-            SetkeyCommand::SpdFlush,
-            SetkeyCommand::Add(ah_sa("192.168.1.5", "192.168.2.5", 0x300)),
-            SetkeyCommand::Add(ah_sa("192.168.2.5", "192.168.1.5", 0x400)),
-            SetkeyCommand::Add(esp_sa("192.168.1.5", "192.168.2.5", 0x301)),
-            SetkeyCommand::Add(esp_sa("192.168.2.5", "192.168.1.5", 0x401)),
-            SetkeyCommand::SpdAdd(bundle_policy("192.168.1.5", "192.168.2.5", Direction::Out)),
-            SetkeyCommand::SpdAdd(bundle_policy("192.168.2.5", "192.168.1.5", Direction::In)),
+            Request::Flush(None),
+            Request::SpdFlush,
+            Request::Add(ah_sa("192.168.1.5", "192.168.2.5", 0x300)),
+            Request::Add(ah_sa("192.168.2.5", "192.168.1.5", 0x400)),
+            Request::Add(esp_sa("192.168.1.5", "192.168.2.5", 0x301)),
+            Request::Add(esp_sa("192.168.2.5", "192.168.1.5", 0x401)),
+            Request::SpdAdd(bundle_policy("192.168.1.5", "192.168.2.5", Direction::Out)),
+            Request::SpdAdd(bundle_policy("192.168.2.5", "192.168.1.5", Direction::In)),
         ]
     }
 
@@ -1539,10 +1497,10 @@ mod tests {
         assert_eq!(
             commands(ARTICLE_RACOON),
             vec![
-                SetkeyCommand::Flush(None),
-                SetkeyCommand::SpdFlush,
-                SetkeyCommand::SpdAdd(esp_only("192.168.1.5", "192.168.2.5", Direction::Out)),
-                SetkeyCommand::SpdAdd(esp_only("192.168.2.5", "192.168.1.5", Direction::In)),
+                Request::Flush(None),
+                Request::SpdFlush,
+                Request::SpdAdd(esp_only("192.168.1.5", "192.168.2.5", Direction::Out)),
+                Request::SpdAdd(esp_only("192.168.2.5", "192.168.1.5", Direction::In)),
             ]
         );
     }
@@ -1655,28 +1613,28 @@ mod tests {
                  deleteall 10.0.0.1 10.0.0.2 esp; flush esp; flush ah; dump; dump esp; spddump;"
             ),
             vec![
-                SetkeyCommand::Delete {
+                Request::Delete {
                     src,
                     dst,
                     proto: IpsecProto::Esp,
                     spi: 0x301
                 },
-                SetkeyCommand::Get {
+                Request::Get {
                     src,
                     dst,
                     proto: IpsecProto::Ah,
                     spi: 1000
                 },
-                SetkeyCommand::DeleteAll {
+                Request::DeleteAll {
                     src,
                     dst,
                     proto: IpsecProto::Esp
                 },
-                SetkeyCommand::Flush(Some(IpsecProto::Esp)),
-                SetkeyCommand::Flush(Some(IpsecProto::Ah)),
-                SetkeyCommand::Dump(None),
-                SetkeyCommand::Dump(Some(IpsecProto::Esp)),
-                SetkeyCommand::SpdDump,
+                Request::Flush(Some(IpsecProto::Esp)),
+                Request::Flush(Some(IpsecProto::Ah)),
+                Request::Dump(None),
+                Request::Dump(Some(IpsecProto::Esp)),
+                Request::SpdDump,
             ]
         );
     }
@@ -1685,9 +1643,9 @@ mod tests {
     fn exit_ends_the_script() {
         assert_eq!(
             commands("flush; exit; this is never read"),
-            vec![SetkeyCommand::Flush(None)]
+            vec![Request::Flush(None)]
         );
-        assert_eq!(commands("spdflush;\nquit;"), vec![SetkeyCommand::SpdFlush]);
+        assert_eq!(commands("spdflush;\nquit;"), vec![Request::SpdFlush]);
         assert_eq!(commands("bye;"), vec![]);
         assert_eq!(commands("  # only a comment\n"), vec![]);
     }
@@ -1841,8 +1799,8 @@ mod tests {
         let add = policy(
             "spdadd 10.2.0.0/24 10.1.0.0/24 any -P in ipsec esp/tunnel/2.2.2.2-1.1.1.1/unique:7 ah/transport//unique;",
         );
-        let requests = kernel_requests(SetkeyCommand::SpdAdd(add.clone()));
-        let [SetkeyCommand::SpdAdd(first), SetkeyCommand::SpdAdd(fwd)] = &requests[..] else {
+        let requests = kernel_requests(Request::SpdAdd(add.clone()));
+        let [Request::SpdAdd(first), Request::SpdAdd(fwd)] = &requests[..] else {
             panic!("expected two spdadds: {requests:?}");
         };
         assert_eq!(first, &add);
@@ -1850,14 +1808,14 @@ mod tests {
         assert_eq!(fwd.templates[0].level, Level::Require);
         assert_eq!(fwd.templates[1].level, Level::Unique(None));
         let out = policy("spdadd 10.1.0.0/24 10.2.0.0/24 any -P out none;");
-        assert_eq!(kernel_requests(SetkeyCommand::SpdAdd(out)).len(), 1);
-        let delete = SetkeyCommand::SpdDelete {
+        assert_eq!(kernel_requests(Request::SpdAdd(out)).len(), 1);
+        let delete = Request::SpdDelete {
             selector: add.selector,
             dir: Direction::In,
         };
         assert_eq!(
             kernel_requests(delete)[1],
-            SetkeyCommand::SpdDelete {
+            Request::SpdDelete {
                 selector: add.selector,
                 dir: Direction::Fwd
             }
@@ -1896,7 +1854,7 @@ mod tests {
             dst_port: Some(80),
             upper: Upper::Protocol(6),
         };
-        let expected = SetkeyCommand::SpdDelete {
+        let expected = Request::SpdDelete {
             selector,
             dir: Direction::Out,
         };
@@ -1924,7 +1882,7 @@ mod tests {
         let statements = parse(text).unwrap();
         let at: Vec<(u32, u32)> = statements.iter().map(|s| (s.line, s.column)).collect();
         assert_eq!(at, [(2, 1), (3, 1), (6, 1), (9, 1)]);
-        assert!(matches!(statements[1].command, SetkeyCommand::SpdAdd(_)));
+        assert!(matches!(statements[1].command, Request::SpdAdd(_)));
     }
 
     #[test]
@@ -1932,11 +1890,7 @@ mod tests {
         let all = commands("flush;spdflush ;\n\nspddump\n;");
         assert_eq!(
             all,
-            vec![
-                SetkeyCommand::Flush(None),
-                SetkeyCommand::SpdFlush,
-                SetkeyCommand::SpdDump
-            ]
+            vec![Request::Flush(None), Request::SpdFlush, Request::SpdDump]
         );
     }
 

@@ -67,7 +67,7 @@ impl Racoon {
         let header = p.header(ExchangeType::Informational, 0);
         match message::plain(header, vec![isakmp_notify(p, kind, Vec::new())]) {
             Ok(bytes) => {
-                self.outbox.push_back(crate::node::daemon::Datagram {
+                self.outbox.push_back(crate::ike::daemon::Datagram {
                     from: p.local,
                     to: p.peer,
                     data: bytes,
@@ -100,7 +100,7 @@ impl Racoon {
         })
         .and_then(|payloads| message::sealed(header, &payloads, &keys.cipher, &iv));
         match sealed {
-            Ok((bytes, _)) => self.outbox.push_back(crate::node::daemon::Datagram {
+            Ok((bytes, _)) => self.outbox.push_back(crate::ike::daemon::Datagram {
                 from: p.local,
                 to: p.peer,
                 data: bytes,

@@ -6,9 +6,9 @@
 use super::Env;
 use super::phase1::Keys;
 use super::quick::Phase2;
-use crate::config::setkey::SetkeyCommand;
 use crate::crypto::ikev1::{self, KeymatInput, PROTO_IPSEC_AH, PROTO_IPSEC_ESP};
 use crate::ipsec::IpsecEngine;
+use crate::ipsec::pfkey::Request;
 use crate::ipsec::spec::{
     Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Template, UdpEncap,
 };
@@ -106,7 +106,7 @@ pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut IpsecEngine, keys: &K
         let Some(spec) = sa_spec(keys, p, (src, dst), spi, encap) else {
             continue;
         };
-        match kernel.apply(&SetkeyCommand::Add(spec.clone()), env.now) {
+        match kernel.apply(&Request::Add(spec.clone()), env.now) {
             Ok(()) => {
                 let udp = if encap.is_some() {
                     " (UDP-encapsulated)"
@@ -180,7 +180,7 @@ pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: 
             templates: vec![template],
             priority: 0,
         };
-        match kernel.apply(&SetkeyCommand::SpdAdd(spec), env.now) {
+        match kernel.apply(&Request::SpdAdd(spec), env.now) {
             Ok(()) => env.log.info(env.now, format!("generated policy: {text}")),
             Err(e) => env
                 .log

@@ -10,6 +10,7 @@
 //! [`IpsecEngine`], its PF_KEY) and log lines. Configuration is
 //! racoon.conf and psk.txt as typed by [`crate::config`].
 
+pub mod daemon;
 mod half_open;
 pub mod identity;
 mod info;
@@ -30,11 +31,11 @@ use smoltcp::time::{Duration, Instant};
 
 use crate::config::psk::PskFile;
 use crate::config::racoon::RacoonConf;
+use crate::ike::daemon::{Datagram, KeyDaemon};
 use crate::ipsec::IpsecEngine;
 use crate::ipsec::engine::Acquire;
 use crate::ipsec::sad::SaEvent;
 use crate::ipsec::spec::SaSpec;
-use crate::node::daemon::{Datagram, KeyDaemon};
 use crate::wire::isakmp::{ExchangeType, NotifyType, Repr};
 
 pub use log::{FailReason, IkeEvent, Log};

@@ -9,11 +9,11 @@ use rand_core::RngCore;
 use smoltcp::time::Instant;
 
 use super::packet::{IpsecError, Wrap};
+use super::pfkey::Request;
 use super::sad::{SaKey, Sad};
-use super::spd::{PacketSelector, Spd};
+use super::spd::{MAX_BUNDLE, PacketSelector, Spd};
 use super::spec::{Action, Direction, IpsecProto, Level, Mode, Selector, Template};
 use super::{ah, esp, udp_encap};
-use crate::config::setkey::SetkeyCommand;
 use crate::kernel::counters::DropReason;
 use crate::kernel::hook::{PacketMeta, SecPathEntry, Verdict};
 use crate::wire::ipv4::Header;
@@ -34,10 +34,6 @@ pub struct Acquire {
     /// The template's `unique:N` reqid the SA must carry (0: none).
     pub reqid: u32,
 }
-
-/// The most templates one policy applies (Linux's `XFRM_MAX_DEPTH`); the
-/// SPD refuses longer bundles.
-pub const MAX_BUNDLE: usize = 6;
 
 pub struct IpsecEngine {
     pub spd: Spd,
@@ -93,40 +89,40 @@ impl IpsecEngine {
     }
 
     /// Runs one setkey command, as `setkey -f` would against the kernel.
-    pub fn apply(&mut self, command: &SetkeyCommand, now: Instant) -> Result<(), String> {
+    pub fn apply(&mut self, command: &Request, now: Instant) -> Result<(), String> {
         match command {
-            SetkeyCommand::Flush(proto) => self.sad.flush(*proto),
-            SetkeyCommand::SpdFlush => self.spd.flush(),
-            SetkeyCommand::Add(spec) => {
+            Request::Flush(proto) => self.sad.flush(*proto),
+            Request::SpdFlush => self.spd.flush(),
+            Request::Add(spec) => {
                 self.sad.add(spec.clone(), now).map_err(|e| e.to_string())?;
                 self.larval.retain(|(a, _)| {
                     (a.src, a.dst, a.proto) != (spec.src, spec.dst, spec.proto)
                         || (a.reqid != 0 && a.reqid != spec.reqid)
                 });
             }
-            SetkeyCommand::Delete {
+            Request::Delete {
                 dst, proto, spi, ..
             } => self
                 .sad
                 .delete((*dst, *proto, *spi))
                 .map_err(|e| e.to_string())?,
-            SetkeyCommand::DeleteAll { src, dst, proto } => {
+            Request::DeleteAll { src, dst, proto } => {
                 self.sad.delete_all(*src, *dst, *proto);
             }
-            SetkeyCommand::Get {
+            Request::Get {
                 dst, proto, spi, ..
             } => {
                 self.sad.get(&(*dst, *proto, *spi)).ok_or("no such SA")?;
             }
-            SetkeyCommand::SpdAdd(policy) => {
+            Request::SpdAdd(policy) => {
                 self.spd.add(policy.clone())?;
             }
-            SetkeyCommand::SpdDelete { selector, dir } => {
+            Request::SpdDelete { selector, dir } => {
                 if !self.spd.delete(selector, *dir) {
                     return Err("no such policy".into());
                 }
             }
-            SetkeyCommand::Dump(_) | SetkeyCommand::SpdDump => {}
+            Request::Dump(_) | Request::SpdDump => {}
         }
         Ok(())
     }

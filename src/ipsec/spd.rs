@@ -10,6 +10,10 @@ use std::net::Ipv4Addr;
 use super::spec::{Direction, Level, PolicySpec, Selector, Template, Upper};
 use crate::net::hash::FastMap;
 
+/// The most templates one policy applies (Linux's `XFRM_MAX_DEPTH`); the
+/// SPD refuses longer bundles.
+pub const MAX_BUNDLE: usize = 6;
+
 /// The fields of a packet that selectors match (RFC 4301 §4.4.1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PacketSelector {
@@ -101,7 +105,7 @@ impl Spd {
         if self.find(&spec.selector, spec.dir).is_some() {
             return Err("a policy with this selector and direction exists");
         }
-        if spec.templates.len() > super::engine::MAX_BUNDLE {
+        if spec.templates.len() > MAX_BUNDLE {
             return Err("more than 6 transforms in one policy (Linux's XFRM_MAX_DEPTH)");
         }
         let mut spec = spec;

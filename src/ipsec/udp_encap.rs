@@ -5,9 +5,8 @@
 use super::spec::UdpEncap;
 use crate::net::transport_checksum;
 use crate::wire::ipv4::{self, Header};
+use crate::wire::udp_encap::PORT_NATT as PORT;
 
-/// The NAT-T port (RFC 3947 §4).
-pub const PORT: u16 = 4500;
 const UDP: u8 = 17;
 const ESP: u8 = 50;
 const UDP_HEADER: usize = 8;

@@ -1,14 +1,26 @@
-//! Hook points in the node kernel where IPsec (and later NAT) attach, in
-//! the places Linux's xfrm code sits:
-//! - `output`: a locally generated packet, after routing, before fragmentation;
-//! - `forward`: a packet being forwarded, after the TTL decrement and routing;
-//! - `input`: a packet for this node, after reassembly, before local delivery.
+//! Hook points in the node kernel where IPsec and NAT attach, in the
+//! places Linux's xfrm and netfilter code sit:
+//! - `prerouting`: a received packet before the routing decision (netfilter
+//!   NF_INET_PRE_ROUTING, where destination NAT runs), after reassembly when
+//!   a hook asks for it (conntrack's defrag);
+//! - `input`: a packet for this node, after reassembly, before local delivery
+//!   (xfrm's `xfrm4_rcv` and `__xfrm_policy_check`);
+//! - `forward`: a packet being forwarded, after the TTL decrement and routing
+//!   (`xfrm4_policy_check` in `ip_forward`, then `xfrm_lookup`);
+//! - `output`: a locally generated packet, after routing (`xfrm_lookup`);
+//! - `postrouting`: a routed packet after the xfrm hooks, before
+//!   fragmentation (NF_INET_POST_ROUTING, where source NAT runs).
+//!
+//! The kernel knows no hook by name: a node registers them, and reaches its
+//! own again by type.
 
+use std::any::Any;
 use std::net::Ipv4Addr;
 
 use smoltcp::time::Instant;
 
-use super::counters::DropReason;
+use super::counters::{DropReason, NodeCounters};
+use crate::wire::ipv4::Header;
 
 /// What the kernel does with a packet after a hook saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +33,25 @@ pub enum Verdict {
     /// Input only: the hook turned the packet into another one (decapsulated
     /// a tunnel) that enters the node again as if just received.
     Reinject,
+}
+
+/// What a prerouting or postrouting hook did to a packet's addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rewrite {
+    Untouched,
+    /// The header changed: the kernel parses it again.
+    Rewritten,
+    /// Drop and count the reason.
+    Drop(DropReason),
+}
+
+/// A routed packet at postrouting: where it came from (`None`: this node
+/// sent it) and the interface it leaves by.
+#[derive(Clone, Copy, Debug)]
+pub struct Routed {
+    pub now: Instant,
+    pub in_iface: Option<usize>,
+    pub out_iface: usize,
 }
 
 /// Context given to every hook call.
@@ -56,8 +87,24 @@ pub struct PacketMeta {
 }
 
 /// A packet processor attached to a node's kernel. Every method defaults to
-/// accepting unchanged.
-pub trait PacketHook {
+/// accepting unchanged. A hook is `Any`, so the node that registered it can
+/// reach it again by its type ([`crate::kernel::Kernel::hook`]).
+pub trait PacketHook: Any {
+    /// Whether fragments are reassembled before [`PacketHook::prerouting`]
+    /// (Linux's `nf_defrag_ipv4`, which connection tracking needs).
+    fn defragments(&self) -> bool {
+        false
+    }
+    fn prerouting(
+        &mut self,
+        _ctx: &HookContext,
+        _h: &Header,
+        _meta: &mut PacketMeta,
+        _packet: &mut [u8],
+        _counters: &mut NodeCounters,
+    ) -> Rewrite {
+        Rewrite::Untouched
+    }
     fn output(&mut self, _ctx: &HookContext, _packet: &mut Vec<u8>) -> Verdict {
         Verdict::Accept
     }
@@ -77,4 +124,19 @@ pub trait PacketHook {
     ) -> Verdict {
         Verdict::Accept
     }
+    fn postrouting(
+        &mut self,
+        _ctx: &Routed,
+        _h: &Header,
+        _meta: &PacketMeta,
+        _packet: &mut [u8],
+        _counters: &mut NodeCounters,
+    ) -> Rewrite {
+        Rewrite::Untouched
+    }
+    /// When the hook next needs [`PacketHook::on_timer`].
+    fn next_timer(&self) -> Option<Instant> {
+        None
+    }
+    fn on_timer(&mut self, _now: Instant, _counters: &mut NodeCounters) {}
 }

@@ -2,16 +2,16 @@
 //! fragments and reassembles, answers with ICMP errors, and runs the hooks
 //! where IPsec attaches. It is sans-IO: packets in, [`Actions`] out.
 
+use std::any::Any;
 use std::net::Ipv4Addr;
 
 use smoltcp::time::Instant;
 
 use super::counters::{DropReason, NodeCounters};
 use super::frag::{self, Reassembler, Reassembly};
-use super::hook::{HookContext, PacketHook, PacketMeta, Verdict};
+use super::hook::{HookContext, PacketHook, PacketMeta, Rewrite, Routed, Verdict};
 use super::mss;
 use super::route::{NextHop, Route, RouteTable};
-use crate::nat::{Inbound, Nat};
 use crate::net::Prefix;
 use crate::wire::ipv4::{self, Header, HeaderError};
 
@@ -71,8 +71,6 @@ pub struct Kernel {
     pub routes: RouteTable,
     pub forwarding: bool,
     pub counters: NodeCounters,
-    /// Address translation on an outside interface, when the node is a NAT.
-    pub nat: Option<Nat>,
     reassembler: Reassembler,
     hooks: Vec<Box<dyn PacketHook>>,
     next_ident: u16,
@@ -95,7 +93,6 @@ impl Kernel {
             routes,
             forwarding,
             counters: NodeCounters::default(),
-            nat: None,
             reassembler: Reassembler::default(),
             hooks: Vec::new(),
             next_ident: first_ident,
@@ -126,6 +123,21 @@ impl Kernel {
         self.hooks.push(hook);
     }
 
+    /// The registered hook of type `H`, if any.
+    pub fn hook<H: PacketHook>(&self) -> Option<&H> {
+        self.hooks.iter().find_map(|h| {
+            let any: &dyn Any = h.as_ref();
+            any.downcast_ref()
+        })
+    }
+
+    pub fn hook_mut<H: PacketHook>(&mut self) -> Option<&mut H> {
+        self.hooks.iter_mut().find_map(|h| {
+            let any: &mut dyn Any = h.as_mut();
+            any.downcast_mut()
+        })
+    }
+
     /// The source address of a packet this node sends to `dst` from an
     /// unbound socket: Linux's `fib_result_prefsrc`, which for our routes
     /// (no `src` attribute, one address per interface) is
@@ -141,8 +153,8 @@ impl Kernel {
 
     /// When the kernel next needs [`Kernel::on_timer`].
     pub fn next_timer(&self) -> Option<Instant> {
-        let nat = self.nat.as_ref().and_then(Nat::next_expiry);
-        [self.reassembler.next_expiry(), nat]
+        let hooks = self.hooks.iter().filter_map(|h| h.next_timer()).min();
+        [self.reassembler.next_expiry(), hooks]
             .into_iter()
             .flatten()
             .min()
@@ -152,8 +164,8 @@ impl Kernel {
         for _ in 0..self.reassembler.expire(now) {
             self.counters.drop(DropReason::ReassemblyTimeout);
         }
-        if let Some(nat) = &mut self.nat {
-            nat.expire(now, &mut self.counters);
+        for hook in &mut self.hooks {
+            hook.on_timer(now, &mut self.counters);
         }
     }
 
@@ -208,20 +220,15 @@ impl Kernel {
             Verdict::Drop(reason) => return self.counters.drop(reason),
             Verdict::Reinject => return self.counters.drop(DropReason::Policy),
         }
-        // The NAT node's own traffic gets a mapping too (Linux tracks local
-        // connections), so that the answers find their way back to it.
-        if let Some(nat) = self
-            .nat
-            .as_mut()
-            .filter(|n| n.config.outside_iface == hop.iface)
-        {
-            if let Ok(sent) = Header::parse(&packet) {
-                // What the NAT cannot map leaves as it is: it already has
-                // the outside address.
-                match nat.outbound(now, &mut packet, &sent, &mut self.counters) {
-                    Ok(()) | Err(DropReason::NatUntranslatable) => {}
-                    Err(reason) => return self.counters.drop(reason),
-                }
+        let routed = Routed {
+            now,
+            in_iface: None,
+            out_iface: hop.iface,
+        };
+        if let Ok(sent) = Header::parse(&packet) {
+            let meta = PacketMeta::default();
+            if let Rewrite::Drop(reason) = self.postrouting(&routed, &sent, &meta, &mut packet) {
+                return self.counters.drop(reason);
             }
         }
         self.emit_parsed(packet, hop, h.dst, true, out);
@@ -311,7 +318,7 @@ impl Kernel {
         }
         // A NAT reassembles what it translates (Linux's conntrack defrags
         // before NAT); forwarding fragments the result again.
-        if self.nat.is_some() && h.is_fragment() {
+        if h.is_fragment() && self.hooks.iter().any(|hook| hook.defragments()) {
             match self.reassembler.offer(now, &packet, &h) {
                 Ok(Reassembly::Complete(p)) => {
                     self.counters.reassembled += 1;
@@ -325,21 +332,17 @@ impl Kernel {
                 Err(_) => return self.counters.drop(DropReason::ReassemblyLimit),
             }
         }
-        // A packet decapsulated here is past the NAT already.
-        if let Some(nat) = self.nat.as_mut().filter(|_| meta.sec_path.is_empty()) {
-            let outside = nat.config.outside_iface;
-            if iface == outside || nat.config.hairpin {
-                match nat.inbound(now, &mut packet, &h, &mut self.counters) {
-                    Inbound::Untouched => {}
-                    Inbound::Translated => {
-                        meta.nat_hairpin = iface != outside;
-                        let Ok(translated) = Header::parse(&packet) else {
-                            return self.counters.drop(DropReason::Malformed);
-                        };
-                        h = translated;
-                    }
-                    Inbound::Drop(reason) => return self.counters.drop(reason),
+        let ctx = HookContext { now, iface };
+        for hook in &mut self.hooks {
+            match hook.prerouting(&ctx, &h, &mut meta, &mut packet, &mut self.counters) {
+                Rewrite::Untouched => {}
+                Rewrite::Rewritten => {
+                    let Ok(translated) = Header::parse(&packet) else {
+                        return self.counters.drop(DropReason::Malformed);
+                    };
+                    h = translated;
                 }
+                Rewrite::Drop(reason) => return self.counters.drop(reason),
             }
         }
         if self.is_local(h.dst) {
@@ -424,17 +427,20 @@ impl Kernel {
         let Ok(mut after) = Header::parse(&packet) else {
             return self.counters.drop(DropReason::Malformed);
         };
-        if let Some(nat) = &mut self.nat {
-            let outside = nat.config.outside_iface;
-            if (hop.iface == outside && in_iface != outside) || meta.nat_hairpin {
-                if let Err(reason) = nat.outbound(now, &mut packet, &after, &mut self.counters) {
-                    return self.counters.drop(reason);
-                }
+        let routed = Routed {
+            now,
+            in_iface: Some(in_iface),
+            out_iface: hop.iface,
+        };
+        match self.postrouting(&routed, &after, &meta, &mut packet) {
+            Rewrite::Untouched => {}
+            Rewrite::Rewritten => {
                 let Ok(translated) = Header::parse(&packet) else {
                     return self.counters.drop(DropReason::Malformed);
                 };
                 after = translated;
             }
+            Rewrite::Drop(reason) => return self.counters.drop(reason),
         }
         let tunneled = after.dst != h.dst;
         if !tunneled && h.dont_frag && h.total_len > mtu {
@@ -450,6 +456,23 @@ impl Kernel {
         }
         self.counters.forwarded += 1;
         self.emit(packet, after, hop, h.dst, false, out);
+    }
+
+    /// Runs the postrouting hooks; the first that rewrites or drops ends it.
+    fn postrouting(
+        &mut self,
+        routed: &Routed,
+        h: &Header,
+        meta: &PacketMeta,
+        packet: &mut [u8],
+    ) -> Rewrite {
+        for hook in &mut self.hooks {
+            match hook.postrouting(routed, h, meta, packet, &mut self.counters) {
+                Rewrite::Untouched => {}
+                done => return done,
+            }
+        }
+        Rewrite::Untouched
     }
 
     /// Sends an ICMP error about `offending` back to its source (RFC 792),

@@ -14,6 +14,7 @@
 //! reassembles fragments before translation, as Linux's connection
 //! tracking does.
 
+mod hook;
 mod packet;
 mod table;
 

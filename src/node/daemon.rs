@@ -10,55 +10,9 @@ use smoltcp::socket::udp;
 use smoltcp::time::Instant;
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
-use crate::ike::{Log, Records};
+use crate::ike::daemon::KeyDaemon;
 use crate::ipsec::IpsecEngine;
-use crate::ipsec::engine::Acquire;
-use crate::ipsec::sad::SaEvent;
-
-/// The ISAKMP port (RFC 2408 §2.5.2) and the NAT-T port (RFC 3947 §4).
-pub const PORT_ISAKMP: u16 = 500;
-pub const PORT_NATT: u16 = 4500;
-
-/// One UDP datagram the daemon sends.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Datagram {
-    pub from: SocketAddrV4,
-    pub to: SocketAddrV4,
-    pub data: Vec<u8>,
-}
-
-/// A key daemon as the node drives it (sans-IO: no sockets, no clock).
-pub trait KeyDaemon {
-    /// An IKE datagram arrived on `to` from `from`.
-    fn on_datagram(
-        &mut self,
-        now: Instant,
-        from: SocketAddrV4,
-        to: SocketAddrV4,
-        data: &[u8],
-        kernel: &mut IpsecEngine,
-    );
-    /// The kernel found no SA for a packet an `ipsec` policy covers.
-    fn on_acquire(&mut self, now: Instant, acquire: Acquire, kernel: &mut IpsecEngine);
-    /// Time passed; `now` is at or after [`KeyDaemon::next_timer`].
-    /// An SA reached its soft or hard lifetime (PF_KEY SADB_EXPIRE).
-    fn on_sa_event(&mut self, _now: Instant, _event: SaEvent, _kernel: &mut IpsecEngine) {}
-    fn on_timer(&mut self, now: Instant, kernel: &mut IpsecEngine);
-    fn next_timer(&self) -> Option<Instant>;
-    /// The next datagram to send, if any.
-    fn poll_transmit(&mut self) -> Option<Datagram>;
-    /// The daemon process restarts: all negotiation state is lost.
-    fn restart(&mut self, _now: Instant) {}
-    /// Whether it does NAT traversal: then it also listens on UDP 4500,
-    /// where IKE carries the non-ESP marker (RFC 3948 §2.2).
-    fn wants_natt(&self) -> bool {
-        false
-    }
-    /// The daemon's log and what it negotiated, for the run's outputs.
-    fn report(&self) -> Option<(&Log, &Records)> {
-        None
-    }
-}
+use crate::wire::udp_encap::{KEEPALIVE, NON_ESP_MARKER, PORT_ISAKMP, PORT_NATT};
 
 /// The daemon of a node with its UDP sockets.
 pub struct DaemonSlot {
@@ -67,11 +21,6 @@ pub struct DaemonSlot {
     /// The NAT-T socket on port 4500, when the daemon wants one.
     natt: Option<SocketHandle>,
 }
-
-/// RFC 3948 §2.2: IKE on port 4500 is led by four zero bytes.
-const NON_ESP_MARKER: [u8; 4] = [0; 4];
-/// RFC 3948 §2.3: a NAT-keepalive is one 0xFF byte.
-pub const KEEPALIVE: [u8; 1] = [0xff];
 
 fn v4(endpoint: IpEndpoint) -> Option<SocketAddrV4> {
     match endpoint.addr {

@@ -4,22 +4,18 @@
 pub mod apps;
 pub mod daemon;
 pub mod device;
-pub mod ipsec_hook;
 
 use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
 use smoltcp::time::Instant;
 use smoltcp::wire::{HardwareAddress, IpCidr};
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
+use crate::ike::daemon::KeyDaemon;
 use crate::ipsec::IpsecEngine;
 use crate::kernel::counters::DropReason;
 use crate::kernel::{Actions, Kernel};
 use apps::{App, FlowStats};
-use daemon::{DaemonSlot, KeyDaemon};
+use daemon::DaemonSlot;
 use device::{KernelDevice, RX_QUEUE_LIMIT};
-use ipsec_hook::{IpsecHook, SharedEngine};
 
 /// Rounds of "apps, then smoltcp" per wake-up before yielding (a guard
 /// against a livelock between an app and the stack).
@@ -35,8 +31,6 @@ pub struct Node {
     app_wake: Option<Instant>,
     /// The wake-up the simulator has queued for this node.
     pub scheduled: Option<Instant>,
-    /// The IPsec data plane, when the node has policies or SAs.
-    pub ipsec: Option<SharedEngine>,
     /// The key daemon, when the node runs one.
     pub daemon: Option<DaemonSlot>,
 }
@@ -69,17 +63,22 @@ impl Node {
             apps: Vec::new(),
             app_wake: None,
             scheduled: None,
-            ipsec: None,
             daemon: None,
         }
     }
 
     /// Gives the node an IPsec data plane at its kernel's hook points.
-    pub fn attach_ipsec(&mut self, engine: IpsecEngine) -> SharedEngine {
-        let shared = Rc::new(RefCell::new(engine));
-        self.kernel.add_hook(Box::new(IpsecHook(shared.clone())));
-        self.ipsec = Some(shared.clone());
-        shared
+    pub fn attach_ipsec(&mut self, engine: IpsecEngine) {
+        self.kernel.add_hook(Box::new(engine));
+    }
+
+    /// The IPsec data plane, when the node has policies or SAs.
+    pub fn ipsec(&self) -> Option<&IpsecEngine> {
+        self.kernel.hook()
+    }
+
+    pub fn ipsec_mut(&mut self) -> Option<&mut IpsecEngine> {
+        self.kernel.hook_mut()
     }
 
     pub fn add_app(&mut self, app: Box<dyn App>, start: Instant) {
@@ -109,9 +108,6 @@ impl Node {
     /// Runs apps and smoltcp until quiet; what they send goes through the kernel into `out`.
     pub fn poll(&mut self, now: Instant, flows: &mut [FlowStats], out: &mut Actions) {
         self.kernel.on_timer(now);
-        if let Some(engine) = &self.ipsec {
-            engine.borrow_mut().on_timer(now);
-        }
         for _ in 0..MAX_ROUNDS {
             self.service_apps(now, flows);
             self.service_daemon(now);
@@ -132,8 +128,7 @@ impl Node {
     /// engine's ACQUIREs, and IKE traffic bypasses the SPD as racoon's
     /// sockets do.
     pub fn attach_daemon(&mut self, daemon: Box<dyn KeyDaemon>) {
-        if let Some(engine) = &self.ipsec {
-            let mut engine = engine.borrow_mut();
+        if let Some(engine) = self.ipsec_mut() {
             engine.ike_bypass = true;
             engine.udp_encap = daemon.wants_natt();
         }
@@ -142,8 +137,9 @@ impl Node {
 
     /// The key daemon restarts after the SAD is flushed (`setkey -F`).
     pub fn restart_daemon(&mut self, now: Instant) {
-        if let (Some(slot), Some(engine)) = (&mut self.daemon, &self.ipsec) {
-            let mut engine = engine.borrow_mut();
+        if let (Some(slot), Some(engine)) =
+            (&mut self.daemon, self.kernel.hook_mut::<IpsecEngine>())
+        {
             engine.sad.flush(None);
             engine.sad.events.clear();
             slot.daemon.restart(now);
@@ -151,17 +147,15 @@ impl Node {
     }
 
     fn service_daemon(&mut self, now: Instant) {
-        if let (Some(slot), Some(engine)) = (&mut self.daemon, &self.ipsec) {
-            slot.service(now, &mut self.sockets, &mut engine.borrow_mut());
+        if let (Some(slot), Some(engine)) =
+            (&mut self.daemon, self.kernel.hook_mut::<IpsecEngine>())
+        {
+            slot.service(now, &mut self.sockets, engine);
         }
     }
 
     fn acquires_pending(&self) -> bool {
-        self.daemon.is_some()
-            && self
-                .ipsec
-                .as_ref()
-                .is_some_and(|e| !e.borrow().acquires.is_empty())
+        self.daemon.is_some() && self.ipsec().is_some_and(|e| !e.acquires.is_empty())
     }
 
     fn service_apps(&mut self, now: Instant, flows: &mut [FlowStats]) {
@@ -181,17 +175,10 @@ impl Node {
     /// When this node next needs to run: smoltcp timers, apps, kernel timers.
     pub fn next_wake(&mut self, now: Instant) -> Option<Instant> {
         let stack = self.stack.poll_at(now, &self.sockets).map(|t| t.max(now));
-        let ipsec = self.ipsec.as_ref().and_then(|e| e.borrow().next_timer());
         let daemon = self.daemon.as_ref().and_then(|d| d.daemon.next_timer());
-        [
-            stack,
-            self.app_wake,
-            self.kernel.next_timer(),
-            ipsec,
-            daemon,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        [stack, self.app_wake, self.kernel.next_timer(), daemon]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }

@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::located::{Located, Pos};
 use super::units::Spi;
-use crate::config::setkey::SetkeyCommand;
 use crate::crypto::{AuthAlg, EncAlg};
+use crate::ipsec::pfkey::Request;
 use crate::ipsec::spec::{
     Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Selector, Template,
     Upper,
@@ -170,7 +170,7 @@ fn key(
 }
 
 impl SaYaml {
-    pub fn to_command(&self) -> Result<SetkeyCommand, Problem> {
+    pub fn to_command(&self) -> Result<Request, Problem> {
         let proto = proto(&self.proto)?;
         let enc = match &self.enc {
             Some(name) => {
@@ -212,7 +212,7 @@ impl SaYaml {
                 "SPIs 0 to 255 are reserved (RFC 4303 §2.1)".into(),
             ));
         }
-        Ok(SetkeyCommand::Add(SaSpec {
+        Ok(Request::Add(SaSpec {
             encap: None,
             src: self.src,
             dst: self.dst,
@@ -268,7 +268,7 @@ impl TemplateYaml {
 }
 
 impl PolicyYaml {
-    pub fn to_command(&self) -> Result<SetkeyCommand, Problem> {
+    pub fn to_command(&self) -> Result<Request, Problem> {
         let dir = match self.dir.as_str() {
             "in" => Direction::In,
             "out" => Direction::Out,
@@ -307,7 +307,7 @@ impl PolicyYaml {
             dst_port: self.dst_port,
             upper,
         };
-        Ok(SetkeyCommand::SpdAdd(PolicySpec {
+        Ok(Request::SpdAdd(PolicySpec {
             selector,
             dir,
             action,
@@ -319,7 +319,7 @@ impl PolicyYaml {
 
 impl IpsecSpec {
     /// The setkey commands these SAs and policies stand for, in order.
-    pub fn commands(&self) -> Result<Vec<SetkeyCommand>, Problem> {
+    pub fn commands(&self) -> Result<Vec<Request>, Problem> {
         let sas = self.sas.iter().map(SaYaml::to_command);
         let policies = self.policies.iter().map(PolicyYaml::to_command);
         sas.chain(policies).collect()

@@ -9,8 +9,9 @@ use regex::Regex;
 use super::embedded::yaml_pos;
 use super::located::{Located, Pos};
 use super::model::*;
-use crate::config::setkey::{SetkeyCommand, kernel_requests};
+use crate::config::setkey::kernel_requests;
 use crate::ipsec::IpsecEngine;
+use crate::ipsec::pfkey::Request;
 use crate::ipsec::sad::SA_COUNTERS;
 use crate::ipsec::spec::Direction;
 use crate::kernel::counters::{LINK_COUNTERS, NODE_COUNTERS};
@@ -97,7 +98,7 @@ fn check_script(
         for st in statements {
             for (i, request) in kernel_requests(st.command).into_iter().enumerate() {
                 let fwd = match &request {
-                    SetkeyCommand::SpdAdd(policy) if policy.dir == Direction::Fwd => {
+                    Request::SpdAdd(policy) if policy.dir == Direction::Fwd => {
                         Some(policy.selector)
                     }
                     _ => None,

@@ -28,7 +28,7 @@ pub fn sa_reports(nodes: &[Node]) -> Vec<(String, Vec<SaReport>)> {
     nodes
         .iter()
         .filter_map(|n| {
-            let engine = n.ipsec.as_ref()?.borrow();
+            let engine = n.ipsec()?;
             let sas = engine
                 .sad
                 .iter()
@@ -92,7 +92,7 @@ pub fn write_ike_files(dir: &Path, nodes: &[Node]) -> io::Result<Vec<PathBuf>> {
 pub fn write_nat_files(dir: &Path, nodes: &[Node], now: Instant) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for node in nodes {
-        if let Some(nat) = &node.kernel.nat {
+        if let Some(nat) = node.kernel.hook::<crate::nat::Nat>() {
             let text = nat.dump(&node.name, now, &node.kernel.counters);
             files.push(write_atomic(
                 &dir.join(format!("{}.nat", node.name)),
@@ -140,10 +140,11 @@ pub fn write_atomic(path: &Path, text: &str) -> io::Result<PathBuf> {
 pub fn write_ipsec_files(dir: &Path, nodes: &[Node], now: Instant) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut rows: Vec<String> = Vec::new();
-    let behind_nat = nodes.iter().any(|n| n.kernel.nat.is_some());
+    let behind_nat = nodes
+        .iter()
+        .any(|n| n.kernel.hook::<crate::nat::Nat>().is_some());
     for node in nodes {
-        let Some(engine) = &node.ipsec else { continue };
-        let engine = engine.borrow();
+        let Some(engine) = node.ipsec() else { continue };
         files.push(write_atomic(
             &dir.join(format!("{}.sad", node.name)),
             &dump::sad(&engine.sad, now),

@@ -130,7 +130,7 @@ fn build_nodes(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Node> {
             }
             if let Some(config) = spec.nat.as_ref().and_then(|n| n.config(&spec.interfaces)) {
                 let rng = rng::stream(seed, &format!("nat:{name}"));
-                kernel.nat = Some(crate::nat::Nat::new(config, rng));
+                kernel.add_hook(Box::new(crate::nat::Nat::new(config, rng)));
             }
             let mut node = Node::new(name.clone(), kernel, rng.next_u64(), Instant::ZERO);
             if spec.setkey.is_some() || spec.ipsec.is_some() || spec.racoon.is_some() {

@@ -5,3 +5,4 @@
 pub mod ipv4;
 pub mod isakmp;
 pub mod isakmp_print;
+pub mod udp_encap;

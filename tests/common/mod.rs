@@ -30,7 +30,7 @@ pub fn tool_available(tool: &str) -> bool {
 /// handed to the daemon, then the daemon's own due timer.
 pub fn serve_daemon(
     now: smoltcp::time::Instant,
-    daemon: &mut dyn vpnlab::node::daemon::KeyDaemon,
+    daemon: &mut dyn vpnlab::ike::daemon::KeyDaemon,
     engine: &mut vpnlab::ipsec::IpsecEngine,
 ) {
     engine.on_timer(now);

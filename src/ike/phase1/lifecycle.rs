@@ -8,14 +8,15 @@ use smoltcp::time::Instant;
 
 use super::{P1State, Phase1, aggressive, main_mode, mode_name, nat, remote_for, vendor_ids};
 use crate::config::racoon::ExchangeMode;
+use crate::ike::daemon::Datagram;
 use crate::ike::identity::phase1_id;
 use crate::ike::log::{FailReason, IkeEvent, cookies, endpoint};
 use crate::ike::proposal::{self, IsakmpTransform};
 use crate::ike::quick::P2State;
 use crate::ike::{Fail, Racoon, Side};
 use crate::ipsec::IpsecEngine;
-use crate::node::daemon::{Datagram, KEEPALIVE, PORT_ISAKMP};
 use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};
+use crate::wire::udp_encap::{KEEPALIVE, PORT_ISAKMP};
 
 /// Retransmissions or the negotiation time ran out.
 fn time_up(p: &Phase1) -> Fail {

@@ -8,8 +8,8 @@ use crate::config::racoon::{NatTraversal, Remote};
 use crate::ike::Env;
 use crate::ike::log::IkeEvent;
 use crate::ike::natt::{self, Version};
-use crate::node::daemon::PORT_NATT;
 use crate::wire::isakmp::PayloadRepr;
+use crate::wire::udp_encap::PORT_NATT;
 
 /// The NAT-T vendor IDs of our first message: all of them when
 /// `nat_traversal` is on or forced.

@@ -20,8 +20,8 @@ use crate::ike::{Env, Fail, Racoon, Side, message, proposal};
 use crate::ipsec::IpsecEngine;
 use crate::ipsec::engine::Acquire;
 use crate::ipsec::spec::{Direction, Mode, Selector};
-use crate::node::daemon::PORT_ISAKMP;
 use crate::wire::isakmp::{NotifyType, PayloadRepr, Repr};
+use crate::wire::udp_encap::PORT_ISAKMP;
 
 impl Racoon {
     /// racoon's `isakmp_post_acquire`: queue the request and start (or

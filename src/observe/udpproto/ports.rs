@@ -4,7 +4,7 @@
 #![forbid(unsafe_code)]
 
 use super::{bfd, by_payload};
-use crate::node::daemon::{PORT_ISAKMP, PORT_NATT};
+use crate::wire::udp_encap::{PORT_ISAKMP, PORT_NATT};
 
 /// The printer print-udp.c `udp_print` calls for a datagram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
