@@ -1,180 +1,383 @@
-//! Field access on IPv4 headers the kernel has already validated
-//! (RFC 791 §3.1). `Header::parse` checks lengths once; after that no
-//! accessor can index out of bounds.
+//! IPv4 headers (RFC 791 §3.1), options included.
+//!
+//! - [`Packet`] is a view of a datagram: [`Packet::new_checked`] checks
+//!   the header length and total length against the buffer once; then no
+//!   accessor can panic. [`Packet::payload`] ends at the total length, so
+//!   link padding past it is never read.
+//! - [`Repr`] is an owned header: addresses, protocol, TTL, TOS, the
+//!   fragment fields ([`frag::Repr`]), the options ([`Options`]) and the
+//!   payload length. [`Repr::parse`] also checks the version and the
+//!   header checksum: it is what a kernel accepts from a link.
+
+mod legacy;
+mod options;
+#[cfg(test)]
+mod tests;
 
 use std::net::Ipv4Addr;
 
+pub use legacy::*;
+pub use options::{Item, Items, MAX_OPTIONS_LEN, Options};
+
+use super::{Error, be16, frag, put};
 use crate::net::ones_complement_sum;
 
-pub const MIN_HEADER: usize = 20;
-const FLAG_DF: u16 = 0x4000;
-const FLAG_MF: u16 = 0x2000;
-const OFFSET_MASK: u16 = 0x1fff;
+/// Byte ranges of the IPv4 header (RFC 791 §3.1, "Internet Header Format").
+mod field {
+    pub type Field = core::ops::Range<usize>;
 
-/// Fields of a checked IPv4 header.
+    /// Version (high nibble) and IHL, the header length in 32-bit words.
+    pub const VER_IHL: usize = 0;
+    /// Type of Service (RFC 2474: DSCP and ECN).
+    pub const TOS: usize = 1;
+    pub const LENGTH: Field = 2..4;
+    pub const IDENT: Field = 4..6;
+    /// Flags (3 bits) and fragment offset (13 bits, in 8-byte units).
+    pub const FLG_OFF: Field = 6..8;
+    pub const TTL: usize = 8;
+    pub const PROTOCOL: usize = 9;
+    pub const CHECKSUM: Field = 10..12;
+    pub const SRC_ADDR: Field = 12..16;
+    pub const DST_ADDR: Field = 16..20;
+    /// Options start here and run to the header length.
+    pub const OPTIONS: usize = 20;
+}
+
+/// The fixed header, without options.
+pub const HEADER_LEN: usize = field::OPTIONS;
+/// The largest header: IHL 15.
+pub const MAX_HEADER_LEN: usize = 60;
+/// The largest datagram the 16-bit total length can describe.
+pub const MAX_TOTAL_LEN: usize = 65535;
+
+/// A read-only or read-write view of one IPv4 datagram.
+#[derive(Debug, Clone)]
+pub struct Packet<T: AsRef<[u8]>> {
+    buffer: T,
+}
+
+impl<T: AsRef<[u8]>> Packet<T> {
+    /// Wraps a buffer without checking it: accessors read zeros past its
+    /// end, and mean something only after [`Packet::check_len`].
+    pub const fn new_unchecked(buffer: T) -> Packet<T> {
+        Packet { buffer }
+    }
+
+    /// Wraps a buffer and checks its lengths ([`Packet::check_len`]).
+    pub fn new_checked(buffer: T) -> Result<Packet<T>, Error> {
+        let packet = Packet::new_unchecked(buffer);
+        packet.check_len()?;
+        Ok(packet)
+    }
+
+    /// The buffer holds the fixed header; the header length is at least
+    /// that and at most the total length, which is at most the buffer
+    /// (RFC 791 §3.1: "Internet Header Length", "Total Length").
+    pub fn check_len(&self) -> Result<(), Error> {
+        let len = self.buffer.as_ref().len();
+        if len < HEADER_LEN {
+            return Err(Error::Truncated);
+        }
+        let (header_len, total_len) = (self.header_len(), self.total_len());
+        if header_len < HEADER_LEN || total_len < header_len {
+            return Err(Error::Malformed);
+        }
+        if total_len > len {
+            return Err(Error::Truncated);
+        }
+        Ok(())
+    }
+
+    pub fn into_inner(self) -> T {
+        self.buffer
+    }
+
+    fn byte(&self, at: usize) -> u8 {
+        self.buffer.as_ref().get(at).copied().unwrap_or(0)
+    }
+
+    fn addr(&self, range: field::Field) -> Ipv4Addr {
+        match self.buffer.as_ref().get(range) {
+            Some(&[a, b, c, d]) => Ipv4Addr::new(a, b, c, d),
+            _ => Ipv4Addr::UNSPECIFIED,
+        }
+    }
+
+    pub fn version(&self) -> u8 {
+        self.byte(field::VER_IHL) >> 4
+    }
+
+    /// The header length in bytes (IHL × 4).
+    pub fn header_len(&self) -> usize {
+        usize::from(self.byte(field::VER_IHL) & 0x0f) * 4
+    }
+
+    pub fn tos(&self) -> u8 {
+        self.byte(field::TOS)
+    }
+
+    pub fn total_len(&self) -> usize {
+        usize::from(be16(self.buffer.as_ref(), field::LENGTH.start))
+    }
+
+    pub fn ident(&self) -> u16 {
+        be16(self.buffer.as_ref(), field::IDENT.start)
+    }
+
+    /// The flags and fragment offset word ([`frag::Repr::parse`] reads it).
+    pub fn flags_and_offset(&self) -> u16 {
+        be16(self.buffer.as_ref(), field::FLG_OFF.start)
+    }
+
+    pub fn ttl(&self) -> u8 {
+        self.byte(field::TTL)
+    }
+
+    pub fn protocol(&self) -> u8 {
+        self.byte(field::PROTOCOL)
+    }
+
+    pub fn checksum(&self) -> u16 {
+        be16(self.buffer.as_ref(), field::CHECKSUM.start)
+    }
+
+    pub fn src_addr(&self) -> Ipv4Addr {
+        self.addr(field::SRC_ADDR)
+    }
+
+    pub fn dst_addr(&self) -> Ipv4Addr {
+        self.addr(field::DST_ADDR)
+    }
+
+    /// The header, options included.
+    pub fn header(&self) -> &[u8] {
+        let data = self.buffer.as_ref();
+        data.get(..self.header_len()).unwrap_or(data)
+    }
+
+    /// The options: the header after its fixed 20 bytes.
+    pub fn options(&self) -> &[u8] {
+        self.header().get(HEADER_LEN..).unwrap_or(&[])
+    }
+
+    /// The bytes after the header up to the total length.
+    pub fn payload(&self) -> &[u8] {
+        let range = self.header_len()..self.total_len();
+        self.buffer.as_ref().get(range).unwrap_or(&[])
+    }
+
+    /// Whether the header checksum verifies (RFC 791 §3.1 "Header Checksum").
+    pub fn verify_checksum(&self) -> bool {
+        ones_complement_sum(self.header()) == 0xffff
+    }
+}
+
+impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
+    fn set_byte(&mut self, at: usize, value: u8) {
+        if let Some(b) = self.buffer.as_mut().get_mut(at) {
+            *b = value;
+        }
+    }
+
+    /// Version 4 and the header length in bytes (a multiple of 4).
+    pub fn set_version_and_header_len(&mut self, header_len: usize) {
+        self.set_byte(field::VER_IHL, 0x40 | ((header_len / 4) as u8 & 0x0f));
+    }
+
+    pub fn set_tos(&mut self, tos: u8) {
+        self.set_byte(field::TOS, tos);
+    }
+
+    pub fn set_total_len(&mut self, len: u16) {
+        put(
+            self.buffer.as_mut(),
+            field::LENGTH.start,
+            &len.to_be_bytes(),
+        );
+    }
+
+    pub fn set_ident(&mut self, ident: u16) {
+        put(
+            self.buffer.as_mut(),
+            field::IDENT.start,
+            &ident.to_be_bytes(),
+        );
+    }
+
+    pub fn set_flags_and_offset(&mut self, word: u16) {
+        put(
+            self.buffer.as_mut(),
+            field::FLG_OFF.start,
+            &word.to_be_bytes(),
+        );
+    }
+
+    pub fn set_ttl(&mut self, ttl: u8) {
+        self.set_byte(field::TTL, ttl);
+    }
+
+    pub fn set_protocol(&mut self, protocol: u8) {
+        self.set_byte(field::PROTOCOL, protocol);
+    }
+
+    pub fn set_src_addr(&mut self, addr: Ipv4Addr) {
+        put(self.buffer.as_mut(), field::SRC_ADDR.start, &addr.octets());
+    }
+
+    pub fn set_dst_addr(&mut self, addr: Ipv4Addr) {
+        put(self.buffer.as_mut(), field::DST_ADDR.start, &addr.octets());
+    }
+
+    /// Recomputes the header checksum over the header length.
+    pub fn fill_checksum(&mut self) {
+        put(self.buffer.as_mut(), field::CHECKSUM.start, &[0, 0]);
+        let sum = !ones_complement_sum(self.header());
+        put(
+            self.buffer.as_mut(),
+            field::CHECKSUM.start,
+            &sum.to_be_bytes(),
+        );
+    }
+
+    /// Decrements the TTL and patches the checksum incrementally
+    /// (RFC 1624 §4; RFC 1812 §5.3.1).
+    pub fn decrement_ttl(&mut self) {
+        let ttl = self.ttl();
+        self.set_ttl(ttl.wrapping_sub(1));
+        // The TTL is the high byte of its 16-bit word, so the word drops by
+        // 0x0100; HC' = ~(~HC + ~m + m') with m' = m - 0x100 adds 0x100.
+        let sum = u32::from(self.checksum()) + 0x0100;
+        let folded = (sum & 0xffff) + (sum >> 16);
+        put(
+            self.buffer.as_mut(),
+            field::CHECKSUM.start,
+            &(folded as u16).to_be_bytes(),
+        );
+    }
+
+    /// The header, writable (see [`Packet::header`]).
+    pub fn header_mut(&mut self) -> &mut [u8] {
+        let len = self.header_len();
+        let data = self.buffer.as_mut();
+        let end = len.min(data.len());
+        data.split_at_mut(end).0
+    }
+
+    /// The payload, writable (see [`Packet::payload`]).
+    pub fn payload_mut(&mut self) -> &mut [u8] {
+        let range = self.header_len()..self.total_len();
+        match self.buffer.as_mut().get_mut(range) {
+            Some(payload) => payload,
+            None => &mut [],
+        }
+    }
+}
+
+/// An owned IPv4 header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Header {
-    pub header_len: usize,
-    pub total_len: usize,
-    pub ident: u16,
-    pub dont_frag: bool,
-    pub more_frags: bool,
-    /// Fragment offset in bytes.
-    pub frag_offset: usize,
-    pub ttl: u8,
-    pub protocol: u8,
+pub struct Repr {
     pub src: Ipv4Addr,
     pub dst: Ipv4Addr,
+    pub protocol: u8,
+    pub ttl: u8,
+    pub tos: u8,
+    /// Identification, DF, MF and fragment offset.
+    pub frag: frag::Repr,
+    pub options: Options,
+    /// Bytes after the header (total length minus header length).
+    pub payload_len: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HeaderError {
-    Malformed,
-    BadChecksum,
-}
-
-fn be16(b: &[u8], at: usize) -> u16 {
-    u16::from_be_bytes([b[at], b[at + 1]])
-}
-
-impl Header {
-    /// Validates version, lengths and the header checksum.
-    pub fn parse(packet: &[u8]) -> Result<Header, HeaderError> {
-        if packet.len() < MIN_HEADER || packet[0] >> 4 != 4 {
-            return Err(HeaderError::Malformed);
+impl Repr {
+    /// What a node accepts from a link: a checked packet of version 4 whose
+    /// header checksum verifies.
+    pub fn parse<T: AsRef<[u8]> + ?Sized>(packet: &Packet<&T>) -> Result<Repr, Error> {
+        packet.check_len()?;
+        if packet.version() != 4 {
+            return Err(Error::Malformed);
         }
-        let header_len = usize::from(packet[0] & 0x0f) * 4;
-        let total_len = usize::from(be16(packet, 2));
-        if header_len < MIN_HEADER || total_len < header_len || total_len > packet.len() {
-            return Err(HeaderError::Malformed);
+        if !packet.verify_checksum() {
+            return Err(Error::BadChecksum);
         }
-        if ones_complement_sum(&packet[..header_len]) != 0xffff {
-            return Err(HeaderError::BadChecksum);
-        }
-        let flags = be16(packet, 6);
-        Ok(Header {
-            header_len,
-            total_len,
-            ident: be16(packet, 4),
-            dont_frag: flags & FLAG_DF != 0,
-            more_frags: flags & FLAG_MF != 0,
-            frag_offset: usize::from(flags & OFFSET_MASK) * 8,
-            ttl: packet[8],
-            protocol: packet[9],
-            src: Ipv4Addr::new(packet[12], packet[13], packet[14], packet[15]),
-            dst: Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]),
+        Ok(Repr {
+            src: packet.src_addr(),
+            dst: packet.dst_addr(),
+            protocol: packet.protocol(),
+            ttl: packet.ttl(),
+            tos: packet.tos(),
+            frag: frag::Repr::parse(packet),
+            options: Options::new(packet.options())?,
+            payload_len: packet.total_len() - packet.header_len(),
         })
     }
 
-    pub fn is_fragment(&self) -> bool {
-        self.more_frags || self.frag_offset > 0
-    }
-}
-
-/// Recomputes the header checksum of a packet whose header was checked.
-pub fn fill_checksum(packet: &mut [u8], header_len: usize) {
-    packet[10] = 0;
-    packet[11] = 0;
-    let sum = !ones_complement_sum(&packet[..header_len]);
-    packet[10..12].copy_from_slice(&sum.to_be_bytes());
-}
-
-pub fn set_total_len(packet: &mut [u8], len: usize) {
-    packet[2..4].copy_from_slice(&(len as u16).to_be_bytes());
-}
-
-/// Sets the source address; the caller refills the checksum.
-pub fn set_src(packet: &mut [u8], src: Ipv4Addr) {
-    packet[12..16].copy_from_slice(&src.octets());
-}
-
-pub fn set_ident(packet: &mut [u8], ident: u16) {
-    packet[4..6].copy_from_slice(&ident.to_be_bytes());
-}
-
-pub fn set_frag(packet: &mut [u8], dont_frag: bool, more_frags: bool, offset_bytes: usize) {
-    let mut v = ((offset_bytes / 8) as u16) & OFFSET_MASK;
-    if dont_frag {
-        v |= FLAG_DF;
-    }
-    if more_frags {
-        v |= FLAG_MF;
-    }
-    packet[6..8].copy_from_slice(&v.to_be_bytes());
-}
-
-/// Decrements TTL and patches the checksum incrementally (RFC 1624 §4).
-pub fn decrement_ttl(packet: &mut [u8]) {
-    packet[8] = packet[8].wrapping_sub(1);
-    let old = be16(packet, 10);
-    // The TTL is the high byte of its 16-bit word, so the word drops by 0x0100;
-    // HC' = ~(~HC + ~m + m') with m' = m - 0x100 reduces to adding 0x100.
-    let sum = u32::from(old) + 0x0100;
-    let folded = (sum & 0xffff) + (sum >> 16);
-    packet[10..12].copy_from_slice(&(folded as u16).to_be_bytes());
-}
-
-/// Builds a 20-byte IPv4 header with no options (RFC 791 §3.1).
-pub fn build_header(
-    src: Ipv4Addr,
-    dst: Ipv4Addr,
-    protocol: u8,
-    ttl: u8,
-    ident: u16,
-    payload_len: usize,
-) -> [u8; 20] {
-    let mut h = [0u8; 20];
-    h[0] = 0x45;
-    h[2..4].copy_from_slice(&((20 + payload_len) as u16).to_be_bytes());
-    h[4..6].copy_from_slice(&ident.to_be_bytes());
-    h[8] = ttl;
-    h[9] = protocol;
-    h[12..16].copy_from_slice(&src.octets());
-    h[16..20].copy_from_slice(&dst.octets());
-    fill_checksum(&mut h, 20);
-    h
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> Vec<u8> {
-        let mut p = build_header(
-            "10.0.0.1".parse().unwrap(),
-            "10.0.0.2".parse().unwrap(),
-            17,
-            64,
-            7,
-            8,
-        )
-        .to_vec();
-        p.extend_from_slice(&[0; 8]);
-        p
+    /// Parses a datagram's header (convenience for `new_checked` + `parse`).
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Repr, Error> {
+        Repr::parse(&Packet::new_unchecked(bytes))
     }
 
-    #[test]
-    fn parse_and_checksum() {
-        let p = sample();
-        let h = Header::parse(&p).unwrap();
-        assert_eq!(
-            (h.header_len, h.total_len, h.ident, h.ttl, h.protocol),
-            (20, 28, 7, 64, 17)
-        );
-        let mut bad = p.clone();
-        bad[12] ^= 1;
-        assert_eq!(Header::parse(&bad), Err(HeaderError::BadChecksum));
-        assert_eq!(Header::parse(&p[..19]), Err(HeaderError::Malformed));
-        assert_eq!(Header::parse(&p[..27]), Err(HeaderError::Malformed));
-    }
-
-    #[test]
-    fn ttl_decrement_keeps_checksum_valid() {
-        let mut p = sample();
-        for ttl in (1..64).rev() {
-            decrement_ttl(&mut p);
-            let h = Header::parse(&p).expect("checksum still valid");
-            assert_eq!(h.ttl, ttl);
+    /// A header without options or fragmentation, as a host sends one.
+    pub fn new(src: Ipv4Addr, dst: Ipv4Addr, protocol: u8, ttl: u8, payload_len: usize) -> Repr {
+        Repr {
+            src,
+            dst,
+            protocol,
+            ttl,
+            tos: 0,
+            frag: frag::Repr::default(),
+            options: Options::NONE,
+            payload_len,
         }
+    }
+
+    pub fn header_len(&self) -> usize {
+        HEADER_LEN + self.options.len()
+    }
+
+    pub fn total_len(&self) -> usize {
+        self.header_len() + self.payload_len
+    }
+
+    /// Bytes [`Repr::emit`] writes: the header.
+    pub fn buffer_len(&self) -> usize {
+        self.header_len()
+    }
+
+    pub fn is_fragment(&self) -> bool {
+        self.frag.is_fragment()
+    }
+
+    /// Writes the header, checksum included, into the front of the
+    /// packet's buffer. Fails if the total length exceeds 65535 or the
+    /// buffer is shorter than the header.
+    pub fn emit<T: AsRef<[u8]> + AsMut<[u8]> + ?Sized>(
+        &self,
+        packet: &mut Packet<&mut T>,
+    ) -> Result<(), Error> {
+        let total = u16::try_from(self.total_len()).map_err(|_| Error::Unrepresentable)?;
+        let header_len = self.header_len();
+        let buffer = packet.buffer.as_mut();
+        let options = buffer
+            .get_mut(HEADER_LEN..header_len)
+            .ok_or(Error::Unrepresentable)?;
+        options.copy_from_slice(self.options.as_bytes());
+        packet.set_version_and_header_len(header_len);
+        packet.set_tos(self.tos);
+        packet.set_total_len(total);
+        self.frag.emit(packet);
+        packet.set_ttl(self.ttl);
+        packet.set_protocol(self.protocol);
+        packet.set_src_addr(self.src);
+        packet.set_dst_addr(self.dst);
+        packet.fill_checksum();
+        Ok(())
+    }
+
+    /// The header as a new buffer with room for `payload_len` more bytes.
+    pub fn to_header(&self) -> Result<Vec<u8>, Error> {
+        let mut header = vec![0; self.header_len()];
+        header.reserve(self.payload_len);
+        self.emit(&mut Packet::new_unchecked(&mut header[..]))?;
+        Ok(header)
     }
 }
