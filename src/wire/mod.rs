@@ -19,10 +19,13 @@
 //! odd TCP option lists) that a kernel must carry and count.
 
 pub mod frag;
+pub mod icmp;
 pub mod ip;
 pub mod ipv4;
 pub mod isakmp;
 pub mod isakmp_print;
+pub mod tcp;
+pub mod udp;
 pub mod udp_encap;
 
 use core::fmt;
@@ -62,6 +65,14 @@ impl std::error::Error for Error {}
 fn be16(bytes: &[u8], at: usize) -> u16 {
     match bytes.get(at..at + 2) {
         Some(&[a, b]) => u16::from_be_bytes([a, b]),
+        _ => 0,
+    }
+}
+
+/// Big-endian 32-bit value at `at` of `bytes`; 0 if they are not there.
+fn be32(bytes: &[u8], at: usize) -> u32 {
+    match bytes.get(at..at + 4) {
+        Some(&[a, b, c, d]) => u32::from_be_bytes([a, b, c, d]),
         _ => 0,
     }
 }
