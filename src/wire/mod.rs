@@ -18,6 +18,8 @@
 //! IPv4 options in their `Ipv4Repr`, and refuse packets (IPv4 options,
 //! odd TCP option lists) that a kernel must carry and count.
 
+pub mod ah;
+pub mod esp;
 pub mod frag;
 pub mod icmp;
 pub mod ip;
