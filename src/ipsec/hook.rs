@@ -5,25 +5,47 @@
 use smoltcp::time::Instant;
 
 use super::IpsecEngine;
-use crate::kernel::counters::NodeCounters;
+use crate::kernel::Datagram;
+use crate::kernel::counters::{DropReason, NodeCounters};
 use crate::kernel::hook::{HookContext, PacketHook, PacketMeta, Verdict};
+use crate::wire::ipv4;
+
+/// Runs an engine step on the datagram's bytes and parses what it left
+/// (until the engine takes the parsed datagram itself).
+fn on_bytes(datagram: &mut Datagram, step: impl FnOnce(&mut Vec<u8>) -> Verdict) -> Verdict {
+    let mut verdict = Verdict::Accept;
+    let rebuilt = datagram.rebuild(|_, bytes| {
+        verdict = step(bytes);
+        ipv4::Repr::parse_bytes(bytes)
+    });
+    match (verdict, rebuilt) {
+        (Verdict::Drop(reason), _) => Verdict::Drop(reason),
+        (_, Err(e)) => Verdict::Drop(DropReason::from(e)),
+        (verdict, Ok(())) => verdict,
+    }
+}
 
 impl PacketHook for IpsecEngine {
-    fn output(&mut self, ctx: &HookContext, packet: &mut Vec<u8>) -> Verdict {
-        IpsecEngine::output(self, ctx.now, packet)
+    fn output(&mut self, ctx: &HookContext, datagram: &mut Datagram) -> Verdict {
+        on_bytes(datagram, |p| IpsecEngine::output(self, ctx.now, p))
     }
 
     fn forward(
         &mut self,
         ctx: &HookContext,
         meta: &mut PacketMeta,
-        packet: &mut Vec<u8>,
+        datagram: &mut Datagram,
     ) -> Verdict {
-        IpsecEngine::forward(self, ctx.now, meta, packet)
+        on_bytes(datagram, |p| IpsecEngine::forward(self, ctx.now, meta, p))
     }
 
-    fn input(&mut self, ctx: &HookContext, meta: &mut PacketMeta, packet: &mut Vec<u8>) -> Verdict {
-        IpsecEngine::input(self, ctx.now, meta, packet)
+    fn input(
+        &mut self,
+        ctx: &HookContext,
+        meta: &mut PacketMeta,
+        datagram: &mut Datagram,
+    ) -> Verdict {
+        on_bytes(datagram, |p| IpsecEngine::input(self, ctx.now, meta, p))
     }
 
     fn next_timer(&self) -> Option<Instant> {

@@ -55,6 +55,17 @@ pub enum DropReason {
     NatUntranslatable,
 }
 
+impl From<crate::wire::Error> for DropReason {
+    /// A header the kernel could not accept: a bad checksum, or anything
+    /// else wrong with it (RFC 791 §3.1).
+    fn from(e: crate::wire::Error) -> DropReason {
+        match e {
+            crate::wire::Error::BadChecksum => DropReason::BadChecksum,
+            _ => DropReason::Malformed,
+        }
+    }
+}
+
 impl DropReason {
     pub const ALL: [DropReason; 24] = [
         DropReason::Malformed,

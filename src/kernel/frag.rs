@@ -2,11 +2,12 @@
 //! timeout and memory limits (RFC 791 §3.2, RFC 815).
 
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
 
 use smoltcp::time::{Duration, Instant};
 
-use crate::wire::ipv4::{self, Header};
+use super::datagram::Datagram;
+use crate::wire::frag::{self as layout, Key};
+use crate::wire::ipv4;
 
 /// Linux's `ipfrag_time`: incomplete datagrams are dropped after 30 s.
 pub const REASSEMBLY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -18,102 +19,57 @@ pub const MAX_BUFFERED: usize = 1 << 20;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NeedsFragmentation;
 
-/// Options copied into every fragment have the high bit of their type set
-/// (RFC 791 §3.1, "copied flag"); the rest stay in the first fragment.
-fn copied_options(options: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < options.len() {
-        let kind = options[i];
-        if kind == 0 {
-            break;
-        }
-        if kind == 1 {
-            i += 1;
-            continue;
-        }
-        let len = usize::from(*options.get(i + 1).unwrap_or(&0));
-        if len < 2 || i + len > options.len() {
-            break;
-        }
-        if kind & 0x80 != 0 {
-            out.extend_from_slice(&options[i..i + len]);
-        }
-        i += len;
-    }
-    while out.len() % 4 != 0 {
-        out.push(0);
-    }
-    out
-}
-
-/// Splits `packet` into fragments of at most `mtu` bytes, appending them to
-/// `out`. A packet that fits is appended unchanged. `force` ignores DF (a
-/// local sender fragments its own datagrams, like Linux with PMTU "want").
+/// Splits a datagram into fragments of at most `mtu` bytes, appending them
+/// to `out`. A datagram that fits is appended unchanged. `force` ignores
+/// DF (a local sender fragments its own datagrams, like Linux with PMTU
+/// "want"). Later fragments repeat only the copied options (RFC 791 §3.1).
 pub fn fragment(
-    packet: Vec<u8>,
-    h: &Header,
+    datagram: Datagram,
     mtu: usize,
     force: bool,
     out: &mut Vec<Vec<u8>>,
 ) -> Result<(), NeedsFragmentation> {
-    if h.total_len <= mtu {
-        out.push(packet);
+    let h = datagram.header;
+    if h.total_len() <= mtu {
+        out.push(datagram.bytes);
         return Ok(());
     }
-    if h.dont_frag && !force {
+    if h.frag.dont_frag && !force {
         return Err(NeedsFragmentation);
     }
-    let first_header = &packet[..h.header_len];
-    let later_options = copied_options(&packet[ipv4::MIN_HEADER..h.header_len]);
-    let payload = &packet[h.header_len..h.total_len];
+    let later = ipv4::Repr {
+        options: h.options.copied(),
+        ..h
+    };
+    let payload = datagram.payload();
     let mut offset = 0;
     while offset < payload.len() {
-        let header_len = if offset == 0 {
-            h.header_len
-        } else {
-            ipv4::MIN_HEADER + later_options.len()
-        };
-        // Every fragment but the last carries a multiple of 8 data bytes.
-        let room = (mtu.saturating_sub(header_len) / 8 * 8).max(8);
-        let take = room.min(payload.len() - offset);
+        let header = if offset == 0 { h } else { later };
+        let take = layout::data_len(mtu, header.header_len()).min(payload.len() - offset);
         let last = offset + take == payload.len();
-        let mut frag = Vec::with_capacity(header_len + take);
-        if offset == 0 {
-            frag.extend_from_slice(first_header);
-        } else {
-            frag.extend_from_slice(&packet[..ipv4::MIN_HEADER]);
-            frag.extend_from_slice(&later_options);
-            frag[0] = 0x40 | (header_len / 4) as u8;
+        let piece = ipv4::Repr {
+            frag: layout::Repr {
+                ident: h.frag.ident,
+                dont_frag: false,
+                more_frags: h.frag.more_frags || !last,
+                offset: h.frag.offset + offset,
+            },
+            payload_len: take,
+            ..header
+        };
+        // A piece is no longer than the MTU, which fits a total length.
+        if let Ok(piece) = Datagram::new(piece, &payload[offset..offset + take]) {
+            out.push(piece.bytes);
         }
-        frag.extend_from_slice(&payload[offset..offset + take]);
-        ipv4::set_total_len(&mut frag, header_len + take);
-        ipv4::set_frag(
-            &mut frag,
-            false,
-            h.more_frags || !last,
-            h.frag_offset + offset,
-        );
-        ipv4::fill_checksum(&mut frag, header_len);
-        out.push(frag);
         offset += take;
     }
     Ok(())
 }
 
-/// A datagram identified by RFC 791's (source, destination, protocol, identification).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct DatagramKey {
-    src: Ipv4Addr,
-    dst: Ipv4Addr,
-    protocol: u8,
-    ident: u16,
-}
-
 #[derive(Debug)]
 struct Partial {
     expires: Instant,
-    first_header: Option<Vec<u8>>,
+    first_header: Option<ipv4::Repr>,
     /// Fragment payloads by offset.
     pieces: BTreeMap<usize, Vec<u8>>,
     total: Option<usize>,
@@ -130,12 +86,12 @@ pub enum ReassemblyError {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reassembly {
     Incomplete,
-    Complete(Vec<u8>),
+    Complete(Datagram),
 }
 
 #[derive(Debug, Default)]
 pub struct Reassembler {
-    partial: BTreeMap<DatagramKey, Partial>,
+    partial: BTreeMap<Key, Partial>,
     buffered: usize,
 }
 
@@ -164,25 +120,21 @@ impl Reassembler {
         before - self.partial.len()
     }
 
-    /// Adds one fragment of a checked packet.
+    /// Adds one fragment.
     pub fn offer(
         &mut self,
         now: Instant,
-        packet: &[u8],
-        h: &Header,
+        fragment: &Datagram,
     ) -> Result<Reassembly, ReassemblyError> {
-        let key = DatagramKey {
-            src: h.src,
-            dst: h.dst,
-            protocol: h.protocol,
-            ident: h.ident,
-        };
-        let data = &packet[h.header_len..h.total_len];
-        let end = h.frag_offset + data.len();
+        let h = &fragment.header;
+        let key = Key::of(h);
+        let data = fragment.payload();
+        let end = h.frag.offset + data.len();
         // Every fragment but the last must carry a multiple of 8 bytes, and
         // the whole datagram must fit in 65535 bytes (RFC 791 §3.2).
-        let misaligned = h.more_frags && !data.len().is_multiple_of(8);
-        if end + h.header_len > 65535 || misaligned || (data.is_empty() && h.more_frags) {
+        let misaligned = h.frag.more_frags && !data.len().is_multiple_of(layout::UNIT);
+        let too_long = end + h.header_len() > ipv4::MAX_TOTAL_LEN;
+        if too_long || misaligned || (data.is_empty() && h.frag.more_frags) {
             self.forget(&key);
             return Err(ReassemblyError::Limit);
         }
@@ -199,61 +151,68 @@ impl Reassembler {
             total: None,
             buffered: 0,
         });
-        if overlaps(&entry.pieces, h.frag_offset, end) || conflicting_end(entry.total, h, end) {
+        if overlaps(&entry.pieces, h.frag.offset, end) || conflicting_end(entry.total, h, end) {
             // Overlapping fragments discard the whole datagram, as Linux
             // does since 4.19 (the RFC 5722 rule applied to IPv4).
             self.forget(&key);
             return Err(ReassemblyError::Limit);
         }
-        if h.frag_offset == 0 {
-            entry.first_header = Some(packet[..h.header_len].to_vec());
+        if h.frag.offset == 0 {
+            entry.first_header = Some(*h);
         }
-        if !h.more_frags {
+        if !h.frag.more_frags {
             entry.total = Some(end);
         }
-        entry.pieces.insert(h.frag_offset, data.to_vec());
+        entry.pieces.insert(h.frag.offset, data.to_vec());
         entry.buffered += data.len();
         self.buffered += data.len();
-        Ok(self.try_complete(key))
+        self.try_complete(key)
     }
 
-    fn forget(&mut self, key: &DatagramKey) {
+    fn forget(&mut self, key: &Key) {
         if let Some(p) = self.partial.remove(key) {
             self.buffered -= p.buffered;
         }
     }
 
-    fn try_complete(&mut self, key: DatagramKey) -> Reassembly {
+    fn try_complete(&mut self, key: Key) -> Result<Reassembly, ReassemblyError> {
         let Some(p) = self.partial.get(&key) else {
-            return Reassembly::Incomplete;
+            return Ok(Reassembly::Incomplete);
         };
         let (Some(total), Some(_)) = (p.total, &p.first_header) else {
-            return Reassembly::Incomplete;
+            return Ok(Reassembly::Incomplete);
         };
         let mut covered = 0;
         for (offset, data) in &p.pieces {
             if *offset != covered {
-                return Reassembly::Incomplete;
+                return Ok(Reassembly::Incomplete);
             }
             covered += data.len();
         }
         if covered != total {
-            return Reassembly::Incomplete;
+            return Ok(Reassembly::Incomplete);
         }
         let Some(p) = self.partial.remove(&key) else {
-            return Reassembly::Incomplete;
+            return Ok(Reassembly::Incomplete);
         };
         self.buffered -= p.buffered;
-        let header = p.first_header.unwrap_or_default();
-        let mut packet = header;
-        let header_len = packet.len();
+        let Some(first) = p.first_header else {
+            return Ok(Reassembly::Incomplete);
+        };
+        // The first fragment's header, unfragmented (DF clear too, as the
+        // header is rewritten whole). Longer than a total length can say
+        // (a first fragment with more options than the last) is no
+        // datagram.
+        let header = ipv4::Repr {
+            frag: layout::Repr::whole(first.frag.ident, false),
+            payload_len: total,
+            ..first
+        };
+        let mut bytes = header.to_header().map_err(|_| ReassemblyError::Limit)?;
         for data in p.pieces.into_values() {
-            packet.extend_from_slice(&data);
+            bytes.extend_from_slice(&data);
         }
-        ipv4::set_total_len(&mut packet, header_len + total);
-        ipv4::set_frag(&mut packet, false, false, 0);
-        ipv4::fill_checksum(&mut packet, header_len);
-        Reassembly::Complete(packet)
+        Ok(Reassembly::Complete(Datagram { header, bytes }))
     }
 }
 
@@ -264,9 +223,9 @@ fn overlaps(pieces: &BTreeMap<usize, Vec<u8>>, start: usize, end: usize) -> bool
 }
 
 /// A second "last fragment" with another end, or data past the known end.
-fn conflicting_end(total: Option<usize>, h: &Header, end: usize) -> bool {
+fn conflicting_end(total: Option<usize>, h: &ipv4::Repr, end: usize) -> bool {
     match total {
-        Some(t) => end > t || (!h.more_frags && end != t),
+        Some(t) => end > t || (!h.frag.more_frags && end != t),
         None => false,
     }
 }
@@ -274,29 +233,28 @@ fn conflicting_end(total: Option<usize>, h: &Header, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::ipv4::build_header;
 
-    fn packet(payload_len: usize, dont_frag: bool) -> Vec<u8> {
-        let mut p = build_header(
-            "10.0.0.1".parse().unwrap(),
-            "10.0.0.2".parse().unwrap(),
-            17,
-            64,
-            42,
-            payload_len,
-        )
-        .to_vec();
-        p.extend((0..payload_len).map(|i| i as u8));
-        ipv4::set_frag(&mut p, dont_frag, false, 0);
-        ipv4::fill_checksum(&mut p, 20);
-        p
+    fn packet(payload_len: usize, dont_frag: bool) -> Datagram {
+        let header = ipv4::Repr {
+            frag: layout::Repr::whole(42, dont_frag),
+            ..ipv4::Repr::new(
+                "10.0.0.1".parse().unwrap(),
+                "10.0.0.2".parse().unwrap(),
+                17,
+                64,
+                payload_len,
+            )
+        };
+        let payload: Vec<u8> = (0..payload_len).map(|i| i as u8).collect();
+        Datagram::new(header, &payload).unwrap()
     }
 
-    fn split(p: &[u8], mtu: usize) -> Vec<Vec<u8>> {
-        let h = Header::parse(p).unwrap();
+    fn split(p: &Datagram, mtu: usize) -> Vec<Datagram> {
         let mut out = Vec::new();
-        fragment(p.to_vec(), &h, mtu, false, &mut out).unwrap();
-        out
+        fragment(p.clone(), mtu, false, &mut out).unwrap();
+        out.into_iter()
+            .map(|f| Datagram::parse(f).expect("fragments are valid datagrams"))
+            .collect()
     }
 
     #[test]
@@ -304,38 +262,53 @@ mod tests {
         let p = packet(3000, false);
         let frags = split(&p, 1500);
         assert_eq!(frags.len(), 3);
-        for f in &frags {
-            let h = Header::parse(f).unwrap();
-            assert!(h.total_len <= 1500);
-        }
-        let h0 = Header::parse(&frags[0]).unwrap();
+        assert!(frags.iter().all(|f| f.header.total_len() <= 1500));
+        let h0 = frags[0].header;
         assert_eq!(
-            (h0.total_len, h0.more_frags, h0.frag_offset),
+            (h0.total_len(), h0.frag.more_frags, h0.frag.offset),
             (1500, true, 0)
         );
-        let h2 = Header::parse(&frags[2]).unwrap();
-        assert_eq!((h2.more_frags, h2.frag_offset), (false, 2960));
+        let h2 = frags[2].header;
+        assert_eq!((h2.frag.more_frags, h2.frag.offset), (false, 2960));
+    }
+
+    /// RFC 791 §3.1: only options with the copied flag reach later
+    /// fragments; the first keeps them all.
+    #[test]
+    fn later_fragments_repeat_only_copied_options() {
+        let mut p = packet(1000, false);
+        let options = ipv4::Options::new(&[7, 3, 4, 1, 0x94, 4, 0, 0]).unwrap();
+        p = Datagram::new(
+            ipv4::Repr {
+                options,
+                ..p.header
+            },
+            p.payload(),
+        )
+        .unwrap();
+        let frags = split(&p, 576);
+        assert_eq!(frags[0].header.options, options);
+        assert_eq!(frags[1].header.options.as_bytes(), &[0x94, 4, 0, 0]);
+        assert_eq!(reassemble(&frags), Some(p));
     }
 
     #[test]
     fn dont_fragment_is_refused() {
         let p = packet(3000, true);
-        let h = Header::parse(&p).unwrap();
         assert_eq!(
-            fragment(p.clone(), &h, 1500, false, &mut Vec::new()),
+            fragment(p.clone(), 1500, false, &mut Vec::new()),
             Err(NeedsFragmentation)
         );
         let mut out = Vec::new();
-        fragment(p, &h, 1500, true, &mut out).unwrap();
+        fragment(p, 1500, true, &mut out).unwrap();
         assert_eq!(out.len(), 3);
     }
 
-    fn reassemble(frags: &[Vec<u8>]) -> Option<Vec<u8>> {
+    fn reassemble(frags: &[Datagram]) -> Option<Datagram> {
         let mut r = Reassembler::default();
         let mut result = None;
         for f in frags {
-            let h = Header::parse(f).unwrap();
-            if let Reassembly::Complete(p) = r.offer(Instant::ZERO, f, &h).unwrap() {
+            if let Reassembly::Complete(p) = r.offer(Instant::ZERO, f).unwrap() {
                 result = Some(p);
             }
         }
@@ -347,9 +320,9 @@ mod tests {
     fn reassembles_in_any_order() {
         let p = packet(4000, false);
         let mut frags = split(&p, 576);
-        assert_eq!(reassemble(&frags).as_deref(), Some(&p[..]));
+        assert_eq!(reassemble(&frags).as_ref(), Some(&p));
         frags.reverse();
-        assert_eq!(reassemble(&frags).as_deref(), Some(&p[..]));
+        assert_eq!(reassemble(&frags).as_ref(), Some(&p));
     }
 
     #[test]
@@ -359,7 +332,7 @@ mod tests {
         for f in split(&p, 1500) {
             all.extend(split(&f, 576));
         }
-        assert_eq!(reassemble(&all).as_deref(), Some(&p[..]));
+        assert_eq!(reassemble(&all), Some(p));
     }
 
     #[test]
@@ -367,9 +340,8 @@ mod tests {
         let p = packet(3000, false);
         let frags = split(&p, 1500);
         let mut r = Reassembler::default();
-        let h = Header::parse(&frags[0]).unwrap();
         assert_eq!(
-            r.offer(Instant::ZERO, &frags[0], &h),
+            r.offer(Instant::ZERO, &frags[0]),
             Ok(Reassembly::Incomplete)
         );
         assert_eq!(r.next_expiry(), Some(Instant::ZERO + REASSEMBLY_TIMEOUT));
@@ -382,12 +354,17 @@ mod tests {
     fn limits_bound_memory() {
         let mut r = Reassembler::default();
         for ident in 0..(MAX_DATAGRAMS as u16 + 10) {
-            let mut p = packet(3000, false);
-            ipv4::set_ident(&mut p, ident);
-            ipv4::fill_checksum(&mut p, 20);
+            let p = packet(3000, false);
+            let p = Datagram::new(
+                ipv4::Repr {
+                    frag: layout::Repr::whole(ident, false),
+                    ..p.header
+                },
+                p.payload(),
+            )
+            .unwrap();
             let first = split(&p, 1500).remove(0);
-            let h = Header::parse(&first).unwrap();
-            let result = r.offer(Instant::ZERO, &first, &h);
+            let result = r.offer(Instant::ZERO, &first);
             assert_eq!(result.is_err(), usize::from(ident) >= MAX_DATAGRAMS);
         }
         assert_eq!(r.in_progress(), MAX_DATAGRAMS);
@@ -398,10 +375,9 @@ mod tests {
         let p = packet(3000, false);
         let frags = split(&p, 1500);
         let mut r = Reassembler::default();
-        let h = Header::parse(&frags[0]).unwrap();
-        r.offer(Instant::ZERO, &frags[0], &h).unwrap();
+        r.offer(Instant::ZERO, &frags[0]).unwrap();
         assert_eq!(
-            r.offer(Instant::ZERO, &frags[0], &h),
+            r.offer(Instant::ZERO, &frags[0]),
             Err(ReassemblyError::Limit)
         );
         assert_eq!(r.in_progress(), 0);

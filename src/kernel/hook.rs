@@ -12,7 +12,9 @@
 //!   fragmentation (NF_INET_POST_ROUTING, where source NAT runs).
 //!
 //! The kernel knows no hook by name: a node registers them, and reaches its
-//! own again by type.
+//! own again by type. Every hook gets the [`Datagram`] with the header the
+//! kernel parsed; a hook that changes the header changes the datagram's
+//! parsed form with it, so nothing parses it again.
 
 use std::any::Any;
 use std::net::Ipv4Addr;
@@ -20,18 +22,19 @@ use std::net::Ipv4Addr;
 use smoltcp::time::Instant;
 
 use super::counters::{DropReason, NodeCounters};
-use crate::wire::ipv4::Header;
+use super::datagram::Datagram;
 
 /// What the kernel does with a packet after a hook saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// Continue; the hook may have rewritten the packet. On output and
+    /// Continue; the hook may have rewritten the datagram. On output and
     /// forward the kernel routes again if the destination changed (tunnel mode).
     Accept,
     /// Drop and count the reason.
     Drop(DropReason),
-    /// Input only: the hook turned the packet into another one (decapsulated
-    /// a tunnel) that enters the node again as if just received.
+    /// Input only: the hook turned the datagram into another one
+    /// (decapsulated it) that enters the node again as if just received,
+    /// its header already parsed.
     Reinject,
 }
 
@@ -39,7 +42,7 @@ pub enum Verdict {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rewrite {
     Untouched,
-    /// The header changed: the kernel parses it again.
+    /// The header changed (and with it the datagram's parsed header).
     Rewritten,
     /// Drop and count the reason.
     Drop(DropReason),
@@ -98,21 +101,20 @@ pub trait PacketHook: Any {
     fn prerouting(
         &mut self,
         _ctx: &HookContext,
-        _h: &Header,
+        _datagram: &mut Datagram,
         _meta: &mut PacketMeta,
-        _packet: &mut [u8],
         _counters: &mut NodeCounters,
     ) -> Rewrite {
         Rewrite::Untouched
     }
-    fn output(&mut self, _ctx: &HookContext, _packet: &mut Vec<u8>) -> Verdict {
+    fn output(&mut self, _ctx: &HookContext, _datagram: &mut Datagram) -> Verdict {
         Verdict::Accept
     }
     fn forward(
         &mut self,
         _ctx: &HookContext,
         _meta: &mut PacketMeta,
-        _packet: &mut Vec<u8>,
+        _datagram: &mut Datagram,
     ) -> Verdict {
         Verdict::Accept
     }
@@ -120,16 +122,15 @@ pub trait PacketHook: Any {
         &mut self,
         _ctx: &HookContext,
         _meta: &mut PacketMeta,
-        _packet: &mut Vec<u8>,
+        _datagram: &mut Datagram,
     ) -> Verdict {
         Verdict::Accept
     }
     fn postrouting(
         &mut self,
         _ctx: &Routed,
-        _h: &Header,
+        _datagram: &mut Datagram,
         _meta: &PacketMeta,
-        _packet: &mut [u8],
         _counters: &mut NodeCounters,
     ) -> Rewrite {
         Rewrite::Untouched

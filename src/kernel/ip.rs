@@ -1,6 +1,7 @@
 //! The node kernel: our IPv4 layer below smoltcp. It routes, forwards,
 //! fragments and reassembles, answers with ICMP errors, and runs the hooks
-//! where IPsec attaches. It is sans-IO: packets in, [`Actions`] out.
+//! where IPsec attaches. It is sans-IO: packets in, [`Actions`] out. This
+//! file is the receive side; `send.rs` the sending side.
 
 use std::any::Any;
 use std::net::Ipv4Addr;
@@ -8,12 +9,12 @@ use std::net::Ipv4Addr;
 use smoltcp::time::Instant;
 
 use super::counters::{DropReason, NodeCounters};
-use super::frag::{self, Reassembler, Reassembly};
+use super::datagram::Datagram;
+use super::frag::{Reassembler, Reassembly};
 use super::hook::{HookContext, PacketHook, PacketMeta, Rewrite, Routed, Verdict};
-use super::mss;
 use super::route::{NextHop, Route, RouteTable};
+use super::send::IcmpError;
 use crate::net::Prefix;
-use crate::wire::ipv4::{self, Header, HeaderError};
 
 /// One network interface of a node.
 #[derive(Clone, Debug)]
@@ -41,28 +42,6 @@ pub struct Actions {
     pub deliver: Vec<Vec<u8>>,
 }
 
-/// ICMP messages the kernel originates (RFC 792).
-#[derive(Clone, Copy, Debug)]
-enum IcmpError {
-    NetUnreachable,
-    /// Fragmentation needed and DF set, with the next-hop MTU (RFC 1191 §4).
-    FragNeeded(u16),
-    TtlExceeded,
-}
-
-impl IcmpError {
-    fn type_code(self) -> (u8, u8, u32) {
-        match self {
-            IcmpError::NetUnreachable => (3, 0, 0),
-            IcmpError::FragNeeded(mtu) => (3, 4, u32::from(mtu)),
-            IcmpError::TtlExceeded => (11, 0, 0),
-        }
-    }
-}
-
-const PROTO_ICMP: u8 = 1;
-const PROTO_TCP: u8 = 6;
-const DEFAULT_TTL: u8 = 64;
 /// Decapsulations one packet may go through (AH, ESP, tunnel, ...).
 const MAX_NESTING: usize = 8;
 
@@ -71,9 +50,9 @@ pub struct Kernel {
     pub routes: RouteTable,
     pub forwarding: bool,
     pub counters: NodeCounters,
-    reassembler: Reassembler,
-    hooks: Vec<Box<dyn PacketHook>>,
-    next_ident: u16,
+    pub(super) reassembler: Reassembler,
+    pub(super) hooks: Vec<Box<dyn PacketHook>>,
+    pub(super) next_ident: u16,
 }
 
 impl Kernel {
@@ -98,7 +77,6 @@ impl Kernel {
             next_ident: first_ident,
         }
     }
-
     /// Adds a static route through a neighbour on a connected subnet.
     pub fn add_route(&mut self, dest: Prefix, via: Ipv4Addr) -> Result<(), String> {
         let NextHop { iface, .. } = self
@@ -169,188 +147,73 @@ impl Kernel {
         }
     }
 
-    fn take_ident(&mut self) -> u16 {
-        self.next_ident = self.next_ident.wrapping_add(1);
-        self.next_ident
-    }
-
-    /// A packet from the local stack: number it, route it, run the output
-    /// hooks, fragment it for the outgoing link.
-    pub fn send_local(&mut self, now: Instant, mut packet: Vec<u8>, out: &mut Actions) {
-        let h = match Header::parse(&packet) {
-            Ok(h) => h,
-            Err(_) => return self.counters.drop(DropReason::Malformed),
-        };
-        // smoltcp sends every datagram with identification 0 and DF set. Give
-        // each its own identification, and clear DF: nodes run with path MTU
-        // discovery off (Linux `ip_no_pmtu_disc=1`), because smoltcp does not
-        // act on ICMP "fragmentation needed"; routers fragment instead.
-        let ident = self.take_ident();
-        ipv4::set_ident(&mut packet, ident);
-        ipv4::set_frag(&mut packet, false, h.more_frags, h.frag_offset);
-        ipv4::fill_checksum(&mut packet, h.header_len);
-        let Some(hop) = self.routes.lookup(h.dst) else {
-            return self.counters.drop(DropReason::NoRoute);
-        };
-        // smoltcp's ICMP sockets cannot be bound to an address and take the
-        // first interface's for any off-link destination; Linux gives an
-        // unbound socket the route's preferred source.
-        if is_echo_request(&packet, &h) {
-            if let Some(src) = self.preferred_source(h.dst).filter(|s| *s != h.src) {
-                ipv4::set_src(&mut packet, src);
-                ipv4::fill_checksum(&mut packet, h.header_len);
-            }
-        }
-        if h.protocol == PROTO_TCP {
-            let mtu = self.ifaces[hop.iface].mtu;
-            mss::clamp(
-                &mut packet,
-                h.header_len,
-                mtu.saturating_sub(40).min(65535) as u16,
-            );
-        }
-        let ctx = HookContext {
-            now,
-            iface: hop.iface,
-        };
-        match run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
-            hook.output(c, p)
-        }) {
-            Verdict::Accept => {}
-            Verdict::Drop(reason) => return self.counters.drop(reason),
-            Verdict::Reinject => return self.counters.drop(DropReason::Policy),
-        }
-        let routed = Routed {
-            now,
-            in_iface: None,
-            out_iface: hop.iface,
-        };
-        if let Ok(sent) = Header::parse(&packet) {
-            let meta = PacketMeta::default();
-            if let Rewrite::Drop(reason) = self.postrouting(&routed, &sent, &meta, &mut packet) {
-                return self.counters.drop(reason);
-            }
-        }
-        self.emit_parsed(packet, hop, h.dst, true, out);
-    }
-
-    /// Parses the header a hook may have rewritten, then [`Kernel::emit`]s.
-    fn emit_parsed(
-        &mut self,
-        packet: Vec<u8>,
-        hop: NextHop,
-        routed_dst: Ipv4Addr,
-        local: bool,
-        out: &mut Actions,
-    ) {
-        match Header::parse(&packet) {
-            Ok(h) => self.emit(packet, h, hop, routed_dst, local, out),
-            Err(_) => self.counters.drop(DropReason::Malformed),
-        }
-    }
-
-    /// Routes again if a hook changed the destination, then fragments.
-    fn emit(
-        &mut self,
-        packet: Vec<u8>,
-        h: Header,
-        hop: NextHop,
-        routed_dst: Ipv4Addr,
-        local: bool,
-        out: &mut Actions,
-    ) {
-        let hop = if h.dst == routed_dst {
-            hop
-        } else {
-            match self.routes.lookup(h.dst) {
-                Some(hop) => hop,
-                None => return self.counters.drop(DropReason::NoRoute),
-            }
-        };
-        let mtu = self.ifaces[hop.iface].mtu;
-        let mut pieces = Vec::new();
-        match frag::fragment(packet, &h, mtu, local, &mut pieces) {
-            Ok(()) => {
-                if pieces.len() > 1 {
-                    self.counters.fragments_created += pieces.len() as u64;
-                }
-                for packet in pieces {
-                    self.counters.sent += 1;
-                    out.transmit.push(Transmit {
-                        iface: hop.iface,
-                        next_hop: hop.next_hop,
-                        packet,
-                    });
-                }
-            }
-            Err(frag::NeedsFragmentation) => {
-                self.counters.drop(DropReason::FragNeeded);
-            }
-        }
-    }
-
-    /// A packet that arrived on `iface` from its link.
+    /// A packet that arrived on `iface` from its link: its header is
+    /// parsed here, once.
     pub fn receive(&mut self, now: Instant, iface: usize, packet: Vec<u8>, out: &mut Actions) {
         self.counters.received += 1;
-        self.process(now, iface, packet, PacketMeta::default(), out);
+        match Datagram::parse(packet) {
+            Ok(datagram) => self.process(now, iface, datagram, PacketMeta::default(), out),
+            Err(e) => self.counters.drop(e.into()),
+        }
     }
 
-    /// Input processing of a received or reinjected (decapsulated) packet.
+    /// Input processing of a received or reinjected (decapsulated) datagram.
     fn process(
         &mut self,
         now: Instant,
         iface: usize,
-        mut packet: Vec<u8>,
+        mut datagram: Datagram,
         mut meta: PacketMeta,
         out: &mut Actions,
     ) {
-        let mut h = match Header::parse(&packet) {
-            Ok(h) => h,
-            Err(HeaderError::Malformed) => return self.counters.drop(DropReason::Malformed),
-            Err(HeaderError::BadChecksum) => return self.counters.drop(DropReason::BadChecksum),
-        };
         // Linux `ip_rcv_core`: bytes past the total length (link padding,
         // or trailing garbage) are cut off (`pskb_trim_rcsum`), so nothing
         // forwarded is longer than its header says.
-        packet.truncate(h.total_len);
+        datagram.bytes.truncate(datagram.header.total_len());
         if meta.sec_path.len() > MAX_NESTING {
             return self.counters.drop(DropReason::Malformed);
         }
         // A NAT reassembles what it translates (Linux's conntrack defrags
         // before NAT); forwarding fragments the result again.
-        if h.is_fragment() && self.hooks.iter().any(|hook| hook.defragments()) {
-            match self.reassembler.offer(now, &packet, &h) {
-                Ok(Reassembly::Complete(p)) => {
-                    self.counters.reassembled += 1;
-                    packet = p;
-                    let Ok(whole) = Header::parse(&packet) else {
-                        return self.counters.drop(DropReason::Malformed);
-                    };
-                    h = whole;
-                }
-                Ok(Reassembly::Incomplete) => return,
-                Err(_) => return self.counters.drop(DropReason::ReassemblyLimit),
+        if datagram.is_fragment() && self.hooks.iter().any(|hook| hook.defragments()) {
+            match self.reassemble(now, &datagram) {
+                Some(whole) => datagram = whole,
+                None => return,
             }
         }
         let ctx = HookContext { now, iface };
         for hook in &mut self.hooks {
-            match hook.prerouting(&ctx, &h, &mut meta, &mut packet, &mut self.counters) {
-                Rewrite::Untouched => {}
-                Rewrite::Rewritten => {
-                    let Ok(translated) = Header::parse(&packet) else {
-                        return self.counters.drop(DropReason::Malformed);
-                    };
-                    h = translated;
-                }
-                Rewrite::Drop(reason) => return self.counters.drop(reason),
+            let rewrite = hook.prerouting(&ctx, &mut datagram, &mut meta, &mut self.counters);
+            debug_assert!(
+                matches!(rewrite, Rewrite::Drop(_)) || datagram.is_consistent(),
+                "stale header: {datagram:?}"
+            );
+            if let Rewrite::Drop(reason) = rewrite {
+                return self.counters.drop(reason);
             }
         }
-        if self.is_local(h.dst) {
-            self.receive_local(now, iface, packet, &h, meta, out);
+        if self.is_local(datagram.header.dst) {
+            self.receive_local(now, iface, datagram, meta, out);
         } else if self.forwarding {
-            self.forward(now, iface, packet, &h, meta, out);
+            self.forward(now, iface, datagram, meta, out);
         } else {
             self.counters.drop(DropReason::NotForUs);
+        }
+    }
+
+    /// Offers a fragment to the reassembler: the whole datagram once it is
+    /// complete, counted; `None` while incomplete or refused (counted).
+    fn reassemble(&mut self, now: Instant, fragment: &Datagram) -> Option<Datagram> {
+        match self.reassembler.offer(now, fragment) {
+            Ok(Reassembly::Complete(whole)) => {
+                self.counters.reassembled += 1;
+                Some(whole)
+            }
+            Ok(Reassembly::Incomplete) => None,
+            Err(_) => {
+                self.counters.drop(DropReason::ReassemblyLimit);
+                None
+            }
         }
     }
 
@@ -358,33 +221,28 @@ impl Kernel {
         &mut self,
         now: Instant,
         iface: usize,
-        packet: Vec<u8>,
-        h: &Header,
+        datagram: Datagram,
         mut meta: PacketMeta,
         out: &mut Actions,
     ) {
-        let mut packet = if h.is_fragment() {
-            match self.reassembler.offer(now, &packet, h) {
-                Ok(Reassembly::Complete(p)) => {
-                    self.counters.reassembled += 1;
-                    p
-                }
-                Ok(Reassembly::Incomplete) => return,
-                Err(_) => return self.counters.drop(DropReason::ReassemblyLimit),
+        let mut datagram = if datagram.is_fragment() {
+            match self.reassemble(now, &datagram) {
+                Some(whole) => whole,
+                None => return,
             }
         } else {
-            packet
+            datagram
         };
         let ctx = HookContext { now, iface };
-        match run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
-            hook.input(c, &mut meta, p)
+        match run_hooks(&mut self.hooks, &ctx, &mut datagram, |hook, c, d| {
+            hook.input(c, &mut meta, d)
         }) {
             Verdict::Accept => {
                 self.counters.delivered += 1;
-                out.deliver.push(packet);
+                out.deliver.push(datagram.bytes);
             }
             Verdict::Drop(reason) => self.counters.drop(reason),
-            Verdict::Reinject => self.process(now, iface, packet, meta, out),
+            Verdict::Reinject => self.process(now, iface, datagram, meta, out),
         }
     }
 
@@ -393,156 +251,121 @@ impl Kernel {
         &mut self,
         now: Instant,
         in_iface: usize,
-        mut packet: Vec<u8>,
-        h: &Header,
+        mut datagram: Datagram,
         mut meta: PacketMeta,
         out: &mut Actions,
     ) {
+        let arrived = datagram.header;
         // RFC 1812 §5.3.1: a packet whose TTL would reach zero is discarded
         // with an ICMP Time Exceeded.
-        if h.ttl <= 1 {
-            self.icmp_error(now, in_iface, &packet, h, IcmpError::TtlExceeded, out);
+        if arrived.ttl <= 1 {
+            self.icmp_error(
+                now,
+                in_iface,
+                &datagram.bytes,
+                &arrived,
+                IcmpError::TtlExceeded,
+                out,
+            );
             return self.counters.drop(DropReason::TtlExceeded);
         }
-        let Some(hop) = self.routes.lookup(h.dst) else {
-            self.icmp_error(now, in_iface, &packet, h, IcmpError::NetUnreachable, out);
+        let Some(hop) = self.routes.lookup(arrived.dst) else {
+            self.icmp_error(
+                now,
+                in_iface,
+                &datagram.bytes,
+                &arrived,
+                IcmpError::NetUnreachable,
+                out,
+            );
             return self.counters.drop(DropReason::NoRoute);
         };
-        ipv4::decrement_ttl(&mut packet);
+        datagram.decrement_ttl();
         let ctx = HookContext {
             now,
             iface: in_iface,
         };
-        match run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
-            hook.forward(c, &mut meta, p)
+        match run_hooks(&mut self.hooks, &ctx, &mut datagram, |hook, c, d| {
+            hook.forward(c, &mut meta, d)
         }) {
             Verdict::Accept => {}
             Verdict::Drop(reason) => return self.counters.drop(reason),
             Verdict::Reinject => return self.counters.drop(DropReason::Policy),
         }
-        let mtu = self.ifaces[hop.iface].mtu;
-        // A packet a hook encapsulated (new destination) is fragmented after
-        // encapsulation whatever its inner DF said: the outer header has DF
-        // clear, as on Linux with PMTU discovery off.
-        let Ok(mut after) = Header::parse(&packet) else {
-            return self.counters.drop(DropReason::Malformed);
-        };
         let routed = Routed {
             now,
             in_iface: Some(in_iface),
             out_iface: hop.iface,
         };
-        match self.postrouting(&routed, &after, &meta, &mut packet) {
-            Rewrite::Untouched => {}
-            Rewrite::Rewritten => {
-                let Ok(translated) = Header::parse(&packet) else {
-                    return self.counters.drop(DropReason::Malformed);
-                };
-                after = translated;
-            }
-            Rewrite::Drop(reason) => return self.counters.drop(reason),
+        if let Rewrite::Drop(reason) = self.postrouting(&routed, &mut datagram, &meta) {
+            return self.counters.drop(reason);
         }
-        let tunneled = after.dst != h.dst;
-        if !tunneled && h.dont_frag && h.total_len > mtu {
-            self.icmp_error(
-                now,
-                in_iface,
-                &packet,
-                h,
-                IcmpError::FragNeeded(mtu as u16),
-                out,
-            );
+        self.forward_out(now, in_iface, datagram, &arrived, hop, out);
+    }
+
+    /// The end of forwarding: a datagram too large for the link with DF
+    /// set is answered with "fragmentation needed" (RFC 1191 §4), unless a
+    /// hook encapsulated it (new destination): the outer header has DF
+    /// clear, as on Linux with PMTU discovery off.
+    fn forward_out(
+        &mut self,
+        now: Instant,
+        in_iface: usize,
+        datagram: Datagram,
+        arrived: &crate::wire::ipv4::Repr,
+        hop: NextHop,
+        out: &mut Actions,
+    ) {
+        let mtu = self.ifaces[hop.iface].mtu;
+        let tunneled = datagram.header.dst != arrived.dst;
+        if !tunneled && arrived.frag.dont_frag && arrived.total_len() > mtu {
+            let kind = IcmpError::FragNeeded(mtu as u16);
+            self.icmp_error(now, in_iface, &datagram.bytes, arrived, kind, out);
             return self.counters.drop(DropReason::FragNeeded);
         }
         self.counters.forwarded += 1;
-        self.emit(packet, after, hop, h.dst, false, out);
+        self.emit(datagram, hop, arrived.dst, false, out);
     }
 
     /// Runs the postrouting hooks; the first that rewrites or drops ends it.
-    fn postrouting(
+    pub(super) fn postrouting(
         &mut self,
         routed: &Routed,
-        h: &Header,
+        datagram: &mut Datagram,
         meta: &PacketMeta,
-        packet: &mut [u8],
     ) -> Rewrite {
         for hook in &mut self.hooks {
-            match hook.postrouting(routed, h, meta, packet, &mut self.counters) {
+            let rewrite = hook.postrouting(routed, datagram, meta, &mut self.counters);
+            debug_assert!(
+                matches!(rewrite, Rewrite::Drop(_)) || datagram.is_consistent(),
+                "stale header: {datagram:?}"
+            );
+            match rewrite {
                 Rewrite::Untouched => {}
                 done => return done,
             }
         }
         Rewrite::Untouched
     }
-
-    /// Sends an ICMP error about `offending` back to its source (RFC 792),
-    /// from the address of the interface it arrived on. Never about an ICMP
-    /// error, a non-first fragment or a non-unicast source (RFC 1812 §4.3.2.7).
-    fn icmp_error(
-        &mut self,
-        now: Instant,
-        in_iface: usize,
-        offending: &[u8],
-        h: &Header,
-        kind: IcmpError,
-        out: &mut Actions,
-    ) {
-        let unicast_src = !(h.src.is_unspecified()
-            || h.src.is_broadcast()
-            || h.src.is_multicast()
-            || h.src.is_loopback());
-        if h.frag_offset > 0 || !unicast_src || is_icmp_error(offending, h) {
-            return;
-        }
-        // RFC 1812 §4.3.2.3: as much of the original as fits in 576 bytes.
-        let quoted = &offending[..h.total_len.min(576 - 28)];
-        let (icmp_type, code, rest) = kind.type_code();
-        let mut icmp = vec![icmp_type, code, 0, 0];
-        icmp.extend_from_slice(&rest.to_be_bytes());
-        icmp.extend_from_slice(quoted);
-        let sum = !crate::net::ones_complement_sum(&icmp);
-        icmp[2..4].copy_from_slice(&sum.to_be_bytes());
-        let src = self.ifaces[in_iface].address.addr;
-        let ident = self.take_ident();
-        let mut packet =
-            ipv4::build_header(src, h.src, PROTO_ICMP, DEFAULT_TTL, ident, icmp.len()).to_vec();
-        packet.extend_from_slice(&icmp);
-        let Some(hop) = self.routes.lookup(h.src) else {
-            return;
-        };
-        self.counters.icmp_errors_sent += 1;
-        let ctx = HookContext {
-            now,
-            iface: hop.iface,
-        };
-        if run_hooks(&mut self.hooks, &ctx, &mut packet, |hook, c, p| {
-            hook.output(c, p)
-        }) == Verdict::Accept
-        {
-            self.emit_parsed(packet, hop, h.src, true, out);
-        }
-    }
 }
 
-fn is_echo_request(packet: &[u8], h: &Header) -> bool {
-    h.protocol == PROTO_ICMP && h.frag_offset == 0 && packet.get(h.header_len) == Some(&8)
-}
-
-fn is_icmp_error(packet: &[u8], h: &Header) -> bool {
-    // RFC 1122 §3.2.2: types 3, 4, 5, 11 and 12 are errors.
-    h.protocol == PROTO_ICMP && matches!(packet.get(h.header_len), Some(3 | 4 | 5 | 11 | 12))
-}
-
-fn run_hooks(
+/// Runs one hook point over every hook; the first verdict other than
+/// Accept ends it. In debug builds, checks after each hook that the
+/// datagram's parsed header still describes its bytes.
+pub(super) fn run_hooks(
     hooks: &mut [Box<dyn PacketHook>],
     ctx: &HookContext,
-    packet: &mut Vec<u8>,
-    mut stage: impl FnMut(&mut dyn PacketHook, &HookContext, &mut Vec<u8>) -> Verdict,
+    datagram: &mut Datagram,
+    mut stage: impl FnMut(&mut dyn PacketHook, &HookContext, &mut Datagram) -> Verdict,
 ) -> Verdict {
     for hook in hooks.iter_mut() {
-        match stage(hook.as_mut(), ctx, packet) {
-            Verdict::Accept => {}
-            other => return other,
+        let verdict = stage(hook.as_mut(), ctx, datagram);
+        debug_assert!(
+            matches!(verdict, Verdict::Drop(_)) || datagram.is_consistent(),
+            "a hook left a stale header: {datagram:?}"
+        );
+        if verdict != Verdict::Accept {
+            return verdict;
         }
     }
     Verdict::Accept
@@ -551,7 +374,22 @@ fn run_hooks(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::ipv4::build_header;
+    use crate::wire::frag::Repr as Fragment;
+    use crate::wire::icmp;
+    use crate::wire::ipv4::Repr;
+
+    const PROTO_ICMP: u8 = 1;
+
+    fn datagram(src: &str, dst: &str, protocol: u8, ttl: u8, payload: &[u8]) -> Vec<u8> {
+        let header = Repr::new(
+            src.parse().unwrap(),
+            dst.parse().unwrap(),
+            protocol,
+            ttl,
+            payload.len(),
+        );
+        Datagram::new(header, payload).unwrap().into_bytes()
+    }
 
     fn router() -> Kernel {
         let iface = |name: &str, addr: &str, mtu| Interface {
@@ -574,30 +412,27 @@ mod tests {
     }
 
     fn udp(dst: &str, ttl: u8, len: usize, dont_frag: bool) -> Vec<u8> {
-        let mut p = build_header(
-            "10.1.0.10".parse().unwrap(),
-            dst.parse().unwrap(),
-            17,
-            ttl,
-            9,
-            len,
-        )
-        .to_vec();
-        p.extend(std::iter::repeat_n(0xab, len));
-        ipv4::set_frag(&mut p, dont_frag, false, 0);
-        ipv4::fill_checksum(&mut p, 20);
-        p
+        let header = Repr {
+            frag: Fragment::whole(9, dont_frag),
+            ..Repr::new(
+                "10.1.0.10".parse().unwrap(),
+                dst.parse().unwrap(),
+                17,
+                ttl,
+                len,
+            )
+        };
+        Datagram::new(header, &vec![0xab; len])
+            .unwrap()
+            .into_bytes()
     }
 
     fn icmp_of(t: &Transmit) -> (u8, u8, Ipv4Addr, Ipv4Addr) {
-        let h = Header::parse(&t.packet).unwrap();
+        let h = Repr::parse_bytes(&t.packet).unwrap();
         assert_eq!(h.protocol, PROTO_ICMP);
-        assert_eq!(
-            crate::net::ones_complement_sum(&t.packet[20..]),
-            0xffff,
-            "ICMP checksum"
-        );
-        (t.packet[20], t.packet[21], h.src, h.dst)
+        let message = icmp::Packet::new_checked(&t.packet[20..]).unwrap();
+        assert!(message.verify_checksum(), "ICMP checksum");
+        (message.msg_type(), message.code(), h.src, h.dst)
     }
 
     #[test]
@@ -608,7 +443,7 @@ mod tests {
         assert_eq!(out.transmit.len(), 1);
         let t = &out.transmit[0];
         assert_eq!((t.iface, t.next_hop), (1, "172.16.0.2".parse().unwrap()));
-        assert_eq!(Header::parse(&t.packet).unwrap().ttl, 63);
+        assert_eq!(Repr::parse_bytes(&t.packet).unwrap().ttl, 63);
         assert_eq!(k.counters.forwarded, 1);
     }
 
@@ -645,7 +480,8 @@ mod tests {
         let (ty, code, _, _) = icmp_of(t);
         assert_eq!((ty, code), (3, 4));
         // RFC 1191 §4: the next-hop MTU sits in the low 16 bits of the second word.
-        assert_eq!(u16::from_be_bytes([t.packet[26], t.packet[27]]), 576);
+        let message = icmp::Packet::new_checked(&t.packet[20..]).unwrap();
+        assert_eq!(message.next_hop_mtu(), 576);
     }
 
     #[test]
@@ -666,16 +502,13 @@ mod tests {
     #[test]
     fn no_icmp_error_about_icmp_errors() {
         let mut k = router();
-        let mut p = build_header(
-            "10.1.0.10".parse().unwrap(),
-            "8.8.8.8".parse().unwrap(),
+        let p = datagram(
+            "10.1.0.10",
+            "8.8.8.8",
             PROTO_ICMP,
             64,
-            1,
-            8,
-        )
-        .to_vec();
-        p.extend_from_slice(&[3, 1, 0, 0, 0, 0, 0, 0]);
+            &[3, 1, 0, 0, 0, 0, 0, 0],
+        );
         let mut out = Actions::default();
         k.receive(Instant::ZERO, 0, p, &mut out);
         assert!(out.transmit.is_empty());
@@ -705,15 +538,15 @@ mod tests {
     }
 
     impl PacketHook for Probe {
-        fn output(&mut self, _: &HookContext, _: &mut Vec<u8>) -> Verdict {
+        fn output(&mut self, _: &HookContext, _: &mut Datagram) -> Verdict {
             self.seen.borrow_mut().push("output");
             Verdict::Accept
         }
-        fn forward(&mut self, _: &HookContext, _: &mut PacketMeta, _: &mut Vec<u8>) -> Verdict {
+        fn forward(&mut self, _: &HookContext, _: &mut PacketMeta, _: &mut Datagram) -> Verdict {
             self.seen.borrow_mut().push("forward");
             Verdict::Accept
         }
-        fn input(&mut self, _: &HookContext, _: &mut PacketMeta, _: &mut Vec<u8>) -> Verdict {
+        fn input(&mut self, _: &HookContext, _: &mut PacketMeta, _: &mut Datagram) -> Verdict {
             self.seen.borrow_mut().push("input");
             if self.drop_input {
                 Verdict::Drop(DropReason::Policy)
@@ -743,17 +576,7 @@ mod tests {
 
     /// An 8-byte UDP datagram from the router itself to a host on its LAN.
     fn local_udp() -> Vec<u8> {
-        let mut local = build_header(
-            "10.1.0.1".parse().unwrap(),
-            "10.1.0.10".parse().unwrap(),
-            17,
-            64,
-            0,
-            8,
-        )
-        .to_vec();
-        local.extend_from_slice(&[0; 8]);
-        local
+        datagram("10.1.0.1", "10.1.0.10", 17, 64, &[0; 8])
     }
 
     /// Linux `ip_rcv_core`: a packet longer than its total length is
@@ -778,19 +601,16 @@ mod tests {
     #[test]
     fn own_pings_leave_with_the_outgoing_interfaces_address() {
         let mut k = router();
-        let mut ping = build_header(
-            "10.1.0.1".parse().unwrap(),
-            "10.2.0.20".parse().unwrap(),
+        let ping = datagram(
+            "10.1.0.1",
+            "10.2.0.20",
             PROTO_ICMP,
             64,
-            0,
-            8,
-        )
-        .to_vec();
-        ping.extend_from_slice(&[8, 0, 0xf7, 0xff, 0, 0, 0, 0]);
+            &[8, 0, 0xf7, 0xff, 0, 0, 0, 0],
+        );
         let mut out = Actions::default();
         k.send_local(Instant::ZERO, ping, &mut out);
-        let sent = Header::parse(&out.transmit[0].packet).expect("valid header");
+        let sent = Repr::parse_bytes(&out.transmit[0].packet).expect("valid header");
         assert_eq!(sent.src, "172.16.0.1".parse::<Ipv4Addr>().unwrap());
         assert_eq!(
             k.preferred_source("10.1.0.7".parse().unwrap()),
@@ -802,9 +622,8 @@ mod tests {
     struct Redirect;
 
     impl PacketHook for Redirect {
-        fn output(&mut self, _: &HookContext, p: &mut Vec<u8>) -> Verdict {
-            p[16..20].copy_from_slice(&[10, 2, 0, 99]);
-            ipv4::fill_checksum(p, 20);
+        fn output(&mut self, _: &HookContext, d: &mut Datagram) -> Verdict {
+            d.rewrite_ipv4(|h| h.dst = Ipv4Addr::new(10, 2, 0, 99));
             Verdict::Accept
         }
     }

@@ -4,10 +4,13 @@
 //! neither: they are [`hook::PacketHook`]s registered by the node.
 
 pub mod counters;
+mod datagram;
 pub mod frag;
 pub mod hook;
 mod ip;
 pub mod mss;
 pub mod route;
+mod send;
 
+pub use datagram::Datagram;
 pub use ip::{Actions, Interface, Kernel, Transmit};

@@ -6,9 +6,9 @@
 use smoltcp::time::Instant;
 
 use super::{Inbound, Nat};
+use crate::kernel::Datagram;
 use crate::kernel::counters::{DropReason, NodeCounters};
 use crate::kernel::hook::{HookContext, PacketHook, PacketMeta, Rewrite, Routed};
-use crate::wire::ipv4::Header;
 
 impl PacketHook for Nat {
     fn defragments(&self) -> bool {
@@ -20,16 +20,15 @@ impl PacketHook for Nat {
     fn prerouting(
         &mut self,
         ctx: &HookContext,
-        h: &Header,
+        datagram: &mut Datagram,
         meta: &mut PacketMeta,
-        packet: &mut [u8],
         counters: &mut NodeCounters,
     ) -> Rewrite {
         let outside = self.config.outside_iface;
         if !meta.sec_path.is_empty() || !(ctx.iface == outside || self.config.hairpin) {
             return Rewrite::Untouched;
         }
-        match self.inbound(ctx.now, packet, h, counters) {
+        match self.inbound(ctx.now, datagram, counters) {
             Inbound::Untouched => Rewrite::Untouched,
             Inbound::Translated => {
                 meta.nat_hairpin = ctx.iface != outside;
@@ -47,17 +46,16 @@ impl PacketHook for Nat {
     fn postrouting(
         &mut self,
         routed: &Routed,
-        h: &Header,
+        datagram: &mut Datagram,
         meta: &PacketMeta,
-        packet: &mut [u8],
         counters: &mut NodeCounters,
     ) -> Rewrite {
         let outside = self.config.outside_iface;
         let leaves = routed.out_iface == outside;
         let result = match routed.in_iface {
-            None if leaves => self.outbound(routed.now, packet, h, counters),
+            None if leaves => self.outbound(routed.now, datagram, counters),
             Some(i) if (leaves && i != outside) || meta.nat_hairpin => {
-                self.outbound(routed.now, packet, h, counters)
+                self.outbound(routed.now, datagram, counters)
             }
             _ => return Rewrite::Untouched,
         };

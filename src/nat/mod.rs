@@ -27,8 +27,8 @@ pub use packet::{Endpoint, Flow, Proto};
 use packet::{Side, flow_of, rewrite};
 pub use table::Mapping;
 
+use crate::kernel::Datagram;
 use crate::kernel::counters::{DropReason, NodeCounters};
-use crate::wire::ipv4::Header;
 
 /// How mappings are made and who may use them (RFC 4787 §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,12 +203,11 @@ impl Nat {
     pub fn outbound(
         &mut self,
         now: Instant,
-        packet: &mut [u8],
-        h: &Header,
+        datagram: &mut Datagram,
         counters: &mut NodeCounters,
     ) -> Result<(), DropReason> {
         self.expire(now, counters);
-        let flow = flow_of(packet, h).ok_or(DropReason::NatUntranslatable)?;
+        let flow = flow_of(datagram).ok_or(DropReason::NatUntranslatable)?;
         if flow.proto == Proto::Esp && self.config.esp == EspMode::Drop {
             return Err(DropReason::NatEsp);
         }
@@ -223,7 +222,7 @@ impl Nat {
             .table
             .outbound(&self.config, &flow, rule, (now, now + timeout));
         counters.nat_mappings_created += u64::from(created);
-        rewrite(packet, h, Side::Source, (self.config.outside, port));
+        rewrite(datagram, Side::Source, (self.config.outside, port));
         Ok(())
     }
 
@@ -231,25 +230,24 @@ impl Nat {
     pub fn inbound(
         &mut self,
         now: Instant,
-        packet: &mut [u8],
-        h: &Header,
+        datagram: &mut Datagram,
         counters: &mut NodeCounters,
     ) -> Inbound {
-        if h.dst != self.config.outside {
+        if datagram.ipv4().is_none_or(|h| h.dst != self.config.outside) {
             return Inbound::Untouched;
         }
         self.expire(now, counters);
-        if let Some(quoted) = packet::icmp_error_flow(packet, h) {
+        if let Some(quoted) = packet::icmp_error_flow(datagram) {
             return match self.table.inbound(&self.config, &quoted, None) {
                 Ok(inside) => {
-                    packet::rewrite_icmp_error(packet, h, inside);
+                    packet::rewrite_icmp_error(datagram, inside);
                     Inbound::Translated
                 }
                 // About the NAT's own traffic, or nothing it knows.
                 Err(_) => Inbound::Untouched,
             };
         }
-        let Some(flow) = flow_of(packet, h) else {
+        let Some(flow) = flow_of(datagram) else {
             return Inbound::Untouched;
         };
         if flow.proto == Proto::Icmp && flow.request {
@@ -263,14 +261,14 @@ impl Nat {
         let refresh = self.config.refresh_inbound.then_some(now + timeout);
         match (self.table.inbound(&self.config, &flow, refresh), rule) {
             (Ok(internal), _) => {
-                rewrite(packet, h, Side::Destination, internal);
+                rewrite(datagram, Side::Destination, internal);
                 Inbound::Translated
             }
             // A port forwarding rule lets in what no mapping does.
             (Err(_), Some(rule)) => {
                 self.table.add_static(&rule, &flow, (now, now + timeout));
                 counters.nat_mappings_created += 1;
-                rewrite(packet, h, Side::Destination, (rule.to, rule.to_port));
+                rewrite(datagram, Side::Destination, (rule.to, rule.to_port));
                 Inbound::Translated
             }
             (Err(reason), None) => Inbound::Drop(reason),
@@ -287,8 +285,8 @@ impl Nat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::transport_checksum;
-    use crate::wire::ipv4;
+    use crate::wire::ip::protocol;
+    use crate::wire::{icmp, ipv4, udp};
     use rand_core::SeedableRng;
 
     const OUTSIDE: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 7);
@@ -312,36 +310,32 @@ mod tests {
         Nat::new(config, rand_chacha::ChaCha8Rng::seed_from_u64(1))
     }
 
-    fn udp(src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16)) -> Vec<u8> {
-        let mut seg = vec![0u8; 12];
-        seg[..2].copy_from_slice(&src.1.to_be_bytes());
-        seg[2..4].copy_from_slice(&dst.1.to_be_bytes());
-        seg[4..6].copy_from_slice(&12u16.to_be_bytes());
-        let c = transport_checksum(src.0, dst.0, 17, &seg);
-        seg[6..8].copy_from_slice(&c.to_be_bytes());
-        let mut p = ipv4::build_header(src.0, dst.0, 17, 64, 1, seg.len()).to_vec();
-        p.extend_from_slice(&seg);
-        p
+    fn udp(src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16)) -> Datagram {
+        let mut segment = [0u8; 12];
+        let mut u = udp::Packet::new_unchecked(&mut segment[..]);
+        let header = udp::Repr {
+            src_port: src.1,
+            dst_port: dst.1,
+            payload_len: 4,
+        };
+        header.emit(&mut u).unwrap();
+        u.fill_checksum(src.0.into(), dst.0.into());
+        let header = ipv4::Repr::new(src.0, dst.0, protocol::UDP, 64, segment.len());
+        Datagram::new(header, &segment).unwrap()
     }
 
     fn out(n: &mut Nat, src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16)) -> (Ipv4Addr, u16) {
         let mut p = udp(src, dst);
-        let h = Header::parse(&p).unwrap();
-        n.outbound(Instant::ZERO, &mut p, &h, &mut NodeCounters::default())
+        n.outbound(Instant::ZERO, &mut p, &mut NodeCounters::default())
             .unwrap();
-        let h = Header::parse(&p).unwrap();
-        let f = flow_of(&p, &h).unwrap();
-        f.src
+        assert!(p.is_consistent());
+        flow_of(&p).unwrap().src
     }
 
     fn into(n: &mut Nat, src: (Ipv4Addr, u16), port: u16) -> Result<(Ipv4Addr, u16), Inbound> {
         let mut p = udp(src, (OUTSIDE, port));
-        let h = Header::parse(&p).unwrap();
-        match n.inbound(Instant::ZERO, &mut p, &h, &mut NodeCounters::default()) {
-            Inbound::Translated => {
-                let h = Header::parse(&p).unwrap();
-                Ok(flow_of(&p, &h).unwrap().dst)
-            }
+        match n.inbound(Instant::ZERO, &mut p, &mut NodeCounters::default()) {
+            Inbound::Translated => Ok(flow_of(&p).unwrap().dst),
             other => Err(other),
         }
     }
@@ -421,31 +415,28 @@ mod tests {
         let mut n = nat(Kind::PortRestricted, Vec::new());
         // A's datagram leaves translated; a router answers "port unreachable".
         let mut sent = udp((A, 5000), (R1, 53));
-        let h = Header::parse(&sent).unwrap();
-        n.outbound(Instant::ZERO, &mut sent, &h, &mut NodeCounters::default())
+        n.outbound(Instant::ZERO, &mut sent, &mut NodeCounters::default())
             .unwrap();
-        let mut icmp = vec![3u8, 3, 0, 0, 0, 0, 0, 0];
-        icmp.extend_from_slice(&sent[..28]);
-        let c = !crate::net::ones_complement_sum(&icmp);
-        icmp[2..4].copy_from_slice(&c.to_be_bytes());
-        let mut error = ipv4::build_header(R2, OUTSIDE, 1, 64, 9, icmp.len()).to_vec();
-        error.extend_from_slice(&icmp);
-        let h = Header::parse(&error).unwrap();
-        let verdict = n.inbound(Instant::ZERO, &mut error, &h, &mut NodeCounters::default());
+        let unreachable = icmp::Repr {
+            message: icmp::Message::DstUnreachable {
+                code: 3,
+                next_hop_mtu: 0,
+            },
+            data: &sent.bytes()[..28],
+        }
+        .to_bytes();
+        let header = ipv4::Repr::new(R2, OUTSIDE, protocol::ICMP, 64, unreachable.len());
+        let mut error = Datagram::new(header, &unreachable).unwrap();
+        let verdict = n.inbound(Instant::ZERO, &mut error, &mut NodeCounters::default());
         assert_eq!(verdict, Inbound::Translated);
-        let h = Header::parse(&error).expect("outer checksum");
-        assert_eq!(h.dst, A);
-        let quoted = &error[h.header_len + 8..];
-        assert_eq!(crate::net::ones_complement_sum(&quoted[..20]), 0xffff);
-        assert_eq!(
-            Ipv4Addr::new(quoted[12], quoted[13], quoted[14], quoted[15]),
-            A
-        );
-        assert_eq!(u16::from_be_bytes([quoted[20], quoted[21]]), 5000);
-        assert_eq!(
-            crate::net::ones_complement_sum(&error[h.header_len..]),
-            0xffff
-        );
+        assert!(error.is_consistent(), "outer checksum");
+        assert_eq!(error.dst(), A.into());
+        let message = icmp::Packet::new_checked(error.payload()).unwrap();
+        assert!(message.verify_checksum());
+        let quoted = ipv4::Packet::new_quoted(message.data()).unwrap();
+        assert!(quoted.verify_checksum());
+        assert_eq!(quoted.src_addr(), A);
+        assert_eq!(udp::ports(quoted.quoted_payload()), Some((5000, 53)));
     }
 
     #[test]

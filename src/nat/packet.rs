@@ -1,20 +1,14 @@
 //! What a NAT reads and rewrites in a packet: the flow it belongs to
 //! (protocol, addresses, ports, ICMP query identifier or SPI) and the new
 //! source or destination, with the IP header checksum and the TCP, UDP or
-//! ICMP checksum made right again (RFC 3022 §4.2).
+//! ICMP checksum made right again (RFC 3022 §4.2). Every header is read
+//! and written through [`crate::wire`]; a NAT44 translates IPv4 only.
 
 use std::net::Ipv4Addr;
 
-use crate::net::{ones_complement_sum, transport_checksum};
-use crate::wire::ipv4::{self, Header};
-
-const ICMP: u8 = 1;
-const TCP: u8 = 6;
-const UDP: u8 = 17;
-const ESP: u8 = 50;
-const AH: u8 = 51;
-const ICMP_ECHO_REQUEST: u8 = 8;
-const ICMP_ECHO_REPLY: u8 = 0;
+use crate::kernel::Datagram;
+use crate::wire::ip::{Address, protocol};
+use crate::wire::{ah, esp, icmp, ipv4, tcp, udp};
 
 /// The protocols a NAT keeps mappings for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,50 +48,43 @@ pub struct Flow {
     pub request: bool,
 }
 
-fn be16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
-}
-
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes([
-        *b.get(at)?,
-        *b.get(at + 1)?,
-        *b.get(at + 2)?,
-        *b.get(at + 3)?,
-    ]))
-}
-
-/// The flow of an unfragmented packet; None for protocols and ICMP types a
-/// NAT does not map, and for fragments (their ports are not all there).
-pub fn flow_of(packet: &[u8], h: &Header) -> Option<Flow> {
-    if h.is_fragment() {
-        return None;
-    }
-    let l4 = packet.get(h.header_len..h.total_len)?;
-    let (proto, sport, dport, spi, request) = match h.protocol {
-        UDP | TCP => {
-            let proto = if h.protocol == UDP {
-                Proto::Udp
-            } else {
-                Proto::Tcp
-            };
-            (proto, be16(l4, 0)?, be16(l4, 2)?, 0, false)
+/// What identifies a flow past the IP header: (protocol, source port,
+/// destination port, SPI, echo request). An ICMP identifier is the
+/// query's "port" at the querying end (RFC 5508 §3.1); the remote end has
+/// none. Reads no more than the fields it needs, as far as they are there.
+fn transport_of(protocol: u8, l4: &[u8]) -> Option<(Proto, u16, u16, u32, bool)> {
+    Some(match protocol {
+        protocol::UDP => {
+            let (sport, dport) = udp::ports(l4)?;
+            (Proto::Udp, sport, dport, 0, false)
         }
-        ICMP => {
-            let kind = *l4.first()?;
-            let id = be16(l4, 4)?;
-            // The identifier is the query's "port" at the querying end
-            // (RFC 5508 §3.1); the remote end has none.
-            match kind {
-                ICMP_ECHO_REQUEST => (Proto::Icmp, id, 0, 0, true),
-                ICMP_ECHO_REPLY => (Proto::Icmp, 0, id, 0, false),
+        protocol::TCP => {
+            let (sport, dport) = udp::ports(l4)?;
+            (Proto::Tcp, sport, dport, 0, false)
+        }
+        protocol::ICMP => {
+            let id = icmp::echo_ident(l4)?;
+            match icmp::message_type(l4)? {
+                icmp::kind::ECHO_REQUEST => (Proto::Icmp, id, 0, 0, true),
+                icmp::kind::ECHO_REPLY => (Proto::Icmp, 0, id, 0, false),
                 _ => return None,
             }
         }
-        ESP => (Proto::Esp, 0, 0, be32(l4, 0)?, false),
-        AH => (Proto::Esp, 0, 0, be32(l4, 4)?, false),
+        protocol::ESP => (Proto::Esp, 0, 0, esp::spi_of(l4)?, false),
+        protocol::AH => (Proto::Esp, 0, 0, ah::spi_of(l4)?, false),
         _ => return None,
-    };
+    })
+}
+
+/// The flow of an unfragmented IPv4 packet; None for protocols and ICMP
+/// types a NAT does not map, and for fragments (their ports are not all
+/// there).
+pub fn flow_of(datagram: &Datagram) -> Option<Flow> {
+    let h = datagram.ipv4()?;
+    if h.is_fragment() {
+        return None;
+    }
+    let (proto, sport, dport, spi, request) = transport_of(h.protocol, datagram.payload())?;
     Some(Flow {
         proto,
         src: (h.src, sport),
@@ -109,40 +96,51 @@ pub fn flow_of(packet: &[u8], h: &Header) -> Option<Flow> {
 
 /// ICMP errors that quote the packet they are about (RFC 792):
 /// destination unreachable, time exceeded, parameter problem.
-const ICMP_ERRORS: [u8; 3] = [3, 11, 12];
+const ICMP_ERRORS: [u8; 3] = [
+    icmp::kind::DST_UNREACHABLE,
+    icmp::kind::TIME_EXCEEDED,
+    icmp::kind::PARAMETER_PROBLEM,
+];
 
-/// Where the quoted packet of an ICMP error starts in the ICMP message.
-const QUOTE: usize = 8;
+/// The datagram an ICMP error quotes, if it is one of [`ICMP_ERRORS`]
+/// and the quote holds at least a fixed IPv4 header.
+fn quoted_datagram(datagram: &Datagram) -> Option<ipv4::Packet<&[u8]>> {
+    let h = datagram.ipv4()?;
+    if h.protocol != protocol::ICMP || h.is_fragment() {
+        return None;
+    }
+    let message = icmp::Packet::new_checked(datagram.payload()).ok()?;
+    if !ICMP_ERRORS.contains(&message.msg_type()) {
+        return None;
+    }
+    ipv4::Packet::new_quoted(message.into_inner().get(icmp::HEADER_LEN..)?).ok()
+}
 
 /// For an ICMP error addressed to the NAT: the flow of the packet it
 /// quotes, turned around as the answer to it would come in (RFC 5508
 /// §4.2: the quoted packet's source is the mapping to look up).
-pub fn icmp_error_flow(packet: &[u8], h: &Header) -> Option<Flow> {
-    if h.protocol != ICMP || h.is_fragment() {
-        return None;
-    }
-    let icmp = packet.get(h.header_len..h.total_len)?;
-    if !ICMP_ERRORS.contains(icmp.first()?) {
-        return None;
-    }
-    let quoted = icmp.get(QUOTE..)?;
-    let inner_len = usize::from(*quoted.first()? & 0x0f) * 4;
-    let addr = |at: usize| -> Option<Ipv4Addr> {
-        let b = quoted.get(at..at + 4)?;
-        Some(Ipv4Addr::new(b[0], b[1], b[2], b[3]))
-    };
-    let (src, dst) = (addr(12)?, addr(16)?);
-    let l4 = quoted.get(inner_len..)?;
-    let (proto, sport, dport) = match *quoted.get(9)? {
-        UDP => (Proto::Udp, be16(l4, 0)?, be16(l4, 2)?),
-        TCP => (Proto::Tcp, be16(l4, 0)?, be16(l4, 2)?),
-        ICMP if l4.first() == Some(&ICMP_ECHO_REQUEST) => (Proto::Icmp, be16(l4, 4)?, 0),
+pub fn icmp_error_flow(datagram: &Datagram) -> Option<Flow> {
+    let quoted = quoted_datagram(datagram)?;
+    let l4 = quoted.quoted_payload();
+    let (proto, sport, dport) = match quoted.protocol() {
+        protocol::UDP | protocol::TCP => {
+            let (sport, dport) = udp::ports(l4)?;
+            let proto = if quoted.protocol() == protocol::UDP {
+                Proto::Udp
+            } else {
+                Proto::Tcp
+            };
+            (proto, sport, dport)
+        }
+        protocol::ICMP if icmp::message_type(l4) == Some(icmp::kind::ECHO_REQUEST) => {
+            (Proto::Icmp, icmp::echo_ident(l4)?, 0)
+        }
         _ => return None,
     };
     Some(Flow {
         proto,
-        src: (dst, dport),
-        dst: (src, sport),
+        src: (quoted.dst_addr(), dport),
+        dst: (quoted.src_addr(), sport),
         spi: 0,
         request: false,
     })
@@ -153,31 +151,25 @@ pub fn icmp_error_flow(packet: &[u8], h: &Header) -> Option<Flow> {
 /// and the ICMP checksum are made right (RFC 5508 §4.2). The quoted
 /// packet's own TCP/UDP checksum is left as quoted: it covers bytes the
 /// quote no longer has.
-pub fn rewrite_icmp_error(packet: &mut [u8], h: &Header, inside: Endpoint) {
-    packet[16..20].copy_from_slice(&inside.0.octets());
-    ipv4::fill_checksum(packet, h.header_len);
-    let Some(icmp) = packet.get_mut(h.header_len..h.total_len) else {
-        return;
-    };
-    let Some(quoted) = icmp.get_mut(QUOTE..) else {
-        return;
-    };
-    let inner_len = usize::from(quoted.first().copied().unwrap_or(0) & 0x0f) * 4;
-    if quoted.len() < inner_len.max(ipv4::MIN_HEADER) {
+pub fn rewrite_icmp_error(datagram: &mut Datagram, inside: Endpoint) {
+    datagram.rewrite_ipv4(|h| h.dst = inside.0);
+    let mut message = icmp::Packet::new_unchecked(datagram.payload_mut());
+    let data = message.data_mut();
+    let quoted_len = data.len();
+    let mut quoted = ipv4::Packet::new_unchecked(data);
+    if quoted_len < quoted.header_len().max(ipv4::HEADER_LEN) {
         return;
     }
-    quoted[12..16].copy_from_slice(&inside.0.octets());
-    let protocol = quoted[9];
-    if let Some(l4) = quoted.get_mut(inner_len..) {
-        let at = if protocol == ICMP { 4 } else { 0 };
-        if let Some(port) = l4.get_mut(at..at + 2) {
-            port.copy_from_slice(&inside.1.to_be_bytes());
-        }
+    quoted.set_src_addr(inside.0);
+    let protocol = quoted.protocol();
+    let l4 = quoted.quoted_payload_mut();
+    if protocol == protocol::ICMP {
+        icmp::Packet::new_unchecked(l4).set_echo_ident(inside.1);
+    } else {
+        udp::Packet::new_unchecked(l4).set_src_port(inside.1);
     }
-    ipv4::fill_checksum(quoted, inner_len);
-    icmp[2..4].fill(0);
-    let c = !ones_complement_sum(icmp);
-    icmp[2..4].copy_from_slice(&c.to_be_bytes());
+    quoted.fill_checksum();
+    message.fill_checksum();
 }
 
 /// Which end of the packet to rewrite.
@@ -189,45 +181,55 @@ pub enum Side {
 
 /// Rewrites the packet's source or destination address and port (ICMP:
 /// the echo identifier), then fixes every checksum that covers them.
-pub fn rewrite(packet: &mut [u8], h: &Header, side: Side, to: Endpoint) {
-    let at = match side {
-        Side::Source => 12,
-        Side::Destination => 16,
-    };
-    packet[at..at + 4].copy_from_slice(&to.0.octets());
-    ipv4::fill_checksum(packet, h.header_len);
-    let (src, dst) = (
-        Ipv4Addr::new(packet[12], packet[13], packet[14], packet[15]),
-        Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]),
-    );
-    let Some(l4) = packet.get_mut(h.header_len..h.total_len) else {
-        return;
-    };
-    let port_at = match side {
-        Side::Source => 0,
-        Side::Destination => 2,
-    };
-    match h.protocol {
-        UDP if l4.len() >= 8 => {
-            l4[port_at..port_at + 2].copy_from_slice(&to.1.to_be_bytes());
+pub fn rewrite(datagram: &mut Datagram, side: Side, to: Endpoint) {
+    datagram.rewrite_ipv4(|h| match side {
+        Side::Source => h.src = to.0,
+        Side::Destination => h.dst = to.0,
+    });
+    let (src, dst) = (datagram.src(), datagram.dst());
+    let protocol = datagram.protocol();
+    rewrite_transport(datagram.payload_mut(), protocol, side, to.1, (src, dst));
+}
+
+/// The port (ICMP: identifier) and checksum of a transport header whose
+/// fixed part is there.
+fn rewrite_transport(
+    l4: &mut [u8],
+    protocol: u8,
+    side: Side,
+    port: u16,
+    (src, dst): (Address, Address),
+) {
+    match protocol {
+        protocol::UDP => {
+            let Ok(mut udp) = udp::Packet::new_checked(l4) else {
+                return;
+            };
+            match side {
+                Side::Source => udp.set_src_port(port),
+                Side::Destination => udp.set_dst_port(port),
+            }
             // RFC 768: a zero checksum means none was computed; keep it so.
-            if be16(l4, 6) != Some(0) {
-                l4[6..8].fill(0);
-                let c = transport_checksum(src, dst, UDP, l4);
-                l4[6..8].copy_from_slice(&c.to_be_bytes());
+            if udp.checksum() != 0 {
+                udp.fill_checksum(src, dst);
             }
         }
-        TCP if l4.len() >= 20 => {
-            l4[port_at..port_at + 2].copy_from_slice(&to.1.to_be_bytes());
-            l4[16..18].fill(0);
-            let c = transport_checksum(src, dst, TCP, l4);
-            l4[16..18].copy_from_slice(&c.to_be_bytes());
+        protocol::TCP => {
+            let Ok(mut tcp) = tcp::Packet::new_checked(l4) else {
+                return;
+            };
+            match side {
+                Side::Source => tcp.set_src_port(port),
+                Side::Destination => tcp.set_dst_port(port),
+            }
+            tcp.fill_checksum(src, dst);
         }
-        ICMP if l4.len() >= 8 => {
-            l4[4..6].copy_from_slice(&to.1.to_be_bytes());
-            l4[2..4].fill(0);
-            let c = !ones_complement_sum(l4);
-            l4[2..4].copy_from_slice(&c.to_be_bytes());
+        protocol::ICMP => {
+            let Ok(mut icmp) = icmp::Packet::new_checked(l4) else {
+                return;
+            };
+            icmp.set_echo_ident(port);
+            icmp.fill_checksum();
         }
         _ => {}
     }
@@ -237,35 +239,33 @@ pub fn rewrite(packet: &mut [u8], h: &Header, side: Side, to: Endpoint) {
 mod tests {
     use super::*;
 
-    fn udp_packet() -> Vec<u8> {
-        let payload = [1u8, 2, 3, 4];
-        let mut udp = vec![0x30, 0x39, 0x01, 0xf4, 0, 12, 0, 0];
-        udp.extend_from_slice(&payload);
+    fn udp_packet() -> Datagram {
         let (src, dst) = (Ipv4Addr::new(192, 168, 0, 2), Ipv4Addr::new(203, 0, 113, 1));
-        let c = transport_checksum(src, dst, UDP, &udp);
-        udp[6..8].copy_from_slice(&c.to_be_bytes());
-        let mut p = ipv4::build_header(src, dst, UDP, 64, 1, udp.len()).to_vec();
-        p.extend_from_slice(&udp);
-        p
+        let mut segment = [0u8; 12];
+        segment[8..].copy_from_slice(&[1, 2, 3, 4]);
+        let mut u = udp::Packet::new_unchecked(&mut segment[..]);
+        let header = udp::Repr {
+            src_port: 12345,
+            dst_port: 500,
+            payload_len: 4,
+        };
+        header.emit(&mut u).unwrap();
+        u.fill_checksum(src.into(), dst.into());
+        let header = ipv4::Repr::new(src, dst, protocol::UDP, 64, segment.len());
+        Datagram::new(header, &segment).unwrap()
     }
 
     #[test]
     fn rewriting_keeps_every_checksum_valid() {
         let mut p = udp_packet();
-        let h = Header::parse(&p).unwrap();
-        let f = flow_of(&p, &h).unwrap();
+        let f = flow_of(&p).unwrap();
         assert_eq!(f.proto, Proto::Udp);
         assert_eq!(f.src, (Ipv4Addr::new(192, 168, 0, 2), 12345));
-        rewrite(
-            &mut p,
-            &h,
-            Side::Source,
-            (Ipv4Addr::new(198, 51, 100, 9), 4000),
-        );
-        let h = Header::parse(&p).expect("IP checksum still valid");
-        let f = flow_of(&p, &h).unwrap();
+        rewrite(&mut p, Side::Source, (Ipv4Addr::new(198, 51, 100, 9), 4000));
+        assert!(p.is_consistent(), "IP checksum still valid");
+        let f = flow_of(&p).unwrap();
         assert_eq!(f.src, (Ipv4Addr::new(198, 51, 100, 9), 4000));
-        let l4 = &p[h.header_len..];
-        assert_eq!(transport_checksum(h.src, h.dst, UDP, l4), 0xffff);
+        let segment = udp::Packet::new_checked(p.payload()).unwrap();
+        assert!(segment.verify_checksum(p.src(), p.dst()));
     }
 }

@@ -25,6 +25,14 @@ mod field {
 /// Next Header to sequence number, before the ICV.
 pub const FIXED_LEN: usize = field::ICV;
 
+/// The SPI of an AH packet cut short after it.
+pub fn spi_of(packet: &[u8]) -> Option<u32> {
+    match packet.get(field::SPI)? {
+        &[a, b, c, d] => Some(u32::from_be_bytes([a, b, c, d])),
+        _ => None,
+    }
+}
+
 /// A read-only or read-write view of one AH packet.
 #[derive(Debug, Clone)]
 pub struct Packet<T: AsRef<[u8]>> {

@@ -26,6 +26,15 @@ pub const HEADER_LEN: usize = field::PAYLOAD;
 /// Pad Length and Next Header (RFC 4303 §2.5, §2.6).
 pub const TRAILER_LEN: usize = 2;
 
+/// The SPI of an ESP packet cut short after it (what a NAT's "IPsec
+/// passthrough" keys on).
+pub fn spi_of(packet: &[u8]) -> Option<u32> {
+    match packet.get(field::SPI)? {
+        &[a, b, c, d] => Some(u32::from_be_bytes([a, b, c, d])),
+        _ => None,
+    }
+}
+
 /// A read-only or read-write view of one ESP packet.
 #[derive(Debug, Clone)]
 pub struct Packet<T: AsRef<[u8]>> {

@@ -51,6 +51,21 @@ pub fn is_error(msg_type: u8) -> bool {
     )
 }
 
+/// The type of a message cut short to as little as one byte: what a
+/// router reads before it answers a datagram with an error.
+pub fn message_type(message: &[u8]) -> Option<u8> {
+    message.first().copied()
+}
+
+/// The identifier of an echo request or reply whose bytes reach it, as a
+/// NAT maps echoes by it (RFC 5508 §3.1) whatever follows.
+pub fn echo_ident(message: &[u8]) -> Option<u16> {
+    match message.get(field::ECHO_IDENT)? {
+        &[a, b] => Some(u16::from_be_bytes([a, b])),
+        _ => None,
+    }
+}
+
 /// A read-only or read-write view of one ICMP message.
 #[derive(Debug, Clone)]
 pub struct Packet<T: AsRef<[u8]>> {

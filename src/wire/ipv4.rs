@@ -70,6 +70,17 @@ impl<T: AsRef<[u8]>> Packet<T> {
         Ok(packet)
     }
 
+    /// Wraps a datagram as an ICMP error quotes it (RFC 792: "the
+    /// internet header plus the first 64 bits of the original datagram's
+    /// data"): only the fixed header must be there. Nothing else is
+    /// checked; read the rest with [`Packet::quoted_payload`].
+    pub fn new_quoted(buffer: T) -> Result<Packet<T>, Error> {
+        if buffer.as_ref().len() < HEADER_LEN {
+            return Err(Error::Truncated);
+        }
+        Ok(Packet::new_unchecked(buffer))
+    }
+
     /// The buffer holds the fixed header; the header length is at least
     /// that and at most the total length, which is at most the buffer
     /// (RFC 791 §3.1: "Internet Header Length", "Total Length").
@@ -164,6 +175,13 @@ impl<T: AsRef<[u8]>> Packet<T> {
     pub fn payload(&self) -> &[u8] {
         let range = self.header_len()..self.total_len();
         self.buffer.as_ref().get(range).unwrap_or(&[])
+    }
+
+    /// What follows the header to the end of the buffer, whatever the
+    /// total length says: the part of a quoted datagram an ICMP error
+    /// carries.
+    pub fn quoted_payload(&self) -> &[u8] {
+        self.buffer.as_ref().get(self.header_len()..).unwrap_or(&[])
     }
 
     /// Whether the header checksum verifies (RFC 791 §3.1 "Header Checksum").
@@ -261,6 +279,15 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
         let data = self.buffer.as_mut();
         let end = len.min(data.len());
         data.split_at_mut(end).0
+    }
+
+    /// [`Packet::quoted_payload`], writable.
+    pub fn quoted_payload_mut(&mut self) -> &mut [u8] {
+        let at = self.header_len();
+        match self.buffer.as_mut().get_mut(at..) {
+            Some(rest) => rest,
+            None => &mut [],
+        }
     }
 
     /// The payload, writable (see [`Packet::payload`]).
