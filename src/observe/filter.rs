@@ -1,14 +1,15 @@
 //! The packet filter of `packets:` expectations: protocol, addresses and
 //! whether the packet is an IP fragment.
 
-use std::net::Ipv4Addr;
+use crate::wire::ip::{Address, protocol};
+use crate::wire::{frag, ipv4, udp};
 
 /// What a `packets:` expectation can select on, read from one packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PacketSummary {
     pub protocol: u8,
-    pub src: Ipv4Addr,
-    pub dst: Ipv4Addr,
+    pub src: Address,
+    pub dst: Address,
     pub fragment: bool,
     /// UDP source and destination ports, from an unfragmented datagram or
     /// the first fragment of one.
@@ -18,28 +19,26 @@ pub struct PacketSummary {
 }
 
 impl PacketSummary {
-    /// Reads the IPv4 header; `None` for anything that is not IPv4.
+    /// Reads the IPv4 header of a packet on a link (the kernel sends none
+    /// whose lengths do not check); `None` for anything else.
     pub fn of(packet: &[u8]) -> Option<PacketSummary> {
-        if packet.len() < 20 || packet[0] >> 4 != 4 {
+        let p = ipv4::Packet::new_checked(packet).ok()?;
+        if p.version() != 4 {
             return None;
         }
-        let flags = u16::from_be_bytes([packet[6], packet[7]]);
-        let fragment = flags & 0x3fff != 0;
-        let first = flags & 0x1fff == 0;
-        let header_len = usize::from(packet[0] & 0x0f) * 4;
-        let udp_ports = match packet.get(header_len..header_len + 4) {
-            Some(&[a, b, c, d]) if packet[9] == 17 && first => {
-                Some((u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])))
-            }
+        let fragment = frag::Repr::parse(&p);
+        let first = fragment.offset == 0;
+        let udp_ports = match p.protocol() {
+            protocol::UDP if first => udp::ports(p.payload()),
             _ => None,
         };
         Some(PacketSummary {
-            protocol: packet[9],
-            src: Ipv4Addr::new(packet[12], packet[13], packet[14], packet[15]),
-            dst: Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]),
-            fragment,
+            protocol: p.protocol(),
+            src: p.src_addr().into(),
+            dst: p.dst_addr().into(),
+            fragment: fragment.is_fragment(),
             udp_ports,
-            ident: u16::from_be_bytes([packet[4], packet[5]]),
+            ident: fragment.ident,
         })
     }
 }
@@ -60,8 +59,8 @@ pub fn protocol_number(name: &str) -> Option<u8> {
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     pub protocol: Option<u8>,
-    pub src: Option<Ipv4Addr>,
-    pub dst: Option<Ipv4Addr>,
+    pub src: Option<Address>,
+    pub dst: Option<Address>,
     pub fragment: Option<bool>,
 }
 
@@ -87,16 +86,22 @@ mod tests {
 
     #[test]
     fn filter_matches_fields() {
-        let mut p = crate::wire::ipv4::build_header(
-            "1.1.1.1".parse().unwrap(),
-            "2.2.2.2".parse().unwrap(),
-            1,
-            64,
-            1,
-            0,
-        )
-        .to_vec();
-        p[6] = 0x20; // MF
+        let header = ipv4::Repr {
+            frag: frag::Repr {
+                ident: 1,
+                dont_frag: false,
+                more_frags: true,
+                offset: 0,
+            },
+            ..ipv4::Repr::new(
+                "1.1.1.1".parse().unwrap(),
+                "2.2.2.2".parse().unwrap(),
+                1,
+                64,
+                0,
+            )
+        };
+        let p = header.to_header().unwrap();
         let s = PacketSummary::of(&p).unwrap();
         assert!(s.fragment);
         let f = Filter {

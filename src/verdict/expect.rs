@@ -7,6 +7,8 @@ use crate::observe::filter::{Filter, protocol_number};
 use crate::scenario::Located;
 use crate::scenario::model::*;
 use crate::sim::{LinkResult, Outcome};
+use crate::wire::ip::{Address, protocol};
+use crate::wire::udp_encap::{PORT_ISAKMP, PORT_NATT};
 
 /// The verdict on one expectation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,8 +192,8 @@ fn where_to_look(o: &Outcome, link: &str, lines: &[u64]) -> String {
 fn packets(o: &Outcome, x: &PacketsExpect) -> (String, bool, String) {
     let filter = Filter {
         protocol: x.proto.as_ref().and_then(|p| protocol_number(p)),
-        src: x.src,
-        dst: x.dst,
+        src: x.src.map(Address::from),
+        dst: x.dst.map(Address::from),
         fragment: x.fragment,
     };
     let bound = Bound {
@@ -380,26 +382,33 @@ fn sa(o: &Outcome, x: &SaExpect) -> (String, bool, String) {
     (what, passed, detail)
 }
 
-fn node_addresses(s: &Scenario, node: &str) -> Vec<std::net::Ipv4Addr> {
+fn node_addresses(s: &Scenario, node: &str) -> Vec<Address> {
     s.nodes
         .get(node)
-        .map(|n| n.interfaces.values().map(|i| i.address.addr).collect())
+        .map(|n| {
+            n.interfaces
+                .values()
+                .map(|i| i.address.addr.into())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// IP protocols that carry IPsec-protected traffic.
-const PROTECTED: [u8; 2] = [50, 51];
+const PROTECTED: [u8; 2] = [protocol::ESP, protocol::AH];
 
 /// IKE's own datagrams on UDP 500 are the key exchange, not traffic a
 /// policy protects: not plaintext.
 fn is_ike(p: &crate::observe::filter::PacketSummary) -> bool {
-    p.udp_ports.is_some_and(|(s, d)| s == 500 || d == 500)
+    p.udp_ports
+        .is_some_and(|(s, d)| s == PORT_ISAKMP || d == PORT_ISAKMP)
 }
 
 /// UDP to or from port 4500 is ESP in UDP (RFC 3948), or IKE and
 /// keepalives after the float: protected either way.
 fn is_udp_encapsulated(p: &crate::observe::filter::PacketSummary) -> bool {
-    p.udp_ports.is_some_and(|(s, d)| s == 4500 || d == 4500)
+    p.udp_ports
+        .is_some_and(|(s, d)| s == PORT_NATT || d == PORT_NATT)
 }
 
 fn no_plaintext(s: &Scenario, o: &Outcome, x: &NoPlaintextExpect) -> (String, bool, String) {

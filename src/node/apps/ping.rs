@@ -12,6 +12,9 @@ use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, IpAddress};
 
 use super::{App, FlowPlan, FlowStats, payload};
 
+/// The send time (microseconds, big-endian) in the first data bytes.
+const STAMP_LEN: usize = 8;
+
 pub struct Ping {
     flow: usize,
     handle: SocketHandle,
@@ -66,10 +69,10 @@ impl Ping {
         while self.next_seq <= self.count && self.next_send <= now && socket.can_send() {
             let mut data = vec![0u8; self.size];
             let stamp = now.total_micros().to_be_bytes();
-            let n = data.len().min(8);
+            let n = data.len().min(STAMP_LEN);
             data[..n].copy_from_slice(&stamp[..n]);
-            if data.len() > 8 {
-                payload::fill(&mut data[8..], self.flow, 0, 8);
+            if let Some(rest) = data.get_mut(STAMP_LEN..) {
+                payload::fill(rest, self.flow, 0, STAMP_LEN);
             }
             let repr = Icmpv4Repr::EchoRequest {
                 ident: self.ident,
@@ -115,16 +118,17 @@ impl Ping {
             }
             *seen = true;
             let intact = data.len() == self.size
-                && (data.len() <= 8
-                    || payload::matching_prefix(&data[8..], self.flow, 0, 8) == data.len() - 8);
+                && data.get(STAMP_LEN..).is_none_or(|rest| {
+                    payload::matching_prefix(rest, self.flow, 0, STAMP_LEN) == rest.len()
+                });
             if !intact {
                 stats.corrupted += 1;
                 continue;
             }
             stats.received += 1;
             stats.intact_bytes += data.len() as u64;
-            if let Some(stamp) = data.get(..8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
-                let sent = i64::from_be_bytes(stamp);
+            if let Some(stamp) = data.first_chunk::<STAMP_LEN>() {
+                let sent = i64::from_be_bytes(*stamp);
                 stats
                     .rtts_us
                     .push((now.total_micros() - sent).max(0) as u64);

@@ -109,12 +109,13 @@ impl UdpReceiver {
         if data.len() != self.size {
             return false;
         }
-        if data.len() < 4 {
+        // The sequence number leads the datagram; the pattern follows.
+        let Some((seq, rest)) = data.split_first_chunk::<4>() else {
             // Too short to carry a sequence number: only the length is checked.
             return true;
-        }
-        let seq = u32::from_be_bytes([data[0], data[1], data[2], data[3]]);
-        payload::matching_prefix(&data[4..], self.flow, seq, 4) == data.len() - 4
+        };
+        let seq = u32::from_be_bytes(*seq);
+        payload::matching_prefix(rest, self.flow, seq, 4) == rest.len()
     }
 }
 
