@@ -6,6 +6,7 @@ pub mod ipsec_yaml;
 pub mod load;
 pub mod located;
 pub mod model;
+pub mod nat_config;
 pub mod nat_yaml;
 pub mod racoon_files;
 pub mod units;
