@@ -1,5 +1,5 @@
 //! Scenario files: schema, loading with located errors, and validation
-//! (expectations are checked after a run by [`crate::verdict`]).
+//! (expectations are checked after a run, one layer above the simulator).
 
 pub mod embedded;
 pub mod ipsec_yaml;
