@@ -4,6 +4,8 @@
 pub mod artifacts;
 pub mod build;
 pub mod end;
+#[cfg(test)]
+mod end_tests;
 mod endpoints;
 pub mod link;
 pub mod node_end;
