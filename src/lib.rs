@@ -1,10 +1,32 @@
 //! vpnlab: a deterministic network-simulation test lab for IPsec VPNs.
 //!
 //! A YAML [`scenario`] describes links and nodes; [`sim`] runs them in
-//! virtual time; every [`node`] has a smoltcp interface over our own kernel
-//! layer (routing, forwarding, fragmentation, hook points for IPsec);
-//! [`observe`] writes pcaps and tcpdump-style traces; expectations decide
-//! pass or fail.
+//! virtual time; every [`node`] has a smoltcp interface over our own
+//! [`kernel`] (routing, forwarding, fragmentation, hook points where
+//! [`ipsec`] and [`nat`] attach); [`observe`] writes pcaps and
+//! tcpdump-style traces; [`verdict`] holds the expectations against the
+//! outcome.
+//!
+//! # Layers
+//!
+//! Each module imports only from the modules below it; none reaches up.
+//! From the bottom:
+//!
+//! | layer | owns | may not |
+//! |---|---|---|
+//! | [`net`] | prefixes, checksums, seeded random streams, time formatting | import any other module |
+//! | [`wire`] | byte layouts: IPv4, UDP, ICMP, TCP, ESP, AH, UDP encapsulation, ISAKMP; tcpdump's ISAKMP lines | hold state, read time, do crypto |
+//! | [`crypto`] | the algorithm registry, keyed ciphers and HMACs, DH groups, the IKEv1 key schedule | know packets or SAs |
+//! | [`kernel`] | a node's IPv4 layer: route, forward, fragment, reassemble, ICMP errors, drop counters, the hook points | know IPsec, NAT, smoltcp or links |
+//! | [`ipsec`], [`nat`] | SPD, SAD, ESP, AH, the PF_KEY requests; address translation — both kernel hooks | know each other, IKE, smoltcp or links |
+//! | [`config`] | setkey scripts, racoon.conf, psk.txt → typed configuration | run anything |
+//! | [`ike`] | key daemons, sans-IO: datagrams, kernel events and time in; datagrams, kernel requests, timers and log lines out | hold a node, a socket or a clock |
+//! | [`node`] | one node: kernel + smoltcp + apps + its key daemon's sockets | know other nodes or links |
+//! | [`observe`] | pcap files, the tcpdump-compatible trace, the packet filter | change or drop a packet |
+//! | [`scenario`] | the YAML schema, located errors, validation | simulate |
+//! | [`sim`] | event queue, links, building and running a world to an outcome | interpret IPsec or judge a run |
+//! | [`verdict`] | expectations held against an outcome | change the outcome |
+//! | [`report`], [`runner`] | summaries, JUnit, finding and running scenario files | protocol logic |
 #![forbid(unsafe_code)]
 
 pub mod config;

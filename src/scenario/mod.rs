@@ -1,11 +1,12 @@
 //! Scenario files: schema, loading with located errors, and validation
-//! (expectations are checked after a run by [`crate::verdict`]).
+//! (expectations are checked after a run, one layer above the simulator).
 
 pub mod embedded;
 pub mod ipsec_yaml;
 pub mod load;
 pub mod located;
 pub mod model;
+pub mod nat_config;
 pub mod nat_yaml;
 pub mod racoon_files;
 pub mod units;

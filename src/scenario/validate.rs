@@ -169,7 +169,7 @@ fn check_nodes(s: &Scenario, p: &mut Problems) {
     let mut seen: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
     for (node, spec) in &s.nodes {
         if let Some(nat) = &spec.nat {
-            super::nat_yaml::check(node, spec, nat, p);
+            super::nat_config::check(node, spec, nat, p);
         }
         if !is_identifier(node) {
             p.push((

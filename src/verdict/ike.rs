@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use super::expect::Bound;
+use super::bound::Bound;
 use crate::ike::IkeEvent;
 use crate::scenario::model::{IkeExpect, LogExpect};
 use crate::sim::Outcome;

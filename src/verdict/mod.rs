@@ -2,6 +2,7 @@
 //! [`crate::sim::Outcome`] of its run. Above the simulator; nothing below
 //! reads a verdict.
 
+mod bound;
 pub mod expect;
 mod ike;
 
