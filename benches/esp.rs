@@ -137,7 +137,7 @@ fn spd_lookup_ns(n: u32) -> f64 {
     let packets: Vec<PacketSelector> = (0..1024u32)
         .map(|k| PacketSelector {
             src: "192.168.1.1".parse().expect("addr"),
-            dst: std::net::Ipv4Addr::from(0x0a00_0000 + ((k * 7919 % n) << 8) + 5),
+            dst: std::net::Ipv4Addr::from(0x0a00_0000 + ((k * 7919 % n) << 8) + 5).into(),
             protocol: 17,
             ports: Some((1000, 2000)),
         })

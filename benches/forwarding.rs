@@ -74,16 +74,20 @@ fn kernel_bound() -> f64 {
         "172.16.0.2".parse().unwrap(),
     )
     .unwrap();
-    let mut packet = vpnlab::wire::ipv4::build_header(
-        "10.1.0.10".parse().unwrap(),
-        "10.2.0.20".parse().unwrap(),
-        17,
-        64,
-        1,
-        1408,
-    )
-    .to_vec();
-    packet.resize(1428, 0x5a);
+    use vpnlab::wire::{frag, ipv4};
+    let header = ipv4::Repr {
+        frag: frag::Repr::whole(1, false),
+        ..ipv4::Repr::new(
+            "10.1.0.10".parse().unwrap(),
+            "10.2.0.20".parse().unwrap(),
+            17,
+            64,
+            1408,
+        )
+    };
+    let packet = vpnlab::kernel::Datagram::new(header, &[0x5a; 1408])
+        .unwrap()
+        .into_bytes();
     let mut out = Actions::default();
     let n = 2_000_000u64;
     let started = Wall::now();

@@ -19,7 +19,6 @@ use vpnlab::ike::{FailReason, IkeEvent, Racoon};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::{PacketMeta, Verdict};
-use vpnlab::wire::ipv4;
 
 const A: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 const B: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
@@ -89,11 +88,8 @@ fn host_with_text(addr: Ipv4Addr, peer: Ipv4Addr, text: &str, seed: u64) -> Host
     }
 }
 
-fn packet(src: Ipv4Addr, dst: Ipv4Addr) -> Vec<u8> {
-    let payload = b"protected payload";
-    let mut p = ipv4::build_header(src, dst, 17, 64, 9, payload.len()).to_vec();
-    p.extend_from_slice(payload);
-    p
+fn packet(src: Ipv4Addr, dst: Ipv4Addr) -> vpnlab::kernel::Datagram {
+    common::datagram(src, dst, 17, 9, b"protected payload")
 }
 
 /// Sends one packet through `from`'s output and `to`'s input.
@@ -104,7 +100,7 @@ fn carried(from: &mut Host, to: &mut Host, now: Instant) -> Result<(), String> {
         Verdict::Accept => {}
         other => return Err(format!("output: {other:?}")),
     }
-    if p[9] != 50 {
+    if p.protocol() != 50 {
         return Err("left in plaintext".into());
     }
     let mut meta = PacketMeta::default();

@@ -19,7 +19,6 @@ use vpnlab::ike::{IkeEvent, Racoon};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::Verdict;
-use vpnlab::wire::ipv4;
 
 const INITIATOR: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 const RESPONDER: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
@@ -186,8 +185,7 @@ impl Lab {
 
     /// The initiator's first packet raises the ACQUIRE (and is dropped).
     fn start_initiator(&mut self) {
-        let mut p = ipv4::build_header(INITIATOR, RESPONDER, 17, 64, 9, 4).to_vec();
-        p.extend_from_slice(b"ping");
+        let mut p = common::datagram(INITIATOR, RESPONDER, 17, 9, b"ping");
         let verdict = self.hosts[0].engine.output(self.now, &mut p);
         assert_eq!(verdict, Verdict::Drop(DropReason::NoSa));
         self.service(0);
@@ -204,7 +202,7 @@ impl Lab {
 /// The initiator's real first message, taken from a separate run.
 fn real_first_message() -> Vec<u8> {
     let mut probe = host(INITIATOR, RESPONDER, &RESPONDER.to_string(), 99);
-    let mut p = ipv4::build_header(INITIATOR, RESPONDER, 17, 64, 9, 0).to_vec();
+    let mut p = common::datagram(INITIATOR, RESPONDER, 17, 9, &[]);
     let _ = probe.engine.output(Instant::ZERO, &mut p);
     for a in std::mem::take(&mut probe.engine.acquires) {
         probe.daemon.on_acquire(Instant::ZERO, a, &mut probe.engine);

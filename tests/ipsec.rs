@@ -10,10 +10,11 @@ use vpnlab::crypto::{AuthAlg, EncAlg};
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::ipsec::pfkey::Request;
 use vpnlab::ipsec::spec::*;
+use vpnlab::kernel::Datagram;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::{PacketMeta, Verdict};
 use vpnlab::net::Prefix;
-use vpnlab::wire::ipv4;
+use vpnlab::wire::{frag, ipv4};
 
 const A: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 const B: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
@@ -133,18 +134,27 @@ fn pair(bundle: Bundle, mode: Mode) -> (IpsecEngine, IpsecEngine) {
     (tx, rx)
 }
 
-fn packet(protocol: u8, payload: &[u8]) -> Vec<u8> {
-    let mut p = ipv4::build_header(A, B, protocol, 64, 77, payload.len()).to_vec();
-    p.extend_from_slice(payload);
-    p
+fn packet(protocol: u8, payload: &[u8]) -> Datagram {
+    let header = ipv4::Repr {
+        frag: frag::Repr::whole(77, false),
+        ..ipv4::Repr::new(A, B, protocol, 64, payload.len())
+    };
+    Datagram::new(header, payload).expect("a datagram")
 }
 
-/// Feeds a packet to the receiver until it is accepted or dropped.
-fn receive(rx: &mut IpsecEngine, mut p: Vec<u8>) -> Result<Vec<u8>, DropReason> {
+/// Makes the IPv4 header checksum of `p` (taken as 20 bytes) right again.
+fn fill_checksum(p: &mut [u8]) {
+    ipv4::Packet::new_unchecked(&mut p[..20]).fill_checksum();
+}
+
+/// Feeds a packet to the receiver until it is accepted or dropped, its
+/// header parsed first as the kernel does.
+fn receive(rx: &mut IpsecEngine, p: Vec<u8>) -> Result<Vec<u8>, DropReason> {
+    let mut p = Datagram::parse(p).map_err(DropReason::from)?;
     let mut meta = PacketMeta::default();
     for _ in 0..8 {
         match rx.input(Instant::ZERO, &mut meta, &mut p) {
-            Verdict::Accept => return Ok(p),
+            Verdict::Accept => return Ok(p.into_bytes()),
             Verdict::Reinject => continue,
             Verdict::Drop(r) => return Err(r),
         }
@@ -186,14 +196,14 @@ proptest! {
         let original = packet(protocol, &payload);
         let mut p = original.clone();
         prop_assert_eq!(tx.output(Instant::ZERO, &mut p), Verdict::Accept);
-        let outer = ipv4::Header::parse(&p).expect("valid outer header");
+        let outer = ipv4::Repr::parse_bytes(p.bytes()).expect("valid outer header");
         let expected_proto = match bundle { Bundle::Esp(..) => 50, _ => 51 };
         prop_assert_eq!(outer.protocol, expected_proto);
         if mode == Mode::Tunnel {
             prop_assert_eq!((outer.src, outer.dst), (GW_A, GW_B));
         }
-        let back = receive(&mut rx, p).expect("accepted");
-        prop_assert_eq!(&back[20..], &original[20..]);
+        let back = receive(&mut rx, p.into_bytes()).expect("accepted");
+        prop_assert_eq!(&back[20..], &original.bytes()[20..]);
         prop_assert_eq!(back[9], protocol);
     }
 
@@ -207,11 +217,12 @@ proptest! {
         let (mut tx, mut rx) = pair(bundle, mode);
         let mut p = packet(17, &payload);
         prop_assert_eq!(tx.output(Instant::ZERO, &mut p), Verdict::Accept);
+        let mut p = p.into_bytes();
         let bit = bit.index(p.len() * 8);
         let byte = bit / 8;
         p[byte] ^= 1 << (bit % 8);
         // Keep the IP header checksum valid, so the change reaches IPsec.
-        ipv4::fill_checksum(&mut p, 20);
+        fill_checksum(&mut p);
         let mutable = matches!(byte, 1 | 6 | 7 | 8 | 10 | 11);
         let esp_outer = matches!(bundle, Bundle::Esp(..));
         let original = packet(17, &payload);
@@ -219,7 +230,7 @@ proptest! {
         if byte == 9 {
             // The protocol byte: the packet is no longer ESP or AH, so no
             // ICV is consulted; it must not pass as the protected packet.
-            prop_assert!(result.as_ref() != Ok(&original), "changed protocol delivered as authentic");
+            prop_assert!(result.as_deref() != Ok(original.bytes()), "changed protocol delivered as authentic");
         } else if byte >= 20 || (!esp_outer && !mutable) {
             prop_assert!(result.is_err(), "bit {} accepted", bit);
         }
@@ -239,14 +250,15 @@ proptest! {
                                     cut in any::<prop::sample::Index>()) {
         let (mut tx, mut rx) = pair(bundle, mode);
         for protocol in [50u8, 51] {
-            let _ = receive(&mut rx, packet(protocol, &body));
+            let _ = receive(&mut rx, packet(protocol, &body).into_bytes());
         }
         let mut p = packet(17, &body);
         prop_assert_eq!(tx.output(Instant::ZERO, &mut p), Verdict::Accept);
+        let p = p.into_bytes();
         let keep = 20 + cut.index(p.len() - 19);
         let mut cut_packet = p[..keep].to_vec();
-        ipv4::set_total_len(&mut cut_packet, keep);
-        ipv4::fill_checksum(&mut cut_packet, 20);
+        ipv4::Packet::new_unchecked(&mut cut_packet[..]).set_total_len(keep as u16);
+        fill_checksum(&mut cut_packet);
         let _ = receive(&mut rx, cut_packet);
     }
 }
@@ -259,8 +271,8 @@ fn replayed_packets_are_dropped_and_counted() {
     );
     let mut p = packet(17, b"hello");
     assert_eq!(tx.output(Instant::ZERO, &mut p), Verdict::Accept);
-    assert!(receive(&mut rx, p.clone()).is_ok());
-    assert_eq!(receive(&mut rx, p), Err(DropReason::Replay));
+    assert!(receive(&mut rx, p.bytes().to_vec()).is_ok());
+    assert_eq!(receive(&mut rx, p.into_bytes()), Err(DropReason::Replay));
     assert_eq!(
         rx.sad
             .iter()
@@ -277,7 +289,7 @@ fn unprotected_traffic_under_a_require_policy_is_dropped() {
         Mode::Transport,
     );
     assert_eq!(
-        receive(&mut rx, packet(1, &[8, 0, 0, 0])),
+        receive(&mut rx, packet(1, &[8, 0, 0, 0]).into_bytes()),
         Err(DropReason::PolicyMismatch)
     );
 }

@@ -10,9 +10,10 @@ use vpnlab::ipsec::IpsecEngine;
 use vpnlab::ipsec::dump;
 use vpnlab::ipsec::pfkey::Request;
 use vpnlab::ipsec::spec::*;
+use vpnlab::kernel::Datagram;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::{PacketMeta, SecPathEntry, Verdict};
-use vpnlab::wire::ipv4;
+use vpnlab::wire::{frag, ipv4};
 
 fn engine(script: &str) -> IpsecEngine {
     let mut e = IpsecEngine::new(vpnlab::net::rng::stream(1, "k"));
@@ -123,18 +124,18 @@ fn natt_sas_dump_with_their_ports() {
 }
 
 /// An ICMP echo from 10.2.0.5 to 10.1.0.5, as it comes out of a tunnel.
-fn inner_packet() -> Vec<u8> {
-    let mut p = ipv4::build_header(
-        Ipv4Addr::new(10, 2, 0, 5),
-        Ipv4Addr::new(10, 1, 0, 5),
-        1,
-        64,
-        1,
-        8,
-    )
-    .to_vec();
-    p.extend_from_slice(&[8, 0, 0xf7, 0xff, 0, 0, 0, 0]);
-    p
+fn inner_packet() -> Datagram {
+    let header = ipv4::Repr {
+        frag: frag::Repr::whole(1, false),
+        ..ipv4::Repr::new(
+            Ipv4Addr::new(10, 2, 0, 5),
+            Ipv4Addr::new(10, 1, 0, 5),
+            1,
+            64,
+            8,
+        )
+    };
+    Datagram::new(header, &[8, 0, 0xf7, 0xff, 0, 0, 0, 0]).expect("a datagram")
 }
 
 fn came_through(tunnel: bool) -> PacketMeta {

@@ -245,8 +245,9 @@ proptest! {
         let mut k = Kernel::new(vec![iface("10.0.0.1/24", 0), iface("10.0.1.1/24", 1)], true, 1);
         let mut out = Actions::default();
         k.receive(smoltcp::time::Instant::ZERO, 0, raw.clone(), &mut out);
-        let mut p = vpnlab::wire::ipv4::build_header("10.0.0.9".parse().unwrap(), "10.0.1.9".parse().unwrap(), 17, 2, 5, raw.len()).to_vec();
-        p.extend_from_slice(&raw);
+        use vpnlab::wire::{frag, ipv4};
+        let header = ipv4::Repr { frag: frag::Repr::whole(5, false), ..ipv4::Repr::new("10.0.0.9".parse().unwrap(), "10.0.1.9".parse().unwrap(), 17, 2, raw.len()) };
+        let mut p = vpnlab::kernel::Datagram::new(header, &raw).unwrap().into_bytes();
         for (at, value) in flips {
             let i = at.index(p.len());
             p[i] = value;

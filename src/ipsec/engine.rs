@@ -14,9 +14,12 @@ use super::sad::{SaKey, Sad};
 use super::spd::{MAX_BUNDLE, PacketSelector, Spd};
 use super::spec::{Action, Direction, IpsecProto, Level, Mode, Selector, Template};
 use super::{ah, esp, udp_encap};
+use crate::kernel::Datagram;
 use crate::kernel::counters::DropReason;
 use crate::kernel::hook::{PacketMeta, SecPathEntry, Verdict};
-use crate::wire::ipv4::Header;
+use crate::wire::ip::protocol;
+use crate::wire::udp_encap::{PORT_ISAKMP, PORT_NATT};
+use crate::wire::{ah as ah_layout, esp as esp_layout};
 
 /// A kernel request for SAs (PF_KEY SADB_ACQUIRE): an `ipsec` policy
 /// matched and no SA was there.
@@ -65,11 +68,21 @@ impl From<IpsecError> for DropReason {
     }
 }
 
-fn proto_of(protocol: u8) -> Option<IpsecProto> {
-    match protocol {
-        esp::PROTO_ESP => Some(IpsecProto::Esp),
-        ah::PROTO_AH => Some(IpsecProto::Ah),
+fn proto_of(ip_protocol: u8) -> Option<IpsecProto> {
+    match ip_protocol {
+        protocol::ESP => Some(IpsecProto::Esp),
+        protocol::AH => Some(IpsecProto::Ah),
         _ => None,
+    }
+}
+
+/// The SPI of an ESP or AH packet whose fixed header is there.
+fn spi_of(proto: IpsecProto, packet: &[u8]) -> Option<u32> {
+    match proto {
+        IpsecProto::Esp => esp_layout::Packet::new_checked(packet)
+            .ok()
+            .map(|p| p.spi()),
+        IpsecProto::Ah => ah_layout::Packet::new_checked(packet).ok().map(|p| p.spi()),
     }
 }
 
@@ -135,36 +148,38 @@ impl IpsecEngine {
         self.sad.expire(now);
     }
 
-    /// A locally generated packet (policy direction `out`).
-    pub fn output(&mut self, now: Instant, packet: &mut Vec<u8>) -> Verdict {
-        self.protect(now, packet)
+    /// A locally generated datagram (policy direction `out`).
+    pub fn output(&mut self, now: Instant, datagram: &mut Datagram) -> Verdict {
+        self.protect(now, datagram)
     }
 
-    /// A packet being forwarded: its `fwd` policy must be satisfied by how
-    /// it arrived, then its `out` policy protects it.
-    pub fn forward(&mut self, now: Instant, meta: &PacketMeta, packet: &mut Vec<u8>) -> Verdict {
-        match self.check_inbound(Direction::Fwd, meta, packet) {
-            Verdict::Accept => self.protect(now, packet),
+    /// A datagram being forwarded: its `fwd` policy must be satisfied by
+    /// how it arrived, then its `out` policy protects it.
+    pub fn forward(&mut self, now: Instant, meta: &PacketMeta, datagram: &mut Datagram) -> Verdict {
+        match self.check_inbound(Direction::Fwd, meta, datagram) {
+            Verdict::Accept => self.protect(now, datagram),
             other => other,
         }
     }
 
-    /// A packet for this node: ESP and AH are undone (and the result
-    /// reinjected); anything else must satisfy its `in` policy.
-    pub fn input(&mut self, now: Instant, meta: &mut PacketMeta, packet: &mut Vec<u8>) -> Verdict {
-        let Ok(h) = Header::parse(packet) else {
-            return Verdict::Drop(DropReason::Malformed);
-        };
-        if self.udp_encap && udp_encap::esp_in_udp(packet, &h).is_some() {
-            udp_encap::unwrap(packet, &h);
-            let Ok(h) = Header::parse(packet) else {
+    /// A datagram for this node: ESP and AH are undone (and the result
+    /// reinjected, its header parsed); anything else must satisfy its `in`
+    /// policy.
+    pub fn input(
+        &mut self,
+        now: Instant,
+        meta: &mut PacketMeta,
+        datagram: &mut Datagram,
+    ) -> Verdict {
+        if self.udp_encap && udp_encap::esp_in_udp(datagram).is_some() {
+            if udp_encap::unwrap(datagram).is_err() {
                 return Verdict::Drop(DropReason::Malformed);
-            };
-            return self.decapsulate(now, IpsecProto::Esp, &h, meta, packet, true);
+            }
+            return self.decapsulate(now, IpsecProto::Esp, meta, datagram, true);
         }
-        match proto_of(h.protocol) {
-            Some(proto) => self.decapsulate(now, proto, &h, meta, packet, false),
-            None => self.check_inbound(Direction::In, meta, packet),
+        match proto_of(datagram.protocol()) {
+            Some(proto) => self.decapsulate(now, proto, meta, datagram, false),
+            None => self.check_inbound(Direction::In, meta, datagram),
         }
     }
 
@@ -172,19 +187,17 @@ impl IpsecEngine {
         &mut self,
         now: Instant,
         proto: IpsecProto,
-        h: &Header,
         meta: &mut PacketMeta,
-        packet: &mut Vec<u8>,
+        datagram: &mut Datagram,
         in_udp: bool,
     ) -> Verdict {
-        let spi_seq = match proto {
-            IpsecProto::Esp => esp::spi_seq(packet, h),
-            IpsecProto::Ah => ah::spi_seq(packet, h),
-        };
-        let Some((spi, _)) = spi_seq else {
+        let Some(outer) = datagram.ipv4().copied() else {
             return Verdict::Drop(DropReason::Malformed);
         };
-        let key: SaKey = (h.dst, proto, spi);
+        let Some(spi) = spi_of(proto, datagram.payload()) else {
+            return Verdict::Drop(DropReason::Malformed);
+        };
+        let key: SaKey = (outer.dst, proto, spi);
         let Some(sa) = self.sad.get_mut(&key) else {
             return Verdict::Drop(DropReason::UnknownSpi);
         };
@@ -193,26 +206,24 @@ impl IpsecEngine {
             return Verdict::Drop(DropReason::PolicyMismatch);
         }
         let result = match proto {
-            IpsecProto::Esp => esp::decapsulate(sa, packet, h),
-            IpsecProto::Ah => ah::decapsulate(sa, packet, h),
+            IpsecProto::Esp => esp::decapsulate(sa, datagram),
+            IpsecProto::Ah => ah::decapsulate(sa, datagram),
         };
         let reqid = sa.spec.reqid;
         match result {
-            Ok((mut inner, tunnel)) => {
+            Ok(tunnel) => {
                 if in_udp && !tunnel {
-                    udp_encap::fix_transport_checksum(&mut inner);
+                    udp_encap::fix_transport_checksum(datagram);
                 }
-                self.sad.used(key, h.total_len, now);
-                let protocol = proto.ip_protocol();
+                self.sad.used(key, outer.total_len(), now);
                 meta.sec_path.push(SecPathEntry {
-                    protocol,
+                    protocol: proto.ip_protocol(),
                     spi,
                     tunnel,
-                    src: h.src,
-                    dst: h.dst,
+                    src: outer.src,
+                    dst: outer.dst,
                     reqid,
                 });
-                *packet = inner;
                 Verdict::Reinject
             }
             Err(e) => {
@@ -250,9 +261,9 @@ impl IpsecEngine {
 
     /// The key daemon's own traffic: UDP from or to the ISAKMP or NAT-T port.
     fn bypasses(&self, sel: &PacketSelector) -> bool {
-        const IKE_PORTS: [u16; 2] = [500, 4500];
+        const IKE_PORTS: [u16; 2] = [PORT_ISAKMP, PORT_NATT];
         self.ike_bypass
-            && sel.protocol == 17
+            && sel.protocol == protocol::UDP
             && sel
                 .ports
                 .is_some_and(|(s, d)| IKE_PORTS.contains(&s) || IKE_PORTS.contains(&d))
@@ -260,10 +271,8 @@ impl IpsecEngine {
 
     /// RFC 4301 §5.2: after IPsec processing, the packet must have been
     /// protected the way its policy says.
-    fn check_inbound(&mut self, dir: Direction, meta: &PacketMeta, packet: &[u8]) -> Verdict {
-        let Some(sel) = PacketSelector::of(packet) else {
-            return Verdict::Drop(DropReason::Malformed);
-        };
+    fn check_inbound(&mut self, dir: Direction, meta: &PacketMeta, datagram: &Datagram) -> Verdict {
+        let sel = PacketSelector::of(datagram);
         if self.bypasses(&sel) {
             return Verdict::Accept;
         }
@@ -296,10 +305,8 @@ impl IpsecEngine {
 
     /// RFC 4301 §5.1: look up the `out` policy and apply its SA bundle,
     /// templates in order (the first innermost).
-    fn protect(&mut self, now: Instant, packet: &mut Vec<u8>) -> Verdict {
-        let Some(sel) = PacketSelector::of(packet) else {
-            return Verdict::Drop(DropReason::Malformed);
-        };
+    fn protect(&mut self, now: Instant, datagram: &mut Datagram) -> Verdict {
+        let sel = PacketSelector::of(datagram);
         if self.bypasses(&sel) {
             return Verdict::Accept;
         }
@@ -318,7 +325,7 @@ impl IpsecEngine {
             *slot = Some(*t);
         }
         for t in bundle.iter().flatten() {
-            if let Err(reason) = self.apply_template(now, t, &selector, packet) {
+            if let Err(reason) = self.apply_template(now, t, &selector, datagram) {
                 return Verdict::Drop(reason);
             }
         }
@@ -330,9 +337,9 @@ impl IpsecEngine {
         now: Instant,
         t: &Template,
         selector: &Selector,
-        packet: &mut Vec<u8>,
+        datagram: &mut Datagram,
     ) -> Result<(), DropReason> {
-        let h = Header::parse(packet).map_err(|_| DropReason::Malformed)?;
+        let h = datagram.ipv4().copied().ok_or(DropReason::Malformed)?;
         let (src, dst) = match (t.mode, t.endpoints) {
             (Mode::Tunnel, Some(ends)) => ends,
             (Mode::Tunnel, None) => return Err(DropReason::NoSa),
@@ -373,16 +380,15 @@ impl IpsecEngine {
             return Err(DropReason::NoSa);
         };
         let encap = sa.spec.encap;
-        let mut out = match t.proto {
-            IpsecProto::Esp => esp::encapsulate(sa, packet, &h, &wrap, &mut self.rng),
-            IpsecProto::Ah => ah::encapsulate(sa, packet, &h, &wrap),
+        match t.proto {
+            IpsecProto::Esp => esp::encapsulate(sa, datagram, &wrap, &mut self.rng),
+            IpsecProto::Ah => ah::encapsulate(sa, datagram, &wrap),
         }
         .map_err(DropReason::from)?;
         if let (Some(encap), IpsecProto::Esp) = (encap, t.proto) {
-            udp_encap::wrap(&mut out, encap);
+            udp_encap::wrap(datagram, encap).map_err(DropReason::from)?;
         }
-        self.sad.used(key, out.len(), now);
-        *packet = out;
+        self.sad.used(key, datagram.bytes().len(), now);
         Ok(())
     }
 }

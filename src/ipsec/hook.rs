@@ -6,28 +6,12 @@ use smoltcp::time::Instant;
 
 use super::IpsecEngine;
 use crate::kernel::Datagram;
-use crate::kernel::counters::{DropReason, NodeCounters};
+use crate::kernel::counters::NodeCounters;
 use crate::kernel::hook::{HookContext, PacketHook, PacketMeta, Verdict};
-use crate::wire::ipv4;
-
-/// Runs an engine step on the datagram's bytes and parses what it left
-/// (until the engine takes the parsed datagram itself).
-fn on_bytes(datagram: &mut Datagram, step: impl FnOnce(&mut Vec<u8>) -> Verdict) -> Verdict {
-    let mut verdict = Verdict::Accept;
-    let rebuilt = datagram.rebuild(|_, bytes| {
-        verdict = step(bytes);
-        ipv4::Repr::parse_bytes(bytes)
-    });
-    match (verdict, rebuilt) {
-        (Verdict::Drop(reason), _) => Verdict::Drop(reason),
-        (_, Err(e)) => Verdict::Drop(DropReason::from(e)),
-        (verdict, Ok(())) => verdict,
-    }
-}
 
 impl PacketHook for IpsecEngine {
     fn output(&mut self, ctx: &HookContext, datagram: &mut Datagram) -> Verdict {
-        on_bytes(datagram, |p| IpsecEngine::output(self, ctx.now, p))
+        IpsecEngine::output(self, ctx.now, datagram)
     }
 
     fn forward(
@@ -36,7 +20,7 @@ impl PacketHook for IpsecEngine {
         meta: &mut PacketMeta,
         datagram: &mut Datagram,
     ) -> Verdict {
-        on_bytes(datagram, |p| IpsecEngine::forward(self, ctx.now, meta, p))
+        IpsecEngine::forward(self, ctx.now, meta, datagram)
     }
 
     fn input(
@@ -45,7 +29,7 @@ impl PacketHook for IpsecEngine {
         meta: &mut PacketMeta,
         datagram: &mut Datagram,
     ) -> Verdict {
-        on_bytes(datagram, |p| IpsecEngine::input(self, ctx.now, meta, p))
+        IpsecEngine::input(self, ctx.now, meta, datagram)
     }
 
     fn next_timer(&self) -> Option<Instant> {

@@ -1,9 +1,12 @@
 //! IP header work shared by ESP and AH: the header that carries the
-//! transform in transport and tunnel mode, and putting the result back.
+//! transform in transport and tunnel mode, and what input processing
+//! leaves. Headers are [`ipv4::Repr`]s, emitted through `wire`.
 
 use std::net::Ipv4Addr;
 
-use crate::wire::ipv4::{self, Header};
+use crate::wire::frag::Repr as Fragment;
+use crate::wire::ip::protocol;
+use crate::wire::ipv4;
 
 /// Why the data plane refused a packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,6 +17,13 @@ pub enum IpsecError {
     Integrity,
     BadPadding,
     SeqOverflow,
+}
+
+impl From<crate::wire::Error> for IpsecError {
+    /// A header that does not parse, or one too long to emit.
+    fn from(_: crate::wire::Error) -> IpsecError {
+        IpsecError::Malformed
+    }
 }
 
 /// The packet around the payload a transform protects.
@@ -30,68 +40,61 @@ pub enum Wrap {
 
 /// Default TTL of the outer header of a tunnel.
 const TUNNEL_TTL: u8 = 64;
-pub const PROTO_IPIP: u8 = 4;
 
 /// The bytes a transform protects and the Next Header value that names
-/// them: the upper-layer payload (transport) or the whole packet (tunnel).
-pub fn protected<'a>(packet: &'a [u8], h: &Header, wrap: &Wrap) -> (&'a [u8], u8) {
-    match wrap {
-        Wrap::Transport => (&packet[h.header_len..h.total_len], h.protocol),
-        Wrap::Tunnel { .. } => (&packet[..h.total_len], PROTO_IPIP),
-    }
+/// them: the upper-layer payload (transport) or the whole datagram
+/// (tunnel, IP in IP).
+pub fn protected<'a>(bytes: &'a [u8], h: &ipv4::Repr, wrap: &Wrap) -> (&'a [u8], u8) {
+    let range = match wrap {
+        Wrap::Transport => h.header_len()..h.total_len(),
+        Wrap::Tunnel { .. } => 0..h.total_len(),
+    };
+    let next = match wrap {
+        Wrap::Transport => h.protocol,
+        Wrap::Tunnel { .. } => protocol::IPIP,
+    };
+    (bytes.get(range).unwrap_or(&[]), next)
 }
 
-/// The IP header in front of the transform: the original one with its
-/// protocol replaced (transport) or a new one (tunnel; RFC 4301 §5.1.2.1:
-/// TOS copied from the inner header, DF clear, fresh TTL).
-pub fn outer_header(
-    packet: &[u8],
-    h: &Header,
-    wrap: &Wrap,
-    protocol: u8,
-    body_len: usize,
-) -> Vec<u8> {
+/// The IP header in front of the transform carrying `body_len` bytes: the
+/// original one with its protocol replaced (transport) or a new one
+/// (tunnel; RFC 4301 §5.1.2.1: TOS copied from the inner header, DF
+/// clear, fresh TTL).
+pub fn outer_header(h: &ipv4::Repr, wrap: &Wrap, protocol: u8, body_len: usize) -> ipv4::Repr {
     match *wrap {
-        Wrap::Transport => {
-            let mut header = packet[..h.header_len].to_vec();
-            header[9] = protocol;
-            ipv4::set_total_len(&mut header, h.header_len + body_len);
-            ipv4::fill_checksum(&mut header, h.header_len);
-            header
-        }
-        Wrap::Tunnel { src, dst, ident } => {
-            let mut header =
-                ipv4::build_header(src, dst, protocol, TUNNEL_TTL, ident, body_len).to_vec();
-            header[1] = packet[1];
-            ipv4::fill_checksum(&mut header, 20);
-            header
-        }
+        Wrap::Transport => ipv4::Repr {
+            protocol,
+            payload_len: body_len,
+            ..*h
+        },
+        Wrap::Tunnel { src, dst, ident } => ipv4::Repr {
+            tos: h.tos,
+            frag: Fragment::whole(ident, false),
+            ..ipv4::Repr::new(src, dst, protocol, TUNNEL_TTL, body_len)
+        },
     }
 }
 
-/// What a transform's input processing leaves: the header of the outer
-/// packet with `next` as its protocol and `payload` behind it (transport),
-/// or the inner packet itself (tunnel, next header 4).
+/// What a transform's input processing leaves: the outer header with
+/// `next` as its protocol and `payload` behind it (transport), or the
+/// inner datagram itself, its header checked as a link's would be
+/// (tunnel, next header 4). Returns the header, the bytes and whether it
+/// was a tunnel.
 pub fn unwrap(
-    packet: &[u8],
-    h: &Header,
+    h: &ipv4::Repr,
     next: u8,
     payload: &[u8],
-) -> Result<(Vec<u8>, bool), IpsecError> {
-    if next == PROTO_IPIP {
-        Header::parse(payload).map_err(|_| IpsecError::Malformed)?;
-        return Ok((payload.to_vec(), true));
+) -> Result<(ipv4::Repr, Vec<u8>, bool), IpsecError> {
+    if next == protocol::IPIP {
+        let inner = ipv4::Repr::parse_bytes(payload)?;
+        return Ok((inner, payload.to_vec(), true));
     }
-    let mut out = Vec::with_capacity(h.header_len + payload.len());
-    out.extend_from_slice(&packet[..h.header_len]);
-    out[9] = next;
-    out.extend_from_slice(payload);
-    ipv4::set_total_len(&mut out, h.header_len + payload.len());
-    ipv4::fill_checksum(&mut out, h.header_len);
-    Ok((out, false))
-}
-
-pub fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at + 4)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+    let header = ipv4::Repr {
+        protocol: next,
+        payload_len: payload.len(),
+        ..*h
+    };
+    let mut bytes = header.to_header()?;
+    bytes.extend_from_slice(payload);
+    Ok((header, bytes, false))
 }

@@ -4,11 +4,13 @@
 //! prefix, so lookup costs one hash probe per distinct prefix length,
 //! however many policies there are.
 
-use std::collections::BTreeSet;
-use std::net::Ipv4Addr;
-
 use super::spec::{Direction, Level, PolicySpec, Selector, Template, Upper};
+use crate::kernel::Datagram;
+use crate::net::Prefix;
 use crate::net::hash::FastMap;
+use crate::wire::ip::{Address, protocol};
+use crate::wire::udp;
+use std::collections::BTreeSet;
 
 /// The most templates one policy applies (Linux's `XFRM_MAX_DEPTH`); the
 /// SPD refuses longer bundles.
@@ -17,38 +19,31 @@ pub const MAX_BUNDLE: usize = 6;
 /// The fields of a packet that selectors match (RFC 4301 §4.4.1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PacketSelector {
-    pub src: Ipv4Addr,
-    pub dst: Ipv4Addr,
+    pub src: Address,
+    pub dst: Address,
     pub protocol: u8,
     /// TCP/UDP ports when the packet carries them (not in later fragments).
     pub ports: Option<(u16, u16)>,
 }
 
 impl PacketSelector {
-    /// Reads a well-formed IPv4 packet.
-    pub fn of(packet: &[u8]) -> Option<PacketSelector> {
-        if packet.len() < 20 || packet[0] >> 4 != 4 {
-            return None;
-        }
-        let header_len = usize::from(packet[0] & 0x0f) * 4;
-        let protocol = packet[9];
-        let later_fragment = u16::from_be_bytes([packet[6], packet[7]]) & 0x1fff != 0;
-        let l4 = packet
-            .get(header_len..header_len + 4)
-            .filter(|_| !later_fragment);
-        let ports = match (protocol, l4) {
-            (6 | 17, Some(p)) => Some((
-                u16::from_be_bytes([p[0], p[1]]),
-                u16::from_be_bytes([p[2], p[3]]),
-            )),
+    /// Reads a datagram: its addresses and protocol from the header the
+    /// kernel parsed, TCP and UDP ports from the first four bytes after
+    /// it (unless it is a later fragment).
+    pub fn of(datagram: &Datagram) -> PacketSelector {
+        let protocol = datagram.protocol();
+        let ports = match protocol {
+            protocol::TCP | protocol::UDP if !datagram.is_later_fragment() => {
+                udp::ports(datagram.payload())
+            }
             _ => None,
         };
-        Some(PacketSelector {
-            src: Ipv4Addr::new(packet[12], packet[13], packet[14], packet[15]),
-            dst: Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]),
+        PacketSelector {
+            src: datagram.src(),
+            dst: datagram.dst(),
             protocol,
             ports,
-        })
+        }
     }
 }
 
@@ -60,11 +55,16 @@ impl Selector {
         };
         let port_ok = |want: Option<u16>, got: Option<u16>| want.is_none_or(|w| got == Some(w));
         upper
-            && self.src.contains(p.src)
-            && self.dst.contains(p.dst)
+            && in_prefix(&self.src, p.src)
+            && in_prefix(&self.dst, p.dst)
             && port_ok(self.src_port, p.ports.map(|x| x.0))
             && port_ok(self.dst_port, p.ports.map(|x| x.1))
     }
+}
+
+/// Whether an address lies in a selector's (IPv4) prefix.
+fn in_prefix(prefix: &Prefix, addr: Address) -> bool {
+    addr.as_ipv4().is_some_and(|a| prefix.contains(a))
 }
 
 pub struct Policy {
@@ -74,7 +74,8 @@ pub struct Policy {
     pub hits: u64,
 }
 
-type BucketKey = (Direction, u8, u32);
+/// Direction, prefix length and the destination masked to it.
+type BucketKey = (Direction, u8, Address);
 
 #[derive(Default)]
 pub struct Spd {
@@ -90,13 +91,8 @@ pub struct Spd {
 /// (`unique:N`); the kernel picks its own above it.
 pub const MANUAL_REQID_MAX: u32 = 0x3fff;
 
-fn bucket_key(dir: Direction, len: u8, dst: Ipv4Addr) -> BucketKey {
-    let mask = if len == 0 {
-        0
-    } else {
-        u32::MAX << (32 - u32::from(len))
-    };
-    (dir, len, u32::from(dst) & mask)
+fn bucket_key(dir: Direction, len: u8, dst: Address) -> BucketKey {
+    (dir, len, dst.masked(len))
 }
 
 impl Spd {
@@ -116,7 +112,11 @@ impl Spd {
         }
         self.next_id += 1;
         let id = self.next_id;
-        let key = bucket_key(spec.dir, spec.selector.dst.len, spec.selector.dst.addr);
+        let key = bucket_key(
+            spec.dir,
+            spec.selector.dst.len,
+            spec.selector.dst.addr.into(),
+        );
         self.prefix_lens
             .entry(spec.dir)
             .or_default()
@@ -172,7 +172,7 @@ impl Spd {
     }
 
     fn find(&self, selector: &Selector, dir: Direction) -> Option<usize> {
-        let key = bucket_key(dir, selector.dst.len, selector.dst.addr);
+        let key = bucket_key(dir, selector.dst.len, selector.dst.addr.into());
         self.buckets.get(&key)?.iter().copied().find(|&i| {
             self.policies[i]
                 .as_ref()
@@ -185,7 +185,7 @@ impl Spd {
         let Some(slot) = self.find(selector, dir) else {
             return false;
         };
-        let key = bucket_key(dir, selector.dst.len, selector.dst.addr);
+        let key = bucket_key(dir, selector.dst.len, selector.dst.addr.into());
         if let Some(bucket) = self.buckets.get_mut(&key) {
             bucket.retain(|&i| i != slot);
         }

@@ -1,87 +1,99 @@
 //! ESP in UDP (RFC 3948): the UDP header NAT traversal puts around ESP,
 //! how a receiver tells ESP from IKE on port 4500, and the transport-mode
-//! checksum a NAT made wrong.
+//! checksum a NAT made wrong. The framing is [`crate::wire::udp_encap`]'s.
 
+use super::packet::IpsecError;
 use super::spec::UdpEncap;
-use crate::net::transport_checksum;
-use crate::wire::ipv4::{self, Header};
-use crate::wire::udp_encap::PORT_NATT as PORT;
-
-const UDP: u8 = 17;
-const ESP: u8 = 50;
-const UDP_HEADER: usize = 8;
+use crate::kernel::Datagram;
+use crate::wire::ip::protocol;
+use crate::wire::udp_encap::{self, PORT_NATT};
+use crate::wire::{ipv4, tcp, udp};
 
 /// Puts a UDP header between the IP header and ESP (RFC 3948 §2.1: the
 /// UDP checksum is zero).
-pub fn wrap(packet: &mut Vec<u8>, encap: UdpEncap) {
-    let Ok(h) = Header::parse(packet) else {
-        return;
-    };
-    let esp_len = h.total_len - h.header_len;
-    let mut udp = [0u8; UDP_HEADER];
-    udp[..2].copy_from_slice(&encap.sport.to_be_bytes());
-    udp[2..4].copy_from_slice(&encap.dport.to_be_bytes());
-    let len = u16::try_from(UDP_HEADER + esp_len).unwrap_or(u16::MAX);
-    udp[4..6].copy_from_slice(&len.to_be_bytes());
-    packet.splice(h.header_len..h.header_len, udp);
-    packet[9] = UDP;
-    ipv4::set_total_len(packet, h.total_len + UDP_HEADER);
-    ipv4::fill_checksum(packet, h.header_len);
+pub fn wrap(datagram: &mut Datagram, encap: UdpEncap) -> Result<(), IpsecError> {
+    datagram.rebuild(|h, bytes| {
+        let esp_len = h.payload_len;
+        let header = udp::Repr {
+            src_port: encap.sport,
+            dst_port: encap.dport,
+            payload_len: esp_len,
+        };
+        let mut udp_header = [0u8; udp::HEADER_LEN];
+        header.emit(&mut udp::Packet::new_unchecked(&mut udp_header[..]))?;
+        let outer = ipv4::Repr {
+            protocol: protocol::UDP,
+            payload_len: udp::HEADER_LEN + esp_len,
+            ..*h
+        };
+        let at = h.header_len();
+        bytes.splice(at..at, udp_header);
+        outer.emit(&mut ipv4::Packet::new_unchecked(&mut bytes[..]))?;
+        Ok(outer)
+    })
 }
 
 /// RFC 3948 §2.2: a UDP datagram to port 4500 whose first four payload
 /// bytes are not zero (the non-ESP marker) and which is not a one-byte
 /// keepalive carries ESP. Returns its ports.
-pub fn esp_in_udp(packet: &[u8], h: &Header) -> Option<UdpEncap> {
-    if h.protocol != UDP || h.is_fragment() {
+pub fn esp_in_udp(datagram: &Datagram) -> Option<UdpEncap> {
+    if datagram.protocol() != protocol::UDP || datagram.is_fragment() {
         return None;
     }
-    let udp = packet.get(h.header_len..h.total_len)?;
-    let (ports, payload) = (udp.get(..4)?, udp.get(UDP_HEADER..)?);
-    let dport = u16::from_be_bytes([ports[2], ports[3]]);
-    let spi = payload.get(..4)?;
-    (dport == PORT && spi != [0; 4]).then(|| UdpEncap {
-        sport: u16::from_be_bytes([ports[0], ports[1]]),
-        dport,
+    let segment = udp::Packet::new_checked(datagram.payload()).ok()?;
+    let esp = matches!(
+        udp_encap::Repr::parse(segment.payload()),
+        Ok(udp_encap::Repr::Esp(_))
+    );
+    (segment.dst_port() == PORT_NATT && esp).then(|| UdpEncap {
+        sport: segment.src_port(),
+        dport: segment.dst_port(),
     })
 }
 
 /// Removes the UDP header [`esp_in_udp`] found: what is left is ESP.
-pub fn unwrap(packet: &mut Vec<u8>, h: &Header) {
-    packet.drain(h.header_len..h.header_len + UDP_HEADER);
-    packet[9] = ESP;
-    ipv4::set_total_len(packet, h.total_len - UDP_HEADER);
-    ipv4::fill_checksum(packet, h.header_len);
+pub fn unwrap(datagram: &mut Datagram) -> Result<(), IpsecError> {
+    datagram.rebuild(|h, bytes| {
+        let at = h.header_len();
+        let esp_len = h
+            .payload_len
+            .checked_sub(udp::HEADER_LEN)
+            .ok_or(IpsecError::Malformed)?;
+        let outer = ipv4::Repr {
+            protocol: protocol::ESP,
+            payload_len: esp_len,
+            ..*h
+        };
+        bytes.drain(at..at + udp::HEADER_LEN);
+        outer.emit(&mut ipv4::Packet::new_unchecked(&mut bytes[..]))?;
+        Ok(outer)
+    })
 }
 
 /// RFC 3948 §3.1.2: after transport-mode decapsulation across a NAT, the
 /// TCP or UDP checksum still covers the addresses the sender used; it is
-/// computed again over the addresses the packet now has (Linux marks it
+/// computed again over the addresses the datagram now has (Linux marks it
 /// verified instead, with the same effect). A zero UDP checksum stays.
-pub fn fix_transport_checksum(packet: &mut [u8]) {
-    let Ok(h) = Header::parse(packet) else {
-        return;
-    };
-    let at = match h.protocol {
-        6 => 16,
-        17 => 6,
-        _ => return,
-    };
-    if h.is_fragment() {
+pub fn fix_transport_checksum(datagram: &mut Datagram) {
+    if datagram.is_fragment() {
         return;
     }
-    let Some(l4) = packet.get_mut(h.header_len..h.total_len) else {
-        return;
-    };
-    let Some(field) = l4.get(at..at + 2) else {
-        return;
-    };
-    if h.protocol == UDP && field == [0, 0] {
-        return;
+    let (src, dst) = (datagram.src(), datagram.dst());
+    match datagram.protocol() {
+        protocol::TCP => {
+            if let Ok(mut segment) = tcp::Packet::new_checked(datagram.payload_mut()) {
+                segment.fill_checksum(src, dst);
+            }
+        }
+        protocol::UDP => {
+            if let Ok(mut segment) = udp::Packet::new_checked(datagram.payload_mut()) {
+                if segment.checksum() != 0 {
+                    segment.fill_checksum(src, dst);
+                }
+            }
+        }
+        _ => {}
     }
-    l4[at..at + 2].fill(0);
-    let c = transport_checksum(h.src, h.dst, h.protocol, l4);
-    l4[at..at + 2].copy_from_slice(&c.to_be_bytes());
 }
 
 #[cfg(test)]
@@ -89,45 +101,37 @@ mod tests {
     use super::*;
     use std::net::Ipv4Addr;
 
+    fn datagram(protocol: u8, payload: &[u8]) -> Datagram {
+        let src = Ipv4Addr::new(192, 168, 0, 2);
+        let dst = Ipv4Addr::new(203, 0, 113, 1);
+        let header = ipv4::Repr::new(src, dst, protocol, 64, payload.len());
+        Datagram::new(header, payload).unwrap()
+    }
+
     #[test]
     fn wrap_then_unwrap_is_the_same_esp_packet() {
         let esp = [0u8, 0, 1, 0, 0, 0, 0, 1, 9, 9, 9, 9];
-        let src = Ipv4Addr::new(192, 168, 0, 2);
-        let dst = Ipv4Addr::new(203, 0, 113, 1);
-        let mut p = ipv4::build_header(src, dst, ESP, 64, 5, esp.len()).to_vec();
-        p.extend_from_slice(&esp);
-        let original = p.clone();
-        wrap(
-            &mut p,
-            UdpEncap {
-                sport: 4500,
-                dport: PORT,
-            },
-        );
-        let h = Header::parse(&p).unwrap();
-        assert_eq!((h.protocol, h.total_len), (UDP, original.len() + 8));
-        assert_eq!(
-            esp_in_udp(&p, &h),
-            Some(UdpEncap {
-                sport: 4500,
-                dport: PORT
-            })
-        );
-        unwrap(&mut p, &h);
-        assert_eq!(p, original);
+        let original = datagram(protocol::ESP, &esp);
+        let mut d = original.clone();
+        let encap = UdpEncap {
+            sport: 4500,
+            dport: PORT_NATT,
+        };
+        wrap(&mut d, encap).unwrap();
+        assert!(d.is_consistent());
+        assert_eq!(d.protocol(), protocol::UDP);
+        assert_eq!(d.bytes().len(), original.bytes().len() + 8);
+        assert_eq!(esp_in_udp(&d), Some(encap));
+        unwrap(&mut d).unwrap();
+        assert_eq!(d, original);
     }
 
     #[test]
     fn ike_and_keepalives_are_not_esp() {
-        let src = Ipv4Addr::new(192, 168, 0, 2);
-        let dst = Ipv4Addr::new(203, 0, 113, 1);
         for payload in [&[0u8, 0, 0, 0, 1, 2][..], &[0xff][..]] {
-            let mut udp = vec![0x11, 0x94, 0x11, 0x94, 0, (8 + payload.len()) as u8, 0, 0];
-            udp.extend_from_slice(payload);
-            let mut p = ipv4::build_header(src, dst, UDP, 64, 5, udp.len()).to_vec();
-            p.extend_from_slice(&udp);
-            let h = Header::parse(&p).unwrap();
-            assert_eq!(esp_in_udp(&p, &h), None);
+            let mut segment = vec![0x11, 0x94, 0x11, 0x94, 0, (8 + payload.len()) as u8, 0, 0];
+            segment.extend_from_slice(payload);
+            assert_eq!(esp_in_udp(&datagram(protocol::UDP, &segment)), None);
         }
     }
 }

@@ -31,8 +31,15 @@ pub mod protocol {
 }
 
 /// An IP address (today an IPv4 address).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Address(Ipv4Addr);
+
+impl core::hash::Hash for Address {
+    /// One integer, as per-packet tables hash it (the SPD's buckets).
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        state.write_u32(u32::from(self.0));
+    }
+}
 
 impl Address {
     pub const UNSPECIFIED: Address = Address(Ipv4Addr::UNSPECIFIED);

@@ -9,14 +9,12 @@
 //!   payload length. [`Repr::parse`] also checks the version and the
 //!   header checksum: it is what a kernel accepts from a link.
 
-mod legacy;
 mod options;
 #[cfg(test)]
 mod tests;
 
 use std::net::Ipv4Addr;
 
-pub use legacy::*;
 pub use options::{Item, Items, MAX_OPTIONS_LEN, Options};
 
 use super::{Error, be16, frag, put};
@@ -190,6 +188,14 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 }
 
+impl<'a> Packet<&'a [u8]> {
+    /// [`Packet::payload`], borrowed from the buffer rather than the view.
+    pub fn into_payload(self) -> &'a [u8] {
+        let range = self.header_len()..self.total_len();
+        self.buffer.get(range).unwrap_or(&[])
+    }
+}
+
 impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     fn set_byte(&mut self, at: usize, value: u8) {
         if let Some(b) = self.buffer.as_mut().get_mut(at) {
@@ -246,6 +252,22 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
         put(self.buffer.as_mut(), field::DST_ADDR.start, &addr.octets());
     }
 
+    pub fn set_checksum(&mut self, checksum: u16) {
+        put(
+            self.buffer.as_mut(),
+            field::CHECKSUM.start,
+            &checksum.to_be_bytes(),
+        );
+    }
+
+    /// The options, writable (see [`Packet::options`]).
+    pub fn options_mut(&mut self) -> &mut [u8] {
+        match self.header_mut().get_mut(HEADER_LEN..) {
+            Some(options) => options,
+            None => &mut [],
+        }
+    }
+
     /// Recomputes the header checksum over the header length.
     pub fn fill_checksum(&mut self) {
         put(self.buffer.as_mut(), field::CHECKSUM.start, &[0, 0]);
@@ -300,6 +322,36 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     }
 }
 
+/// How many headers [`Repr::parse`] parsed on this thread (test builds
+/// only): the data plane's tests count the parses one datagram costs.
+#[cfg(test)]
+pub(crate) mod parse_count {
+    use std::cell::Cell;
+
+    thread_local! {
+        static PARSES: Cell<usize> = const { Cell::new(0) };
+        static PAUSED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub fn parses() -> usize {
+        PARSES.with(Cell::get)
+    }
+
+    /// Runs `f` without counting its parses (debug checks).
+    pub fn uncounted<R>(f: impl FnOnce() -> R) -> R {
+        let was = PAUSED.with(|p| p.replace(true));
+        let r = f();
+        PAUSED.with(|p| p.set(was));
+        r
+    }
+
+    pub(super) fn count() {
+        if !PAUSED.with(Cell::get) {
+            PARSES.with(|c| c.set(c.get() + 1));
+        }
+    }
+}
+
 /// An owned IPv4 header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Repr {
@@ -319,6 +371,8 @@ impl Repr {
     /// What a node accepts from a link: a checked packet of version 4 whose
     /// header checksum verifies.
     pub fn parse<T: AsRef<[u8]> + ?Sized>(packet: &Packet<&T>) -> Result<Repr, Error> {
+        #[cfg(test)]
+        parse_count::count();
         packet.check_len()?;
         if packet.version() != 4 {
             return Err(Error::Malformed);

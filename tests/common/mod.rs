@@ -76,3 +76,20 @@ pub fn racoon(text: &str, peer: std::net::Ipv4Addr, seed: u64) -> vpnlab::ike::R
         vpnlab::config::psk::parse(&format!("{peer} a shared secret\n")).expect("psk.txt parses");
     vpnlab::ike::Racoon::new(conf, keys, rand_chacha::ChaCha8Rng::seed_from_u64(seed))
 }
+
+/// An IPv4 datagram from `src` to `dst` carrying `payload`, as a host
+/// sends one (TTL 64, no options, DF clear, identification `ident`).
+pub fn datagram(
+    src: std::net::Ipv4Addr,
+    dst: std::net::Ipv4Addr,
+    protocol: u8,
+    ident: u16,
+    payload: &[u8],
+) -> vpnlab::kernel::Datagram {
+    use vpnlab::wire::{frag, ipv4};
+    let header = ipv4::Repr {
+        frag: frag::Repr::whole(ident, false),
+        ..ipv4::Repr::new(src, dst, protocol, 64, payload.len())
+    };
+    vpnlab::kernel::Datagram::new(header, payload).expect("a datagram that fits")
+}
