@@ -7,6 +7,8 @@ pub mod engine;
 pub mod esp;
 mod hook;
 pub mod packet;
+#[cfg(test)]
+mod parse_count;
 pub mod pfkey;
 pub mod replay;
 pub mod sad;
