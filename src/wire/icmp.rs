@@ -210,10 +210,7 @@ impl Message {
     }
 
     fn rest(&self) -> [u8; 4] {
-        let pair = |a: u16, b: u16| {
-            let (a, b) = (a.to_be_bytes(), b.to_be_bytes());
-            [a[0], a[1], b[0], b[1]]
-        };
+        let pair = |a: u16, b: u16| (u32::from(a) << 16 | u32::from(b)).to_be_bytes();
         match *self {
             Message::EchoRequest { ident, seq } | Message::EchoReply { ident, seq } => {
                 pair(ident, seq)

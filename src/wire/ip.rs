@@ -132,8 +132,9 @@ pub fn verify(src: Address, dst: Address, protocol: u8, segment: &[u8]) -> bool 
 fn pseudo_header_sum(src: Address, dst: Address, protocol: u8, segment: &[u8]) -> u16 {
     let mut pseudo = [0u8; 12];
     let (addrs, rest) = pseudo.split_at_mut(8);
-    addrs[..4].copy_from_slice(&src.octets());
-    addrs[4..].copy_from_slice(&dst.octets());
+    let (s, d) = addrs.split_at_mut(4);
+    s.copy_from_slice(&src.octets());
+    d.copy_from_slice(&dst.octets());
     let len = u16::try_from(segment.len()).unwrap_or(u16::MAX);
     rest.copy_from_slice(&[0, protocol, (len >> 8) as u8, len as u8]);
     let mut sum = u32::from(ones_complement_sum(&pseudo)) + u32::from(ones_complement_sum(segment));
