@@ -144,8 +144,8 @@ fn came_through(tunnel: bool) -> PacketMeta {
             protocol: 50,
             spi: 0x1000,
             tunnel,
-            src: Ipv4Addr::new(2, 2, 2, 2),
-            dst: Ipv4Addr::new(1, 1, 1, 1),
+            src: Ipv4Addr::new(2, 2, 2, 2).into(),
+            dst: Ipv4Addr::new(1, 1, 1, 1).into(),
             reqid: 0,
         }],
         ..PacketMeta::default()

@@ -220,8 +220,8 @@ impl IpsecEngine {
                     protocol: proto.ip_protocol(),
                     spi,
                     tunnel,
-                    src: outer.src,
-                    dst: outer.dst,
+                    src: outer.src.into(),
+                    dst: outer.dst.into(),
                     reqid,
                 });
                 Verdict::Reinject
@@ -408,7 +408,11 @@ fn satisfies(t: &Template, e: &SecPathEntry) -> bool {
     reqid_ok
         && e.protocol == t.proto.ip_protocol()
         && match t.mode {
-            Mode::Tunnel => e.tunnel && t.endpoints.is_none_or(|(s, d)| e.src == s && e.dst == d),
+            Mode::Tunnel => {
+                e.tunnel
+                    && t.endpoints
+                        .is_none_or(|(s, d)| (e.src, e.dst) == (s.into(), d.into()))
+            }
             Mode::Transport => !e.tunnel,
             Mode::Any => true,
         }

@@ -17,12 +17,12 @@
 //! parsed form with it, so nothing parses it again.
 
 use std::any::Any;
-use std::net::Ipv4Addr;
 
 use smoltcp::time::Instant;
 
 use super::counters::{DropReason, NodeCounters};
 use super::datagram::Datagram;
+use crate::wire::ip::Address;
 
 /// What the kernel does with a packet after a hook saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,8 +72,8 @@ pub struct SecPathEntry {
     pub protocol: u8,
     pub spi: u32,
     pub tunnel: bool,
-    pub src: Ipv4Addr,
-    pub dst: Ipv4Addr,
+    pub src: Address,
+    pub dst: Address,
     /// The SA's reqid, which a `unique` template must match.
     pub reqid: u32,
 }
