@@ -125,7 +125,8 @@ impl Node {
             let changed = self.stack.poll(now, &mut self.device, &mut self.sockets)
                 == PollResult::SocketStateChanged;
             let sent = !self.device.tx.is_empty();
-            for packet in std::mem::take(&mut self.device.tx) {
+            // Drained, not taken: the queue keeps its allocation for the next round.
+            for packet in self.device.tx.drain(..) {
                 self.kernel.send_local(now, packet, out);
             }
             if !changed && !sent && self.device.rx.is_empty() && !self.acquires_pending() {
