@@ -197,14 +197,18 @@ impl IpsecEngine {
             return Verdict::Drop(DropReason::PolicyMismatch);
         }
         let result = match proto {
+            // ESP works in the packet's buffer; AH builds a new one.
             IpsecProto::Esp => esp::decapsulate(sa, packet, h),
-            IpsecProto::Ah => ah::decapsulate(sa, packet, h),
+            IpsecProto::Ah => ah::decapsulate(sa, packet, h).map(|(inner, tunnel)| {
+                *packet = inner;
+                tunnel
+            }),
         };
         let reqid = sa.spec.reqid;
         match result {
-            Ok((mut inner, tunnel)) => {
+            Ok(tunnel) => {
                 if in_udp && !tunnel {
-                    udp_encap::fix_transport_checksum(&mut inner);
+                    udp_encap::fix_transport_checksum(packet);
                 }
                 self.sad.used(key, h.total_len, now);
                 let protocol = proto.ip_protocol();
@@ -216,7 +220,6 @@ impl IpsecEngine {
                     dst: h.dst,
                     reqid,
                 });
-                *packet = inner;
                 Verdict::Reinject
             }
             Err(e) => {
@@ -377,16 +380,16 @@ impl IpsecEngine {
             return Err(DropReason::NoSa);
         };
         let encap = sa.spec.encap;
-        let mut out = match t.proto {
+        match t.proto {
+            // ESP works in the packet's buffer; AH builds a new one.
             IpsecProto::Esp => esp::encapsulate(sa, packet, &h, &wrap, &mut self.rng),
-            IpsecProto::Ah => ah::encapsulate(sa, packet, &h, &wrap),
+            IpsecProto::Ah => ah::encapsulate(sa, packet, &h, &wrap).map(|out| *packet = out),
         }
         .map_err(DropReason::from)?;
         if let (Some(encap), IpsecProto::Esp) = (encap, t.proto) {
-            udp_encap::wrap(&mut out, encap);
+            udp_encap::wrap(packet, encap);
         }
-        self.sad.used(key, out.len(), now);
-        *packet = out;
+        self.sad.used(key, packet.len(), now);
         Ok(())
     }
 }

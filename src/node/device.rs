@@ -19,6 +19,10 @@ pub struct KernelDevice {
     pub tx: Vec<Vec<u8>>,
 }
 
+/// Outer IPv4 header, ESP header, a 16-byte IV, the most padding and
+/// trailer, a 32-byte ICV and a 16-byte AEAD tag, and NAT-T's UDP header.
+const ENCAP_ROOM: usize = 20 + 8 + 16 + 17 + 32 + 16 + 8;
+
 pub struct Rx(Vec<u8>);
 pub struct Tx<'a>(&'a mut Vec<Vec<u8>>);
 
@@ -30,7 +34,10 @@ impl RxToken for Rx {
 
 impl TxToken for Tx<'_> {
     fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
-        let mut buf = vec![0u8; len];
+        // Spare capacity for the headers and trailer a tunnel adds on the
+        // way (ESP encapsulates in place), so that needs no reallocation.
+        let mut buf = Vec::with_capacity(len + ENCAP_ROOM);
+        buf.resize(len, 0);
         let r = f(&mut buf);
         self.0.push(buf);
         r
