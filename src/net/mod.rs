@@ -81,13 +81,26 @@ impl<'de> Deserialize<'de> for Prefix {
 
 /// Internet checksum (RFC 1071) over `data`, folded, not yet complemented.
 pub fn ones_complement_sum(data: &[u8]) -> u16 {
-    let mut sum: u32 = 0;
-    let mut chunks = data.chunks_exact(2);
-    for pair in &mut chunks {
-        sum += u32::from(u16::from_be_bytes([pair[0], pair[1]]));
+    // Eight bytes per step: a big-endian 32-bit word is congruent to the
+    // sum of its two 16-bit halves modulo 0xffff (2^16 = 1 there), so
+    // adding the halves of each 64-bit word and folding at the end gives
+    // the same sum as adding 16-bit pairs, with a quarter of the adds.
+    // (It is zero only for all-zero data either way, so even the two
+    // forms of zero agree.) 64 KiB of data stays far below 2^64.
+    let mut sum: u64 = 0;
+    let mut words = data.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let w = u64::from_be_bytes(w);
+        sum += (w >> 32) + (w & 0xffff_ffff);
     }
-    if let [last] = chunks.remainder() {
-        sum += u32::from(*last) << 8;
+    let mut pairs = words.remainder().chunks_exact(2);
+    for pair in &mut pairs {
+        sum += u64::from(u16::from_be_bytes([pair[0], pair[1]]));
+    }
+    if let [last] = pairs.remainder() {
+        sum += u64::from(*last) << 8;
     }
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
@@ -127,6 +140,36 @@ pub const MAX_CONFIG_SECS: u64 = u32::MAX as u64;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 1071's sum the plain way: 16-bit pairs, an odd byte padded.
+    fn pairwise(data: &[u8]) -> u16 {
+        let mut sum: u64 = data
+            .chunks(2)
+            .map(|p| u64::from(p[0]) << 8 | u64::from(*p.get(1).unwrap_or(&0)))
+            .sum();
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        sum as u16
+    }
+
+    #[test]
+    fn word_sum_equals_the_pairwise_sum() {
+        let mut x = 0x9e37_79b9u32;
+        for len in (0..200).chain([1427, 1428, 1500, 65535]) {
+            let data: Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    (x >> 24) as u8
+                })
+                .collect();
+            assert_eq!(ones_complement_sum(&data), pairwise(&data), "{len} bytes");
+            let ones = vec![0xff; len];
+            assert_eq!(ones_complement_sum(&ones), pairwise(&ones));
+            let zeros = vec![0; len];
+            assert_eq!(ones_complement_sum(&zeros), 0);
+        }
+    }
 
     #[test]
     fn transport_checksum_verifies_to_zero() {
