@@ -141,6 +141,18 @@ impl<E> EventQueue<E> {
         Some((instant_of(key.time), event))
     }
 
+    /// Whether no event waits at `at` or before: then an event pushed now
+    /// for `at` would be the very next one out. (The buckets hold only
+    /// times past the floor; when the floor is before `at`, this answers
+    /// false rather than search them.)
+    pub fn nothing_due_by(&self, at: Instant) -> bool {
+        let t = key_of(at);
+        match self.now.front() {
+            Some(first) => first.time > t,
+            None => self.floor >= t,
+        }
+    }
+
     /// The time of the next event (moving buckets down to find it).
     pub fn peek_time(&mut self) -> Option<Instant> {
         if !self.refill() {
