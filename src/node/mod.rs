@@ -191,15 +191,14 @@ impl Node {
         let stack = self.stack.poll_at(now, &self.sockets).map(|t| t.max(now));
         let ipsec = self.ipsec.as_ref().and_then(|e| e.borrow().next_timer());
         let daemon = self.daemon.as_ref().and_then(|d| d.daemon.next_timer());
-        [
-            stack,
-            self.app_wake,
-            self.kernel.next_timer(),
-            ipsec,
-            daemon,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        // Folded by hand: this runs after every wake-up, and the chained
+        // iterator over five options did not compile to five compares.
+        let earliest = |a: Option<Instant>, b: Option<Instant>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, None) => a,
+            (None, b) => b,
+        };
+        let timers = earliest(self.kernel.next_timer(), earliest(ipsec, daemon));
+        earliest(earliest(stack, self.app_wake), timers)
     }
 }
