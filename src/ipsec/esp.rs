@@ -2,7 +2,7 @@
 
 use rand_core::RngCore;
 
-use super::packet::{IpsecError, PROTO_IPIP, Wrap, be32, outer_header_array};
+use super::packet::{IpsecError, PROTO_IPIP, Wrap, be32, write_outer_header};
 use super::sad::SecurityAssociation;
 use crate::node::ipv4::{self, Header};
 
@@ -39,8 +39,13 @@ pub fn encapsulate(
     let pad_len = (block - (payload_len + 2) % block) % block;
     let icv_len = alg.aead_icv_len() + sa.integrity.as_ref().map_or(0, |i| i.alg().icv_len());
     let esp_len = HEADER + alg.iv_len() + payload_len + pad_len + 2 + icv_len;
-    // Built before the payload moves: it copies from the original header.
-    let (outer, esp_at) = outer_header_array(packet, h, wrap, PROTO_ESP, esp_len);
+    let esp_at = match wrap {
+        Wrap::Transport => h.header_len,
+        Wrap::Tunnel { .. } => 20,
+    };
+    // RFC 4301 §5.1.2.1: the tunnel header copies the inner TOS, read
+    // before the payload moves over it.
+    let tos = packet[1];
     let iv_at = esp_at + HEADER;
     let text_at = iv_at + alg.iv_len();
     let text_end = text_at + payload_len + pad_len + 2;
@@ -48,7 +53,7 @@ pub fn encapsulate(
     packet.reserve(esp_at + esp_len - packet.len());
     packet.resize(text_end, 0);
     packet.copy_within(payload_at..h.total_len, text_at);
-    packet[..esp_at].copy_from_slice(&outer[..esp_at]);
+    write_outer_header(packet, h, wrap, tos, PROTO_ESP, esp_len);
     packet[esp_at..esp_at + 4].copy_from_slice(&sa.spec.spi.to_be_bytes());
     packet[esp_at + 4..iv_at].copy_from_slice(&seq.to_be_bytes());
     rng.fill_bytes(&mut packet[iv_at..text_at]);

@@ -51,37 +51,53 @@ pub fn outer_header(
     protocol: u8,
     body_len: usize,
 ) -> Vec<u8> {
-    let (header, len) = outer_header_array(packet, h, wrap, protocol, body_len);
-    header[..len].to_vec()
+    match *wrap {
+        Wrap::Transport => {
+            let mut header = packet[..h.header_len].to_vec();
+            header[9] = protocol;
+            ipv4::set_total_len(&mut header, h.header_len + body_len);
+            ipv4::fill_checksum(&mut header, h.header_len);
+            header
+        }
+        Wrap::Tunnel { src, dst, ident } => {
+            let mut header =
+                ipv4::build_header(src, dst, protocol, TUNNEL_TTL, ident, body_len).to_vec();
+            header[1] = packet[1];
+            ipv4::fill_checksum(&mut header, 20);
+            header
+        }
+    }
 }
 
-/// [`outer_header`] in an array (an IPv4 header has at most 60 bytes) and
-/// its length: what ESP writes into the packet's buffer, with no
-/// allocation per packet.
-pub fn outer_header_array(
-    packet: &[u8],
+/// [`outer_header`] written in place over the front of `packet`, once the
+/// payload has moved out of its way (ESP, so no header is built apart per
+/// packet): transport mode keeps the original header there and changes it;
+/// tunnel mode writes a new one, with `tos` from the inner header. Returns
+/// the header's length.
+pub fn write_outer_header(
+    packet: &mut [u8],
     h: &Header,
     wrap: &Wrap,
+    tos: u8,
     protocol: u8,
     body_len: usize,
-) -> ([u8; 60], usize) {
-    let mut header = [0u8; 60];
+) -> usize {
     match *wrap {
         Wrap::Transport => {
             let len = h.header_len;
-            header[..len].copy_from_slice(&packet[..len]);
-            header[9] = protocol;
-            ipv4::set_total_len(&mut header, len + body_len);
-            ipv4::fill_checksum(&mut header, len);
-            (header, len)
+            packet[9] = protocol;
+            ipv4::set_total_len(packet, len + body_len);
+            ipv4::fill_checksum(packet, len);
+            len
         }
         Wrap::Tunnel { src, dst, ident } => {
-            header[..20].copy_from_slice(&ipv4::build_header(
+            let header = &mut packet[..20];
+            header.copy_from_slice(&ipv4::build_header(
                 src, dst, protocol, TUNNEL_TTL, ident, body_len,
             ));
-            header[1] = packet[1];
-            ipv4::fill_checksum(&mut header, 20);
-            (header, 20)
+            header[1] = tos;
+            ipv4::fill_checksum(header, 20);
+            20
         }
     }
 }
