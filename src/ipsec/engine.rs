@@ -147,8 +147,12 @@ impl IpsecEngine {
     /// A packet being forwarded: its `fwd` policy must be satisfied by how
     /// it arrived, then its `out` policy protects it.
     pub fn forward(&mut self, now: Instant, meta: &PacketMeta, packet: &mut Vec<u8>) -> Verdict {
-        match self.check_inbound(Direction::Fwd, meta, packet) {
-            Verdict::Accept => self.protect(now, packet),
+        // Both checks read the same selector from the packet: once.
+        let Some(sel) = PacketSelector::of(packet) else {
+            return Verdict::Drop(DropReason::Malformed);
+        };
+        match self.check_selector(Direction::Fwd, meta, &sel) {
+            Verdict::Accept => self.protect_selector(now, packet, &sel),
             other => other,
         }
     }
@@ -268,9 +272,20 @@ impl IpsecEngine {
     /// RFC 4301 §5.2: after IPsec processing, the packet must have been
     /// protected the way its policy says.
     fn check_inbound(&mut self, dir: Direction, meta: &PacketMeta, packet: &[u8]) -> Verdict {
-        let Some(sel) = PacketSelector::of(packet) else {
-            return Verdict::Drop(DropReason::Malformed);
-        };
+        match PacketSelector::of(packet) {
+            Some(sel) => self.check_selector(dir, meta, &sel),
+            None => Verdict::Drop(DropReason::Malformed),
+        }
+    }
+
+    /// [`IpsecEngine::check_inbound`] for the packet with selector `sel`.
+    fn check_selector(
+        &mut self,
+        dir: Direction,
+        meta: &PacketMeta,
+        sel: &PacketSelector,
+    ) -> Verdict {
+        let sel = *sel;
         if self.bypasses(&sel) {
             return Verdict::Accept;
         }
@@ -304,9 +319,20 @@ impl IpsecEngine {
     /// RFC 4301 §5.1: look up the `out` policy and apply its SA bundle,
     /// templates in order (the first innermost).
     fn protect(&mut self, now: Instant, packet: &mut Vec<u8>) -> Verdict {
-        let Some(sel) = PacketSelector::of(packet) else {
-            return Verdict::Drop(DropReason::Malformed);
-        };
+        match PacketSelector::of(packet) {
+            Some(sel) => self.protect_selector(now, packet, &sel),
+            None => Verdict::Drop(DropReason::Malformed),
+        }
+    }
+
+    /// [`IpsecEngine::protect`] for `packet`, whose selector is `sel`.
+    fn protect_selector(
+        &mut self,
+        now: Instant,
+        packet: &mut Vec<u8>,
+        sel: &PacketSelector,
+    ) -> Verdict {
+        let sel = *sel;
         if self.bypasses(&sel) {
             return Verdict::Accept;
         }
