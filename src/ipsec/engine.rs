@@ -156,8 +156,10 @@ impl IpsecEngine {
     /// A datagram being forwarded: its `fwd` policy must be satisfied by
     /// how it arrived, then its `out` policy protects it.
     pub fn forward(&mut self, now: Instant, meta: &PacketMeta, datagram: &mut Datagram) -> Verdict {
-        match self.check_inbound(Direction::Fwd, meta, datagram) {
-            Verdict::Accept => self.protect(now, datagram),
+        // Both checks match the same selector: it is read once.
+        let sel = PacketSelector::of(datagram);
+        match self.check_selector(Direction::Fwd, meta, &sel) {
+            Verdict::Accept => self.protect_selector(now, datagram, &sel),
             other => other,
         }
     }
@@ -206,6 +208,7 @@ impl IpsecEngine {
             return Verdict::Drop(DropReason::PolicyMismatch);
         }
         let result = match proto {
+            // ESP works in the datagram's buffer; AH builds a new one.
             IpsecProto::Esp => esp::decapsulate(sa, datagram),
             IpsecProto::Ah => ah::decapsulate(sa, datagram),
         };
@@ -273,6 +276,17 @@ impl IpsecEngine {
     /// protected the way its policy says.
     fn check_inbound(&mut self, dir: Direction, meta: &PacketMeta, datagram: &Datagram) -> Verdict {
         let sel = PacketSelector::of(datagram);
+        self.check_selector(dir, meta, &sel)
+    }
+
+    /// [`IpsecEngine::check_inbound`] for the datagram with selector `sel`.
+    fn check_selector(
+        &mut self,
+        dir: Direction,
+        meta: &PacketMeta,
+        sel: &PacketSelector,
+    ) -> Verdict {
+        let sel = *sel;
         if self.bypasses(&sel) {
             return Verdict::Accept;
         }
@@ -307,6 +321,17 @@ impl IpsecEngine {
     /// templates in order (the first innermost).
     fn protect(&mut self, now: Instant, datagram: &mut Datagram) -> Verdict {
         let sel = PacketSelector::of(datagram);
+        self.protect_selector(now, datagram, &sel)
+    }
+
+    /// [`IpsecEngine::protect`] for `datagram`, whose selector is `sel`.
+    fn protect_selector(
+        &mut self,
+        now: Instant,
+        datagram: &mut Datagram,
+        sel: &PacketSelector,
+    ) -> Verdict {
+        let sel = *sel;
         if self.bypasses(&sel) {
             return Verdict::Accept;
         }
@@ -381,6 +406,7 @@ impl IpsecEngine {
         };
         let encap = sa.spec.encap;
         match t.proto {
+            // ESP works in the datagram's buffer; AH builds a new one.
             IpsecProto::Esp => esp::encapsulate(sa, datagram, &wrap, &mut self.rng),
             IpsecProto::Ah => ah::encapsulate(sa, datagram, &wrap),
         }

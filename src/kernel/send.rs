@@ -140,6 +140,17 @@ impl Kernel {
             }
         };
         let mtu = self.ifaces[hop.iface].mtu;
+        if datagram.header.total_len() <= mtu {
+            // What `frag::fragment` does with a datagram that fits, without
+            // the list of pieces (an allocation per packet).
+            self.counters.sent += 1;
+            out.transmit.push(Transmit {
+                iface: hop.iface,
+                next_hop: hop.next_hop,
+                packet: datagram.bytes,
+            });
+            return;
+        }
         let mut pieces = Vec::new();
         if frag::fragment(datagram, mtu, local, &mut pieces).is_err() {
             return self.counters.drop(DropReason::FragNeeded);
