@@ -135,3 +135,61 @@ impl Datagram {
         check()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    fn udp() -> Datagram {
+        let header = ipv4::Repr::new(
+            Ipv4Addr::new(10, 0, 0, 1),
+            Ipv4Addr::new(10, 0, 0, 2),
+            17,
+            64,
+            4,
+        );
+        Datagram::new(header, &[1, 2, 3, 4]).unwrap()
+    }
+
+    #[test]
+    fn parsed_and_built_datagrams_agree() {
+        let d = udp();
+        assert!(d.is_consistent());
+        assert_eq!(Datagram::parse(d.bytes().to_vec()), Ok(d.clone()));
+        assert_eq!(d.payload(), &[1, 2, 3, 4]);
+        assert_eq!(
+            (d.src(), d.protocol()),
+            (Ipv4Addr::new(10, 0, 0, 1).into(), 17)
+        );
+        let mut padded = d.bytes().to_vec();
+        padded.extend_from_slice(&[0xee; 3]);
+        assert_eq!(Datagram::parse(padded).unwrap().payload(), &[1, 2, 3, 4]);
+        assert_eq!(Datagram::parse(vec![0x45, 0]), Err(wire::Error::Truncated));
+    }
+
+    /// Every change to the header leaves bytes and parsed form agreeing.
+    #[test]
+    fn header_changes_keep_both_forms() {
+        let mut d = udp();
+        d.rewrite_ipv4(|h| h.dst = Ipv4Addr::new(192, 0, 2, 9));
+        assert!(d.is_consistent());
+        assert_eq!(d.dst(), Ipv4Addr::new(192, 0, 2, 9).into());
+        d.decrement_ttl();
+        assert!(d.is_consistent());
+        assert_eq!(d.ipv4().map(|h| h.ttl), Some(63));
+        let rebuilt = d.rebuild(|h, bytes| {
+            let inner = ipv4::Repr {
+                protocol: 6,
+                payload_len: 2,
+                ..*h
+            };
+            bytes.truncate(inner.total_len());
+            inner.emit(&mut ipv4::Packet::new_unchecked(&mut bytes[..]))?;
+            Ok::<_, wire::Error>(inner)
+        });
+        assert_eq!(rebuilt, Ok(()));
+        assert!(d.is_consistent());
+        assert_eq!((d.protocol(), d.payload()), (6, &[1, 2][..]));
+    }
+}
