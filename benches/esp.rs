@@ -115,8 +115,8 @@ fn policy(i: u32) -> PolicySpec {
     let net = std::net::Ipv4Addr::from(0x0a00_0000 + (i << 8));
     PolicySpec {
         selector: Selector {
-            src: Prefix::parse("192.168.0.0/16").expect("prefix"),
-            dst: Prefix::new(net, 24),
+            src: Prefix::parse("192.168.0.0/16").expect("prefix").into(),
+            dst: Prefix::new(net, 24).into(),
             src_port: None,
             dst_port: None,
             upper: Upper::Any,

@@ -719,12 +719,7 @@ fn a_forged_quick_mode_from_another_port_moves_nothing() {
     h.daemon
         .on_datagram(lab.now, attacker, qm.to, &forged, &mut h.engine);
     // B now starts a negotiation of its own under the same ISAKMP SA.
-    let spis: Vec<_> = h
-        .engine
-        .sad
-        .iter()
-        .map(|sa| (sa.spec.dst, sa.spec.proto, sa.spec.spi))
-        .collect();
+    let spis: Vec<_> = h.engine.sad.iter().map(|sa| sa.key()).collect();
     for key in spis {
         let _ = h.engine.sad.delete(key);
     }

@@ -72,8 +72,8 @@ fn ah_sa(auth: AuthAlg, mode: Mode, spi: u32, (src, dst): (Ipv4Addr, Ipv4Addr)) 
 fn policy(dir: Direction, templates: Vec<Template>) -> PolicySpec {
     PolicySpec {
         selector: Selector {
-            src: Prefix::new(A, 32),
-            dst: Prefix::new(B, 32),
+            src: Prefix::new(A, 32).into(),
+            dst: Prefix::new(B, 32).into(),
             src_port: None,
             dst_port: None,
             upper: Upper::Any,

@@ -846,8 +846,8 @@ impl Parser {
         let upper = self.upper()?;
         self.upper_extras()?;
         Ok(Selector {
-            src,
-            dst,
+            src: src.into(),
+            dst: dst.into(),
             src_port,
             dst_port,
             upper,
@@ -1429,8 +1429,8 @@ mod tests {
     fn bundle_policy(src: &str, dst: &str, dir: Direction) -> PolicySpec {
         PolicySpec {
             selector: Selector {
-                src: host(src),
-                dst: host(dst),
+                src: host(src).into(),
+                dst: host(dst).into(),
                 src_port: None,
                 dst_port: None,
                 upper: Upper::Any,
@@ -1657,8 +1657,8 @@ mod tests {
         let p = policy(
             "spdadd 10.0.1.0/24 10.0.2.0/24 any -P out ipsec esp/tunnel/192.168.1.5-192.168.2.5/require;",
         );
-        assert_eq!(p.selector.src, Prefix::new(ip("10.0.1.0"), 24));
-        assert_eq!(p.selector.dst, Prefix::new(ip("10.0.2.0"), 24));
+        assert_eq!(p.selector.src, Prefix::new(ip("10.0.1.0"), 24).into());
+        assert_eq!(p.selector.dst, Prefix::new(ip("10.0.2.0"), 24).into());
         assert_eq!(
             p.templates,
             [Template {
@@ -1775,7 +1775,7 @@ mod tests {
         assert_eq!(upper("255").upper, Upper::Any);
         assert_eq!(upper("0").upper, Upper::Any);
         assert_eq!(upper("any").upper, Upper::Any);
-        assert_eq!(upper("any").src, Prefix::DEFAULT);
+        assert_eq!(upper("any").src, Prefix::DEFAULT.into());
     }
 
     #[test]
@@ -1848,8 +1848,8 @@ mod tests {
     #[test]
     fn spddelete_with_and_without_policy() {
         let selector = Selector {
-            src: Prefix::new(ip("10.0.1.0"), 24),
-            dst: host("10.0.2.1"),
+            src: Prefix::new(ip("10.0.1.0"), 24).into(),
+            dst: host("10.0.2.1").into(),
             src_port: None,
             dst_port: Some(80),
             upper: Upper::Protocol(6),

@@ -8,6 +8,7 @@ use crate::config::psk::PskId;
 use crate::config::racoon::{Identifier, SaInfoId, UpperProto};
 use crate::ipsec::spec::{Selector, Upper};
 use crate::net::Prefix;
+use crate::wire::ip::Cidr;
 use crate::wire::isakmp::{IdType, IdentificationRepr};
 
 /// The phase 1 ID payload for `my_identifier` with `local` as the address
@@ -73,19 +74,15 @@ fn upper_number(upper: Upper) -> u8 {
 
 /// A phase 2 ID for one side of a policy selector: ID_IPV4_ADDR for a
 /// host, ID_IPV4_ADDR_SUBNET otherwise (racoon's `ipsecdoi_sockaddr2id`).
-pub fn phase2_id(prefix: Prefix, port: Option<u16>, upper: Upper) -> IdentificationRepr {
-    let mut id = if prefix.len == 32 {
-        IdentificationRepr::ipv4(prefix.addr)
-    } else {
-        IdentificationRepr::ipv4_subnet(prefix.network(), prefix.len)
-    };
+pub fn phase2_id(prefix: Cidr, port: Option<u16>, upper: Upper) -> IdentificationRepr {
+    let mut id = IdentificationRepr::prefix(prefix);
     id.protocol = upper_number(upper);
     id.port = port.unwrap_or(0);
     id
 }
 
 /// A phase 2 ID as a prefix, port and protocol; None for other ID types.
-pub fn id_prefix(id: &IdentificationRepr) -> Option<(Prefix, Option<u16>, Upper)> {
+pub fn id_prefix(id: &IdentificationRepr) -> Option<(Cidr, Option<u16>, Upper)> {
     let prefix = match (id.id_type, id.data.as_slice()) {
         (IdType::Ipv4Addr, [a, b, c, d]) => Prefix::new(Ipv4Addr::new(*a, *b, *c, *d), 32),
         (IdType::Ipv4AddrSubnet, [a, b, c, d, m0, m1, m2, m3]) => {
@@ -101,7 +98,7 @@ pub fn id_prefix(id: &IdentificationRepr) -> Option<(Prefix, Option<u16>, Upper)
         0 => Upper::Any,
         p => Upper::Protocol(p),
     };
-    Some((prefix, (id.port != 0).then_some(id.port), upper))
+    Some((prefix.into(), (id.port != 0).then_some(id.port), upper))
 }
 
 /// The selector of traffic from the `src` ID to the `dst` ID.
@@ -119,7 +116,7 @@ pub fn selector(src: &IdentificationRepr, dst: &IdentificationRepr) -> Option<Se
 
 /// Whether an `sainfo` side matches an ID (racoon.conf(5): exactly, not
 /// as a filter).
-pub fn sainfo_matches(side: &SaInfoId, prefix: Prefix, port: Option<u16>, upper: Upper) -> bool {
+pub fn sainfo_matches(side: &SaInfoId, prefix: Cidr, port: Option<u16>, upper: Upper) -> bool {
     match side {
         SaInfoId::Anonymous => true,
         SaInfoId::Address {
@@ -131,6 +128,7 @@ pub fn sainfo_matches(side: &SaInfoId, prefix: Prefix, port: Option<u16>, upper:
                 UpperProto::Any => upper == Upper::Any,
                 UpperProto::Number(n) => upper == Upper::Protocol(*n),
             };
+            let p = Cidr::from(*p);
             p.network() == prefix.network() && p.len == prefix.len && *want_port == port && proto_ok
         }
         _ => false,
@@ -143,12 +141,12 @@ mod tests {
 
     #[test]
     fn phase2_ids_round_trip() {
-        let net = Prefix::new(Ipv4Addr::new(10, 1, 0, 0), 16);
+        let net = Prefix::new(Ipv4Addr::new(10, 1, 0, 0), 16).into();
         let id = phase2_id(net, None, Upper::Protocol(6));
         assert_eq!(id_prefix(&id), Some((net, None, Upper::Protocol(6))));
         assert_eq!(describe(&id), "10.1.0.0/16");
         let host = phase2_id(
-            Prefix::new(Ipv4Addr::new(192, 168, 1, 5), 32),
+            Prefix::new(Ipv4Addr::new(192, 168, 1, 5), 32).into(),
             Some(80),
             Upper::Any,
         );

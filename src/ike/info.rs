@@ -365,8 +365,8 @@ impl Racoon {
     /// Removes an SA pair from the kernel and logs it.
     fn remove_pair(&mut self, now: Instant, p2: &super::quick::Phase2, kernel: &mut IpsecEngine) {
         let peer_spi = p2.chosen.map_or(0, |c| c.peer_spi);
-        let _ = kernel.sad.delete((p2.local, p2.proto, p2.my_spi));
-        let _ = kernel.sad.delete((p2.peer, p2.proto, peer_spi));
+        let _ = kernel.sad.delete((p2.local.into(), p2.proto, p2.my_spi));
+        let _ = kernel.sad.delete((p2.peer.into(), p2.proto, peer_spi));
         for spi in [p2.my_spi, peer_spi] {
             self.log.info(
                 now,

@@ -117,7 +117,7 @@ impl IpsecEngine {
                 dst, proto, spi, ..
             } => self
                 .sad
-                .delete((*dst, *proto, *spi))
+                .delete(((*dst).into(), *proto, *spi))
                 .map_err(|e| e.to_string())?,
             Request::DeleteAll { src, dst, proto } => {
                 self.sad.delete_all(*src, *dst, *proto);
@@ -125,7 +125,9 @@ impl IpsecEngine {
             Request::Get {
                 dst, proto, spi, ..
             } => {
-                self.sad.get(&(*dst, *proto, *spi)).ok_or("no such SA")?;
+                self.sad
+                    .get(&((*dst).into(), *proto, *spi))
+                    .ok_or("no such SA")?;
             }
             Request::SpdAdd(policy) => {
                 self.spd.add(policy.clone())?;
@@ -199,7 +201,7 @@ impl IpsecEngine {
         let Some(spi) = spi_of(proto, datagram.payload()) else {
             return Verdict::Drop(DropReason::Malformed);
         };
-        let key: SaKey = (outer.dst, proto, spi);
+        let key: SaKey = (datagram.dst(), proto, spi);
         let Some(sa) = self.sad.get_mut(&key) else {
             return Verdict::Drop(DropReason::UnknownSpi);
         };

@@ -50,8 +50,8 @@ fn engine(seed: u64, mode: Mode, ends: (Ipv4Addr, Ipv4Addr)) -> IpsecEngine {
         };
         let policy = PolicySpec {
             selector: Selector {
-                src: Prefix::new(A, 32),
-                dst: Prefix::new(B, 32),
+                src: Prefix::new(A, 32).into(),
+                dst: Prefix::new(B, 32).into(),
                 src_port: None,
                 dst_port: None,
                 upper: Upper::Any,

@@ -10,9 +10,11 @@ use smoltcp::time::{Duration, Instant};
 use super::replay::ReplayWindow;
 use super::spec::{IpsecProto, Lifetime, Mode, SaSpec};
 use crate::crypto::{Cipher, CryptoError, Integrity};
+use crate::wire::ip::Address;
 
-/// (destination, protocol, SPI): how an inbound packet finds its SA.
-pub type SaKey = (Ipv4Addr, IpsecProto, u32);
+/// (destination, protocol, SPI): how an inbound packet finds its SA
+/// (RFC 4301 §4.4.2). The destination is a [`Address`] of any IP version.
+pub type SaKey = (Address, IpsecProto, u32);
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SaCounters {
@@ -100,7 +102,7 @@ fn limit(seconds: u64) -> Option<Duration> {
 
 impl SecurityAssociation {
     pub fn key(&self) -> SaKey {
-        (self.spec.dst, self.spec.proto, self.spec.spi)
+        (self.spec.dst.into(), self.spec.proto, self.spec.spi)
     }
 
     fn expiry(&self, lifetime: &Lifetime) -> Option<Instant> {
@@ -110,7 +112,7 @@ impl SecurityAssociation {
 
 impl Sad {
     pub fn add(&mut self, spec: SaSpec, now: Instant) -> Result<(), SadError> {
-        let key = (spec.dst, spec.proto, spec.spi);
+        let key = (spec.dst.into(), spec.proto, spec.spi);
         if self.sas.contains_key(&key) {
             return Err(SadError::Exists);
         }
@@ -149,7 +151,7 @@ impl Sad {
     ) -> u32 {
         loop {
             let spi = rng.next_u32();
-            if spi > 255 && !self.sas.contains_key(&(dst, proto, spi)) {
+            if spi > 255 && !self.sas.contains_key(&(dst.into(), proto, spi)) {
                 return spi;
             }
         }

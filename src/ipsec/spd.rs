@@ -4,12 +4,9 @@
 //! prefix, so lookup costs one hash probe per distinct prefix length,
 //! however many policies there are.
 
-use std::net::Ipv4Addr;
-
 use super::spec::{Direction, Level, PolicySpec, Selector, Template, Upper};
 use crate::kernel::Datagram;
-use crate::net::Prefix;
-use crate::wire::ip::{Address, protocol};
+use crate::wire::ip::{Address, Cidr, protocol};
 use crate::wire::udp;
 
 /// The most templates one policy applies (Linux's `XFRM_MAX_DEPTH`); the
@@ -62,9 +59,9 @@ impl Selector {
     }
 }
 
-/// Whether an address lies in a selector's (IPv4) prefix.
-fn in_prefix(prefix: &Prefix, addr: Address) -> bool {
-    addr.as_ipv4().is_some_and(|a| prefix.contains(a))
+/// Whether an address lies in a selector's prefix.
+fn in_prefix(prefix: &Cidr, addr: Address) -> bool {
+    prefix.contains(addr)
 }
 
 pub struct Policy {
@@ -140,17 +137,12 @@ fn dir_index(dir: Direction) -> usize {
     }
 }
 
-/// `dst` cut to its first `len` bits.
-fn network(len: u8, dst: Ipv4Addr) -> u32 {
-    let mask = if len == 0 {
-        0
-    } else {
-        u32::MAX << (32 - u32::from(len))
-    };
-    u32::from(dst) & mask
+/// `dst` cut to its first `len` bits, as the table keys it (the 32 bits
+/// of an IPv4 address).
+fn network(len: u8, dst: Address) -> u32 {
+    dst.masked(len).as_ipv4().map_or(0, u32::from)
 }
 
-/// Fibonacci hashing of (direction, length, network) to a table index.
 fn home(dir: u8, len: u8, net: u32, mask: usize) -> usize {
     let key = u64::from(net) | u64::from(len) << 32 | u64::from(dir) << 40;
     (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
@@ -256,8 +248,8 @@ impl Spd {
             more: NO_MORE,
             first: Entry {
                 selector: Selector {
-                    src: crate::net::Prefix::new(Ipv4Addr::UNSPECIFIED, 0),
-                    dst: crate::net::Prefix::new(Ipv4Addr::UNSPECIFIED, 0),
+                    src: Cidr::new(Address::UNSPECIFIED, 0),
+                    dst: Cidr::new(Address::UNSPECIFIED, 0),
                     src_port: None,
                     dst_port: None,
                     upper: Upper::Any,
@@ -456,12 +448,10 @@ impl Spd {
     /// first matching entry of each (buckets are in priority order), and of
     /// those the lowest priority, then the first installed.
     fn lookup_entry(&self, dir: Direction, p: &PacketSelector) -> Option<At> {
-        // The table holds IPv4 policies: no other address is in it.
-        let dst = p.dst.as_ipv4()?;
         let d = dir_index(dir);
         let mut best: Option<(i32, u32, At)> = None;
         for &len in &self.prefix_lens[d] {
-            let Some(b) = self.probe(d as u8, len, network(len, dst)) else {
+            let Some(b) = self.probe(d as u8, len, network(len, p.dst)) else {
                 continue;
             };
             let bucket = &self.table[b];
@@ -493,8 +483,8 @@ mod tests {
     fn policy(src: &str, dst: &str, dir: Direction, action: Action, priority: i32) -> PolicySpec {
         PolicySpec {
             selector: Selector {
-                src: Prefix::parse(src).unwrap(),
-                dst: Prefix::parse(dst).unwrap(),
+                src: Prefix::parse(src).unwrap().into(),
+                dst: Prefix::parse(dst).unwrap().into(),
                 src_port: None,
                 dst_port: None,
                 upper: Upper::Any,
@@ -627,7 +617,8 @@ mod tests {
                 continue;
             }
             let len = [0u8, 8, 16, 24, 32][next(5) as usize];
-            let dst = Ipv4Addr::from(0x0a00_0000 | (next(64) as u32) << 8 | next(4) as u32);
+            let dst =
+                std::net::Ipv4Addr::from(0x0a00_0000 | (next(64) as u32) << 8 | next(4) as u32);
             let src = ["0.0.0.0/0", "10.0.0.0/8", "192.168.0.0/16"][next(3) as usize];
             let dir = [Direction::In, Direction::Out, Direction::Fwd][next(3) as usize];
             let mut spec = policy(
@@ -637,7 +628,7 @@ mod tests {
                 Action::None,
                 next(3) as i32 - 1,
             );
-            spec.selector.dst = Prefix::new(Prefix::new(dst, len).network(), len);
+            spec.selector.dst = Prefix::new(Prefix::new(dst, len).network(), len).into();
             if let Ok(id) = spd.add(spec.clone()) {
                 installed.push((spec, id));
             }
@@ -647,7 +638,10 @@ mod tests {
                 src: ["10.1.1.1", "192.168.3.4", "172.16.0.1"][next(3) as usize]
                     .parse()
                     .unwrap(),
-                dst: Ipv4Addr::from(0x0a00_0000 | (next(64) as u32) << 8 | next(4) as u32).into(),
+                dst: std::net::Ipv4Addr::from(
+                    0x0a00_0000 | (next(64) as u32) << 8 | next(4) as u32,
+                )
+                .into(),
                 protocol: 17,
                 ports: Some((1, 2)),
             };

@@ -5,7 +5,7 @@ use std::fmt;
 use std::net::Ipv4Addr;
 
 use crate::crypto::{AuthAlg, EncAlg};
-use crate::net::Prefix;
+use crate::wire::ip::Cidr;
 
 /// Policy direction (RFC 4301 §4.4.1; Linux adds `fwd` for forwarded traffic).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,11 +94,13 @@ pub enum Upper {
     Protocol(u8),
 }
 
-/// Traffic selector: addresses with prefixes, ports (`[any]` = None), protocol.
+/// Traffic selector: addresses with prefixes, ports (`[any]` = None),
+/// protocol (RFC 4301 §4.4.1.1). The prefixes are [`Cidr`]s, so that
+/// selectors of another IP version fit the same type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Selector {
-    pub src: Prefix,
-    pub dst: Prefix,
+    pub src: Cidr,
+    pub dst: Cidr,
     pub src_port: Option<u16>,
     pub dst_port: Option<u16>,
     pub upper: Upper,

@@ -301,8 +301,8 @@ impl PolicyYaml {
             ));
         }
         let selector = Selector {
-            src: self.src,
-            dst: self.dst,
+            src: self.src.into(),
+            dst: self.dst.into(),
             src_port: self.src_port,
             dst_port: self.dst_port,
             upper,

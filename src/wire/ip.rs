@@ -12,7 +12,7 @@ use core::fmt;
 use core::str::FromStr;
 use std::net::{AddrParseError, Ipv4Addr};
 
-use crate::net::ones_complement_sum;
+use crate::net::{Prefix, ones_complement_sum};
 
 /// IP protocol numbers of the headers this lab reads.
 pub mod protocol {
@@ -111,6 +111,57 @@ impl fmt::Debug for Address {
     }
 }
 
+/// An address prefix: the first `len` bits of `addr`, written
+/// `10.1.0.0/16` (RFC 4632 §3.1). What selectors hold.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Cidr {
+    pub addr: Address,
+    pub len: u8,
+}
+
+impl Cidr {
+    /// A prefix of `addr`; a length past the address's bits is cut to them.
+    pub fn new(addr: Address, len: u8) -> Cidr {
+        Cidr {
+            addr,
+            len: len.min(addr.bits()),
+        }
+    }
+
+    /// The prefix's first address.
+    pub fn network(&self) -> Address {
+        self.addr.masked(self.len)
+    }
+
+    /// Whether `addr` lies in the prefix.
+    pub fn contains(&self, addr: Address) -> bool {
+        addr.shares_prefix(self.addr, self.len)
+    }
+
+    /// The prefix as an IPv4 one, for code that speaks IPv4 only.
+    pub fn as_ipv4(&self) -> Option<Prefix> {
+        Some(Prefix::new(self.addr.as_ipv4()?, self.len))
+    }
+}
+
+impl From<Prefix> for Cidr {
+    fn from(p: Prefix) -> Cidr {
+        Cidr::new(p.addr.into(), p.len)
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.len)
+    }
+}
+
+impl fmt::Debug for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 /// The TCP or UDP checksum of `segment` between `src` and `dst`: the
 /// one's complement of the pseudo-header (addresses, zero, protocol,
 /// segment length; RFC 768, RFC 9293 §3.1) and the segment summed with its
@@ -171,5 +222,17 @@ mod tests {
         assert!(a.is_unicast());
         assert!(!Address::from(Ipv4Addr::BROADCAST).is_unicast());
         assert_eq!(format!("{a} {a:?}"), "192.168.2.5 192.168.2.5");
+    }
+
+    #[test]
+    fn cidrs_match_as_prefixes_do() {
+        let p = Prefix::parse("10.1.0.0/16").unwrap();
+        let c = Cidr::from(p);
+        assert_eq!(c.to_string(), p.to_string());
+        assert!(c.contains("10.1.200.7".parse().unwrap()));
+        assert!(!c.contains("10.2.0.1".parse().unwrap()));
+        assert!(Cidr::from(Prefix::DEFAULT).contains("8.8.8.8".parse().unwrap()));
+        assert_eq!(c.as_ipv4(), Some(p));
+        assert_eq!(Cidr::new(c.addr, 40).len, 32);
     }
 }

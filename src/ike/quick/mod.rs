@@ -143,8 +143,8 @@ impl Phase2 {
     fn sa_keys(&self) -> (SaKey, SaKey) {
         let peer_spi = self.chosen.map_or(0, |c| c.peer_spi);
         (
-            (self.local, self.proto, self.my_spi),
-            (self.peer, self.proto, peer_spi),
+            (self.local.into(), self.proto, self.my_spi),
+            (self.peer.into(), self.proto, peer_spi),
         )
     }
 

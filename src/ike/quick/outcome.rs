@@ -125,7 +125,7 @@ impl Racoon {
             format!(
                 "IPsec-SA expired (soft): {} {}->{} spi={}(0x{:x})",
                 proto_name(key.1, request.mode),
-                if key.0 == local { peer } else { local },
+                if key.0 == local.into() { peer } else { local },
                 key.0,
                 key.2,
                 key.2

@@ -39,8 +39,8 @@ impl Racoon {
             .ok_or((serial, Fail::malformed("gone")))?;
         let ends = (*p1.local.ip(), *p1.peer.ip());
         let hosts = Selector {
-            src: crate::net::Prefix::new(ends.0, 32),
-            dst: crate::net::Prefix::new(ends.1, 32),
+            src: crate::net::Prefix::new(ends.0, 32).into(),
+            dst: crate::net::Prefix::new(ends.1, 32).into(),
             src_port: None,
             dst_port: None,
             upper: crate::ipsec::spec::Upper::Any,
@@ -169,7 +169,7 @@ fn respond_quick(
     if p2.generate_policy && p2.mode == Mode::Transport && udp.is_some() {
         // Transport mode across a NAT: the policy is for the address the
         // peer's packets really come from.
-        p2.selector.dst = crate::net::Prefix::new(p2.peer, 32);
+        p2.selector.dst = crate::net::Prefix::new(p2.peer, 32).into();
     }
     p2.ni = got
         .nonce
@@ -260,7 +260,7 @@ fn policy_modes(
     // policy names the address its packets arrive from (racoon does the
     // same when NAT-T is in use).
     let public = Selector {
-        dst: crate::net::Prefix::new(p2.peer, 32),
+        dst: crate::net::Prefix::new(p2.peer, 32).into(),
         ..p2.selector
     };
     let policy = match find(&p2.selector) {

@@ -4,6 +4,8 @@
 
 use std::net::Ipv4Addr;
 
+use crate::wire::ip::Cidr;
+
 use super::{
     Doi, Error, GENERIC_HEADER_LEN, IdType, NotifyType, PayloadType, ProtocolId, SaRepr, be_u16,
     be_u32,
@@ -63,6 +65,20 @@ impl IdentificationRepr {
             protocol: 0,
             port: 0,
             data: address.octets().to_vec(),
+        }
+    }
+
+    /// The ID of an address prefix, as racoon's `ipsecdoi_sockaddr2id`
+    /// makes one: ID_IPV4_ADDR for a host, ID_IPV4_ADDR_SUBNET of the
+    /// network otherwise (RFC 2407 section 4.6.2.1). Every address is an
+    /// IPv4 one today; the IPv6 IDs (section 4.6.2.6) come with IPv6.
+    pub fn prefix(prefix: Cidr) -> IdentificationRepr {
+        let addr = prefix.addr.as_ipv4().unwrap_or(Ipv4Addr::UNSPECIFIED);
+        if prefix.len == prefix.addr.bits() {
+            IdentificationRepr::ipv4(addr)
+        } else {
+            let network = prefix.network().as_ipv4().unwrap_or(Ipv4Addr::UNSPECIFIED);
+            IdentificationRepr::ipv4_subnet(network, prefix.len)
         }
     }
 
