@@ -42,7 +42,8 @@ impl PacketHook for Nat {
     /// inside (or was hairpinned). The NAT node's own traffic gets a
     /// mapping too (Linux tracks local connections), so that the answers
     /// find their way back to it; what it cannot map leaves as it is, as
-    /// it already has the outside address.
+    /// it already has the outside address. A NAT44 leaves datagrams of
+    /// other IP versions alone.
     fn postrouting(
         &mut self,
         routed: &Routed,
@@ -50,6 +51,9 @@ impl PacketHook for Nat {
         meta: &PacketMeta,
         counters: &mut NodeCounters,
     ) -> Rewrite {
+        if datagram.ipv4().is_none() {
+            return Rewrite::Untouched;
+        }
         let outside = self.config.outside_iface;
         let leaves = routed.out_iface == outside;
         let result = match routed.in_iface {
