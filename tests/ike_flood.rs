@@ -206,8 +206,10 @@ fn real_first_message() -> Vec<u8> {
     let mut probe = host(INITIATOR, RESPONDER, &RESPONDER.to_string(), 99);
     let mut p = ipv4::build_header(INITIATOR, RESPONDER, 17, 64, 9, 0).to_vec();
     let _ = probe.engine.output(Instant::ZERO, &mut p);
-    for a in std::mem::take(&mut probe.engine.acquires) {
-        probe.daemon.on_acquire(Instant::ZERO, a, &mut probe.engine);
+    while let Some(event) = probe.engine.poll_event() {
+        probe
+            .daemon
+            .on_kernel_event(Instant::ZERO, event, &mut probe.engine);
     }
     let first = probe
         .daemon

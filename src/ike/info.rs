@@ -15,7 +15,7 @@ use super::message::{self, Header};
 use super::phase1::Phase1;
 use super::{Fail, Racoon};
 use crate::crypto::ikev1;
-use crate::ipsec::IpsecEngine;
+use crate::ipsec::KeyKernel;
 use crate::ipsec::spec::IpsecProto;
 use crate::wire::isakmp::{
     Body, DeleteRepr, Doi, ExchangeType, NotificationRepr, NotifyType, PayloadRepr, ProtocolId,
@@ -183,7 +183,7 @@ impl Racoon {
         now: Instant,
         (from, to): (SocketAddrV4, SocketAddrV4),
         repr: &Repr,
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         let header = Header::of(repr);
         let payloads = match &repr.body {
@@ -269,7 +269,13 @@ impl Racoon {
         Some((serial, body.rest))
     }
 
-    fn on_notify(&mut self, now: Instant, ph1: u32, n: NotificationRepr, kernel: &mut IpsecEngine) {
+    fn on_notify(
+        &mut self,
+        now: Instant,
+        ph1: u32,
+        n: NotificationRepr,
+        kernel: &mut dyn KeyKernel,
+    ) {
         let Some(i) = self.ph1.iter().position(|p| p.serial == ph1) else {
             return;
         };
@@ -327,7 +333,7 @@ impl Racoon {
         }
     }
 
-    fn on_delete(&mut self, now: Instant, ph1: u32, d: DeleteRepr, kernel: &mut IpsecEngine) {
+    fn on_delete(&mut self, now: Instant, ph1: u32, d: DeleteRepr, kernel: &mut dyn KeyKernel) {
         let Some(i) = self.ph1.iter().position(|p| p.serial == ph1) else {
             return;
         };
@@ -363,10 +369,9 @@ impl Racoon {
     }
 
     /// Removes an SA pair from the kernel and logs it.
-    fn remove_pair(&mut self, now: Instant, p2: &super::quick::Phase2, kernel: &mut IpsecEngine) {
+    fn remove_pair(&mut self, now: Instant, p2: &super::quick::Phase2, kernel: &mut dyn KeyKernel) {
         let peer_spi = p2.chosen.map_or(0, |c| c.peer_spi);
-        let _ = kernel.sad.delete((p2.local, p2.proto, p2.my_spi));
-        let _ = kernel.sad.delete((p2.peer, p2.proto, peer_spi));
+        super::install::delete_pair(now, kernel, p2);
         for spi in [p2.my_spi, peer_spi] {
             self.log.info(
                 now,
@@ -389,7 +394,7 @@ impl Racoon {
         &mut self,
         now: Instant,
         peer: SocketAddrV4,
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         self.purge_ipsec(now, peer, None, kernel);
         self.ph2
@@ -410,7 +415,7 @@ impl Racoon {
         now: Instant,
         peer: SocketAddrV4,
         keep: Option<u32>,
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         // Negotiations under way have no SAs yet and go on (racoon walks
         // the SAD, not its phase 2 handles).
@@ -433,7 +438,7 @@ impl Racoon {
         &mut self,
         now: Instant,
         index: usize,
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) -> bool {
         let remote = &self.conf.remotes[self.ph1[index].remote];
         let (retry, maxfail) = (

@@ -6,8 +6,8 @@
 //!
 //! It is a protocol core without I/O or clock: the node hands it
 //! datagrams, ACQUIREs, SA expiry events and the time; it hands back
-//! datagrams, timers, SAD/SPD changes (through the node's
-//! [`IpsecEngine`], its PF_KEY) and log lines. Configuration is
+//! datagrams, timers, SAD/SPD changes (requests to its
+//! [`KeyKernel`], the PF_KEY interface) and log lines. Configuration is
 //! racoon.conf and psk.txt as typed by [`crate::config`].
 
 pub mod daemon;
@@ -32,9 +32,8 @@ use smoltcp::time::{Duration, Instant};
 use crate::config::psk::PskFile;
 use crate::config::racoon::RacoonConf;
 use crate::ike::daemon::{Datagram, KeyDaemon};
-use crate::ipsec::IpsecEngine;
-use crate::ipsec::engine::Acquire;
-use crate::ipsec::sad::SaEvent;
+use crate::ipsec::KeyKernel;
+use crate::ipsec::pfkey::Event;
 use crate::ipsec::spec::SaSpec;
 use crate::wire::isakmp::{ExchangeType, NotifyType, Repr};
 
@@ -312,7 +311,7 @@ impl KeyDaemon for Racoon {
         from: SocketAddrV4,
         to: SocketAddrV4,
         data: &[u8],
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         let repr = match Repr::parse_bytes(data) {
             Ok(r) => r,
@@ -338,15 +337,20 @@ impl KeyDaemon for Racoon {
         }
     }
 
-    fn on_acquire(&mut self, now: Instant, acquire: Acquire, kernel: &mut IpsecEngine) {
-        self.acquire(now, acquire, kernel);
+    /// pfkey.c `pk_recvacquire` and `pk_recvexpire`. racoon logs its own
+    /// ADDs and UPDATEs as they are answered (`install_pair`) and
+    /// forgets a deleted pair where it deletes it; the kernel's echoes
+    /// of them, and of FLUSH, change nothing here.
+    fn on_kernel_event(&mut self, now: Instant, event: Event, kernel: &mut dyn KeyKernel) {
+        match event {
+            Event::Acquire(a) => self.acquire(now, a, kernel),
+            Event::Expire { sa, hard: false } => self.soft_expired(now, sa, kernel),
+            Event::Expire { sa, hard: true } => self.hard_expired(now, sa, kernel),
+            Event::Added(_) | Event::Deleted(_) | Event::Flushed(_) => {}
+        }
     }
 
-    fn on_sa_event(&mut self, now: Instant, event: SaEvent, kernel: &mut IpsecEngine) {
-        self.sa_event(now, event, kernel);
-    }
-
-    fn on_timer(&mut self, now: Instant, kernel: &mut IpsecEngine) {
+    fn on_timer(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
         self.phase1_timers(now, kernel);
         self.phase2_timers(now);
     }

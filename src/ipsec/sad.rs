@@ -139,22 +139,6 @@ impl Sad {
         Ok(())
     }
 
-    /// PF_KEY GETSPI: an SPI no SA towards `dst` with `proto` uses, drawn
-    /// from `rng` outside the reserved range 0–255 (RFC 4303 §2.1).
-    pub fn allocate_spi(
-        &self,
-        dst: Ipv4Addr,
-        proto: IpsecProto,
-        rng: &mut impl rand_core::RngCore,
-    ) -> u32 {
-        loop {
-            let spi = rng.next_u32();
-            if spi > 255 && !self.sas.contains_key(&(dst, proto, spi)) {
-                return spi;
-            }
-        }
-    }
-
     pub fn delete(&mut self, key: SaKey) -> Result<(), SadError> {
         self.sas.remove(&key).map(|_| ()).ok_or(SadError::NotFound)
     }
@@ -327,22 +311,6 @@ mod tests {
         sad.used(key, 1000, Instant::ZERO);
         assert_eq!(sad.events.last(), Some(&SaEvent::HardExpired(key)));
         assert!(sad.get(&key).is_none());
-    }
-
-    #[test]
-    fn allocated_spis_are_unused_and_unreserved() {
-        let mut sad = Sad::default();
-        let mut rng = crate::net::rng::stream(1, "spi");
-        let dst = "10.0.0.2".parse().unwrap();
-        for _ in 0..100 {
-            let spi = sad.allocate_spi(dst, IpsecProto::Ah, &mut rng);
-            assert!(spi > 255);
-            sad.add(
-                spec(spi, Mode::Any, Lifetime::default(), Lifetime::default()),
-                Instant::ZERO,
-            )
-            .unwrap();
-        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::ike::log::{FailReason, IkeEvent, cookies, endpoint};
 use crate::ike::proposal::{self, IsakmpTransform};
 use crate::ike::quick::P2State;
 use crate::ike::{Fail, Racoon, Side};
-use crate::ipsec::IpsecEngine;
+use crate::ipsec::KeyKernel;
 use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};
 use crate::wire::udp_encap::{KEEPALIVE, PORT_ISAKMP};
 
@@ -113,7 +113,7 @@ impl Racoon {
         to: SocketAddrV4,
         repr: &Repr,
         data: &[u8],
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         // By address only: after the float to 4500 (RFC 3947 §4) the
         // peer's port changes, and a NAT may map it anew.
@@ -276,7 +276,7 @@ impl Racoon {
     }
 
     /// Phase 1 is up: run the phase 2 negotiations that waited for it.
-    fn phase1_done(&mut self, now: Instant, index: usize, kernel: &mut IpsecEngine) {
+    fn phase1_done(&mut self, now: Instant, index: usize, kernel: &mut dyn KeyKernel) {
         let serial = self.ph1[index].serial;
         self.half_open.established(serial);
         let peer = *self.ph1[index].peer.ip();
@@ -317,7 +317,7 @@ impl Racoon {
     }
 
     /// Retransmissions and lifetimes of ISAKMP SAs.
-    pub(crate) fn phase1_timers(&mut self, now: Instant, kernel: &mut IpsecEngine) {
+    pub(crate) fn phase1_timers(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
         let interval = self.timer().interval;
         let mut i = 0;
         while i < self.ph1.len() {

@@ -17,8 +17,8 @@ use crate::ike::log::{FailReason, endpoint};
 use crate::ike::phase1::remote_for;
 use crate::ike::proposal::Chosen;
 use crate::ike::{Env, Fail, Racoon, Side, message, proposal};
-use crate::ipsec::IpsecEngine;
-use crate::ipsec::engine::Acquire;
+use crate::ipsec::KeyKernel;
+use crate::ipsec::pfkey::Acquire;
 use crate::ipsec::spec::{Direction, Mode, Selector};
 use crate::wire::isakmp::{NotifyType, PayloadRepr, Repr};
 use crate::wire::udp_encap::PORT_ISAKMP;
@@ -26,7 +26,7 @@ use crate::wire::udp_encap::PORT_ISAKMP;
 impl Racoon {
     /// racoon's `isakmp_post_acquire`: queue the request and start (or
     /// wait for) phase 1 with the peer.
-    pub(crate) fn acquire(&mut self, now: Instant, a: Acquire, kernel: &mut IpsecEngine) {
+    pub(crate) fn acquire(&mut self, now: Instant, a: Acquire, kernel: &mut dyn KeyKernel) {
         if self
             .ph2
             .iter()
@@ -57,7 +57,7 @@ impl Racoon {
         p2.deadline = Some(now + timer.phase1);
         p2.reqid_out = a.reqid;
         let inbound = Selector::reversed(&a.selector);
-        p2.reqid_in = kernel.spd.reqid_of(Direction::In, &inbound);
+        p2.reqid_in = crate::ike::install::policy_reqid(now, kernel, inbound, Direction::In);
         self.ph2.push(p2);
         self.request_phase1(now, a.src, a.dst, remote, kernel);
     }
@@ -69,7 +69,7 @@ impl Racoon {
         local: Ipv4Addr,
         peer: Ipv4Addr,
         remote: usize,
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         if let Some(serial) = self.fresh_phase1(peer) {
             self.start_waiting_phase2(now, serial, peer, kernel);
@@ -98,7 +98,7 @@ impl Racoon {
         now: Instant,
         ph1: u32,
         peer: Ipv4Addr,
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         for serial in self.waiting_for(peer) {
             let result = self.quick_i1(now, ph1, serial, kernel);
@@ -139,7 +139,7 @@ impl Racoon {
         now: Instant,
         ph1: u32,
         serial: u32,
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) -> Result<(), Fail> {
         let (mut env, ph1s, ph2s, _) = self.env(now);
         let p1 = ph1s
@@ -165,7 +165,7 @@ impl Racoon {
         p2.offered = offered;
         let pfs = p2.offered.first().and_then(|t| t.pfs);
         let keys = keys_of(p1)?;
-        p2.my_spi = kernel.sad.allocate_spi(p2.local, p2.proto, &mut *env.rng);
+        p2.my_spi = crate::ike::install::get_spi(&mut env, kernel, p2)?;
         let sa = proposal::ipsec_offer(&p2.offered, p2.my_spi).ok_or_else(|| {
             Fail::new(
                 FailReason::NoConfig,

@@ -28,8 +28,8 @@ use super::{Env, Fail, Racoon, Retry, Side};
 use crate::config::racoon::{Remote, SaInfo, SaInfoId};
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1;
-use crate::ipsec::IpsecEngine;
-use crate::ipsec::engine::Acquire;
+use crate::ipsec::KeyKernel;
+use crate::ipsec::pfkey::Acquire;
 use crate::ipsec::sad::SaKey;
 use crate::ipsec::spec::{IpsecProto, Mode, Selector};
 use crate::wire::isakmp::{ExchangeType, IdentificationRepr, NotifyType, PayloadRepr, Repr};
@@ -214,7 +214,7 @@ impl Racoon {
         (from, to): (SocketAddrV4, SocketAddrV4),
         repr: &Repr,
         data: &[u8],
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         let Some(p1) = self.ph1.iter().find(|p| {
             p.established()

@@ -7,9 +7,9 @@ use smoltcp::time::Instant;
 use super::{P2State, proto_name};
 use crate::ike::log::{FailReason, IkeEvent};
 use crate::ike::{Fail, Racoon, Side};
-use crate::ipsec::IpsecEngine;
-use crate::ipsec::engine::Acquire;
-use crate::ipsec::sad::{SaEvent, SaKey};
+use crate::ipsec::KeyKernel;
+use crate::ipsec::pfkey::Acquire;
+use crate::ipsec::sad::SaKey;
 
 impl Racoon {
     /// Installs the SA pair (and generated policies) and logs it.
@@ -17,7 +17,7 @@ impl Racoon {
         &mut self,
         now: Instant,
         serial: u32,
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         let (mut env, ph1s, ph2s, _) = self.env(now);
         let Some(p2) = ph2s.iter_mut().find(|p| p.serial == serial) else {
@@ -96,16 +96,9 @@ impl Racoon {
         }
     }
 
-    /// PF_KEY SADB_EXPIRE: soft ⇒ the initiator renegotiates; hard ⇒ the
-    /// pair is gone, the peer is told with a DELETE.
-    pub(crate) fn sa_event(&mut self, now: Instant, event: SaEvent, kernel: &mut IpsecEngine) {
-        match event {
-            SaEvent::SoftExpired(key) => self.soft_expired(now, key, kernel),
-            SaEvent::HardExpired(key) => self.hard_expired(now, key, kernel),
-        }
-    }
-
-    fn soft_expired(&mut self, now: Instant, key: SaKey, kernel: &mut IpsecEngine) {
+    /// pfkey.c `pk_recvexpire`, soft: the initiator renegotiates the
+    /// pair (`isakmp_post_acquire`), the responder waits for it.
+    pub(crate) fn soft_expired(&mut self, now: Instant, key: SaKey, kernel: &mut dyn KeyKernel) {
         let Some(p) = self.ph2.iter_mut().find(|p| p.owns(&key) && !p.dying) else {
             return;
         };
@@ -142,14 +135,14 @@ impl Racoon {
         }
     }
 
-    fn hard_expired(&mut self, now: Instant, key: SaKey, kernel: &mut IpsecEngine) {
+    /// pfkey.c `pk_recvexpire`, hard: the pair is gone; the peer is told
+    /// with a DELETE.
+    pub(crate) fn hard_expired(&mut self, now: Instant, key: SaKey, kernel: &mut dyn KeyKernel) {
         let Some(i) = self.ph2.iter().position(|p| p.owns(&key)) else {
             return;
         };
         let p = self.ph2.remove(i);
-        let (inbound, outbound) = p.sa_keys();
-        let _ = kernel.sad.delete(inbound);
-        let _ = kernel.sad.delete(outbound);
+        crate::ike::install::delete_pair(now, kernel, &p);
         self.log.info(
             now,
             format!(

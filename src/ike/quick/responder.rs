@@ -15,7 +15,7 @@ use crate::ike::log::{FailReason, endpoint};
 use crate::ike::phase1::Phase1;
 use crate::ike::proposal::{self, IpsecTransform};
 use crate::ike::{Env, Fail, Racoon, Side, identity, message};
-use crate::ipsec::IpsecEngine;
+use crate::ipsec::KeyKernel;
 use crate::ipsec::spec::Level;
 use crate::ipsec::spec::{Direction, IpsecProto, Mode, Selector};
 use crate::wire::isakmp::{IdentificationRepr, NotifyType, PayloadRepr, Repr};
@@ -28,7 +28,7 @@ impl Racoon {
         ph1: u32,
         repr: &Repr,
         data: &[u8],
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) -> QuickResult {
         self.serial += 1;
         let serial = self.serial;
@@ -87,7 +87,7 @@ fn respond_quick(
     env: &mut Env<'_>,
     repr: &Repr,
     data: &[u8],
-    kernel: &mut IpsecEngine,
+    kernel: &mut dyn KeyKernel,
 ) -> Result<(), Fail> {
     let keys = keys_of(p1)?;
     p2.iv = ikev1::phase2_iv(keys.prf, keys.cipher.cipher(), &p1.iv, p2.message_id);
@@ -126,7 +126,7 @@ fn respond_quick(
         .as_ref()
         .ok_or_else(|| Fail::malformed("no SA payload"))?;
     let generate = remote.generate_policy != GeneratePolicy::Off;
-    let modes = policy_modes(p2, kernel, generate, p1.natt.peer_behind)?;
+    let modes = policy_modes(env.now, p2, kernel, generate, p1.natt.peer_behind)?;
     let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector, p1, remote).ok_or_else(|| {
         Fail::new(
             FailReason::NoConfig,
@@ -176,7 +176,7 @@ fn respond_quick(
         .ok_or_else(|| Fail::malformed("no NONCE payload"))?;
     p2.nr = env.nonce(remote.nonce_size);
     let ke = pfs_exchange(p2, env, chosen.transform.pfs, got.ke.as_deref())?;
-    p2.my_spi = kernel.sad.allocate_spi(p2.local, p2.proto, &mut *env.rng);
+    p2.my_spi = crate::ike::install::get_spi(env, kernel, p2)?;
     let reply =
         proposal::ipsec_reply(&chosen, p2.my_spi).ok_or_else(|| Fail::malformed("reply SA"))?;
     p2.chosen = Some(chosen);
@@ -244,18 +244,14 @@ fn invalid_id(what: &str) -> Fail {
 /// IDs (its `in` policy); with `generate_policy`, whatever the initiator
 /// proposes.
 fn policy_modes(
+    now: Instant,
     p2: &mut Phase2,
-    kernel: &IpsecEngine,
+    kernel: &mut dyn KeyKernel,
     generate: bool,
     natted: bool,
 ) -> Result<Vec<(IpsecProto, Mode)>, Fail> {
-    let find = |s: &Selector| {
-        let wanted = s.reversed();
-        kernel
-            .spd
-            .iter()
-            .find(|p| p.spec.dir == Direction::In && p.spec.selector == wanted)
-    };
+    let mut find =
+        |s: &Selector| crate::ike::install::policy(now, &mut *kernel, s.reversed(), Direction::In);
     // A peer behind a NAT names its private address; a transport-mode
     // policy names the address its packets arrive from (racoon does the
     // same when NAT-T is in use).
@@ -268,12 +264,13 @@ fn policy_modes(
         None if natted => find(&public).inspect(|_| p2.selector = public),
         None => None,
     };
-    match policy.and_then(|p| p.spec.templates.first()) {
+    match policy.and_then(|p| p.templates.first().copied()) {
         Some(t) => {
             if let Level::Unique(Some(reqid)) = t.level {
                 p2.reqid_in = reqid;
             }
-            p2.reqid_out = kernel.spd.reqid_of(Direction::Out, &p2.selector);
+            p2.reqid_out =
+                crate::ike::install::policy_reqid(now, kernel, p2.selector, Direction::Out);
             Ok(vec![(
                 t.proto,
                 if t.mode == Mode::Tunnel {
