@@ -7,7 +7,7 @@ use std::net::SocketAddrV4;
 
 use smoltcp::time::Instant;
 
-use super::{Log, Records};
+use super::report::DaemonReport;
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::Event;
 
@@ -45,8 +45,9 @@ pub trait KeyDaemon {
     fn wants_natt(&self) -> bool {
         false
     }
-    /// The daemon's log and what it negotiated, for the run's outputs.
-    fn report(&self) -> Option<(&Log, &Records)> {
+    /// The daemon's log, events and what it negotiated, for the run's
+    /// outputs; None for a daemon that keeps none.
+    fn report(&self) -> Option<DaemonReport> {
         None
     }
 }

@@ -10,10 +10,10 @@ use std::net::SocketAddrV4;
 
 use smoltcp::time::{Duration, Instant};
 
-use super::log::{FailReason, IkeEvent};
 use super::message::{self, Header};
 use super::phase1::Phase1;
 use super::{Fail, Racoon};
+use super::{FailReason, IkeEvent};
 use crate::crypto::ikev1;
 use crate::ipsec::KeyKernel;
 use crate::ipsec::spec::IpsecProto;
@@ -371,7 +371,7 @@ impl Racoon {
     /// Removes an SA pair from the kernel and logs it.
     fn remove_pair(&mut self, now: Instant, p2: &super::quick::Phase2, kernel: &mut dyn KeyKernel) {
         let peer_spi = p2.chosen.map_or(0, |c| c.peer_spi);
-        super::install::delete_pair(now, kernel, p2);
+        super::install::delete_pair(now, kernel, &mut self.records, p2);
         for spi in [p2.my_spi, peer_spi] {
             self.log.info(
                 now,

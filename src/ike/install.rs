@@ -131,7 +131,12 @@ fn getspi_failed(why: String) -> Fail {
 /// pfkey.c `pk_senddelete` of an established pair: our inbound SA and
 /// the outbound one. Either may be gone already (a hard expiry took it):
 /// the kernel's ESRCH changes nothing.
-pub(crate) fn delete_pair(now: Instant, kernel: &mut dyn KeyKernel, p: &Phase2) {
+pub(crate) fn delete_pair(
+    now: Instant,
+    kernel: &mut dyn KeyKernel,
+    records: &mut super::Records,
+    p: &Phase2,
+) {
     let peer_spi = p.chosen.map_or(0, |c| c.peer_spi);
     for (src, dst, spi) in [(p.peer, p.local, p.my_spi), (p.local, p.peer, peer_spi)] {
         let request = Request::Delete {
@@ -141,6 +146,7 @@ pub(crate) fn delete_pair(now: Instant, kernel: &mut dyn KeyKernel, p: &Phase2) 
             spi,
         };
         let _ = kernel.request(now, request);
+        records.deleted.push((dst, p.proto, spi));
     }
 }
 

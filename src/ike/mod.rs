@@ -11,6 +11,7 @@
 //! racoon.conf and psk.txt as typed by [`crate::config`].
 
 pub mod daemon;
+pub mod event;
 mod half_open;
 pub mod identity;
 mod info;
@@ -21,6 +22,7 @@ pub mod natt;
 mod phase1;
 pub mod proposal;
 mod quick;
+pub mod report;
 
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -37,7 +39,8 @@ use crate::ipsec::pfkey::Event;
 use crate::ipsec::spec::SaSpec;
 use crate::wire::isakmp::{ExchangeType, NotifyType, Repr};
 
-pub use log::{FailReason, IkeEvent, Log};
+pub use event::{FailReason, IkeEvent};
+pub use log::Log;
 use phase1::Phase1;
 use quick::Phase2;
 
@@ -158,6 +161,8 @@ impl Env<'_> {
 pub struct Records {
     /// Every SA installed, in order (ESP rows of `esp_sa`).
     pub installed: Vec<SaSpec>,
+    /// Every SA deleted, in order.
+    pub deleted: Vec<crate::ipsec::sad::SaKey>,
     /// Initiator cookie and encryption key of every ISAKMP SA
     /// (`ikev1_decryption_table`), and whether this end initiated it.
     pub isakmp_keys: Vec<([u8; 8], Vec<u8>, Side)>,
@@ -187,6 +192,21 @@ pub struct Racoon {
 impl Records {
     fn drop(&mut self, reason: &'static str) {
         *self.dropped.entry(reason).or_default() += 1;
+    }
+
+    /// Wireshark's `ikev1_decryption_table` rows: initiator cookie and
+    /// encryption key, as its UAT writes byte fields (bare hex).
+    fn key_rows(&self) -> Vec<report::KeyRow> {
+        let rows = self
+            .isakmp_keys
+            .iter()
+            .map(|(cookie, key, side)| report::KeyRow {
+                table: "ikev1_decryption_table",
+                id: cookie.to_vec(),
+                row: format!("{},{}", log::hex(cookie), log::hex(key)),
+                initiator: *side == Side::Initiator,
+            });
+        rows.collect()
     }
 }
 
@@ -385,7 +405,15 @@ impl KeyDaemon for Racoon {
         self.conf.remotes.iter().any(natt) || !self.conf.listen.isakmp_natt.is_empty()
     }
 
-    fn report(&self) -> Option<(&Log, &Records)> {
-        Some((&self.log, &self.records))
+    fn report(&self) -> Option<report::DaemonReport> {
+        let r = &self.records;
+        Some(report::DaemonReport {
+            log: self.log.lines(),
+            events: self.log.events.clone(),
+            installed: r.installed.clone(),
+            deleted: r.deleted.clone(),
+            keys: r.key_rows(),
+            dropped: r.dropped.iter().map(|(reason, n)| (*reason, *n)).collect(),
+        })
     }
 }

@@ -10,10 +10,11 @@ use super::{P1State, Phase1, aggressive, main_mode, mode_name, nat, remote_for, 
 use crate::config::racoon::ExchangeMode;
 use crate::ike::daemon::Datagram;
 use crate::ike::identity::phase1_id;
-use crate::ike::log::{FailReason, IkeEvent, cookies, endpoint};
+use crate::ike::log::{cookies, endpoint};
 use crate::ike::proposal::{self, IsakmpTransform};
 use crate::ike::quick::P2State;
 use crate::ike::{Fail, Racoon, Side};
+use crate::ike::{FailReason, IkeEvent};
 use crate::ipsec::KeyKernel;
 use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};
 use crate::wire::udp_encap::{KEEPALIVE, PORT_ISAKMP};

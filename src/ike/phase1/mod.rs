@@ -26,10 +26,11 @@ use std::net::SocketAddrV4;
 use smoltcp::time::{Duration, Instant};
 
 use super::identity::{self};
-use super::log::{FailReason, IkeEvent, cookies, endpoint};
+use super::log::{cookies, endpoint};
 use super::message::{self, Header};
 use super::proposal::{self, IsakmpTransform};
 use super::{Env, Fail, Retry, Side};
+use super::{FailReason, IkeEvent};
 use crate::config::psk::PskId;
 use crate::config::racoon::{ExchangeMode, Peer, Rekey, Remote};
 use crate::crypto::dh::DhPrivate;

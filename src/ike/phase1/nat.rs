@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use super::{Phase1, Received};
 use crate::config::racoon::{NatTraversal, Remote};
 use crate::ike::Env;
-use crate::ike::log::IkeEvent;
+use crate::ike::IkeEvent;
 use crate::ike::natt::{self, Version};
 use crate::wire::isakmp::PayloadRepr;
 use crate::wire::udp_encap::PORT_NATT;

@@ -12,8 +12,9 @@ use super::{
 use crate::config::racoon::ProposalCheck;
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1;
+use crate::ike::FailReason;
 use crate::ike::identity::phase2_id;
-use crate::ike::log::{FailReason, endpoint};
+use crate::ike::log::endpoint;
 use crate::ike::phase1::remote_for;
 use crate::ike::proposal::Chosen;
 use crate::ike::{Env, Fail, Racoon, Side, message, proposal};

@@ -19,8 +19,8 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::Instant;
 
+use super::FailReason;
 use super::identity::{self};
-use super::log::FailReason;
 use super::message::{self, HashedBody};
 use super::phase1::{Keys, Phase1};
 use super::proposal::{Chosen, IpsecTransform};

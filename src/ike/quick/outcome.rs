@@ -5,8 +5,8 @@
 use smoltcp::time::Instant;
 
 use super::{P2State, proto_name};
-use crate::ike::log::{FailReason, IkeEvent};
 use crate::ike::{Fail, Racoon, Side};
+use crate::ike::{FailReason, IkeEvent};
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::Acquire;
 use crate::ipsec::sad::SaKey;
@@ -142,7 +142,7 @@ impl Racoon {
             return;
         };
         let p = self.ph2.remove(i);
-        crate::ike::install::delete_pair(now, kernel, &p);
+        crate::ike::install::delete_pair(now, kernel, &mut self.records, &p);
         self.log.info(
             now,
             format!(

@@ -11,7 +11,8 @@ use super::{
 };
 use crate::config::racoon::GeneratePolicy;
 use crate::crypto::ikev1;
-use crate::ike::log::{FailReason, endpoint};
+use crate::ike::FailReason;
+use crate::ike::log::endpoint;
 use crate::ike::phase1::Phase1;
 use crate::ike::proposal::{self, IpsecTransform};
 use crate::ike::{Env, Fail, Racoon, Side, identity, message};
