@@ -14,8 +14,9 @@ use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::{Duration, Instant};
+use vpnlab::ike::IkeEvent;
 use vpnlab::ike::daemon::{Datagram, KeyDaemon};
-use vpnlab::ike::{IkeEvent, Racoon};
+use vpnlab::ike::v1::Racoon;
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::Verdict;

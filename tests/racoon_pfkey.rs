@@ -9,8 +9,8 @@ use std::net::Ipv4Addr;
 
 use common::RecordingKernel;
 use smoltcp::time::Instant;
-use vpnlab::ike::Racoon;
 use vpnlab::ike::daemon::KeyDaemon;
+use vpnlab::ike::v1::Racoon;
 use vpnlab::ipsec::pfkey::{Acquire, Event, Request, SpiRange};
 use vpnlab::ipsec::spec::{
     Action, Direction, IpsecProto, Level, Mode, PolicySpec, SaSpec, Selector, Template, Upper,

@@ -175,7 +175,7 @@ fn attach_racoon(
     psk: crate::config::psk::PskFile,
 ) {
     let rng = rng::stream(seed, &format!("ike:{}", node.name));
-    let mut daemon = crate::ike::Racoon::new(conf, psk, rng);
+    let mut daemon = crate::ike::v1::Racoon::new(conf, psk, rng);
     let addrs: Vec<_> = node.kernel.ifaces.iter().map(|i| i.address.addr).collect();
     daemon.start(Instant::ZERO, &addrs);
     node.attach_daemon(Box::new(daemon));

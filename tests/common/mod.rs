@@ -67,12 +67,12 @@ pub fn transport_engine(
 }
 
 /// A racoon with `text` as its racoon.conf and a pre-shared key for `peer`.
-pub fn racoon(text: &str, peer: std::net::Ipv4Addr, seed: u64) -> vpnlab::ike::Racoon {
+pub fn racoon(text: &str, peer: std::net::Ipv4Addr, seed: u64) -> vpnlab::ike::v1::Racoon {
     use rand_core::SeedableRng;
     let (conf, _) = vpnlab::config::racoon::parse(text).expect("racoon.conf parses");
     let keys =
         vpnlab::config::psk::parse(&format!("{peer} a shared secret\n")).expect("psk.txt parses");
-    vpnlab::ike::Racoon::new(conf, keys, rand_chacha::ChaCha8Rng::seed_from_u64(seed))
+    vpnlab::ike::v1::Racoon::new(conf, keys, rand_chacha::ChaCha8Rng::seed_from_u64(seed))
 }
 
 /// A recording fake of the kernel's PF_KEY interface, for daemon tests

@@ -5,7 +5,7 @@ use super::{
     P1State, Phase1, accept_reply, authenticate_peer, choose, nat, need, no_proposal,
     plain_payloads, reply_vendor_ids,
 };
-use crate::ike::{Env, Fail};
+use crate::ike::v1::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
 
 /// Responder, aggressive message 1: choose, authenticate ourselves.

@@ -8,12 +8,13 @@ use smoltcp::time::Instant;
 
 use super::{P1State, Phase1, aggressive, main_mode, mode_name, nat, remote_for, vendor_ids};
 use crate::config::racoon::ExchangeMode;
+use crate::ike::Side;
 use crate::ike::daemon::Datagram;
 use crate::ike::identity::phase1_id;
 use crate::ike::log::{cookies, endpoint};
-use crate::ike::proposal::{self, IsakmpTransform};
-use crate::ike::quick::P2State;
-use crate::ike::{Fail, Racoon, Side};
+use crate::ike::v1::proposal::{self, IsakmpTransform};
+use crate::ike::v1::quick::P2State;
+use crate::ike::v1::{Fail, Racoon};
 use crate::ike::{FailReason, IkeEvent};
 use crate::ipsec::KeyKernel;
 use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};
@@ -249,7 +250,7 @@ impl Racoon {
             cookies,
             my_id,
         );
-        p.expires = Some(now + env.timer.phase1);
+        p.expires = Some(now + env.timer.negotiation);
         env.log.info(
             now,
             format!(
@@ -266,7 +267,7 @@ impl Racoon {
         };
         let serial = p.serial;
         ph1s.push(p);
-        let until = now + self.timer().phase1;
+        let until = now + self.timer().negotiation;
         self.half_open.begin(serial, *from.ip(), until);
         if let Err(fail) = result {
             let index = self.ph1.iter().position(|p| p.serial == serial);

@@ -19,8 +19,6 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::Instant;
 
-use super::FailReason;
-use super::identity::{self};
 use super::message::{self, HashedBody};
 use super::phase1::{Keys, Phase1};
 use super::proposal::{Chosen, IpsecTransform};
@@ -28,6 +26,8 @@ use super::{Env, Fail, Racoon, Retry, Side};
 use crate::config::racoon::{Remote, SaInfo, SaInfoId};
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1;
+use crate::ike::FailReason;
+use crate::ike::identity;
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::Acquire;
 use crate::ipsec::sad::SaKey;
@@ -376,8 +376,8 @@ fn use_natt(
     p1: &Phase1,
     p2: &mut Phase2,
     transforms: &mut [IpsecTransform],
-) -> Option<crate::ike::natt::Version> {
-    let udp = crate::ike::phase1::nat::udp_encapsulation(p1);
+) -> Option<crate::ike::v1::natt::Version> {
+    let udp = crate::ike::v1::phase1::nat::udp_encapsulation(p1);
     for t in transforms.iter_mut() {
         t.udp = udp;
     }
@@ -389,7 +389,7 @@ fn use_natt(
 /// RFC 3947 §5.2: in transport mode across a NAT, the initiator's and
 /// the responder's original addresses (NAT-OAi, NAT-OAr).
 fn nat_oa(
-    udp: Option<crate::ike::natt::Version>,
+    udp: Option<crate::ike::v1::natt::Version>,
     mode: Mode,
     i: Ipv4Addr,
     r: Ipv4Addr,

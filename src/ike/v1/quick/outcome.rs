@@ -5,7 +5,8 @@
 use smoltcp::time::Instant;
 
 use super::{P2State, proto_name};
-use crate::ike::{Fail, Racoon, Side};
+use crate::ike::Side;
+use crate::ike::v1::{Fail, Racoon};
 use crate::ike::{FailReason, IkeEvent};
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::Acquire;
@@ -30,9 +31,9 @@ impl Racoon {
             return;
         };
         p2.state = P2State::Established;
-        crate::ike::install::install_pair(&mut env, kernel, keys, p2);
+        crate::ike::v1::install::install_pair(&mut env, kernel, keys, p2);
         if p2.generate_policy {
-            crate::ike::install::generate_policies(&mut env, kernel, p2);
+            crate::ike::v1::install::generate_policies(&mut env, kernel, p2);
         }
         env.log.event(IkeEvent::Phase2Established {
             at: now,
@@ -142,7 +143,7 @@ impl Racoon {
             return;
         };
         let p = self.ph2.remove(i);
-        crate::ike::install::delete_pair(now, kernel, &mut self.records, &p);
+        crate::ike::v1::install::delete_pair(now, kernel, &mut self.records, &p);
         self.log.info(
             now,
             format!(

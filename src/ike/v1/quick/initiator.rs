@@ -13,11 +13,12 @@ use crate::config::racoon::ProposalCheck;
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1;
 use crate::ike::FailReason;
+use crate::ike::Side;
 use crate::ike::identity::phase2_id;
 use crate::ike::log::endpoint;
-use crate::ike::phase1::remote_for;
-use crate::ike::proposal::Chosen;
-use crate::ike::{Env, Fail, Racoon, Side, message, proposal};
+use crate::ike::v1::phase1::remote_for;
+use crate::ike::v1::proposal::Chosen;
+use crate::ike::v1::{Env, Fail, Racoon, message, proposal};
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::Acquire;
 use crate::ipsec::spec::{Direction, Mode, Selector};
@@ -55,10 +56,10 @@ impl Racoon {
             Mode::Any => Mode::Transport,
             m => m,
         };
-        p2.deadline = Some(now + timer.phase1);
+        p2.deadline = Some(now + timer.negotiation);
         p2.reqid_out = a.reqid;
         let inbound = Selector::reversed(&a.selector);
-        p2.reqid_in = crate::ike::install::policy_reqid(now, kernel, inbound, Direction::In);
+        p2.reqid_in = crate::ike::v1::install::policy_reqid(now, kernel, inbound, Direction::In);
         self.ph2.push(p2);
         self.request_phase1(now, a.src, a.dst, remote, kernel);
     }
@@ -166,7 +167,7 @@ impl Racoon {
         p2.offered = offered;
         let pfs = p2.offered.first().and_then(|t| t.pfs);
         let keys = keys_of(p1)?;
-        p2.my_spi = crate::ike::install::get_spi(&mut env, kernel, p2)?;
+        p2.my_spi = crate::ike::v1::install::get_spi(&mut env, kernel, p2)?;
         let sa = proposal::ipsec_offer(&p2.offered, p2.my_spi).ok_or_else(|| {
             Fail::new(
                 FailReason::NoConfig,

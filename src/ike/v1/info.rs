@@ -13,8 +13,8 @@ use smoltcp::time::{Duration, Instant};
 use super::message::{self, Header};
 use super::phase1::Phase1;
 use super::{Fail, Racoon};
-use super::{FailReason, IkeEvent};
 use crate::crypto::ikev1;
+use crate::ike::{FailReason, IkeEvent};
 use crate::ipsec::KeyKernel;
 use crate::ipsec::spec::IpsecProto;
 use crate::wire::isakmp::{

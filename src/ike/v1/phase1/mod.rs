@@ -25,16 +25,16 @@ use std::net::SocketAddrV4;
 
 use smoltcp::time::{Duration, Instant};
 
-use super::identity::{self};
-use super::log::{cookies, endpoint};
 use super::message::{self, Header};
 use super::proposal::{self, IsakmpTransform};
 use super::{Env, Fail, Retry, Side};
-use super::{FailReason, IkeEvent};
 use crate::config::psk::PskId;
 use crate::config::racoon::{ExchangeMode, Peer, Rekey, Remote};
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1::{self, MessageCipher, Phase1Keys, Phase1Public, Prf};
+use crate::ike::identity;
+use crate::ike::log::{cookies, endpoint};
+use crate::ike::{FailReason, IkeEvent};
 use crate::wire::isakmp::{
     ExchangeType, IdentificationRepr, NotifyType, PayloadRepr, PayloadType, Repr, payloads,
 };
@@ -117,7 +117,7 @@ pub(crate) struct Phase1 {
     /// Dying: no new phase 2 uses it; its phase 2s move to a fresh one.
     pub dying: bool,
     pub dpd: Dpd,
-    pub natt: crate::ike::natt::NattState,
+    pub natt: crate::ike::v1::natt::NattState,
     /// Message IDs of the Informational messages taken, newest last.
     pub seen_info: std::collections::VecDeque<u32>,
 }
@@ -274,7 +274,7 @@ pub(super) struct Received {
     dpd_vid: bool,
     initial_contact: bool,
     /// The best NAT-T version among the vendor IDs.
-    natt_version: Option<crate::ike::natt::Version>,
+    natt_version: Option<crate::ike::v1::natt::Version>,
     /// NAT-D hashes in message order (RFC 3947 §3.2).
     nat_d: Vec<Vec<u8>>,
 }
@@ -295,7 +295,7 @@ fn read(first: PayloadType, body: &[u8]) -> Result<Received, Fail> {
             PayloadRepr::Hash(h) => r.hash = Some(h),
             PayloadRepr::VendorId(v) => {
                 r.dpd_vid |= v == DPD_VENDOR_ID;
-                if let Some(version) = crate::ike::natt::recognise(&v) {
+                if let Some(version) = crate::ike::v1::natt::recognise(&v) {
                     r.natt_version = Some(r.natt_version.map_or(version, |b| b.min(version)));
                 }
             }

@@ -5,9 +5,9 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 
 use super::{Phase1, Received};
 use crate::config::racoon::{NatTraversal, Remote};
-use crate::ike::Env;
 use crate::ike::IkeEvent;
-use crate::ike::natt::{self, Version};
+use crate::ike::v1::Env;
+use crate::ike::v1::natt::{self, Version};
 use crate::wire::isakmp::PayloadRepr;
 use crate::wire::udp_encap::PORT_NATT;
 
@@ -154,7 +154,7 @@ pub(crate) struct FloatUndo {
     floated: bool,
 }
 
-impl crate::ike::Racoon {
+impl crate::ike::v1::Racoon {
     /// racoon's `isakmp_main` runs its float block for every exchange on
     /// an ISAKMP SA, Quick Mode and Informational too: [`follow`] for the
     /// ISAKMP SA `serial`, with what to undo.

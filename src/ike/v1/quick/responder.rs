@@ -12,10 +12,12 @@ use super::{
 use crate::config::racoon::GeneratePolicy;
 use crate::crypto::ikev1;
 use crate::ike::FailReason;
+use crate::ike::Side;
+use crate::ike::identity;
 use crate::ike::log::endpoint;
-use crate::ike::phase1::Phase1;
-use crate::ike::proposal::{self, IpsecTransform};
-use crate::ike::{Env, Fail, Racoon, Side, identity, message};
+use crate::ike::v1::phase1::Phase1;
+use crate::ike::v1::proposal::{self, IpsecTransform};
+use crate::ike::v1::{Env, Fail, Racoon, message};
 use crate::ipsec::KeyKernel;
 use crate::ipsec::spec::Level;
 use crate::ipsec::spec::{Direction, IpsecProto, Mode, Selector};
@@ -177,7 +179,7 @@ fn respond_quick(
         .ok_or_else(|| Fail::malformed("no NONCE payload"))?;
     p2.nr = env.nonce(remote.nonce_size);
     let ke = pfs_exchange(p2, env, chosen.transform.pfs, got.ke.as_deref())?;
-    p2.my_spi = crate::ike::install::get_spi(env, kernel, p2)?;
+    p2.my_spi = crate::ike::v1::install::get_spi(env, kernel, p2)?;
     let reply =
         proposal::ipsec_reply(&chosen, p2.my_spi).ok_or_else(|| Fail::malformed("reply SA"))?;
     p2.chosen = Some(chosen);
@@ -251,8 +253,9 @@ fn policy_modes(
     generate: bool,
     natted: bool,
 ) -> Result<Vec<(IpsecProto, Mode)>, Fail> {
-    let mut find =
-        |s: &Selector| crate::ike::install::policy(now, &mut *kernel, s.reversed(), Direction::In);
+    let mut find = |s: &Selector| {
+        crate::ike::v1::install::policy(now, &mut *kernel, s.reversed(), Direction::In)
+    };
     // A peer behind a NAT names its private address; a transport-mode
     // policy names the address its packets arrive from (racoon does the
     // same when NAT-T is in use).
@@ -271,7 +274,7 @@ fn policy_modes(
                 p2.reqid_in = reqid;
             }
             p2.reqid_out =
-                crate::ike::install::policy_reqid(now, kernel, p2.selector, Direction::Out);
+                crate::ike::v1::install::policy_reqid(now, kernel, p2.selector, Direction::Out);
             Ok(vec![(
                 t.proto,
                 if t.mode == Mode::Tunnel {
