@@ -3,7 +3,7 @@
 //! gives datagrams to send and requests to the kernel, which it reaches
 //! only through [`KeyKernel`].
 
-use std::net::SocketAddrV4;
+use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::Instant;
 
@@ -21,6 +21,9 @@ pub struct Datagram {
 
 /// A key daemon as the node drives it (sans-IO: no sockets, no clock).
 pub trait KeyDaemon {
+    /// The daemon starts on a node with these addresses (racoon logs the
+    /// ports it listens on).
+    fn start(&mut self, _now: Instant, _addrs: &[Ipv4Addr]) {}
     /// An IKE datagram arrived on `to` from `from`.
     fn on_datagram(
         &mut self,

@@ -15,6 +15,7 @@ pub mod event;
 pub mod half_open;
 pub mod identity;
 pub mod log;
+pub mod registry;
 pub mod report;
 pub mod retransmit;
 pub mod v1;

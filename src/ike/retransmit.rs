@@ -46,18 +46,25 @@ impl Retry {
         self.resend_at = None;
     }
 
-    /// The copy to send again if it is time, with the next resend armed
-    /// `interval` later; `Err(())` once the resends ran out (the caller
-    /// gives the exchange up).
-    pub fn due(&mut self, now: Instant, interval: Duration) -> Result<Option<Datagram>, ()> {
-        if !self.resend_at.is_some_and(|t| t <= now) {
-            return Ok(None);
+    /// What the resend timer says at `now`: resend (the next one armed
+    /// `interval` later), give up once the resends ran out, or nothing.
+    pub fn due(&mut self, now: Instant, interval: Duration) -> Due {
+        if self.resend_at.is_none_or(|t| t > now) {
+            return Due::Nothing;
         }
         if self.left == 0 {
-            return Err(());
+            return Due::GiveUp;
         }
         self.left -= 1;
         self.resend_at = Some(now + interval);
-        Ok(self.last_out.clone())
+        self.last_out.clone().map_or(Due::Nothing, Due::Resend)
     }
+}
+
+/// See [`Retry::due`].
+#[derive(Debug)]
+pub enum Due {
+    Nothing,
+    Resend(Datagram),
+    GiveUp,
 }

@@ -35,6 +35,7 @@ use crate::wire::isakmp::{ExchangeType, NotifyType, Repr};
 
 use crate::ike::half_open;
 use crate::ike::log::{self, Log};
+use crate::ike::registry::DaemonConfig;
 use crate::ike::report;
 use crate::ike::retransmit::{Retry, Timer};
 use crate::ike::{FailReason, Side};
@@ -184,6 +185,19 @@ impl Env<'_> {
     }
 }
 
+/// The registry's factory for `racoon.conf` ([`crate::ike::registry::DAEMONS`]):
+/// the configuration as racoon reads it, with the keys of the file its
+/// `path pre_shared_key` names (none if the node has no such file).
+pub fn daemon(config: &DaemonConfig<'_>, rng: ChaCha8Rng) -> Option<Box<dyn KeyDaemon>> {
+    let (conf, _) = crate::config::racoon::parse(config.text).ok()?;
+    let psk = conf
+        .psk_path()
+        .and_then(|path| config.file(path))
+        .and_then(|text| crate::config::psk::parse(text).ok())
+        .unwrap_or_default();
+    Some(Box::new(Racoon::new(conf, psk, rng)))
+}
+
 impl Racoon {
     pub fn new(conf: RacoonConf, psk: PskFile, rng: ChaCha8Rng) -> Racoon {
         Racoon {
@@ -197,19 +211,6 @@ impl Racoon {
             records: Records::default(),
             serial: 0,
             half_open: Default::default(),
-        }
-    }
-
-    /// Logs that the daemon listens on `addrs`, as racoon does at start.
-    pub fn start(&mut self, now: Instant, addrs: &[Ipv4Addr]) {
-        let listen: Vec<Ipv4Addr> = if self.conf.listen.isakmp.is_empty() {
-            addrs.to_vec()
-        } else {
-            self.conf.listen.isakmp.iter().map(|a| *a.ip()).collect()
-        };
-        for a in listen {
-            self.log
-                .info(now, format!("{a}[500] used as isakmp port (fd=0)"));
         }
     }
 
@@ -279,6 +280,19 @@ impl Racoon {
 }
 
 impl KeyDaemon for Racoon {
+    /// Logs that the daemon listens on `addrs`, as racoon does at start.
+    fn start(&mut self, now: Instant, addrs: &[Ipv4Addr]) {
+        let listen: Vec<Ipv4Addr> = if self.conf.listen.isakmp.is_empty() {
+            addrs.to_vec()
+        } else {
+            self.conf.listen.isakmp.iter().map(|a| *a.ip()).collect()
+        };
+        for a in listen {
+            self.log
+                .info(now, format!("{a}[500] used as isakmp port (fd=0)"));
+        }
+    }
+
     fn on_datagram(
         &mut self,
         now: Instant,
