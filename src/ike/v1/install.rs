@@ -7,10 +7,11 @@
 use rand_core::RngCore;
 use smoltcp::time::Instant;
 
+use super::env::{Env, Fail};
 use super::phase1::Keys;
 use super::quick::Phase2;
-use super::{Env, Fail, FailReason};
 use crate::crypto::ikev1::{self, KeymatInput, PROTO_IPSEC_AH, PROTO_IPSEC_ESP};
+use crate::ike::FailReason;
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::{Errno, Reply, Request, SpiRange};
 use crate::ipsec::spec::{

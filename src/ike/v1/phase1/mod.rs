@@ -11,33 +11,36 @@
 //! R: HDR*, IDir, HASH_R
 //! ```
 //!
-//! States are named for what the exchange waits for next. This module
-//! holds the ISAKMP SA and what both modes share; [`main_mode`] and
-//! [`aggressive`] the steps of each, [`lifecycle`] how the daemon starts,
-//! drives, fails and expires them.
+//! [`Phase1`] is one ISAKMP SA; its [`P1State`] is named for what the
+//! exchange waits for next, and [`Phase1::step`] hands a message to the
+//! handler of that state: [`main_mode`] and [`aggressive`] hold one per
+//! message received, [`start`] the first message each side sends,
+//! [`steps`] what both modes do alike, [`keys`] the key schedule and
+//! message protection, [`payloads`] what a message carries, [`nat`] NAT
+//! traversal. The daemon ([`super::isakmp_sa`]) runs their lifecycle.
 
 mod aggressive;
-mod lifecycle;
+mod keys;
 mod main_mode;
 pub(crate) mod nat;
+mod payloads;
+mod start;
+mod steps;
 
 use std::net::SocketAddrV4;
 
-use smoltcp::time::{Duration, Instant};
+use smoltcp::time::Instant;
 
-use super::message::{self, Header};
-use super::proposal::{self, IsakmpTransform};
-use super::{Env, Fail, Retry, Side};
-use crate::config::psk::PskId;
+use super::env::{Env, Fail};
+use super::message::Header;
+use super::proposal::IsakmpTransform;
 use crate::config::racoon::{ExchangeMode, Peer, Rekey, Remote};
 use crate::crypto::dh::DhPrivate;
-use crate::crypto::ikev1::{self, MessageCipher, Phase1Keys, Phase1Public, Prf};
-use crate::ike::identity;
+use crate::crypto::ikev1::{MessageCipher, Prf};
+use crate::ike::Side;
 use crate::ike::log::{cookies, endpoint};
-use crate::ike::{FailReason, IkeEvent};
-use crate::wire::isakmp::{
-    ExchangeType, IdentificationRepr, NotifyType, PayloadRepr, PayloadType, Repr, payloads,
-};
+use crate::ike::retransmit::Retry;
+use crate::wire::isakmp::{ExchangeType, IdentificationRepr, Repr};
 
 /// The DPD vendor ID (RFC 3706 §3): racoon sends it when `dpd` is on.
 pub const DPD_VENDOR_ID: [u8; 16] = [
@@ -219,37 +222,57 @@ impl Phase1 {
         cookies(&self.cky_i, &self.cky_r)
     }
 
-    fn names(&self) -> String {
+    pub fn names(&self) -> String {
         format!("{}-{}", endpoint(self.local), endpoint(self.peer))
     }
 }
 
-pub(super) fn mode_name(mode: ExchangeMode) -> &'static str {
-    match mode {
-        ExchangeMode::Aggressive => "Aggressive",
-        _ => "Identity Protection",
+impl Phase1 {
+    /// isakmp.c `ph1exchange`: the handler for the message the exchange
+    /// waits for in its state, on its side. `Some(Ok(true))` once the
+    /// ISAKMP SA is established; None for a message no state takes
+    /// (nothing it did stays).
+    pub fn step(
+        &mut self,
+        env: &mut Env<'_>,
+        repr: &Repr,
+        data: &[u8],
+    ) -> Option<Result<bool, Fail>> {
+        Some(match (self.side, self.state) {
+            (Side::Initiator, P1State::AwaitSa) => main_mode::main_i2(self, env, repr, data),
+            (Side::Responder, P1State::AwaitKe) => main_mode::main_r3(self, env, repr, data),
+            (Side::Initiator, P1State::AwaitKe) => main_mode::main_i4(self, env, repr, data),
+            (Side::Responder, P1State::AwaitId) => main_mode::main_r5(self, env, repr, data),
+            (Side::Initiator, P1State::AwaitId) => main_mode::main_i6(self, env, repr),
+            (Side::Initiator, P1State::AwaitAggressiveReply) => {
+                aggressive::aggr_i2(self, env, repr, data)
+            }
+            (Side::Responder, P1State::AwaitAggressiveHash) => {
+                aggressive::aggr_r3(self, env, repr, data)
+            }
+            _ => return None,
+        })
+    }
+
+    /// The responder's handler for the first message, which made it
+    /// ([`Phase1::respond`]).
+    pub fn answer_first(
+        &mut self,
+        env: &mut Env<'_>,
+        repr: &Repr,
+        data: &[u8],
+    ) -> Result<bool, Fail> {
+        match self.mode {
+            ExchangeMode::Aggressive => aggressive::aggr_r1(self, env, repr, data),
+            _ => main_mode::main_r1(self, env, repr, data),
+        }
     }
 }
 
-fn id_body(id: &IdentificationRepr) -> Vec<u8> {
-    let mut out = Vec::new();
-    // Emitting an ID body cannot fail.
-    let _ = PayloadRepr::Identification(id.clone()).emit_body(&mut out);
-    out
-}
-
-/// The responder's vendor IDs: DPD's, and the NAT-T version it chose.
-pub(super) fn reply_vendor_ids(p: &Phase1, remote: &Remote) -> Vec<PayloadRepr> {
-    let mut vids = vendor_ids(remote);
-    vids.extend(nat::chosen_vendor_id(p));
-    vids
-}
-
-pub(super) fn vendor_ids(remote: &Remote) -> Vec<PayloadRepr> {
-    if remote.dpd {
-        vec![PayloadRepr::VendorId(DPD_VENDOR_ID.to_vec())]
-    } else {
-        Vec::new()
+pub(crate) fn mode_name(mode: ExchangeMode) -> &'static str {
+    match mode {
+        ExchangeMode::Aggressive => "Aggressive",
+        _ => "Identity Protection",
     }
 }
 
@@ -260,348 +283,4 @@ pub(crate) fn remote_for(remotes: &[Remote], peer: std::net::Ipv4Addr) -> Option
         .iter()
         .position(|r| r.peer == Some(Peer::Address(peer)))
         .or_else(|| remotes.iter().position(|r| r.peer == Some(Peer::Anonymous)))
-}
-
-/// Fields of a received phase 1 message this module reads.
-#[derive(Default)]
-pub(super) struct Received {
-    sa: Option<crate::wire::isakmp::SaRepr>,
-    sa_body: Vec<u8>,
-    ke: Option<Vec<u8>>,
-    nonce: Option<Vec<u8>>,
-    id: Option<IdentificationRepr>,
-    hash: Option<Vec<u8>>,
-    dpd_vid: bool,
-    initial_contact: bool,
-    /// The best NAT-T version among the vendor IDs.
-    natt_version: Option<crate::ike::v1::natt::Version>,
-    /// NAT-D hashes in message order (RFC 3947 §3.2).
-    nat_d: Vec<Vec<u8>>,
-}
-
-fn read(first: PayloadType, body: &[u8]) -> Result<Received, Fail> {
-    let mut r = Received::default();
-    for raw in payloads(first, body) {
-        let raw = raw.map_err(Fail::malformed)?;
-        let payload = PayloadRepr::parse(raw.payload_type, raw.body()).map_err(Fail::malformed)?;
-        match payload {
-            PayloadRepr::SecurityAssociation(sa) => {
-                r.sa_body = raw.body().to_vec();
-                r.sa = Some(sa);
-            }
-            PayloadRepr::KeyExchange(k) => r.ke = Some(k),
-            PayloadRepr::Nonce(n) => r.nonce = Some(n),
-            PayloadRepr::Identification(id) => r.id = Some(id),
-            PayloadRepr::Hash(h) => r.hash = Some(h),
-            PayloadRepr::VendorId(v) => {
-                r.dpd_vid |= v == DPD_VENDOR_ID;
-                if let Some(version) = crate::ike::v1::natt::recognise(&v) {
-                    r.natt_version = Some(r.natt_version.map_or(version, |b| b.min(version)));
-                }
-            }
-            PayloadRepr::NatD(h) | PayloadRepr::NatDDraft(h) => r.nat_d.push(h),
-            PayloadRepr::Notification(n) => {
-                r.initial_contact |= n.message_type == NotifyType::InitialContact
-            }
-            _ => {}
-        }
-    }
-    Ok(r)
-}
-
-pub(super) fn need<T>(value: Option<T>, what: &str) -> Result<T, Fail> {
-    value.ok_or_else(|| Fail::malformed(format!("no {what} payload")))
-}
-
-impl Phase1 {
-    fn public(&self) -> Phase1Public<'_> {
-        Phase1Public {
-            g_xi: &self.g_xi,
-            g_xr: &self.g_xr,
-            cky_i: self.cky_i,
-            cky_r: self.cky_r,
-        }
-    }
-
-    /// SKEYID and its chain from the pre-shared key (RFC 2409 §5).
-    fn derive_keys(&mut self, psk: &[u8], env: &mut Env<'_>) -> Result<(), Fail> {
-        let t = self.chosen.ok_or_else(|| Fail::malformed("no transform"))?;
-        let dh = self.dh.as_ref().ok_or_else(|| Fail::malformed("no DH"))?;
-        let peer_public = match self.side {
-            Side::Initiator => &self.g_xr,
-            Side::Responder => &self.g_xi,
-        };
-        let g_xy = dh.shared(peer_public).map_err(Fail::malformed)?;
-        let skeyid = ikev1::skeyid_psk(t.prf, psk, &self.ni, &self.nr);
-        let k = Phase1Keys::new(t.prf, t.cipher, skeyid, &g_xy, &self.public());
-        let cipher = MessageCipher::new(t.cipher, &k.enc_key).map_err(Fail::malformed)?;
-        env.records
-            .isakmp_keys
-            .push((self.cky_i, k.enc_key.clone(), self.side));
-        self.iv = k.iv;
-        self.keys = Some(Keys {
-            prf: t.prf,
-            cipher,
-            skeyid: k.skeyid,
-            skeyid_d: k.skeyid_d,
-            skeyid_a: k.skeyid_a,
-        });
-        Ok(())
-    }
-
-    /// racoon's `oakley_skeyid`: in aggressive mode the key for the
-    /// peer's FQDN or USER_FQDN ID, else the key for its address.
-    fn find_psk(&self, env: &mut Env<'_>) -> Result<Vec<u8>, Fail> {
-        let by_name = match (self.mode, &self.peer_id) {
-            (ExchangeMode::Aggressive, Some(id)) => identity::psk_name(id),
-            _ => None,
-        };
-        let found = by_name
-            .and_then(|name| env.psk.lookup(&name))
-            .or_else(|| env.psk.lookup(&PskId::Address(*self.peer.ip())));
-        found.map(<[u8]>::to_vec).ok_or_else(|| {
-            Fail::new(
-                FailReason::NoPsk,
-                None,
-                format!("couldn't find the pskey for {}.", self.peer.ip()),
-            )
-        })
-    }
-
-    fn my_hash(&self) -> Vec<u8> {
-        let Some(k) = &self.keys else {
-            return Vec::new();
-        };
-        let id_b = id_body(&self.my_id);
-        match self.side {
-            Side::Initiator => ikev1::hash_i(k.prf, &k.skeyid, &self.public(), &self.sai_b, &id_b),
-            Side::Responder => ikev1::hash_r(k.prf, &k.skeyid, &self.public(), &self.sai_b, &id_b),
-        }
-    }
-
-    /// Checks the peer's HASH_I or HASH_R over its ID payload.
-    fn check_peer_hash(&self, id: &IdentificationRepr, hash: &[u8]) -> Result<(), Fail> {
-        let k = self
-            .keys
-            .as_ref()
-            .ok_or_else(|| Fail::malformed("no keys"))?;
-        let id_b = id_body(id);
-        let expected = match self.side {
-            Side::Initiator => ikev1::hash_r(k.prf, &k.skeyid, &self.public(), &self.sai_b, &id_b),
-            Side::Responder => ikev1::hash_i(k.prf, &k.skeyid, &self.public(), &self.sai_b, &id_b),
-        };
-        if ikev1::hashes_match(&expected, hash) {
-            Ok(())
-        } else {
-            Err(auth_failed(self))
-        }
-    }
-
-    /// `verify_identifier on`: the peer's ID must be a `peers_identifier`.
-    fn check_peer_id(&self, remote: &Remote, id: &IdentificationRepr) -> Result<(), Fail> {
-        let ok = !remote.verify_identifier
-            || remote
-                .peers_identifiers
-                .iter()
-                .any(|allowed| identity::matches(id, allowed, *self.peer.ip()));
-        if ok {
-            Ok(())
-        } else {
-            Err(Fail::new(
-                FailReason::InvalidId,
-                Some(NotifyType::InvalidIdInformation),
-                format!("unexpected peer identifier {}", identity::describe(id)),
-            ))
-        }
-    }
-
-    fn new_dh(&mut self, env: &mut Env<'_>, group: crate::crypto::dh::DhGroup) -> Vec<u8> {
-        let dh = DhPrivate::generate(group, &mut *env.rng);
-        let public = dh.public();
-        self.dh = Some(dh);
-        public
-    }
-
-    /// Sends `payloads` (encrypted once keys exist past the KE exchange)
-    /// in answer to `answered`; `await_reply` arms retransmission.
-    fn send(
-        &mut self,
-        env: &mut Env<'_>,
-        payloads: Vec<PayloadRepr>,
-        encrypt: bool,
-        answered: &[u8],
-        await_reply: bool,
-    ) -> Result<(), Fail> {
-        let header = self.header(self.exchange(), 0);
-        let bytes = if encrypt {
-            let k = self
-                .keys
-                .as_ref()
-                .ok_or_else(|| Fail::malformed("no keys"))?;
-            let (bytes, next_iv) =
-                message::sealed(header, &payloads, &k.cipher, &self.iv).map_err(Fail::malformed)?;
-            self.iv = next_iv;
-            bytes
-        } else {
-            message::plain(header, payloads).map_err(Fail::malformed)?
-        };
-        let d = env.send(self.local, self.peer, bytes);
-        let timer = env.timer;
-        self.retry
-            .sent(answered, d, await_reply.then_some((env.now, &timer)));
-        Ok(())
-    }
-
-    /// Decrypts a phase 1 message with the running IV.
-    fn open(&mut self, repr: &Repr) -> Result<Received, Fail> {
-        let k = self
-            .keys
-            .as_ref()
-            .ok_or_else(|| Fail::malformed("no keys"))?;
-        let opened = message::open(repr, &k.cipher, &self.iv).ok_or_else(|| auth_failed(self))?;
-        // Garbage after decryption means the keys differ: the pre-shared
-        // keys, as everything else was authenticated by the exchange.
-        let received = read(opened.first, &opened.plaintext).map_err(|_| auth_failed(self))?;
-        self.iv = opened.next_iv;
-        Ok(received)
-    }
-
-    fn establish(&mut self, env: &mut Env<'_>, lifetime: u64) {
-        self.state = P1State::Established;
-        self.retry.settle();
-        let lifetime = lifetime.max(1);
-        self.expires = Some(env.now + Duration::from_secs(lifetime));
-        env.log.info(
-            env.now,
-            format!(
-                "ISAKMP-SA established {} spi:{}",
-                self.names(),
-                self.spi_text()
-            ),
-        );
-        env.log.event(IkeEvent::Phase1Established {
-            at: env.now,
-            peer: *self.peer.ip(),
-        });
-        let remote = &env.conf.remotes[self.remote];
-        if self.dpd.peer_supports && remote.dpd_delay_secs > 0 {
-            self.dpd.next = Some(env.now + Duration::from_secs(remote.dpd_delay_secs));
-        }
-        // racoon `ph1_main`: with rekeying, `isakmp_ph1dying` runs at
-        // PFKEY_SOFT_LIFETIME_RATE (80%) of the lifetime, then
-        // `isakmp_ph1expire` at its end; without, only the expiry.
-        if self.rekey_enabled(remote) {
-            self.dying_at = Some(env.now + Duration::from_millis(lifetime * 800));
-        }
-        // RFC 3948 §2.3: keepalives hold the NAT's mapping. racoon's
-        // `natt_keepalive_add_ph1` queues them on both ends once either
-        // NAT_DETECTED bit is set, not only on the end behind the NAT.
-        let keepalive = env.conf.timer.natt_keepalive_secs;
-        if self.natt.nat_between() && self.natt.floated && keepalive > 0 {
-            self.natt.keepalive = Some(env.now + Duration::from_secs(keepalive));
-        }
-    }
-}
-
-pub(super) fn auth_failed(p: &Phase1) -> Fail {
-    Fail::new(
-        FailReason::AuthenticationFailed,
-        Some(NotifyType::InvalidHashInformation),
-        format!(
-            "HASH mismatch or undecryptable message from {}: the pre-shared keys differ",
-            p.peer.ip()
-        ),
-    )
-}
-// ---------------------------------------------------------------------------
-// Shared by both modes
-// ---------------------------------------------------------------------------
-
-/// The payloads of a plaintext message (`data` passed `Repr::parse`).
-pub(super) fn plain_payloads(repr: &Repr, data: &[u8]) -> Result<Received, Fail> {
-    if repr.flags.encryption() {
-        return Err(Fail::malformed("encrypted where plaintext was expected"));
-    }
-    let first = PayloadType::from(data.get(16).copied().unwrap_or(0));
-    read(first, data.get(28..).unwrap_or(&[]))
-}
-
-pub(super) fn no_proposal(peer: SocketAddrV4) -> Fail {
-    Fail::new(
-        FailReason::NoProposalChosen,
-        Some(NotifyType::NoProposalChosen),
-        format!("no suitable proposal found for {}.", peer.ip()),
-    )
-}
-
-/// The responder's choice among the initiator's phase 1 transforms, and
-/// the SA payload that answers with it.
-pub(super) fn choose(
-    p: &mut Phase1,
-    env: &mut Env<'_>,
-    got: &Received,
-) -> Result<crate::wire::isakmp::SaRepr, Fail> {
-    let remote = &env.conf.remotes[p.remote];
-    let offer = need(got.sa.as_ref(), "SA")?;
-    let ours: Vec<IsakmpTransform> = remote
-        .proposals
-        .iter()
-        .filter_map(|t| IsakmpTransform::from_config(t, remote))
-        .collect();
-    let (chosen, reply) = proposal::choose_isakmp(offer, &ours, remote.proposal_check)
-        .ok_or_else(|| no_proposal(p.peer))?;
-    p.chosen = Some(chosen);
-    p.sai_b = got.sa_body.clone();
-    note_vendor_ids(p, env, got);
-    nat::agree(p, env, got);
-    Ok(reply)
-}
-
-/// RFC 3706 §3: DPD is used when both ends sent its vendor ID.
-fn note_vendor_ids(p: &mut Phase1, env: &mut Env<'_>, got: &Received) {
-    if got.dpd_vid {
-        env.log.info(env.now, "received Vendor ID: DPD");
-    }
-    p.dpd.peer_supports = got.dpd_vid && env.conf.remotes[p.remote].dpd;
-}
-
-/// Initiator: the responder's choice, which must be one we offered (in
-/// aggressive mode, in the group our KE already used), and its cookie.
-pub(super) fn accept_reply(
-    p: &mut Phase1,
-    env: &mut Env<'_>,
-    repr: &Repr,
-    got: &Received,
-) -> Result<IsakmpTransform, Fail> {
-    let our_group = p.dh.as_ref().map(DhPrivate::group);
-    let chosen = proposal::accepted_isakmp(need(got.sa.as_ref(), "SA")?, &p.offered)
-        .filter(|c| our_group.is_none_or(|g| g == c.group))
-        .ok_or_else(|| no_proposal(p.peer))?;
-    note_vendor_ids(p, env, got);
-    nat::agree(p, env, got);
-    p.cky_r = repr.responder_cookie;
-    p.chosen = Some(chosen);
-    Ok(chosen)
-}
-
-/// The peer's ID and HASH verified; INITIAL-CONTACT noted.
-pub(super) fn authenticate_peer(
-    p: &mut Phase1,
-    env: &mut Env<'_>,
-    got: &Received,
-) -> Result<(), Fail> {
-    let id = need(got.id.clone(), "ID")?;
-    let hash = need(got.hash.as_ref(), "HASH")?;
-    p.check_peer_hash(&id, hash)?;
-    p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
-    if got.initial_contact {
-        env.log.info(
-            env.now,
-            format!("received INITIAL-CONTACT from {}", p.peer.ip()),
-        );
-        p.dpd.awaiting = None;
-        env.records.initial_contacts.push(p.peer);
-    }
-    p.peer_id = Some(id);
-    Ok(())
 }

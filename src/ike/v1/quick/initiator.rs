@@ -1,281 +1,221 @@
-//! The initiator's side of Quick Mode: a request from the kernel waits
-//! for phase 1, sends message 1, checks message 2 and answers HASH(3).
+//! The initiator's side of Quick Mode, a handler per state: a request
+//! from the kernel waits for phase 1 ([`P2State::AwaitPhase1`]), sends
+//! message 1 ([`Phase2::send_first`]), then checks message 2 and answers
+//! HASH(3) ([`P2State::AwaitReply`], [`Phase2::on_reply`]).
 
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::SocketAddrV4;
 
 use smoltcp::time::Instant;
 
-use super::{
-    P2State, Phase2, QuickResult, describe_selector, exchange, keys_of, log_nat_oa, nat_oa,
-    open_quick, pfs_exchange, quick_payloads, sainfo_for, send_quick, use_natt,
+use super::messages::{
+    QuickPayloads, describe_selector, log_nat_oa, nat_oa, open_quick, pfs_exchange, quick_payloads,
+    send_quick, use_natt,
 };
+use super::{P2State, Phase2, keys_of, sainfo_for};
 use crate::config::racoon::ProposalCheck;
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1;
-use crate::ike::FailReason;
-use crate::ike::Side;
 use crate::ike::identity::phase2_id;
 use crate::ike::log::endpoint;
-use crate::ike::v1::phase1::remote_for;
-use crate::ike::v1::proposal::Chosen;
-use crate::ike::v1::{Env, Fail, Racoon, message, proposal};
+use crate::ike::v1::env::{Env, Fail};
+use crate::ike::v1::install;
+use crate::ike::v1::message;
+use crate::ike::v1::natt::Version;
+use crate::ike::v1::phase1::Phase1;
+use crate::ike::v1::proposal::{self, Chosen};
+use crate::ike::{FailReason, Side};
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::Acquire;
-use crate::ipsec::spec::{Direction, Mode, Selector};
-use crate::wire::isakmp::{NotifyType, PayloadRepr, Repr};
-use crate::wire::udp_encap::PORT_ISAKMP;
+use crate::ipsec::spec::Mode;
+use crate::wire::isakmp::{NotifyType, PayloadRepr, Repr, SaRepr};
 
-impl Racoon {
-    /// racoon's `isakmp_post_acquire`: queue the request and start (or
-    /// wait for) phase 1 with the peer.
-    pub(crate) fn acquire(&mut self, now: Instant, a: Acquire, kernel: &mut dyn KeyKernel) {
-        if self
-            .ph2
-            .iter()
-            .any(|p| p.same_request(&a) && !p.dying && p.state != P2State::Established)
-        {
-            return;
-        }
-        let Some(remote) = remote_for(&self.conf.remotes, a.dst) else {
-            self.log
-                .error(now, format!("no configuration found for {}.", a.dst));
-            return;
-        };
-        if self.conf.remotes[remote].passive {
-            self.log.info(
-                now,
-                format!("ignore IPsec-SA request for {}: passive mode.", a.dst),
-            );
-            return;
-        }
-        self.serial += 1;
-        let timer = self.timer();
-        let mut p2 = Phase2::new(self.serial, Side::Initiator, (a.src, a.dst), a.selector);
+impl Phase2 {
+    /// pfkey.c `pk_recvacquire`: the exchange an ACQUIRE asks for, for
+    /// the `out` policy's traffic, its SAs bound to the reqids of the
+    /// `out` (the ACQUIRE's) and `in` policies; it waits for phase 1
+    /// until `deadline`.
+    pub(crate) fn for_acquire(
+        serial: u32,
+        a: &Acquire,
+        deadline: Instant,
+        reqid_in: u32,
+    ) -> Phase2 {
+        let mut p2 = Phase2::new(serial, Side::Initiator, (a.src, a.dst), a.selector);
         p2.proto = a.proto;
         p2.mode = match a.mode {
             Mode::Any => Mode::Transport,
             m => m,
         };
-        p2.deadline = Some(now + timer.negotiation);
+        p2.deadline = Some(deadline);
         p2.reqid_out = a.reqid;
-        let inbound = Selector::reversed(&a.selector);
-        p2.reqid_in = crate::ike::v1::install::policy_reqid(now, kernel, inbound, Direction::In);
-        self.ph2.push(p2);
-        self.request_phase1(now, a.src, a.dst, remote, kernel);
+        p2.reqid_in = reqid_in;
+        p2
     }
 
-    /// Starts the waiting phase 2 now if phase 1 is up, else phase 1.
-    fn request_phase1(
+    /// [`P2State::AwaitPhase1`], phase 1 is up: isakmp_quick.c
+    /// `quick_i1send`, message 1 under the ISAKMP SA `p1`.
+    pub(crate) fn send_first(
         &mut self,
-        now: Instant,
-        local: Ipv4Addr,
-        peer: Ipv4Addr,
-        remote: usize,
-        kernel: &mut dyn KeyKernel,
-    ) {
-        if let Some(serial) = self.fresh_phase1(peer) {
-            self.start_waiting_phase2(now, serial, peer, kernel);
-            return;
-        }
-        if self.ph1.iter().any(|p| *p.peer.ip() == peer) {
-            return;
-        }
-        self.log.info(
-            now,
-            format!("IPsec-SA request for {peer} queued due to no phase1 found."),
-        );
-        let port = self.conf.remotes[remote].port;
-        self.begin_phase1(
-            now,
-            remote,
-            SocketAddrV4::new(local, PORT_ISAKMP),
-            SocketAddrV4::new(peer, port),
-        );
-    }
-
-    /// Phase 1 with `peer` is up: send Quick Mode for every request
-    /// waiting for it.
-    pub(crate) fn start_waiting_phase2(
-        &mut self,
-        now: Instant,
-        ph1: u32,
-        peer: Ipv4Addr,
-        kernel: &mut dyn KeyKernel,
-    ) {
-        for serial in self.waiting_for(peer) {
-            let result = self.quick_i1(now, ph1, serial, kernel);
-            if let Err(fail) = result {
-                self.phase2_failed(now, serial, fail);
-            }
-        }
-    }
-
-    /// The phase 2 requests waiting for phase 1 with `peer`.
-    fn waiting_for(&self, peer: Ipv4Addr) -> Vec<u32> {
-        self.ph2
-            .iter()
-            .filter(|p| p.state == P2State::AwaitPhase1 && p.peer == peer)
-            .map(|p| p.serial)
-            .collect()
-    }
-
-    /// Phase 1 with `peer` failed: so do the requests waiting for it,
-    /// unless another phase 1 with the peer is still under way.
-    pub(crate) fn fail_waiting_phase2(&mut self, now: Instant, _ph1: u32, peer: Ipv4Addr) {
-        if self.ph1.iter().any(|p| *p.peer.ip() == peer) {
-            return;
-        }
-        for serial in self.waiting_for(peer) {
-            let fail = Fail::new(
-                FailReason::Timeout,
-                None,
-                format!("phase2 negotiation failed due to phase1 failure with {peer}."),
-            );
-            self.phase2_failed(now, serial, fail);
-        }
-    }
-
-    /// Quick Mode message 1.
-    fn quick_i1(
-        &mut self,
-        now: Instant,
-        ph1: u32,
-        serial: u32,
+        p1: &Phase1,
+        env: &mut Env<'_>,
         kernel: &mut dyn KeyKernel,
     ) -> Result<(), Fail> {
-        let (mut env, ph1s, ph2s, _) = self.env(now);
-        let p1 = ph1s
-            .iter()
-            .find(|p| p.serial == ph1)
-            .ok_or_else(|| Fail::malformed("ISAKMP SA gone"))?;
-        let Some(p2) = ph2s.iter_mut().find(|p| p.serial == serial) else {
-            return Ok(());
-        };
+        let (sa, udp) = self.offer(p1, env, kernel)?;
+        let payloads = self.first_payloads(p1, env, sa, udp)?;
+        let line = format!(
+            "initiate new phase 2 negotiation: {}<=>{}",
+            endpoint(SocketAddrV4::new(self.local, 0)),
+            endpoint(SocketAddrV4::new(self.peer, 0))
+        );
+        env.log.info(env.now, line);
+        self.state = P2State::AwaitReply;
+        self.deadline = None;
+        send_quick(p1, self, env, &payloads, &[], true)
+    }
+
+    /// The SA payload we offer, from the `sainfo` for our traffic, with
+    /// our inbound SPI reserved (pfkey.c `pk_sendgetspi`), and whether it
+    /// is UDP-encapsulated.
+    fn offer(
+        &mut self,
+        p1: &Phase1,
+        env: &mut Env<'_>,
+        kernel: &mut dyn KeyKernel,
+    ) -> Result<(SaRepr, Option<Version>), Fail> {
         let remote = &env.conf.remotes[p1.remote];
-        let sainfo = sainfo_for(&env.conf.sainfos, &p2.selector, p1, remote).ok_or_else(|| {
-            Fail::new(
-                FailReason::NoConfig,
-                None,
-                format!(
-                    "failed to get sainfo for {}.",
-                    describe_selector(&p2.selector)
-                ),
-            )
+        let sainfo =
+            sainfo_for(&env.conf.sainfos, &self.selector, p1, remote).ok_or_else(|| {
+                let what = describe_selector(&self.selector);
+                Fail::new(
+                    FailReason::NoConfig,
+                    None,
+                    format!("failed to get sainfo for {what}."),
+                )
+            })?;
+        let mut offered = proposal::ipsec_transforms(sainfo, self.proto, self.mode);
+        let udp = use_natt(p1, self, &mut offered);
+        self.offered = offered;
+        keys_of(p1)?;
+        self.my_spi = install::get_spi(env, kernel, self)?;
+        let sa = proposal::ipsec_offer(&self.offered, self.my_spi).ok_or_else(|| {
+            let why = "sainfo offers no usable algorithm";
+            Fail::new(FailReason::NoConfig, None, why)
         })?;
-        let mut offered = proposal::ipsec_transforms(sainfo, p2.proto, p2.mode);
-        let udp = use_natt(p1, p2, &mut offered);
-        p2.offered = offered;
-        let pfs = p2.offered.first().and_then(|t| t.pfs);
+        Ok((sa, udp))
+    }
+
+    /// Message 1: HASH(1), SA, Ni [, KE] , IDci, IDcr [, NAT-OAi, NAT-OAr]
+    /// under a new message ID.
+    fn first_payloads(
+        &mut self,
+        p1: &Phase1,
+        env: &mut Env<'_>,
+        sa: SaRepr,
+        udp: Option<Version>,
+    ) -> Result<Vec<PayloadRepr>, Fail> {
         let keys = keys_of(p1)?;
-        p2.my_spi = crate::ike::v1::install::get_spi(&mut env, kernel, p2)?;
-        let sa = proposal::ipsec_offer(&p2.offered, p2.my_spi).ok_or_else(|| {
-            Fail::new(
-                FailReason::NoConfig,
-                None,
-                "sainfo offers no usable algorithm",
-            )
-        })?;
-        p2.ph1 = Some(ph1);
-        p2.message_id = env.message_id();
-        p2.iv = ikev1::phase2_iv(keys.prf, keys.cipher.cipher(), &p1.iv, p2.message_id);
-        p2.ni = env.nonce(env.conf.remotes[p1.remote].nonce_size);
-        let id_i = phase2_id(p2.selector.src, p2.selector.src_port, p2.selector.upper);
-        let id_r = phase2_id(p2.selector.dst, p2.selector.dst_port, p2.selector.upper);
+        let pfs = self.offered.first().and_then(|t| t.pfs);
+        self.ph1 = Some(p1.serial);
+        self.message_id = env.message_id();
+        self.iv = ikev1::phase2_iv(keys.prf, keys.cipher.cipher(), &p1.iv, self.message_id);
+        self.ni = env.nonce(env.conf.remotes[p1.remote].nonce_size);
+        let s = &self.selector;
+        let id_i = phase2_id(s.src, s.src_port, s.upper);
+        let id_r = phase2_id(s.dst, s.dst_port, s.upper);
         let mut rest = vec![
             PayloadRepr::SecurityAssociation(sa),
-            PayloadRepr::Nonce(p2.ni.clone()),
+            PayloadRepr::Nonce(self.ni.clone()),
         ];
         if let Some(group) = pfs {
             let dh = DhPrivate::generate(group, &mut *env.rng);
             rest.push(PayloadRepr::KeyExchange(dh.public()));
-            p2.dh = Some(dh);
+            self.dh = Some(dh);
         }
         rest.extend([
             PayloadRepr::Identification(id_i.clone()),
             PayloadRepr::Identification(id_r.clone()),
         ]);
-        rest.extend(nat_oa(udp, p2.mode, p2.local, p2.peer));
-        p2.ids = Some((id_i, id_r));
-        let msg_id = p2.message_id;
-        let payloads = message::hashed(rest, |b| {
+        rest.extend(nat_oa(udp, self.mode, self.local, self.peer));
+        self.ids = Some((id_i, id_r));
+        let msg_id = self.message_id;
+        message::hashed(rest, |b| {
             ikev1::quick_hash1(keys.prf, &keys.skeyid_a, msg_id, &[b])
         })
-        .map_err(Fail::malformed)?;
-        env.log.info(
-            now,
-            format!(
-                "initiate new phase 2 negotiation: {}<=>{}",
-                endpoint(SocketAddrV4::new(p2.local, 0)),
-                endpoint(SocketAddrV4::new(p2.peer, 0))
-            ),
-        );
-        p2.state = P2State::AwaitReply;
-        p2.deadline = None;
-        send_quick(p1, p2, &mut env, &payloads, &[], true)
+        .map_err(Fail::malformed)
     }
 
-    /// A Quick Mode message: a new exchange (responder) or the next
-    /// message of one of ours.
-    pub(super) fn quick_i2(
+    /// [`P2State::AwaitReply`]: isakmp_quick.c `quick_i2recv` and
+    /// `quick_i2send`, message 2 checked and HASH(3) sent; the pair is
+    /// then ready to install.
+    pub(crate) fn on_reply(
         &mut self,
-        now: Instant,
-        ph1: u32,
-        serial: u32,
+        p1: &Phase1,
+        env: &mut Env<'_>,
         repr: &Repr,
         data: &[u8],
-    ) -> QuickResult {
-        let (mut env, ph1s, ph2s, _) = self.env(now);
-        let fail = |f| (serial, f);
-        let (p1, p2) = exchange(ph1s, ph2s, ph1, serial)?;
-        let keys = keys_of(p1).map_err(fail)?;
-        let (msg_id, ni) = (p2.message_id, p2.ni.clone());
+    ) -> Result<(), Fail> {
+        let keys = keys_of(p1)?;
+        let (msg_id, ni) = (self.message_id, self.ni.clone());
         let body = open_quick(
             keys,
-            &mut p2.iv,
+            &mut self.iv,
             repr,
             |b| ikev1::quick_hash2(keys.prf, &keys.skeyid_a, msg_id, &ni, &[b]),
-            p2.peer,
-        )
-        .map_err(fail)?;
+            self.peer,
+        )?;
         let got = quick_payloads(body.rest);
-        log_nat_oa(&mut env, &got);
-        // RFC 2409 §5.5: the responder echoes the IDs; others are refused.
-        let sent = p2.ids.clone().map(|(i, r)| vec![i, r]).unwrap_or_default();
+        log_nat_oa(env, &got);
+        let chosen = self.accept_reply(p1, env, &got)?;
+        self.nr = got
+            .nonce
+            .ok_or_else(|| Fail::malformed("no NONCE payload"))?;
+        pfs_exchange(self, env, chosen.transform.pfs, got.ke.as_deref())?;
+        self.chosen = Some(chosen);
+        let hash3 = ikev1::quick_hash3(keys.prf, &keys.skeyid_a, msg_id, &self.ni, &self.nr);
+        send_quick(p1, self, env, &[PayloadRepr::Hash(hash3)], data, false)?;
+        self.retry.settle();
+        Ok(())
+    }
+
+    /// The responder's choice, which must echo our IDs (RFC 2409 §5.5)
+    /// and be a transform we offered, with its RESPONDER-LIFETIME.
+    fn accept_reply(
+        &self,
+        p1: &Phase1,
+        env: &mut Env<'_>,
+        got: &QuickPayloads,
+    ) -> Result<Chosen, Fail> {
+        let sent = self
+            .ids
+            .clone()
+            .map(|(i, r)| vec![i, r])
+            .unwrap_or_default();
         if !got.ids.is_empty() && got.ids != sent {
-            return Err(fail(Fail::new(
+            return Err(Fail::new(
                 FailReason::InvalidId,
                 Some(NotifyType::InvalidIdInformation),
-                format!("{} answered with other phase 2 IDs.", p2.peer),
-            )));
+                format!("{} answered with other phase 2 IDs.", self.peer),
+            ));
         }
-        let chosen = got
+        let accepted = got
             .sa
             .as_ref()
-            .and_then(|sa| proposal::accepted_ipsec(sa, &p2.offered))
-            .ok_or_else(|| {
-                fail(Fail::new(
-                    FailReason::NoProposalChosen,
-                    Some(NotifyType::NoProposalChosen),
-                    format!(
-                        "{} chose a phase 2 transform that was not offered.",
-                        p2.peer
-                    ),
-                ))
-            })?;
-        let mut chosen = chosen;
+            .and_then(|sa| proposal::accepted_ipsec(sa, &self.offered));
+        let mut chosen = accepted.ok_or_else(|| {
+            Fail::new(
+                FailReason::NoProposalChosen,
+                Some(NotifyType::NoProposalChosen),
+                format!(
+                    "{} chose a phase 2 transform that was not offered.",
+                    self.peer
+                ),
+            )
+        })?;
         if let Some(secs) = got.responder_lifetime {
             let check = env.conf.remotes[p1.remote].proposal_check;
-            take_responder_lifetime(&mut env, check, &mut chosen, secs);
+            take_responder_lifetime(env, check, &mut chosen, secs);
         }
-        p2.nr = got
-            .nonce
-            .ok_or_else(|| fail(Fail::malformed("no NONCE payload")))?;
-        pfs_exchange(p2, &mut env, chosen.transform.pfs, got.ke.as_deref()).map_err(fail)?;
-        p2.chosen = Some(chosen);
-        let hash3 = ikev1::quick_hash3(keys.prf, &keys.skeyid_a, msg_id, &p2.ni, &p2.nr);
-        send_quick(p1, p2, &mut env, &[PayloadRepr::Hash(hash3)], data, false).map_err(fail)?;
-        p2.retry.settle();
-        Ok(Some(serial))
+        Ok(chosen)
     }
 }
 

@@ -7,32 +7,33 @@
 //! I: HDR*, HASH(3)
 //! ```
 //!
-//! This module holds the exchange's state and what both sides share;
-//! [`initiator`] and [`responder`] the steps of each side, [`outcome`]
-//! installing, failing, retransmitting and expiring.
+//! [`Phase2`] is one exchange and the SA pair it installs; its
+//! [`P2State`] names what it waits for next. [`initiator`] and
+//! [`responder`] hold a handler per state of each side, [`messages`]
+//! what both send and read, [`policy`] the responder's SPD check. The
+//! daemon ([`super::ipsec_sa`]) installs, fails, retransmits and
+//! expires them.
 
 mod initiator;
-mod outcome;
+pub(crate) mod messages;
+mod policy;
 mod responder;
 
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::Ipv4Addr;
 
 use smoltcp::time::Instant;
 
-use super::message::{self, HashedBody};
+use super::env::{Env, Fail};
 use super::phase1::{Keys, Phase1};
 use super::proposal::{Chosen, IpsecTransform};
-use super::{Env, Fail, Racoon, Retry, Side};
 use crate::config::racoon::{Remote, SaInfo, SaInfoId};
 use crate::crypto::dh::DhPrivate;
-use crate::crypto::ikev1;
-use crate::ike::FailReason;
-use crate::ike::identity;
-use crate::ipsec::KeyKernel;
+use crate::ike::retransmit::Retry;
+use crate::ike::{Side, identity};
 use crate::ipsec::pfkey::Acquire;
 use crate::ipsec::sad::SaKey;
 use crate::ipsec::spec::{IpsecProto, Mode, Selector};
-use crate::wire::isakmp::{ExchangeType, IdentificationRepr, NotifyType, PayloadRepr, Repr};
+use crate::wire::isakmp::{IdentificationRepr, Repr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum P2State {
@@ -140,7 +141,7 @@ impl Phase2 {
             .min()
     }
 
-    fn sa_keys(&self) -> (SaKey, SaKey) {
+    pub fn sa_keys(&self) -> (SaKey, SaKey) {
         let peer_spi = self.chosen.map_or(0, |c| c.peer_spi);
         (
             (self.local, self.proto, self.my_spi),
@@ -155,7 +156,24 @@ impl Phase2 {
         }
     }
 
-    fn same_request(&self, a: &Acquire) -> bool {
+    /// isakmp.c `ph2exchange`, the handlers by state: the next message of an
+    /// exchange under way, for the ISAKMP SA `p1`. `Some(Ok(()))` once
+    /// the pair is ready to install; None for a message no state takes.
+    pub fn step(
+        &mut self,
+        p1: &Phase1,
+        env: &mut Env<'_>,
+        repr: &Repr,
+        data: &[u8],
+    ) -> Option<Result<(), Fail>> {
+        match (self.side, self.state) {
+            (Side::Initiator, P2State::AwaitReply) => Some(self.on_reply(p1, env, repr, data)),
+            (Side::Responder, P2State::AwaitHash3) => Some(self.on_hash3(p1, repr)),
+            _ => None,
+        }
+    }
+
+    pub fn same_request(&self, a: &Acquire) -> bool {
         (self.local, self.peer, self.proto, self.mode, &self.selector)
             == (a.src, a.dst, a.proto, a.mode, &a.selector)
     }
@@ -165,7 +183,7 @@ impl Phase2 {
 /// ISAKMP SA `p1`, else `sainfo anonymous` (racoon's `getsainfo`). An
 /// sainfo with `remoteid N` is only for the `remote` with `ph1id N`; one
 /// with `from ID` only for a peer that authenticated as that ID.
-fn sainfo_for<'a>(
+pub(crate) fn sainfo_for<'a>(
     sainfos: &'a [SaInfo],
     selector: &Selector,
     p1: &Phase1,
@@ -194,266 +212,16 @@ fn sainfo_for<'a>(
         .or_else(|| sainfos.iter().filter(|s| anonymous(s)).find(usable))
 }
 
-fn keys_of(p1: &Phase1) -> Result<&Keys, Fail> {
+pub(crate) fn keys_of(p1: &Phase1) -> Result<&Keys, Fail> {
     p1.keys
         .as_ref()
         .ok_or_else(|| Fail::malformed("no ISAKMP SA keys"))
 }
 
-fn proto_name(proto: IpsecProto, mode: Mode) -> String {
+pub(crate) fn proto_name(proto: IpsecProto, mode: Mode) -> String {
     let mode = match mode {
         Mode::Tunnel => "Tunnel",
         _ => "Transport",
     };
     format!("{}/{mode}", proto.name().to_uppercase())
-}
-impl Racoon {
-    pub(crate) fn quick_message(
-        &mut self,
-        now: Instant,
-        (from, to): (SocketAddrV4, SocketAddrV4),
-        repr: &Repr,
-        data: &[u8],
-        kernel: &mut dyn KeyKernel,
-    ) {
-        let Some(p1) = self.ph1.iter().find(|p| {
-            p.established()
-                && p.peer.ip() == from.ip()
-                && (p.cky_i, p.cky_r) == (repr.initiator_cookie, repr.responder_cookie)
-        }) else {
-            self.drop_datagram(now, "no-isakmp-sa", || {
-                format!("no established ISAKMP-SA for Quick Mode from {from}, packet dropped")
-            });
-            return;
-        };
-        let ph1 = p1.serial;
-        let float = self.follow_float(now, ph1, (to, from));
-        let existing = self
-            .ph2
-            .iter()
-            .find(|p| p.ph1 == Some(ph1) && p.message_id == repr.message_id)
-            .map(|p| (p.serial, p.side, p.state));
-        let result = match existing {
-            None => self.quick_r1(now, ph1, repr, data, kernel),
-            Some((serial, Side::Initiator, P2State::AwaitReply)) => {
-                self.quick_i2(now, ph1, serial, repr, data)
-            }
-            Some((serial, Side::Responder, P2State::AwaitHash3)) => {
-                self.quick_r3(now, ph1, serial, repr)
-            }
-            Some(_) => Ok(None),
-        };
-        if result.is_err() {
-            self.undo_float(float);
-        }
-        match result {
-            Ok(Some(serial)) => self.phase2_established(now, serial, kernel),
-            Ok(None) => {}
-            Err((serial, fail)) if existing.is_none() && unverified(&fail) => {
-                self.forget_unverified(now, serial, from, fail)
-            }
-            Err((serial, fail)) => self.phase2_failed_notify(now, ph1, serial, fail),
-        }
-    }
-
-    /// A first Quick Mode message whose HASH(1) does not verify was not
-    /// sent by the peer: racoon's `quick_r1recv` logs "HASH(1) mismatch"
-    /// and deletes the exchange without a notification. It is a dropped
-    /// datagram here (counted, its line rate limited), not a failed
-    /// negotiation, so that forged messages with known cookies add no
-    /// event and no line each.
-    fn forget_unverified(&mut self, now: Instant, serial: u32, from: SocketAddrV4, fail: Fail) {
-        self.ph2.retain(|p| p.serial != serial);
-        self.drop_datagram(now, "unverified-quick-mode", || {
-            format!("{} from {from}, packet dropped", fail.message)
-        });
-    }
-}
-
-/// Whether the message failed its HASH or did not decrypt.
-fn unverified(fail: &Fail) -> bool {
-    fail.reason == FailReason::AuthenticationFailed
-}
-
-/// Decrypts a Quick Mode message with the exchange's IV and checks that
-/// its HASH is `expected` over the covered payloads.
-fn open_quick(
-    keys: &Keys,
-    iv: &mut Vec<u8>,
-    repr: &Repr,
-    expected: impl FnOnce(&[u8]) -> Vec<u8>,
-    peer: Ipv4Addr,
-) -> Result<HashedBody, Fail> {
-    let opened = message::open(repr, &keys.cipher, iv).ok_or_else(|| hash_fail(peer))?;
-    let body = message::split_hash(opened.first, &opened.plaintext).map_err(|_| hash_fail(peer))?;
-    if !ikev1::hashes_match(&expected(&body.covered), &body.hash) {
-        return Err(hash_fail(peer));
-    }
-    *iv = opened.next_iv;
-    Ok(body)
-}
-
-fn hash_fail(peer: Ipv4Addr) -> Fail {
-    Fail::new(
-        FailReason::AuthenticationFailed,
-        Some(NotifyType::InvalidHashInformation),
-        format!("HASH mismatch in Quick Mode from {peer}."),
-    )
-}
-
-/// Sends a Quick Mode message under the exchange's IV.
-fn send_quick(
-    p1: &Phase1,
-    p2: &mut Phase2,
-    env: &mut Env<'_>,
-    payloads: &[PayloadRepr],
-    answered: &[u8],
-    await_reply: bool,
-) -> Result<(), Fail> {
-    let keys = keys_of(p1)?;
-    let header = p1.header(ExchangeType::QuickMode, p2.message_id);
-    let (bytes, next_iv) =
-        message::sealed(header, payloads, &keys.cipher, &p2.iv).map_err(Fail::malformed)?;
-    p2.iv = next_iv;
-    let d = env.send(p1.local, p1.peer, bytes);
-    let timer = env.timer;
-    p2.retry
-        .sent(answered, d, await_reply.then_some((env.now, &timer)));
-    Ok(())
-}
-
-/// The fields of a Quick Mode message after its HASH.
-#[derive(Default)]
-struct QuickPayloads {
-    sa: Option<crate::wire::isakmp::SaRepr>,
-    nonce: Option<Vec<u8>>,
-    ke: Option<Vec<u8>>,
-    ids: Vec<IdentificationRepr>,
-    /// NAT-OA addresses (RFC 3947 §5.2), initiator's first.
-    nat_oa: Vec<Vec<u8>>,
-    /// A RESPONDER-LIFETIME notify's seconds (RFC 2407 §4.6.3.1).
-    responder_lifetime: Option<u64>,
-}
-
-/// The seconds of a RESPONDER-LIFETIME notify's attributes (ipsec_doi.c
-/// `ipsecdoi_parse_responder_lifetime`): the duration after a Life Type
-/// of seconds; kilobyte lifetimes are not used by racoon.
-fn responder_lifetime_secs(data: &[u8]) -> Option<u64> {
-    use crate::wire::isakmp::{Phase2Attribute as P2, SaAttribute};
-    let attributes = SaAttribute::parse_list(data).ok()?;
-    let mut seconds = false;
-    for a in attributes {
-        if a.attribute_type == u16::from(P2::SaLifeType) {
-            seconds = a.as_u64() == Some(1);
-        } else if a.attribute_type == u16::from(P2::SaLifeDuration) && seconds {
-            return a.as_u64();
-        }
-    }
-    None
-}
-
-fn quick_payloads(rest: Vec<PayloadRepr>) -> QuickPayloads {
-    let mut q = QuickPayloads::default();
-    for p in rest {
-        match p {
-            PayloadRepr::SecurityAssociation(sa) => q.sa = Some(sa),
-            PayloadRepr::Nonce(n) => q.nonce = Some(n),
-            PayloadRepr::KeyExchange(k) => q.ke = Some(k),
-            PayloadRepr::Identification(id) => q.ids.push(id),
-            PayloadRepr::NatOa(oa) | PayloadRepr::NatOaDraft(oa) => q.nat_oa.push(oa.address),
-            PayloadRepr::Notification(n) if n.message_type == NotifyType::ResponderLifetime => {
-                q.responder_lifetime = responder_lifetime_secs(&n.data);
-            }
-            _ => {}
-        }
-    }
-    q
-}
-
-/// NAT traversal for a phase 2 under `p1`: the transforms carry UDP
-/// encapsulation, the SAs the IKE ports (RFC 3947 §5, RFC 3948).
-fn use_natt(
-    p1: &Phase1,
-    p2: &mut Phase2,
-    transforms: &mut [IpsecTransform],
-) -> Option<crate::ike::v1::natt::Version> {
-    let udp = crate::ike::v1::phase1::nat::udp_encapsulation(p1);
-    for t in transforms.iter_mut() {
-        t.udp = udp;
-    }
-    p2.peer_port = p1.peer.port();
-    p2.encap_ports = udp.map(|_| (p1.local.port(), p1.peer.port()));
-    udp
-}
-
-/// RFC 3947 §5.2: in transport mode across a NAT, the initiator's and
-/// the responder's original addresses (NAT-OAi, NAT-OAr).
-fn nat_oa(
-    udp: Option<crate::ike::v1::natt::Version>,
-    mode: Mode,
-    i: Ipv4Addr,
-    r: Ipv4Addr,
-) -> Vec<PayloadRepr> {
-    match udp {
-        Some(v) if mode != Mode::Tunnel => vec![v.nat_oa(i), v.nat_oa(r)],
-        _ => Vec::new(),
-    }
-}
-
-fn log_nat_oa(env: &mut Env<'_>, got: &QuickPayloads) {
-    let addrs: Vec<String> = got
-        .nat_oa
-        .iter()
-        .filter_map(|a| <[u8; 4]>::try_from(a.as_slice()).ok())
-        .map(|a| Ipv4Addr::from(a).to_string())
-        .collect();
-    if !addrs.is_empty() {
-        env.log
-            .info(env.now, format!("NAT-OA: {}", addrs.join(", ")));
-    }
-}
-
-fn describe_selector(s: &Selector) -> String {
-    format!(
-        "{}/{} <=> {}/{}",
-        s.src.addr, s.src.len, s.dst.addr, s.dst.len
-    )
-}
-
-/// PFS: our DH pair for `group`, and g(qm)^xy with the peer's value.
-fn pfs_exchange(
-    p2: &mut Phase2,
-    env: &mut Env<'_>,
-    group: Option<crate::crypto::dh::DhGroup>,
-    peer_ke: Option<&[u8]>,
-) -> Result<Option<Vec<u8>>, Fail> {
-    let Some(group) = group else {
-        return Ok(None);
-    };
-    let peer_ke = peer_ke.ok_or_else(|| Fail::malformed("PFS without a KE payload"))?;
-    if p2.dh.is_none() {
-        p2.dh = Some(DhPrivate::generate(group, &mut *env.rng));
-    }
-    let dh = p2.dh.as_ref().ok_or_else(|| Fail::malformed("no DH"))?;
-    p2.pfs_shared = Some(dh.shared(peer_ke).map_err(Fail::malformed)?);
-    Ok(Some(dh.public()))
-}
-
-type QuickResult = Result<Option<u32>, (u32, Fail)>;
-
-/// The ISAKMP SA `ph1` and the exchange `serial` under it, for the next
-/// message of an exchange already under way.
-fn exchange<'a>(
-    ph1s: &'a [Phase1],
-    ph2s: &'a mut [Phase2],
-    ph1: u32,
-    serial: u32,
-) -> Result<(&'a Phase1, &'a mut Phase2), (u32, Fail)> {
-    let gone = || (serial, Fail::malformed("exchange gone"));
-    let p1 = ph1s.iter().find(|p| p.serial == ph1).ok_or_else(gone)?;
-    let p2 = ph2s
-        .iter_mut()
-        .find(|p| p.serial == serial)
-        .ok_or_else(gone)?;
-    Ok((p1, p2))
 }
