@@ -6,6 +6,7 @@ use std::net::Ipv4Addr;
 use rand_core::RngCore;
 use smoltcp::time::Instant;
 
+use super::end::{EndId, EndpointId};
 use super::link::{End, Link};
 use super::world::{Event, World};
 use crate::ike::registry::DaemonConfig;
@@ -197,8 +198,7 @@ fn build_links(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Link> {
         for (iface, i) in spec.interfaces.values().enumerate() {
             if let Some(&link) = topo.links.get(i.link.as_str()) {
                 ends[link].push(End {
-                    node,
-                    iface,
+                    id: EndId::iface(node, iface),
                     addr: i.address.addr,
                 });
             }
@@ -290,6 +290,6 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
         let tx = TcpClient::new(&plan, &mut nodes[from].sockets, t.bytes);
         nodes[from].add_app(Box::new(tx), start);
     }
-    world.schedule_wake(from, start);
-    world.schedule_wake(to_node, start);
+    world.schedule_wake(EndpointId::Node(from), start);
+    world.schedule_wake(EndpointId::Node(to_node), start);
 }

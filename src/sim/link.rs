@@ -8,15 +8,16 @@ use std::net::Ipv4Addr;
 use rand_chacha::ChaCha8Rng;
 use smoltcp::time::{Duration, Instant};
 
+use super::end::EndId;
 use crate::net::hash::FastMap;
 use crate::net::rng;
 use crate::scenario::LinkSpec;
 
-/// A node interface attached to the link.
+/// One end of the link: which endpoint port sits there (a node interface,
+/// a TUN device, an attacker), and the address it has on the link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct End {
-    pub node: usize,
-    pub iface: usize,
+    pub id: EndId,
     pub addr: Ipv4Addr,
 }
 
@@ -49,7 +50,7 @@ impl LinkCounters {
 /// A packet waiting for, or in, transmission from one end.
 #[derive(Debug)]
 pub struct Frame {
-    pub to: End,
+    pub to: EndId,
     pub packet: Vec<u8>,
 }
 
@@ -81,39 +82,44 @@ pub struct Link {
     pub counters: LinkCounters,
     pub transmitters: Vec<Transmitter>,
     rng: ChaCha8Rng,
-    /// Which end has an address, and which end a (node, interface) is:
+    /// Which end has an address, and which end an endpoint port is:
     /// shared segments may have a thousand ends.
     by_addr: FastMap<Ipv4Addr, usize>,
-    by_iface: FastMap<(usize, usize), usize>,
+    by_id: FastMap<EndId, usize>,
 }
 
 impl Link {
     pub fn new(name: String, spec: LinkSpec, ends: Vec<End>, seed: u64) -> Link {
         let rng = rng::stream(seed, &format!("link:{name}"));
-        let transmitters = ends
-            .iter()
-            .map(|_| Transmitter {
-                busy_until: Instant::ZERO,
-                queue: VecDeque::new(),
-            })
-            .collect();
-        let by_addr = ends.iter().enumerate().map(|(i, e)| (e.addr, i)).collect();
-        let by_iface = ends
-            .iter()
-            .enumerate()
-            .map(|(i, e)| ((e.node, e.iface), i))
-            .collect();
-        Link {
+        let mut link = Link {
             name,
             spec,
-            ends,
+            ends: Vec::with_capacity(ends.len()),
             up: true,
             counters: LinkCounters::default(),
-            transmitters,
+            transmitters: Vec::with_capacity(ends.len()),
             rng,
-            by_addr,
-            by_iface,
+            by_addr: FastMap::default(),
+            by_id: FastMap::default(),
+        };
+        for end in ends {
+            link.attach(end);
         }
+        link
+    }
+
+    /// Adds an end; it is the link's last. An address another end has
+    /// already is found at the newer end; with a third end a point-to-point
+    /// link becomes a segment, where only addresses find neighbours.
+    pub fn attach(&mut self, end: End) {
+        let i = self.ends.len();
+        self.ends.push(end);
+        self.transmitters.push(Transmitter {
+            busy_until: Instant::ZERO,
+            queue: VecDeque::new(),
+        });
+        self.by_addr.insert(end.addr, i);
+        self.by_id.insert(end.id, i);
     }
 
     pub fn mtu(&self) -> usize {
@@ -130,8 +136,8 @@ impl Link {
         }
     }
 
-    pub fn end_index(&self, node: usize, iface: usize) -> Option<usize> {
-        self.by_iface.get(&(node, iface)).copied()
+    pub fn end_index(&self, id: EndId) -> Option<usize> {
+        self.by_id.get(&id).copied()
     }
 
     /// Time to clock `bytes` onto the wire.
@@ -190,8 +196,7 @@ mod tests {
 
     fn link(spec: LinkSpec) -> Link {
         let end = |node, addr: &str| End {
-            node,
-            iface: 0,
+            id: EndId::iface(node, 0),
             addr: addr.parse().unwrap(),
         };
         Link::new(
@@ -205,7 +210,8 @@ mod tests {
     #[test]
     fn neighbours_by_address_on_segments() {
         let l = link(LinkSpec::default());
-        assert_eq!(l.neighbour(0, "10.0.0.3".parse().unwrap()).unwrap().node, 2);
+        let to = l.neighbour(0, "10.0.0.3".parse().unwrap()).unwrap();
+        assert_eq!(to.id, EndId::iface(2, 0));
         assert_eq!(l.neighbour(0, "10.0.0.9".parse().unwrap()), None);
     }
 

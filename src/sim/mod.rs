@@ -1,9 +1,14 @@
-//! The simulator: event queue, virtual clock, links, seeded randomness,
-//! and running a scenario to an [`Outcome`].
+//! The simulator: event queue, virtual clock, links and what sits at
+//! their ends, seeded randomness, and running a scenario to an [`Outcome`].
 
 pub mod artifacts;
 pub mod build;
+pub mod end;
+#[cfg(test)]
+mod end_tests;
+mod endpoints;
 pub mod link;
+pub mod node_end;
 pub mod queue;
 pub mod world;
 

@@ -1,29 +1,30 @@
-//! The world: nodes and links moved forward in virtual time by one event
+//! The world: endpoints (simulated nodes, and ends of other kinds) and
+//! the links between them, moved forward in virtual time by one event
 //! queue. Idle time is skipped: the clock jumps to the next event.
 
 use smoltcp::time::Instant;
 
-use super::link::{End, Frame, Link};
+use super::end::{Attached, EndId, EndpointId, Transmit};
+use super::link::{Frame, Link};
 use super::queue::EventQueue;
-use crate::kernel::counters::DropReason;
-use crate::kernel::{Actions, Transmit};
+use crate::kernel::Actions;
 use crate::node::Node;
 use crate::node::apps::FlowStats;
 use crate::observe::capture::Capture;
 
 #[derive(Debug)]
 pub enum Event {
-    /// Run a node's stack, apps and timers.
-    Wake(usize),
+    /// Poll an endpoint: a node runs its stack, apps and timers.
+    Wake(EndpointId),
     /// The transmitter of `end` on `link` starts sending its next frame.
     Depart {
         link: usize,
         end: usize,
     },
-    /// A packet reaches a node interface.
+    /// A packet reaches an end of `link`.
     Arrive {
         link: usize,
-        to: End,
+        to: EndId,
         packet: Vec<u8>,
     },
     /// A scenario event takes a link down or up.
@@ -40,6 +41,8 @@ pub struct World {
     pub now: Instant,
     pub end: Instant,
     pub nodes: Vec<Node>,
+    /// Endpoints of other kinds than nodes ([`World::attach`]).
+    pub attached: Vec<Attached>,
     pub links: Vec<Link>,
     pub flows: Vec<FlowStats>,
     pub capture: Capture,
@@ -48,7 +51,10 @@ pub struct World {
     pub capture_error: Option<std::io::Error>,
     /// Events handled so far (idle time costs none).
     pub events: u64,
-    actions: Actions,
+    /// The node kernel's scratch, reused from call to call.
+    pub(super) actions: Actions,
+    /// What an endpoint sent in one call, reused likewise.
+    outbox: Vec<Transmit>,
 }
 
 impl World {
@@ -63,6 +69,7 @@ impl World {
             now: Instant::ZERO,
             end,
             nodes,
+            attached: Vec::new(),
             links,
             flows,
             capture,
@@ -70,15 +77,7 @@ impl World {
             capture_error: None,
             events: 0,
             actions: Actions::default(),
-        }
-    }
-
-    /// Queues a wake-up for `node` at `at` unless an earlier one is queued.
-    pub fn schedule_wake(&mut self, node: usize, at: Instant) {
-        let n = &mut self.nodes[node];
-        if n.scheduled.is_none_or(|s| at < s) {
-            n.scheduled = Some(at);
-            self.queue.push(at, Event::Wake(node));
+            outbox: Vec::new(),
         }
     }
 
@@ -103,67 +102,74 @@ impl World {
 
     fn handle(&mut self, event: Event) {
         match event {
-            Event::Wake(node) => {
-                if self.nodes[node].scheduled != Some(self.now) {
-                    return; // superseded by an earlier wake-up
-                }
-                self.nodes[node].scheduled = None;
-                self.wake(node);
-            }
+            Event::Wake(id) => self.woken(id),
             Event::Depart { link, end } => self.depart(link, end),
             Event::Arrive { link, to, packet } => self.arrive(link, to, packet),
             Event::LinkState { link, up } => self.set_link(link, up),
             Event::DaemonRestart { node } => {
                 self.nodes[node].restart_daemon(self.now);
-                self.wake(node);
+                self.wake(EndpointId::Node(node));
             }
         }
     }
 
-    fn wake(&mut self, node: usize) {
-        let mut actions = std::mem::take(&mut self.actions);
-        self.nodes[node].poll(self.now, &mut self.flows, &mut actions);
-        self.dispatch(node, &mut actions);
-        self.actions = actions;
-        if let Some(at) = self.nodes[node].next_wake(self.now) {
-            self.schedule_wake(node, at.max(self.now));
+    /// A queued wake-up comes due, unless an earlier one superseded it.
+    fn woken(&mut self, id: EndpointId) {
+        let now = self.now;
+        let scheduled = self.scheduled(id);
+        if *scheduled != Some(now) {
+            return;
+        }
+        *scheduled = None;
+        self.wake(id);
+    }
+
+    fn wake(&mut self, id: EndpointId) {
+        let now = self.now;
+        let mut out = std::mem::take(&mut self.outbox);
+        self.with_endpoint(id, |e| e.poll(now, &mut out));
+        self.dispatch(id, &mut out);
+        self.outbox = out;
+        if let Some(at) = self.with_endpoint(id, |e| e.poll_at(now)) {
+            self.schedule_wake(id, at.max(now));
         }
     }
 
-    fn arrive(&mut self, link: usize, to: End, packet: Vec<u8>) {
+    fn arrive(&mut self, link: usize, to: EndId, packet: Vec<u8>) {
         let l = &mut self.links[link];
         if !l.up {
             l.counters.dropped_down += 1;
             return;
         }
         l.counters.delivered += 1;
-        let mut actions = std::mem::take(&mut self.actions);
-        self.nodes[to.node].receive(self.now, to.iface, packet, &mut actions);
-        self.dispatch(to.node, &mut actions);
-        self.actions = actions;
-        if self.nodes[to.node].has_input() {
-            self.schedule_wake(to.node, self.now);
+        let now = self.now;
+        let mut out = std::mem::take(&mut self.outbox);
+        let wake = self.with_endpoint(to.at, |e| e.deliver(now, to.port, packet, &mut out));
+        self.dispatch(to.at, &mut out);
+        self.outbox = out;
+        if let Some(at) = wake {
+            self.schedule_wake(to.at, at.max(now));
         }
     }
 
-    /// Puts what a node sent onto its links.
-    fn dispatch(&mut self, node: usize, actions: &mut Actions) {
-        for t in actions.transmit.drain(..) {
-            self.transmit(node, t);
+    /// Puts what an endpoint sent onto its links.
+    fn dispatch(&mut self, from: EndpointId, out: &mut Vec<Transmit>) {
+        for t in out.drain(..) {
+            self.transmit(from, t);
         }
     }
 
-    fn transmit(&mut self, node: usize, t: Transmit) {
-        let link = self.nodes[node].kernel.ifaces[t.iface].link;
+    fn transmit(&mut self, at: EndpointId, t: Transmit) {
+        let Some(link) = self.port_link(at, t.iface) else {
+            return;
+        };
         let l = &mut self.links[link];
-        let Some(from) = l.end_index(node, t.iface) else {
+        let Some(from) = l.end_index(EndId { at, port: t.iface }) else {
             return;
         };
         let Some(to) = l.neighbour(from, t.next_hop) else {
-            return self.nodes[node]
-                .kernel
-                .counters
-                .drop(DropReason::NoNeighbor);
+            let (port, next_hop) = (t.iface, t.next_hop);
+            return self.with_endpoint(at, |e| e.no_neighbour(port, next_hop));
         };
         if !l.up {
             l.counters.dropped_down += 1;
@@ -172,7 +178,7 @@ impl World {
         let tx = &mut l.transmitters[from];
         if l.spec.rate.is_none() {
             tx.queue.push_back(Frame {
-                to,
+                to: to.id,
                 packet: t.packet,
             });
             return self.depart(link, from);
@@ -183,7 +189,7 @@ impl World {
         }
         let idle = tx.queue.is_empty();
         tx.queue.push_back(Frame {
-            to,
+            to: to.id,
             packet: t.packet,
         });
         if idle {
