@@ -91,7 +91,9 @@ impl std::fmt::Display for SadError {
 pub struct Sad {
     sas: BTreeMap<SaKey, SecurityAssociation>,
     serial: u64,
-    pub events: Vec<SaEvent>,
+    /// Lifetime events not yet taken by the engine's PF_KEY queue
+    /// (`IpsecEngine::poll_event`).
+    pub(super) events: Vec<SaEvent>,
 }
 
 fn limit(seconds: u64) -> Option<Duration> {
