@@ -247,12 +247,18 @@ impl IpsecEngine {
     }
 
     fn add_policy(&mut self, policy: PolicySpec) -> Result<Reply, Errno> {
-        let exists = self.spd.get(&policy.selector, policy.dir).is_some();
+        let (selector, dir) = (policy.selector, policy.dir);
         match self.spd.add(policy) {
             Ok(_) => Ok(Reply::Done),
-            Err(e) if exists => Err(Errno::Exists(e.into())),
+            Err(e) if self.policy(&selector, dir).is_some() => Err(Errno::Exists(e.into())),
             Err(e) => Err(Errno::Invalid(e.into())),
         }
+    }
+
+    /// The policy for exactly `selector` in `dir` (`spdadd` allows one).
+    fn policy(&self, selector: &Selector, dir: Direction) -> Option<&PolicySpec> {
+        let exact = |p: &&super::spd::Policy| p.spec.dir == dir && p.spec.selector == *selector;
+        self.spd.iter().find(exact).map(|p| &p.spec)
     }
 
     fn delete_policy(&mut self, selector: &Selector, dir: Direction) -> Result<Reply, Errno> {
@@ -264,8 +270,8 @@ impl IpsecEngine {
     }
 
     fn get_policy(&self, selector: &Selector, dir: Direction) -> Result<Reply, Errno> {
-        match self.spd.get(selector, dir) {
-            Some(p) => Ok(Reply::Policy(p.spec.clone())),
+        match self.policy(selector, dir) {
+            Some(p) => Ok(Reply::Policy(p.clone())),
             None => Err(Errno::NotFound("no such policy".into())),
         }
     }

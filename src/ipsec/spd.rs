@@ -171,11 +171,6 @@ impl Spd {
         }
     }
 
-    /// The policy for exactly `selector` in `dir` (`spdadd` allows one).
-    pub fn get(&self, selector: &Selector, dir: Direction) -> Option<&Policy> {
-        self.policies[self.find(selector, dir)?].as_ref()
-    }
-
     fn find(&self, selector: &Selector, dir: Direction) -> Option<usize> {
         let key = bucket_key(dir, selector.dst.len, selector.dst.addr);
         self.buckets.get(&key)?.iter().copied().find(|&i| {
