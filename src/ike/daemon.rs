@@ -50,7 +50,7 @@ pub trait KeyDaemon {
     }
     /// The daemon's log, events and what it negotiated, for the run's
     /// outputs; None for a daemon that keeps none.
-    fn report(&self) -> Option<DaemonReport> {
+    fn report(&self) -> Option<DaemonReport<'_>> {
         None
     }
 }

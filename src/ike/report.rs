@@ -6,18 +6,19 @@ use super::event::IkeEvent;
 use crate::ipsec::sad::SaKey;
 use crate::ipsec::spec::SaSpec;
 
-/// A daemon's report at the end of a run.
+/// A daemon's report at the end of a run, borrowing what the daemon
+/// recorded.
 #[derive(Clone, Debug, Default)]
-pub struct DaemonReport {
+pub struct DaemonReport<'a> {
     /// The log as its file reads, line by line.
     pub log: Vec<String>,
     /// What expectations read: SAs established, rekeys, failures, …
-    pub events: Vec<IkeEvent>,
+    pub events: &'a [IkeEvent],
     /// Every SA it installed, in order, with its keys (Wireshark's
     /// `esp_sa` rows).
-    pub installed: Vec<SaSpec>,
+    pub installed: &'a [SaSpec],
     /// Every SA it deleted, in order.
-    pub deleted: Vec<SaKey>,
+    pub deleted: &'a [SaKey],
     /// Rows of Wireshark's IKE decryption tables.
     pub keys: Vec<KeyRow>,
     /// Datagrams dropped before any exchange took them, by reason.

@@ -50,7 +50,7 @@ pub fn sa_reports(nodes: &[Node]) -> Vec<(String, Vec<SaReport>)> {
 
 /// Each node's key daemon report, by node index (None: no daemon, or
 /// one that keeps no report).
-pub fn daemon_reports(nodes: &[Node]) -> Vec<Option<DaemonReport>> {
+pub fn daemon_reports(nodes: &[Node]) -> Vec<Option<DaemonReport<'_>>> {
     nodes
         .iter()
         .map(|n| n.daemon.as_ref().and_then(|d| d.daemon.report()))
@@ -64,7 +64,7 @@ pub fn daemon_reports(nodes: &[Node]) -> Vec<Option<DaemonReport>> {
 pub fn write_ike_files(
     dir: &Path,
     nodes: &[Node],
-    reports: &[Option<DaemonReport>],
+    reports: &[Option<DaemonReport<'_>>],
 ) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut tables: BTreeMap<&str, BTreeMap<&[u8], &KeyRow>> = BTreeMap::new();
@@ -119,7 +119,7 @@ pub struct IkeReport {
     pub dropped: Vec<(&'static str, u64)>,
 }
 
-pub fn ike_reports(nodes: &[Node], reports: Vec<Option<DaemonReport>>) -> Vec<IkeReport> {
+pub fn ike_reports(nodes: &[Node], reports: Vec<Option<DaemonReport<'_>>>) -> Vec<IkeReport> {
     nodes
         .iter()
         .zip(reports)
@@ -127,7 +127,7 @@ pub fn ike_reports(nodes: &[Node], reports: Vec<Option<DaemonReport>>) -> Vec<Ik
             let r = r?;
             Some(IkeReport {
                 node: n.name.clone(),
-                events: r.events,
+                events: r.events.to_vec(),
                 log: r.log,
                 dropped: r.dropped,
             })
@@ -147,7 +147,7 @@ pub fn write_atomic(path: &Path, text: &str) -> io::Result<PathBuf> {
 pub fn write_ipsec_files(
     dir: &Path,
     nodes: &[Node],
-    reports: &[Option<DaemonReport>],
+    reports: &[Option<DaemonReport<'_>>],
     now: Instant,
 ) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
@@ -171,7 +171,7 @@ pub fn write_ipsec_files(
             node.kernel.is_local(src) || !nodes.iter().any(|n| n.kernel.is_local(src))
         };
         let sad = engine.sad.iter().map(|sa| &sa.spec);
-        let negotiated = report.as_ref().map_or(&[][..], |r| &r.installed);
+        let negotiated = report.as_ref().map_or(&[][..], |r| r.installed);
         rows.extend(dump::esp_sa_rows(sad.chain(negotiated), sends, behind_nat));
     }
     // Both ends hold the same SAs: list each once.

@@ -156,13 +156,13 @@ impl KeyDaemon for Racoon {
         conf.remotes.iter().any(natt) || !conf.listen.isakmp_natt.is_empty()
     }
 
-    fn report(&self) -> Option<DaemonReport> {
+    fn report(&self) -> Option<DaemonReport<'_>> {
         let (log, r) = (&self.ctx.log, &self.ctx.records);
         Some(DaemonReport {
             log: log.lines(),
-            events: log.events.clone(),
-            installed: r.installed.clone(),
-            deleted: r.deleted.clone(),
+            events: &log.events,
+            installed: &r.installed,
+            deleted: &r.deleted,
             keys: r.key_rows(),
             dropped: r.dropped.iter().map(|(reason, n)| (*reason, *n)).collect(),
         })
