@@ -193,7 +193,7 @@ pub fn spd(spd: &Spd) -> String {
         for t in &p.spec.templates {
             let _ = writeln!(out, "\t{}", template(t));
         }
-        let _ = writeln!(out, "\tspid={} seq={} hits={}", p.id, p.id, p.hits);
+        let _ = writeln!(out, "\tspid={} seq={} hits={}", p.id, p.id, spd.hits(p));
     }
     if out.is_empty() {
         out.push_str("No SPD entries.\n");

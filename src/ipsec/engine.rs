@@ -83,8 +83,12 @@ impl IpsecEngine {
     /// A packet being forwarded: its `fwd` policy must be satisfied by how
     /// it arrived, then its `out` policy protects it.
     pub fn forward(&mut self, now: Instant, meta: &PacketMeta, packet: &mut Vec<u8>) -> Verdict {
-        match self.check_inbound(Direction::Fwd, meta, packet) {
-            Verdict::Accept => self.protect(now, packet),
+        // Both checks read the same selector from the packet: once.
+        let Some(sel) = PacketSelector::of(packet) else {
+            return Verdict::Drop(DropReason::Malformed);
+        };
+        match self.check_selector(Direction::Fwd, meta, &sel) {
+            Verdict::Accept => self.protect_selector(now, packet, &sel),
             other => other,
         }
     }
@@ -133,14 +137,18 @@ impl IpsecEngine {
             return Verdict::Drop(DropReason::PolicyMismatch);
         }
         let result = match proto {
+            // ESP works in the packet's buffer; AH builds a new one.
             IpsecProto::Esp => esp::decapsulate(sa, packet, h),
-            IpsecProto::Ah => ah::decapsulate(sa, packet, h),
+            IpsecProto::Ah => ah::decapsulate(sa, packet, h).map(|(inner, tunnel)| {
+                *packet = inner;
+                tunnel
+            }),
         };
         let reqid = sa.spec.reqid;
         match result {
-            Ok((mut inner, tunnel)) => {
+            Ok(tunnel) => {
                 if in_udp && !tunnel {
-                    udp_encap::fix_transport_checksum(&mut inner);
+                    udp_encap::fix_transport_checksum(packet);
                 }
                 self.sad.used(key, h.total_len, now);
                 let protocol = proto.ip_protocol();
@@ -152,7 +160,6 @@ impl IpsecEngine {
                     dst: h.dst,
                     reqid,
                 });
-                *packet = inner;
                 Verdict::Reinject
             }
             Err(e) => {
@@ -181,9 +188,20 @@ impl IpsecEngine {
     /// RFC 4301 §5.2: after IPsec processing, the packet must have been
     /// protected the way its policy says.
     fn check_inbound(&mut self, dir: Direction, meta: &PacketMeta, packet: &[u8]) -> Verdict {
-        let Some(sel) = PacketSelector::of(packet) else {
-            return Verdict::Drop(DropReason::Malformed);
-        };
+        match PacketSelector::of(packet) {
+            Some(sel) => self.check_selector(dir, meta, &sel),
+            None => Verdict::Drop(DropReason::Malformed),
+        }
+    }
+
+    /// [`IpsecEngine::check_inbound`] for the packet with selector `sel`.
+    fn check_selector(
+        &mut self,
+        dir: Direction,
+        meta: &PacketMeta,
+        sel: &PacketSelector,
+    ) -> Verdict {
+        let sel = *sel;
         if self.bypasses(&sel) {
             return Verdict::Accept;
         }
@@ -217,9 +235,20 @@ impl IpsecEngine {
     /// RFC 4301 §5.1: look up the `out` policy and apply its SA bundle,
     /// templates in order (the first innermost).
     fn protect(&mut self, now: Instant, packet: &mut Vec<u8>) -> Verdict {
-        let Some(sel) = PacketSelector::of(packet) else {
-            return Verdict::Drop(DropReason::Malformed);
-        };
+        match PacketSelector::of(packet) {
+            Some(sel) => self.protect_selector(now, packet, &sel),
+            None => Verdict::Drop(DropReason::Malformed),
+        }
+    }
+
+    /// [`IpsecEngine::protect`] for `packet`, whose selector is `sel`.
+    fn protect_selector(
+        &mut self,
+        now: Instant,
+        packet: &mut Vec<u8>,
+        sel: &PacketSelector,
+    ) -> Verdict {
+        let sel = *sel;
         if self.bypasses(&sel) {
             return Verdict::Accept;
         }
@@ -293,16 +322,16 @@ impl IpsecEngine {
             return Err(DropReason::NoSa);
         };
         let encap = sa.spec.encap;
-        let mut out = match t.proto {
+        match t.proto {
+            // ESP works in the packet's buffer; AH builds a new one.
             IpsecProto::Esp => esp::encapsulate(sa, packet, &h, &wrap, &mut self.rng),
-            IpsecProto::Ah => ah::encapsulate(sa, packet, &h, &wrap),
+            IpsecProto::Ah => ah::encapsulate(sa, packet, &h, &wrap).map(|out| *packet = out),
         }
         .map_err(DropReason::from)?;
         if let (Some(encap), IpsecProto::Esp) = (encap, t.proto) {
-            udp_encap::wrap(&mut out, encap);
+            udp_encap::wrap(packet, encap);
         }
-        self.sad.used(key, out.len(), now);
-        *packet = out;
+        self.sad.used(key, packet.len(), now);
         Ok(())
     }
 }

@@ -69,6 +69,39 @@ pub fn outer_header(
     }
 }
 
+/// [`outer_header`] written in place over the front of `packet`, once the
+/// payload has moved out of its way (ESP, so no header is built apart per
+/// packet): transport mode keeps the original header there and changes it;
+/// tunnel mode writes a new one, with `tos` from the inner header. Returns
+/// the header's length.
+pub fn write_outer_header(
+    packet: &mut [u8],
+    h: &Header,
+    wrap: &Wrap,
+    tos: u8,
+    protocol: u8,
+    body_len: usize,
+) -> usize {
+    match *wrap {
+        Wrap::Transport => {
+            let len = h.header_len;
+            packet[9] = protocol;
+            ipv4::set_total_len(packet, len + body_len);
+            ipv4::fill_checksum(packet, len);
+            len
+        }
+        Wrap::Tunnel { src, dst, ident } => {
+            let header = &mut packet[..20];
+            header.copy_from_slice(&ipv4::build_header(
+                src, dst, protocol, TUNNEL_TTL, ident, body_len,
+            ));
+            header[1] = tos;
+            ipv4::fill_checksum(header, 20);
+            20
+        }
+    }
+}
+
 /// What a transform's input processing leaves: the header of the outer
 /// packet with `next` as its protocol and `payload` behind it (transport),
 /// or the inner packet itself (tunnel, next header 4).

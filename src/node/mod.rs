@@ -114,7 +114,8 @@ impl Node {
             let changed = self.stack.poll(now, &mut self.device, &mut self.sockets)
                 == PollResult::SocketStateChanged;
             let sent = !self.device.tx.is_empty();
-            for packet in std::mem::take(&mut self.device.tx) {
+            // Drained, not taken: the queue keeps its allocation for the next round.
+            for packet in self.device.tx.drain(..) {
                 self.kernel.send_local(now, packet, out);
             }
             if !changed && !sent && self.device.rx.is_empty() && !self.acquires_pending() {
@@ -176,9 +177,14 @@ impl Node {
     pub fn next_wake(&mut self, now: Instant) -> Option<Instant> {
         let stack = self.stack.poll_at(now, &self.sockets).map(|t| t.max(now));
         let daemon = self.daemon.as_ref().and_then(|d| d.daemon.next_timer());
-        [stack, self.app_wake, self.kernel.next_timer(), daemon]
-            .into_iter()
-            .flatten()
-            .min()
+        // Folded by hand: this runs after every wake-up, and the chained
+        // iterator over five options did not compile to five compares.
+        let earliest = |a: Option<Instant>, b: Option<Instant>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, None) => a,
+            (None, b) => b,
+        };
+        let timers = earliest(self.kernel.next_timer(), daemon);
+        earliest(earliest(stack, self.app_wake), timers)
     }
 }

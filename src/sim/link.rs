@@ -74,6 +74,10 @@ impl Fate {
     }
 }
 
+/// Up to this many ends, finding one by scanning beats hashing (a
+/// point-to-point link has two; both lookups run for every packet sent).
+const SCAN_ENDS: usize = 4;
+
 pub struct Link {
     pub name: String,
     pub spec: LinkSpec,
@@ -129,14 +133,23 @@ impl Link {
     /// The end that receives a packet for `next_hop` sent from `from`: the
     /// interface with that address, or on a point-to-point link the other end.
     pub fn neighbour(&self, from: usize, next_hop: Ipv4Addr) -> Option<End> {
-        match self.by_addr.get(&next_hop) {
-            Some(&i) if i != from => Some(self.ends[i]),
+        let by_addr = if self.ends.len() <= SCAN_ENDS {
+            // Last match, as the map built from the ends keeps the last.
+            self.ends.iter().rposition(|e| e.addr == next_hop)
+        } else {
+            self.by_addr.get(&next_hop).copied()
+        };
+        match by_addr {
+            Some(i) if i != from => Some(self.ends[i]),
             _ if self.ends.len() == 2 => Some(self.ends[1 - from]),
             _ => None,
         }
     }
 
     pub fn end_index(&self, id: EndId) -> Option<usize> {
+        if self.ends.len() <= SCAN_ENDS {
+            return self.ends.iter().rposition(|e| e.id == id);
+        }
         self.by_id.get(&id).copied()
     }
 

@@ -147,8 +147,19 @@ impl World {
         let wake = self.with_endpoint(to.at, |e| e.deliver(now, to.port, packet, &mut out));
         self.dispatch(to.at, &mut out);
         self.outbox = out;
-        if let Some(at) = wake {
-            self.schedule_wake(to.at, at.max(now));
+        if let Some(at) = wake.map(|at| at.max(now)) {
+            let superseded = self.scheduled(to.at).is_none_or(|s| at < s);
+            if at == now && superseded && self.queue.nothing_due_by(now) {
+                // The wake-up would be the next event out of the queue (none
+                // is due before it), so it runs here, as the loop would run
+                // it, without the trip through the queue. Only its sequence
+                // number goes unused, and that orders nothing else.
+                self.events += 1;
+                *self.scheduled(to.at) = None;
+                self.wake(to.at);
+            } else {
+                self.schedule_wake(to.at, at);
+            }
         }
     }
 
