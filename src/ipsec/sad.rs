@@ -182,15 +182,21 @@ impl Sad {
         mode: Mode,
         reqid: Option<u32>,
     ) -> Option<SaKey> {
-        self.sas
-            .values()
-            .filter(|sa| sa.spec.src == src && sa.spec.dst == dst && sa.spec.proto == proto)
-            .filter(|sa| {
-                sa.spec.mode == mode || (sa.spec.mode == Mode::Any && mode == Mode::Transport)
-            })
-            .filter(|sa| reqid.is_none_or(|r| sa.spec.reqid == r))
-            .max_by_key(|sa| sa.serial)
-            .map(SecurityAssociation::key)
+        // One pass with one test per SA, on every packet sent through an SA.
+        let mut newest: Option<&SecurityAssociation> = None;
+        for sa in self.sas.values() {
+            let s = &sa.spec;
+            if s.src == src
+                && s.dst == dst
+                && s.proto == proto
+                && (s.mode == mode || (s.mode == Mode::Any && mode == Mode::Transport))
+                && reqid.is_none_or(|r| s.reqid == r)
+                && newest.is_none_or(|n| sa.serial >= n.serial)
+            {
+                newest = Some(sa);
+            }
+        }
+        newest.map(SecurityAssociation::key)
     }
 
     /// Counts a packet of `bytes` on an SA and applies byte lifetimes.
