@@ -1,7 +1,8 @@
 //! The key-daemon interface of a node, driven by a toy daemon: an ACQUIRE
 //! from the engine reaches the daemon, the daemons talk over UDP 500 (which
-//! bypasses the SPD), allocate SPIs and install SAs through the engine, and
-//! the traffic that triggered it all flows protected afterwards.
+//! bypasses the SPD), reserve SPIs and install SAs through the node's
+//! [`KeyKernel`], and the traffic that triggered it all flows protected
+//! afterwards.
 
 mod common;
 
@@ -11,9 +12,8 @@ use std::path::Path;
 use smoltcp::time::Instant;
 use vpnlab::crypto::{AuthAlg, EncAlg};
 use vpnlab::ike::daemon::{Datagram, KeyDaemon};
-use vpnlab::ipsec::IpsecEngine;
-use vpnlab::ipsec::engine::Acquire;
-use vpnlab::ipsec::pfkey::Request;
+use vpnlab::ipsec::KeyKernel;
+use vpnlab::ipsec::pfkey::{Event, Reply, Request, SpiRange};
 use vpnlab::ipsec::spec::{IpsecProto, Lifetime, Mode, SaSpec};
 use vpnlab::observe::capture::Capture;
 use vpnlab::scenario::load_str;
@@ -45,6 +45,34 @@ fn sa(src: Ipv4Addr, dst: Ipv4Addr, spi: u32) -> Request {
     })
 }
 
+/// GETSPI for an inbound SA from `peer`, in a range of its own per
+/// exchange.
+fn get_spi(kernel: &mut dyn KeyKernel, now: Instant, me: Ipv4Addr, peer: Ipv4Addr, n: u32) -> u32 {
+    let request = Request::GetSpi {
+        src: peer,
+        dst: me,
+        proto: IpsecProto::Esp,
+        mode: Mode::Transport,
+        reqid: 0,
+        range: SpiRange {
+            min: 0x1000 * (n + 1),
+            max: 0x1000 * (n + 2),
+        },
+    };
+    match kernel.request(now, request) {
+        Ok(Reply::Spi(spi)) => spi,
+        other => panic!("GETSPI: {other:?}"),
+    }
+}
+
+/// The UPDATE that fills in a reserved SPI's SA.
+fn update(add: Request) -> Request {
+    match add {
+        Request::Add(spec) => Request::Update(spec),
+        other => other,
+    }
+}
+
 impl ToyDaemon {
     fn send(&mut self, peer: Ipv4Addr, text: String) {
         let from = SocketAddrV4::new(self.me, PORT_ISAKMP);
@@ -64,7 +92,7 @@ impl KeyDaemon for ToyDaemon {
         from: SocketAddrV4,
         _to: SocketAddrV4,
         data: &[u8],
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     ) {
         let text = String::from_utf8_lossy(data).to_string();
         let words: Vec<u32> = text
@@ -75,26 +103,22 @@ impl KeyDaemon for ToyDaemon {
         let peer = *from.ip();
         match (text.split(' ').next(), words.as_slice()) {
             (Some("OFFER"), [their_spi]) => {
-                let mine = kernel.sad.allocate_spi(
-                    self.me,
-                    IpsecProto::Esp,
-                    &mut vpnlab::net::rng::stream(self.exchanges as u64, "toy"),
-                );
+                let mine = get_spi(kernel, now, self.me, peer, self.exchanges);
                 kernel
-                    .apply(&sa(self.me, peer, *their_spi), now)
+                    .request(now, sa(self.me, peer, *their_spi))
                     .expect("outbound SA");
                 kernel
-                    .apply(&sa(peer, self.me, mine), now)
+                    .request(now, update(sa(peer, self.me, mine)))
                     .expect("inbound SA");
                 self.exchanges += 1;
                 self.send(peer, format!("ACCEPT {mine} {their_spi}"));
             }
             (Some("ACCEPT"), [their_spi, mine]) => {
                 kernel
-                    .apply(&sa(self.me, peer, *their_spi), now)
+                    .request(now, sa(self.me, peer, *their_spi))
                     .expect("outbound SA");
                 kernel
-                    .apply(&sa(peer, self.me, *mine), now)
+                    .request(now, update(sa(peer, self.me, *mine)))
                     .expect("inbound SA");
                 self.exchanges += 1;
             }
@@ -102,16 +126,14 @@ impl KeyDaemon for ToyDaemon {
         }
     }
 
-    fn on_acquire(&mut self, _now: Instant, acquire: Acquire, kernel: &mut IpsecEngine) {
-        let mine = kernel.sad.allocate_spi(
-            self.me,
-            IpsecProto::Esp,
-            &mut vpnlab::net::rng::stream(7, "toy"),
-        );
-        self.send(acquire.dst, format!("OFFER {mine}"));
+    fn on_kernel_event(&mut self, now: Instant, event: Event, kernel: &mut dyn KeyKernel) {
+        if let Event::Acquire(acquire) = event {
+            let mine = get_spi(kernel, now, self.me, acquire.dst, 7);
+            self.send(acquire.dst, format!("OFFER {mine}"));
+        }
     }
 
-    fn on_timer(&mut self, _now: Instant, _kernel: &mut IpsecEngine) {}
+    fn on_timer(&mut self, _now: Instant, _kernel: &mut dyn KeyKernel) {}
 
     fn next_timer(&self) -> Option<Instant> {
         None

@@ -14,8 +14,9 @@ use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::{Duration, Instant};
+use vpnlab::ike::IkeEvent;
 use vpnlab::ike::daemon::{Datagram, KeyDaemon};
-use vpnlab::ike::{IkeEvent, Racoon};
+use vpnlab::ike::v1::Racoon;
 use vpnlab::ipsec::IpsecEngine;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::Verdict;
@@ -204,8 +205,10 @@ fn real_first_message() -> Vec<u8> {
     let mut probe = host(INITIATOR, RESPONDER, &RESPONDER.to_string(), 99);
     let mut p = common::datagram(INITIATOR, RESPONDER, 17, 9, &[]);
     let _ = probe.engine.output(Instant::ZERO, &mut p);
-    for a in std::mem::take(&mut probe.engine.acquires) {
-        probe.daemon.on_acquire(Instant::ZERO, a, &mut probe.engine);
+    while let Some(event) = probe.engine.poll_event() {
+        probe
+            .daemon
+            .on_kernel_event(Instant::ZERO, event, &mut probe.engine);
     }
     let first = probe
         .daemon

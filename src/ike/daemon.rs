@@ -1,15 +1,15 @@
 //! A key daemon as the node drives it (racoon's place): sans-IO, it takes
-//! IKE datagrams, the kernel's ACQUIRE and EXPIRE messages and time, and
-//! gives datagrams to send and requests to the kernel.
+//! IKE datagrams, the kernel's messages (ACQUIRE, EXPIRE, …) and time, and
+//! gives datagrams to send and requests to the kernel, which it reaches
+//! only through [`KeyKernel`].
 
-use std::net::SocketAddrV4;
+use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::time::Instant;
 
-use super::{Log, Records};
-use crate::ipsec::IpsecEngine;
-use crate::ipsec::engine::Acquire;
-use crate::ipsec::sad::SaEvent;
+use super::report::DaemonReport;
+use crate::ipsec::KeyKernel;
+use crate::ipsec::pfkey::Event;
 
 /// One UDP datagram the daemon sends.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +21,9 @@ pub struct Datagram {
 
 /// A key daemon as the node drives it (sans-IO: no sockets, no clock).
 pub trait KeyDaemon {
+    /// The daemon starts on a node with these addresses (racoon logs the
+    /// ports it listens on).
+    fn start(&mut self, _now: Instant, _addrs: &[Ipv4Addr]) {}
     /// An IKE datagram arrived on `to` from `from`.
     fn on_datagram(
         &mut self,
@@ -28,14 +31,13 @@ pub trait KeyDaemon {
         from: SocketAddrV4,
         to: SocketAddrV4,
         data: &[u8],
-        kernel: &mut IpsecEngine,
+        kernel: &mut dyn KeyKernel,
     );
-    /// The kernel found no SA for a packet an `ipsec` policy covers.
-    fn on_acquire(&mut self, now: Instant, acquire: Acquire, kernel: &mut IpsecEngine);
+    /// A message from the kernel: an ACQUIRE (no SA for a packet an
+    /// `ipsec` policy covers), an EXPIRE, an SA added or deleted.
+    fn on_kernel_event(&mut self, now: Instant, event: Event, kernel: &mut dyn KeyKernel);
     /// Time passed; `now` is at or after [`KeyDaemon::next_timer`].
-    /// An SA reached its soft or hard lifetime (PF_KEY SADB_EXPIRE).
-    fn on_sa_event(&mut self, _now: Instant, _event: SaEvent, _kernel: &mut IpsecEngine) {}
-    fn on_timer(&mut self, now: Instant, kernel: &mut IpsecEngine);
+    fn on_timer(&mut self, now: Instant, kernel: &mut dyn KeyKernel);
     fn next_timer(&self) -> Option<Instant>;
     /// The next datagram to send, if any.
     fn poll_transmit(&mut self) -> Option<Datagram>;
@@ -46,8 +48,9 @@ pub trait KeyDaemon {
     fn wants_natt(&self) -> bool {
         false
     }
-    /// The daemon's log and what it negotiated, for the run's outputs.
-    fn report(&self) -> Option<(&Log, &Records)> {
+    /// The daemon's log, events and what it negotiated, for the run's
+    /// outputs; None for a daemon that keeps none.
+    fn report(&self) -> Option<DaemonReport<'_>> {
         None
     }
 }

@@ -1,4 +1,5 @@
-//! racoon's log (`racoon -F`) and the events expectations check.
+//! A key daemon's log, as racoon writes it (`racoon -F`), with the events
+//! expectations check.
 //!
 //! Lines read like racoon 0.8's, with the simulated time since the start
 //! of the run in place of the wall-clock date:
@@ -6,103 +7,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::SocketAddrV4;
 
 use smoltcp::time::{Duration, Instant};
 
-/// Why a negotiation failed, as expectations name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FailReason {
-    /// The responder accepted none of the proposals (NO-PROPOSAL-CHOSEN).
-    NoProposalChosen,
-    /// HASH_I/HASH_R or a phase 2 HASH did not verify, or an encrypted
-    /// message did not decrypt to payloads: the pre-shared keys differ.
-    AuthenticationFailed,
-    /// No pre-shared key for the peer in psk.txt.
-    NoPsk,
-    /// The peer's identity or the phase 2 IDs were refused.
-    InvalidId,
-    /// A message did not parse.
-    PayloadMalformed,
-    /// Retransmissions ran out (`timer { counter; interval; }`).
-    Timeout,
-    /// The peer sent an error notification.
-    PeerNotified,
-    /// No `remote` / `sainfo` section for the peer.
-    NoConfig,
-}
-
-impl FailReason {
-    /// The name used in scenario expectations.
-    pub fn name(self) -> &'static str {
-        match self {
-            FailReason::NoProposalChosen => "no-proposal-chosen",
-            FailReason::AuthenticationFailed => "authentication-failed",
-            FailReason::NoPsk => "no-psk",
-            FailReason::InvalidId => "invalid-id",
-            FailReason::PayloadMalformed => "payload-malformed",
-            FailReason::Timeout => "timeout",
-            FailReason::PeerNotified => "peer-notified",
-            FailReason::NoConfig => "no-config",
-        }
-    }
-
-    pub const ALL: [FailReason; 8] = [
-        FailReason::NoProposalChosen,
-        FailReason::AuthenticationFailed,
-        FailReason::NoPsk,
-        FailReason::InvalidId,
-        FailReason::PayloadMalformed,
-        FailReason::Timeout,
-        FailReason::PeerNotified,
-        FailReason::NoConfig,
-    ];
-}
-
-/// Something the daemon did that a scenario can expect.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum IkeEvent {
-    Phase1Established {
-        at: Instant,
-        peer: Ipv4Addr,
-    },
-    Phase2Established {
-        at: Instant,
-        peer: Ipv4Addr,
-        /// Whether it replaced an SA pair that was about to expire.
-        rekey: bool,
-    },
-    Failed {
-        at: Instant,
-        peer: Ipv4Addr,
-        phase: u8,
-        reason: FailReason,
-    },
-    /// DPD declared the peer dead (RFC 3706 §5.5).
-    DpdDead {
-        at: Instant,
-        peer: Ipv4Addr,
-    },
-    /// A phase 2 SA pair was deleted (expiry, DELETE, DPD, INITIAL-CONTACT).
-    Phase2Deleted {
-        at: Instant,
-        peer: Ipv4Addr,
-    },
-    /// NAT-D found a NAT (RFC 3947 §3.2) in front of this end, the peer,
-    /// or both.
-    NatDetected {
-        at: Instant,
-        peer: Ipv4Addr,
-        local_behind: bool,
-        peer_behind: bool,
-    },
-    /// The exchange moved to port 4500 (RFC 3947 §4) or followed a NAT's
-    /// new mapping.
-    Floated {
-        at: Instant,
-        peer: Ipv4Addr,
-    },
-}
+use super::event::IkeEvent;
 
 /// The daemon's log lines and events.
 ///

@@ -2,14 +2,13 @@
 //! packet on output, forward and input (RFC 4301 §5.1, §5.2), the way the
 //! Linux xfrm layer does it.
 
-use std::net::Ipv4Addr;
-
 use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use smoltcp::time::Instant;
 
+use super::keying::Keying;
 use super::packet::{IpsecError, Wrap};
-use super::pfkey::Request;
+use super::pfkey::Acquire;
 use super::sad::{SaKey, Sad};
 use super::spd::{MAX_BUNDLE, PacketSelector, Spd};
 use super::spec::{Action, Direction, IpsecProto, Level, Mode, Selector, Template};
@@ -21,36 +20,17 @@ use crate::wire::ip::protocol;
 use crate::wire::udp_encap::{PORT_ISAKMP, PORT_NATT};
 use crate::wire::{ah as ah_layout, esp as esp_layout};
 
-/// A kernel request for SAs (PF_KEY SADB_ACQUIRE): an `ipsec` policy
-/// matched and no SA was there.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Acquire {
-    pub at: Instant,
-    /// The SA's endpoints: the tunnel's, or the packet's in transport mode.
-    pub src: Ipv4Addr,
-    pub dst: Ipv4Addr,
-    pub proto: IpsecProto,
-    pub mode: Mode,
-    /// The selector of the `out` policy that asked for the SA; the key
-    /// daemon proposes it as the phase 2 identities.
-    pub selector: Selector,
-    /// The template's `unique:N` reqid the SA must carry (0: none).
-    pub reqid: u32,
-}
-
 pub struct IpsecEngine {
     pub spd: Spd,
     pub sad: Sad,
-    pub acquires: Vec<Acquire>,
+    /// What the key daemon is to read, and what its requests reserved.
+    pub(super) keying: Keying,
     /// A key daemon runs: its IKE traffic (UDP 500 and 4500) bypasses the
     /// SPD, as racoon's sockets carry bypass policies.
     pub ike_bypass: bool,
     /// The key daemon listens on UDP 4500 for NAT traversal: ESP in UDP
     /// arriving there is decapsulated (RFC 3948 §2.2).
     pub udp_encap: bool,
-    /// ACQUIREs sent and not yet answered by an SA: Linux's larval states,
-    /// which hold off further ACQUIREs for the same SA until they expire.
-    larval: Vec<(Acquire, Instant)>,
     rng: ChaCha8Rng,
     next_ident: u16,
 }
@@ -92,54 +72,12 @@ impl IpsecEngine {
         IpsecEngine {
             spd: Spd::default(),
             sad: Sad::default(),
-            acquires: Vec::new(),
+            keying: Keying::default(),
             ike_bypass: false,
             udp_encap: false,
-            larval: Vec::new(),
             rng,
             next_ident,
         }
-    }
-
-    /// Runs one setkey command, as `setkey -f` would against the kernel.
-    pub fn apply(&mut self, command: &Request, now: Instant) -> Result<(), String> {
-        match command {
-            Request::Flush(proto) => self.sad.flush(*proto),
-            Request::SpdFlush => self.spd.flush(),
-            Request::Add(spec) => {
-                self.sad.add(spec.clone(), now).map_err(|e| e.to_string())?;
-                self.larval.retain(|(a, _)| {
-                    (a.src, a.dst, a.proto) != (spec.src, spec.dst, spec.proto)
-                        || (a.reqid != 0 && a.reqid != spec.reqid)
-                });
-            }
-            Request::Delete {
-                dst, proto, spi, ..
-            } => self
-                .sad
-                .delete(((*dst).into(), *proto, *spi))
-                .map_err(|e| e.to_string())?,
-            Request::DeleteAll { src, dst, proto } => {
-                self.sad.delete_all(*src, *dst, *proto);
-            }
-            Request::Get {
-                dst, proto, spi, ..
-            } => {
-                self.sad
-                    .get(&((*dst).into(), *proto, *spi))
-                    .ok_or("no such SA")?;
-            }
-            Request::SpdAdd(policy) => {
-                self.spd.add(policy.clone())?;
-            }
-            Request::SpdDelete { selector, dir } => {
-                if !self.spd.delete(selector, *dir) {
-                    return Err("no such policy".into());
-                }
-            }
-            Request::Dump(_) | Request::SpdDump => {}
-        }
-        Ok(())
     }
 
     pub fn next_timer(&self) -> Option<Instant> {
@@ -242,26 +180,6 @@ impl IpsecEngine {
                 Verdict::Drop(e.into())
             }
         }
-    }
-
-    /// Records an ACQUIRE unless one for the same SA is still pending: Linux
-    /// sends one per missing SA, not one per packet, and its larval state
-    /// holds off the next for `XFRM_ACQ_EXPIRES` (30 s) unless an SA comes.
-    /// The larval state is found as `xfrm_state_find` finds states: by
-    /// addresses, protocol, mode and reqid, so two `unique` policies to
-    /// the same peer raise an ACQUIRE each.
-    fn acquire(&mut self, a: Acquire) {
-        const LARVAL_LIFETIME: smoltcp::time::Duration = smoltcp::time::Duration::from_secs(30);
-        let now = a.at;
-        let same = |p: &Acquire| {
-            (p.src, p.dst, p.proto, p.mode, p.reqid) == (a.src, a.dst, a.proto, a.mode, a.reqid)
-        };
-        self.larval.retain(|(_, until)| *until > now);
-        if self.larval.iter().any(|(p, _)| same(p)) || self.acquires.iter().any(same) {
-            return;
-        }
-        self.larval.push((a.clone(), now + LARVAL_LIFETIME));
-        self.acquires.push(a);
     }
 
     /// The key daemon's own traffic: UDP from or to the ISAKMP or NAT-T port.

@@ -6,6 +6,7 @@ pub mod dump;
 pub mod engine;
 pub mod esp;
 mod hook;
+mod keying;
 pub mod packet;
 #[cfg(test)]
 mod parse_count;
@@ -17,3 +18,4 @@ pub mod spec;
 pub mod udp_encap;
 
 pub use engine::IpsecEngine;
+pub use pfkey::KeyKernel;

@@ -1,9 +1,19 @@
 //! The kernel's key-management interface, the PF_KEY way (RFC 2367): the
-//! requests a key daemon or setkey sends to the IPsec engine.
+//! requests a key daemon or setkey sends to the IPsec engine, the replies
+//! and errors it answers with, and the messages it sends on its own
+//! (ACQUIRE, EXPIRE, and what other requests changed).
+//!
+//! A key daemon sees nothing else of the engine: it holds a
+//! `&mut dyn` [`KeyKernel`] while it handles a datagram, an event or a
+//! timer, as racoon holds its PF_KEY socket (and strongSwan its
+//! `kernel_ipsec_t`); the node hands it the [`Event`]s.
 
 use std::net::Ipv4Addr;
 
-use super::spec::{Direction, IpsecProto, PolicySpec, SaSpec, Selector};
+use smoltcp::time::Instant;
+
+use super::sad::SaKey;
+use super::spec::{Direction, IpsecProto, Mode, PolicySpec, SaSpec, Selector};
 
 /// One request to the kernel's key management (PF_KEY, RFC 2367 §2.3 and
 /// KAME's SADB_X_SPD* extensions). setkey's commands are these requests.
@@ -13,6 +23,20 @@ pub enum Request {
     Flush(Option<IpsecProto>),
     /// SADB_X_SPDFLUSH; setkey `spdflush;`.
     SpdFlush,
+    /// SADB_GETSPI (RFC 2367 §3.1.1): reserve an SPI in `range` for the
+    /// SA from `src` to `dst` that an UPDATE will fill in (a larval SA);
+    /// answered with [`Reply::Spi`].
+    GetSpi {
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        proto: IpsecProto,
+        mode: Mode,
+        reqid: u32,
+        range: SpiRange,
+    },
+    /// SADB_UPDATE (RFC 2367 §3.1.2): the SA whose SPI GETSPI reserved,
+    /// now with its keys.
+    Update(SaSpec),
     /// SADB_ADD; setkey `add src dst proto spi [extensions] algorithms;`.
     Add(SaSpec),
     /// SADB_DELETE; setkey `delete src dst proto spi;`.
@@ -28,7 +52,7 @@ pub enum Request {
         dst: Ipv4Addr,
         proto: IpsecProto,
     },
-    /// SADB_GET; setkey `get src dst proto spi;`.
+    /// SADB_GET; setkey `get src dst proto spi;`; answered with [`Reply::Sa`].
     Get {
         src: Ipv4Addr,
         dst: Ipv4Addr,
@@ -43,8 +67,112 @@ pub enum Request {
     SpdAdd(PolicySpec),
     /// SADB_X_SPDDELETE; setkey `spddelete src_range dst_range upperspec -P dir;`.
     SpdDelete { selector: Selector, dir: Direction },
-    /// SADB_DUMP; setkey `dump [proto];`.
+    /// SADB_X_SPDGET of the policy for exactly `selector` in `dir` (KAME
+    /// names it by policy ID, Linux's XFRM_MSG_GETPOLICY by selector and
+    /// direction, as here); answered with [`Reply::Policy`]. racoon reads
+    /// its copy of the SPD (`getsp`) where this asks the kernel.
+    SpdGet { selector: Selector, dir: Direction },
+    /// SADB_DUMP; setkey `dump [proto];`; answered with [`Reply::Sas`].
     Dump(Option<IpsecProto>),
-    /// SADB_X_SPDDUMP; setkey `spddump;`.
+    /// SADB_X_SPDDUMP; setkey `spddump;`; answered with [`Reply::Policies`].
     SpdDump,
+}
+
+/// SADB_EXT_SPIRANGE: the SPIs a GETSPI may return, both ends included.
+/// With `min == max` the kernel gives exactly that SPI or refuses
+/// (Linux `xfrm_alloc_spi`, KAME `key_do_getnewspi`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpiRange {
+    pub min: u32,
+    pub max: u32,
+}
+
+impl SpiRange {
+    /// The one SPI `spi`.
+    pub fn exactly(spi: u32) -> SpiRange {
+        SpiRange { min: spi, max: spi }
+    }
+}
+
+/// The kernel's answer to a request that succeeded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// The request was carried out.
+    Done,
+    /// GETSPI: the SPI reserved.
+    Spi(u32),
+    /// GET: the SA as installed.
+    Sa(SaSpec),
+    /// SPDGET: the policy as installed (`unique` templates carry the
+    /// reqid the kernel gave them).
+    Policy(PolicySpec),
+    /// DUMP: the SAs, in SAD order.
+    Sas(Vec<SaSpec>),
+    /// SPDDUMP: the policies, in the order they were added.
+    Policies(Vec<PolicySpec>),
+}
+
+/// Why the kernel refused a request: the `sadb_msg_errno` of its answer,
+/// with what setkey would print.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Errno {
+    /// EEXIST: "File exists".
+    Exists(String),
+    /// ENOENT (ESRCH for SAs on Linux): "No such file or directory".
+    NotFound(String),
+    /// EINVAL: keys of the wrong length, too many transforms, an SPI
+    /// range without a usable SPI.
+    Invalid(String),
+}
+
+impl std::fmt::Display for Errno {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Errno::Exists(m) | Errno::NotFound(m) | Errno::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Errno {}
+
+/// A kernel request for SAs (PF_KEY SADB_ACQUIRE): an `ipsec` policy
+/// matched and no SA was there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Acquire {
+    pub at: Instant,
+    /// The SA's endpoints: the tunnel's, or the packet's in transport mode.
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub proto: IpsecProto,
+    pub mode: Mode,
+    /// The selector of the `out` policy that asked for the SA; the key
+    /// daemon proposes it as the phase 2 identities.
+    pub selector: Selector,
+    /// The template's `unique:N` reqid the SA must carry (0: none).
+    pub reqid: u32,
+}
+
+/// A message the kernel sends its key daemon unasked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// SADB_ACQUIRE (RFC 2367 §3.1.6).
+    Acquire(Acquire),
+    /// SADB_EXPIRE (RFC 2367 §3.1.7): the SA reached its soft lifetime
+    /// (it is dying, still used) or its hard one (it is gone).
+    Expire { sa: SaKey, hard: bool },
+    /// An ADD or UPDATE put the SA in the SAD (the kernel echoes both to
+    /// every PF_KEY socket).
+    Added(SaKey),
+    /// A DELETE or DELETEALL took the SA out of the SAD.
+    Deleted(SaKey),
+    /// SADB_FLUSH emptied the SAD (of one protocol's SAs, or all).
+    Flushed(Option<IpsecProto>),
+}
+
+/// The kernel as a key daemon reaches it: one request at a time, each
+/// answered at once (PF_KEY's reply to the sender). strongSwan's
+/// `kernel_ipsec_t` has a method per request; here the requests are
+/// values, the same ones setkey's commands parse into.
+pub trait KeyKernel {
+    fn request(&mut self, now: Instant, request: Request) -> Result<Reply, Errno>;
 }

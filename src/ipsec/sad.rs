@@ -93,7 +93,9 @@ impl std::fmt::Display for SadError {
 pub struct Sad {
     sas: BTreeMap<SaKey, SecurityAssociation>,
     serial: u64,
-    pub events: Vec<SaEvent>,
+    /// Lifetime events not yet taken by the engine's PF_KEY queue
+    /// (`IpsecEngine::poll_event`).
+    pub(super) events: Vec<SaEvent>,
 }
 
 fn limit(seconds: u64) -> Option<Duration> {
@@ -139,22 +141,6 @@ impl Sad {
         };
         self.sas.insert(key, sa);
         Ok(())
-    }
-
-    /// PF_KEY GETSPI: an SPI no SA towards `dst` with `proto` uses, drawn
-    /// from `rng` outside the reserved range 0–255 (RFC 4303 §2.1).
-    pub fn allocate_spi(
-        &self,
-        dst: Ipv4Addr,
-        proto: IpsecProto,
-        rng: &mut impl rand_core::RngCore,
-    ) -> u32 {
-        loop {
-            let spi = rng.next_u32();
-            if spi > 255 && !self.sas.contains_key(&(dst.into(), proto, spi)) {
-                return spi;
-            }
-        }
     }
 
     pub fn delete(&mut self, key: SaKey) -> Result<(), SadError> {
@@ -335,22 +321,6 @@ mod tests {
         sad.used(key, 1000, Instant::ZERO);
         assert_eq!(sad.events.last(), Some(&SaEvent::HardExpired(key)));
         assert!(sad.get(&key).is_none());
-    }
-
-    #[test]
-    fn allocated_spis_are_unused_and_unreserved() {
-        let mut sad = Sad::default();
-        let mut rng = crate::net::rng::stream(1, "spi");
-        let dst = "10.0.0.2".parse().unwrap();
-        for _ in 0..100 {
-            let spi = sad.allocate_spi(dst, IpsecProto::Ah, &mut rng);
-            assert!(spi > 255);
-            sad.add(
-                spec(spi, Mode::Any, Lifetime::default(), Lifetime::default()),
-                Instant::ZERO,
-            )
-            .unwrap();
-        }
     }
 
     #[test]

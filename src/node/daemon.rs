@@ -1,7 +1,7 @@
 //! Where a key daemon (racoon's place) meets a node: IKE datagrams on a
-//! UDP socket of the node's stack, ACQUIRE requests from the IPsec engine,
-//! timers, and the engine itself as the PF_KEY interface through which the
-//! daemon allocates SPIs and installs SAs and policies.
+//! UDP socket of the node's stack, the IPsec engine's messages (ACQUIRE,
+//! EXPIRE, …), timers, and the engine as the [`KeyKernel`] through which
+//! the daemon reserves SPIs and installs SAs and policies.
 
 use std::net::SocketAddrV4;
 
@@ -12,6 +12,8 @@ use smoltcp::wire::{IpAddress, IpEndpoint};
 
 use crate::ike::daemon::KeyDaemon;
 use crate::ipsec::IpsecEngine;
+#[cfg(doc)]
+use crate::ipsec::KeyKernel;
 use crate::wire::udp_encap::{KEEPALIVE, NON_ESP_MARKER, PORT_ISAKMP, PORT_NATT};
 
 /// The daemon of a node with its UDP sockets.
@@ -89,11 +91,8 @@ impl DaemonSlot {
         for (from, to, data) in arrived {
             self.daemon.on_datagram(now, from, to, &data, engine);
         }
-        for acquire in std::mem::take(&mut engine.acquires) {
-            self.daemon.on_acquire(now, acquire, engine);
-        }
-        for event in std::mem::take(&mut engine.sad.events) {
-            self.daemon.on_sa_event(now, event, engine);
+        while let Some(event) = engine.poll_event() {
+            self.daemon.on_kernel_event(now, event, engine);
         }
         if self.daemon.next_timer().is_some_and(|t| t <= now) {
             self.daemon.on_timer(now, engine);

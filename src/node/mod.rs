@@ -141,8 +141,8 @@ impl Node {
         if let (Some(slot), Some(engine)) =
             (&mut self.daemon, self.kernel.hook_mut::<IpsecEngine>())
         {
-            engine.sad.flush(None);
-            engine.sad.events.clear();
+            let _ = engine.apply(&crate::ipsec::pfkey::Request::Flush(None), now);
+            engine.drop_sa_events();
             slot.daemon.restart(now);
         }
     }
@@ -156,7 +156,7 @@ impl Node {
     }
 
     fn acquires_pending(&self) -> bool {
-        self.daemon.is_some() && self.ipsec().is_some_and(|e| !e.acquires.is_empty())
+        self.daemon.is_some() && self.ipsec().is_some_and(IpsecEngine::acquire_pending)
     }
 
     fn service_apps(&mut self, now: Instant, flows: &mut [FlowStats]) {

@@ -134,6 +134,16 @@ pub struct NodeSpec {
     pub nat: Option<super::nat_yaml::NatSpec>,
 }
 
+impl NodeSpec {
+    /// The node's key-daemon configuration, by the file name its daemon
+    /// reads; `ike::registry` picks the daemon by that name.
+    pub fn daemon_config(&self) -> Option<(&'static str, &str)> {
+        [("racoon.conf", &self.racoon)]
+            .into_iter()
+            .find_map(|(name, text)| Some((name, text.as_ref()?.as_str())))
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InterfaceSpec {

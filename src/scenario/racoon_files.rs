@@ -1,6 +1,6 @@
 //! A node's racoon.conf and the files it names (psk.txt), checked at load
-//! time with errors and warnings pointing into the YAML file, and read
-//! again when the node is built.
+//! time with errors and warnings pointing into the YAML file (the daemon
+//! reads them again when the node is built: `ike::registry`).
 
 use super::embedded::yaml_pos;
 use super::located::{Located, Pos};
@@ -10,17 +10,6 @@ use crate::config::racoon::{self, AuthMethod, Identifier, Peer, RacoonConf};
 
 /// Problems or warnings: where, and what.
 pub type Notes = Vec<(Pos, String)>;
-
-/// The daemon's configuration of a valid node.
-pub fn load(spec: &NodeSpec) -> Option<(RacoonConf, PskFile)> {
-    let (conf, _) = racoon::parse(spec.racoon.as_ref()?).ok()?;
-    let psk = conf
-        .psk_path()
-        .and_then(|path| spec.files.get(path))
-        .and_then(|text| psk::parse(text).ok())
-        .unwrap_or_default();
-    Some((conf, psk))
-}
 
 /// Checks every node's racoon.conf and psk.txt: syntax errors into
 /// `problems`, what vpnlab does not implement into `warnings`.

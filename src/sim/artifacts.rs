@@ -1,5 +1,7 @@
 //! Files written at the end of a run besides the captures: each IPsec
-//! node's `<node>.sad` and `<node>.spd`, and Wireshark's `esp_sa` table.
+//! node's `<node>.sad` and `<node>.spd`, Wireshark's `esp_sa` table, each
+//! key daemon's log and Wireshark's IKE key tables (from the daemons'
+//! neutral [`DaemonReport`]s), each NAT's mappings.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -8,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use smoltcp::time::Instant;
 
+use crate::ike::report::{DaemonReport, KeyRow};
 use crate::ipsec::dump;
 use crate::ipsec::sad::SaCounters;
 use crate::ipsec::spec::IpsecProto;
@@ -45,45 +48,48 @@ pub fn sa_reports(nodes: &[Node]) -> Vec<(String, Vec<SaReport>)> {
         .collect()
 }
 
-/// Writes each daemon's `<node>.log` and Wireshark's
-/// `ikev1_decryption_table` (initiator cookie, encryption key). Both ends
-/// know the key; where they disagree (different pre-shared keys) the
-/// initiator's is listed, as it encrypted the first encrypted message.
-pub fn write_ike_files(dir: &Path, nodes: &[Node]) -> io::Result<Vec<PathBuf>> {
+/// Each node's key daemon report, by node index (None: no daemon, or
+/// one that keeps no report).
+pub fn daemon_reports(nodes: &[Node]) -> Vec<Option<DaemonReport<'_>>> {
+    nodes
+        .iter()
+        .map(|n| n.daemon.as_ref().and_then(|d| d.daemon.report()))
+        .collect()
+}
+
+/// Writes each daemon's `<node>.log` and Wireshark's IKE key tables
+/// (`ikev1_decryption_table`: initiator cookie, encryption key), one row
+/// per IKE SA, the initiator's where the ends' rows differ (see
+/// [`KeyRow`]).
+pub fn write_ike_files(
+    dir: &Path,
+    nodes: &[Node],
+    reports: &[Option<DaemonReport<'_>>],
+) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    let mut keys: BTreeMap<[u8; 8], (bool, Vec<u8>)> = BTreeMap::new();
-    for node in nodes {
-        let Some((log, records)) = node.daemon.as_ref().and_then(|d| d.daemon.report()) else {
-            continue;
-        };
+    let mut tables: BTreeMap<&str, BTreeMap<&[u8], &KeyRow>> = BTreeMap::new();
+    for (node, report) in nodes.iter().zip(reports) {
+        let Some(report) = report else { continue };
+        let mut text = String::new();
+        for line in &report.log {
+            text.push_str(line);
+            text.push('\n');
+        }
         files.push(write_atomic(
             &dir.join(format!("{}.log", node.name)),
-            &log.text(),
+            &text,
         )?);
-        for (cookie, key, side) in &records.isakmp_keys {
-            let initiator = *side == crate::ike::Side::Initiator;
-            let entry = keys.entry(*cookie).or_insert((initiator, key.clone()));
-            if initiator && !entry.0 {
-                *entry = (true, key.clone());
+        for row in &report.keys {
+            let table = tables.entry(row.table).or_default();
+            let kept = table.entry(row.id.as_slice()).or_insert(row);
+            if row.initiator && !kept.initiator {
+                *kept = row;
             }
         }
     }
-    // Wireshark's UAT writes byte fields as bare hex.
-    let rows: Vec<String> = keys
-        .iter()
-        .map(|(cookie, (_, key))| {
-            format!(
-                "{},{}",
-                crate::ike::log::hex(cookie),
-                crate::ike::log::hex(key)
-            )
-        })
-        .collect();
-    if !rows.is_empty() {
-        files.push(write_atomic(
-            &dir.join("ikev1_decryption_table"),
-            &(rows.join("\n") + "\n"),
-        )?);
+    for (name, rows) in tables {
+        let rows: Vec<&str> = rows.values().map(|r| r.row.as_str()).collect();
+        files.push(write_atomic(&dir.join(name), &(rows.join("\n") + "\n"))?);
     }
     Ok(files)
 }
@@ -113,16 +119,17 @@ pub struct IkeReport {
     pub dropped: Vec<(&'static str, u64)>,
 }
 
-pub fn ike_reports(nodes: &[Node]) -> Vec<IkeReport> {
+pub fn ike_reports(nodes: &[Node], reports: Vec<Option<DaemonReport<'_>>>) -> Vec<IkeReport> {
     nodes
         .iter()
-        .filter_map(|n| {
-            let (log, records) = n.daemon.as_ref()?.daemon.report()?;
+        .zip(reports)
+        .filter_map(|(n, r)| {
+            let r = r?;
             Some(IkeReport {
                 node: n.name.clone(),
-                events: log.events.clone(),
-                log: log.lines(),
-                dropped: records.dropped.iter().map(|(r, n)| (*r, *n)).collect(),
+                events: r.events.to_vec(),
+                log: r.log,
+                dropped: r.dropped,
             })
         })
         .collect()
@@ -137,13 +144,18 @@ pub fn write_atomic(path: &Path, text: &str) -> io::Result<PathBuf> {
 }
 
 /// Writes the SAD and SPD dumps and the ESP SA table; returns the files.
-pub fn write_ipsec_files(dir: &Path, nodes: &[Node], now: Instant) -> io::Result<Vec<PathBuf>> {
+pub fn write_ipsec_files(
+    dir: &Path,
+    nodes: &[Node],
+    reports: &[Option<DaemonReport<'_>>],
+    now: Instant,
+) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut rows: Vec<String> = Vec::new();
     let behind_nat = nodes
         .iter()
         .any(|n| n.kernel.hook::<crate::nat::Nat>().is_some());
-    for node in nodes {
+    for (node, report) in nodes.iter().zip(reports) {
         let Some(engine) = node.ipsec() else { continue };
         files.push(write_atomic(
             &dir.join(format!("{}.sad", node.name)),
@@ -159,12 +171,7 @@ pub fn write_ipsec_files(dir: &Path, nodes: &[Node], now: Instant) -> io::Result
             node.kernel.is_local(src) || !nodes.iter().any(|n| n.kernel.is_local(src))
         };
         let sad = engine.sad.iter().map(|sa| &sa.spec);
-        let negotiated = node
-            .daemon
-            .as_ref()
-            .and_then(|d| d.daemon.report())
-            .map(|(_, records)| records.installed.as_slice())
-            .unwrap_or_default();
+        let negotiated = report.as_ref().map_or(&[][..], |r| r.installed);
         rows.extend(dump::esp_sa_rows(sad.chain(negotiated), sends, behind_nat));
     }
     // Both ends hold the same SAs: list each once.

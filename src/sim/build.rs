@@ -9,6 +9,7 @@ use smoltcp::time::Instant;
 use super::end::{EndId, EndpointId};
 use super::link::{End, Link};
 use super::world::{Event, World};
+use crate::ike::registry::DaemonConfig;
 use crate::ipsec::IpsecEngine;
 use crate::kernel::{Interface, Kernel};
 use crate::net::rng;
@@ -134,11 +135,12 @@ fn build_nodes(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Node> {
                 kernel.add_hook(Box::new(crate::nat::Nat::new(config, rng)));
             }
             let mut node = Node::new(name.clone(), kernel, rng.next_u64(), Instant::ZERO);
-            if spec.setkey.is_some() || spec.ipsec.is_some() || spec.racoon.is_some() {
+            let daemon = spec.daemon_config();
+            if spec.setkey.is_some() || spec.ipsec.is_some() || daemon.is_some() {
                 attach_ipsec(&mut node, seed, spec);
             }
-            if let Some((conf, psk)) = crate::scenario::racoon_files::load(spec) {
-                attach_racoon(&mut node, seed, conf, psk);
+            if let Some((name, text)) = daemon {
+                attach_daemon(&mut node, seed, spec, name, text);
             }
             node
         })
@@ -168,18 +170,26 @@ fn attach_ipsec(node: &mut Node, seed: u64, spec: &NodeSpec) {
     node.attach_ipsec(engine);
 }
 
-/// Starts racoon on a node with its configuration and keys.
-fn attach_racoon(
-    node: &mut Node,
-    seed: u64,
-    conf: crate::config::racoon::RacoonConf,
-    psk: crate::config::psk::PskFile,
-) {
+/// Starts the key daemon the node's configuration file names (see
+/// `ike::registry`), at time zero.
+fn attach_daemon(node: &mut Node, seed: u64, spec: &NodeSpec, name: &str, text: &str) {
+    let files: Vec<(&str, &str)> = spec
+        .files
+        .iter()
+        .map(|(path, file)| (path.as_str(), file.value.as_str()))
+        .collect();
+    let config = DaemonConfig {
+        name,
+        text,
+        files: &files,
+    };
     let rng = rng::stream(seed, &format!("ike:{}", node.name));
-    let mut daemon = crate::ike::Racoon::new(conf, psk, rng);
+    let Some(mut daemon) = crate::ike::registry::daemon_for(&config, rng) else {
+        return;
+    };
     let addrs: Vec<_> = node.kernel.ifaces.iter().map(|i| i.address.addr).collect();
     daemon.start(Instant::ZERO, &addrs);
-    node.attach_daemon(Box::new(daemon));
+    node.attach_daemon(daemon);
 }
 
 fn build_links(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Link> {

@@ -108,13 +108,14 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
     if let Some(e) = capture_error {
         return Err(e);
     }
+    let reports = artifacts::daemon_reports(&nodes);
     if let Some(d) = &dir {
-        files.extend(artifacts::write_ipsec_files(d, &nodes, end)?);
-        files.extend(artifacts::write_ike_files(d, &nodes)?);
+        files.extend(artifacts::write_ipsec_files(d, &nodes, &reports, end)?);
+        files.extend(artifacts::write_ike_files(d, &nodes, &reports)?);
         files.extend(artifacts::write_nat_files(d, &nodes, end)?);
     }
     let sas = artifacts::sa_reports(&nodes);
-    let ike = artifacts::ike_reports(&nodes);
+    let ike = artifacts::ike_reports(&nodes, reports);
     if let Some(d) = &dir {
         remove_stale(d, &files)?;
     }

@@ -26,19 +26,17 @@ pub fn tool_available(tool: &str) -> bool {
 }
 
 /// One service round of a key daemon over its node's IPsec engine, as
-/// the node does it: the engine's timers, its ACQUIREs and SA events
-/// handed to the daemon, then the daemon's own due timer.
+/// the node does it: the engine's timers, its messages (ACQUIREs first,
+/// then EXPIREs and the rest) handed to the daemon, then the daemon's own
+/// due timer.
 pub fn serve_daemon(
     now: smoltcp::time::Instant,
     daemon: &mut dyn vpnlab::ike::daemon::KeyDaemon,
     engine: &mut vpnlab::ipsec::IpsecEngine,
 ) {
     engine.on_timer(now);
-    for a in std::mem::take(&mut engine.acquires) {
-        daemon.on_acquire(now, a, engine);
-    }
-    for e in std::mem::take(&mut engine.sad.events) {
-        daemon.on_sa_event(now, e, engine);
+    while let Some(event) = engine.poll_event() {
+        daemon.on_kernel_event(now, event, engine);
     }
     if daemon.next_timer().is_some_and(|t| t <= now) {
         daemon.on_timer(now, engine);
@@ -69,12 +67,67 @@ pub fn transport_engine(
 }
 
 /// A racoon with `text` as its racoon.conf and a pre-shared key for `peer`.
-pub fn racoon(text: &str, peer: std::net::Ipv4Addr, seed: u64) -> vpnlab::ike::Racoon {
+pub fn racoon(text: &str, peer: std::net::Ipv4Addr, seed: u64) -> vpnlab::ike::v1::Racoon {
     use rand_core::SeedableRng;
     let (conf, _) = vpnlab::config::racoon::parse(text).expect("racoon.conf parses");
     let keys =
         vpnlab::config::psk::parse(&format!("{peer} a shared secret\n")).expect("psk.txt parses");
-    vpnlab::ike::Racoon::new(conf, keys, rand_chacha::ChaCha8Rng::seed_from_u64(seed))
+    vpnlab::ike::v1::Racoon::new(conf, keys, rand_chacha::ChaCha8Rng::seed_from_u64(seed))
+}
+
+/// A recording fake of the kernel's PF_KEY interface, for daemon tests
+/// without an IPsec engine: it keeps every request in order, gives
+/// GETSPI the bottom of its range unless it gave that SPI already
+/// (EEXIST), answers SPDGET from `policies` (to which SPDADD adds), and
+/// accepts everything else.
+#[derive(Debug, Default)]
+pub struct RecordingKernel {
+    pub requests: Vec<vpnlab::ipsec::pfkey::Request>,
+    pub policies: Vec<vpnlab::ipsec::spec::PolicySpec>,
+    spis: Vec<u32>,
+}
+
+impl RecordingKernel {
+    /// A fake whose SPD holds `policies`.
+    pub fn with_policies(policies: Vec<vpnlab::ipsec::spec::PolicySpec>) -> RecordingKernel {
+        RecordingKernel {
+            policies,
+            ..RecordingKernel::default()
+        }
+    }
+}
+
+impl vpnlab::ipsec::KeyKernel for RecordingKernel {
+    fn request(
+        &mut self,
+        _now: smoltcp::time::Instant,
+        request: vpnlab::ipsec::pfkey::Request,
+    ) -> Result<vpnlab::ipsec::pfkey::Reply, vpnlab::ipsec::pfkey::Errno> {
+        use vpnlab::ipsec::pfkey::{Errno, Reply, Request};
+        let reply = match &request {
+            Request::GetSpi { range, .. } if self.spis.contains(&range.min) => {
+                Err(Errno::Exists("SPI given already".into()))
+            }
+            Request::GetSpi { range, .. } => {
+                self.spis.push(range.min);
+                Ok(Reply::Spi(range.min))
+            }
+            Request::SpdGet { selector, dir } => self
+                .policies
+                .iter()
+                .find(|p| p.selector == *selector && p.dir == *dir)
+                .cloned()
+                .map(Reply::Policy)
+                .ok_or_else(|| Errno::NotFound("no such policy".into())),
+            Request::SpdAdd(policy) => {
+                self.policies.push(policy.clone());
+                Ok(Reply::Done)
+            }
+            _ => Ok(Reply::Done),
+        };
+        self.requests.push(request);
+        reply
+    }
 }
 
 /// An IPv4 datagram from `src` to `dst` carrying `payload`, as a host

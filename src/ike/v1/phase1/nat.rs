@@ -3,11 +3,12 @@
 
 use std::net::{Ipv4Addr, SocketAddrV4};
 
-use super::{Phase1, Received};
+use super::Phase1;
+use super::payloads::Received;
 use crate::config::racoon::{NatTraversal, Remote};
-use crate::ike::Env;
-use crate::ike::log::IkeEvent;
-use crate::ike::natt::{self, Version};
+use crate::ike::IkeEvent;
+use crate::ike::v1::env::Env;
+use crate::ike::v1::natt::{self, Version};
 use crate::wire::isakmp::PayloadRepr;
 use crate::wire::udp_encap::PORT_NATT;
 
@@ -149,38 +150,30 @@ pub fn udp_encapsulation(p: &Phase1) -> Option<Version> {
 
 /// What a followed float changed, to put back if its message is refused.
 pub(crate) struct FloatUndo {
-    serial: u32,
     ends: (SocketAddrV4, SocketAddrV4),
     floated: bool,
 }
 
-impl crate::ike::Racoon {
+impl Phase1 {
     /// racoon's `isakmp_main` runs its float block for every exchange on
-    /// an ISAKMP SA, Quick Mode and Informational too: [`follow`] for the
-    /// ISAKMP SA `serial`, with what to undo.
+    /// an ISAKMP SA, Quick Mode and Informational too: [`follow`] a
+    /// message from `peer` to `local`, with what to undo.
     pub(crate) fn follow_float(
         &mut self,
-        now: smoltcp::time::Instant,
-        serial: u32,
+        env: &mut Env<'_>,
         (local, peer): (SocketAddrV4, SocketAddrV4),
-    ) -> Option<FloatUndo> {
-        let (mut env, ph1s, _, _) = self.env(now);
-        let p = ph1s.iter_mut().find(|p| p.serial == serial)?;
+    ) -> FloatUndo {
         let undo = FloatUndo {
-            serial,
-            ends: (p.local, p.peer),
-            floated: p.natt.floated,
+            ends: (self.local, self.peer),
+            floated: self.natt.floated,
         };
-        follow(p, &mut env, local, peer);
-        Some(undo)
+        follow(self, env, local, peer);
+        undo
     }
 
     /// The message that made [`Self::follow_float`] move was not taken.
-    pub(crate) fn undo_float(&mut self, undo: Option<FloatUndo>) {
-        let Some(u) = undo else { return };
-        if let Some(p) = self.ph1.iter_mut().find(|p| p.serial == u.serial) {
-            (p.local, p.peer) = u.ends;
-            p.natt.floated = u.floated;
-        }
+    pub(crate) fn undo_float(&mut self, undo: FloatUndo) {
+        (self.local, self.peer) = undo.ends;
+        self.natt.floated = undo.floated;
     }
 }

@@ -1,16 +1,22 @@
-//! Handing negotiated SAs to the kernel, as racoon does over PF_KEY:
-//! UPDATE for the inbound SA (whose SPI GETSPI reserved), ADD for the
-//! outbound one, keys from KEYMAT (RFC 2409 §5.5), and with
-//! `generate_policy` the policies the initiator's IDs describe.
+//! What racoon asks of the kernel over PF_KEY (pfkey.c): GETSPI for our
+//! inbound SPI, UPDATE for the inbound SA (whose SPI GETSPI reserved),
+//! ADD for the outbound one, keys from KEYMAT (RFC 2409 §5.5), DELETE of
+//! a pair, the policies it reads, and with `generate_policy` the policies
+//! the initiator's IDs describe.
 
-use super::Env;
+use rand_core::RngCore;
+use smoltcp::time::Instant;
+
+use super::env::{Env, Fail};
 use super::phase1::Keys;
 use super::quick::Phase2;
 use crate::crypto::ikev1::{self, KeymatInput, PROTO_IPSEC_AH, PROTO_IPSEC_ESP};
-use crate::ipsec::IpsecEngine;
-use crate::ipsec::pfkey::Request;
+use crate::ike::FailReason;
+use crate::ipsec::KeyKernel;
+use crate::ipsec::pfkey::{Errno, Reply, Request, SpiRange};
 use crate::ipsec::spec::{
-    Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Template, UdpEncap,
+    Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Selector, Template,
+    UdpEncap,
 };
 
 /// racoon sets the soft lifetime to 80% of the hard one
@@ -80,9 +86,106 @@ fn sa_spec(
     })
 }
 
-/// Installs the inbound SA, then the outbound one, logging each as
-/// racoon's `pk_recvupdate` and `pk_recvadd` do.
-pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut IpsecEngine, keys: &Keys, p: &Phase2) {
+/// pfkey.c `pk_sendgetspi`: our inbound SPI for `p` (the SA from the
+/// peer to us). racoon lets the kernel choose (an SPI range of 0–0);
+/// here the daemon draws each candidate from its own stream and asks for
+/// exactly it, so that a run's SPIs follow the daemon's seed alone: one
+/// in the reserved range 0–255 (RFC 4303 §2.1) is drawn again unasked,
+/// one the kernel holds already is drawn again after its EEXIST.
+pub(crate) fn get_spi(
+    env: &mut Env<'_>,
+    kernel: &mut dyn KeyKernel,
+    p: &Phase2,
+) -> Result<u32, Fail> {
+    loop {
+        let candidate = env.rng.next_u32();
+        if candidate <= 255 {
+            continue;
+        }
+        let request = Request::GetSpi {
+            src: p.peer,
+            dst: p.local,
+            proto: p.proto,
+            mode: p.mode,
+            reqid: p.reqid_in,
+            range: SpiRange::exactly(candidate),
+        };
+        match kernel.request(env.now, request) {
+            Ok(Reply::Spi(spi)) => return Ok(spi),
+            Err(Errno::Exists(_)) => continue,
+            Ok(other) => return Err(getspi_failed(format!("{other:?}"))),
+            Err(e) => return Err(getspi_failed(e.to_string())),
+        }
+    }
+}
+
+/// The kernel refused GETSPI (pfkey.c: "ipseclib failed send getspi");
+/// expectations know it as a configuration problem of the node.
+fn getspi_failed(why: String) -> Fail {
+    Fail::new(
+        FailReason::NoConfig,
+        None,
+        format!("pfkey GETSPI failed: {why}"),
+    )
+}
+
+/// pfkey.c `pk_senddelete` of an established pair: our inbound SA and
+/// the outbound one. Either may be gone already (a hard expiry took it):
+/// the kernel's ESRCH changes nothing.
+pub(crate) fn delete_pair(
+    now: Instant,
+    kernel: &mut dyn KeyKernel,
+    records: &mut super::Records,
+    p: &Phase2,
+) {
+    let peer_spi = p.chosen.map_or(0, |c| c.peer_spi);
+    for (src, dst, spi) in [(p.peer, p.local, p.my_spi), (p.local, p.peer, peer_spi)] {
+        let request = Request::Delete {
+            src,
+            dst,
+            proto: p.proto,
+            spi,
+        };
+        let _ = kernel.request(now, request);
+        records.deleted.push((dst.into(), p.proto, spi));
+    }
+}
+
+/// The policy for exactly `selector` in `dir`, if the kernel has one
+/// (racoon's `getsp` on its copy of the SPD).
+pub(crate) fn policy(
+    now: Instant,
+    kernel: &mut dyn KeyKernel,
+    selector: Selector,
+    dir: Direction,
+) -> Option<PolicySpec> {
+    match kernel.request(now, Request::SpdGet { selector, dir }) {
+        Ok(Reply::Policy(p)) => Some(p),
+        _ => None,
+    }
+}
+
+/// The reqid the first template of that policy binds its SAs to
+/// (`unique`), 0 for none: what racoon reads as the policy's `reqid`
+/// when it installs a phase 2's SAs (pfkey.c `pk_sendupdate`,
+/// `pk_sendadd`).
+pub(crate) fn policy_reqid(
+    now: Instant,
+    kernel: &mut dyn KeyKernel,
+    selector: Selector,
+    dir: Direction,
+) -> u32 {
+    let first = policy(now, kernel, selector, dir).and_then(|p| p.templates.first().copied());
+    match first.map(|t| t.level) {
+        Some(Level::Unique(Some(id))) => id,
+        _ => 0,
+    }
+}
+
+/// Installs the inbound SA with UPDATE (`pk_sendupdate`), then the
+/// outbound one with ADD (`pk_sendadd`), logging each as racoon's
+/// `pk_recvupdate` and `pk_recvadd` do.
+pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut dyn KeyKernel, keys: &Keys, p: &Phase2) {
     let Some(peer_spi) = p.chosen.map(|c| c.peer_spi) else {
         return;
     };
@@ -106,8 +209,13 @@ pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut IpsecEngine, keys: &K
         let Some(spec) = sa_spec(keys, p, (src, dst), spi, encap) else {
             continue;
         };
-        match kernel.apply(&Request::Add(spec.clone()), env.now) {
-            Ok(()) => {
+        let (name, request) = if dst == p.local {
+            ("UPDATE", Request::Update(spec.clone()))
+        } else {
+            ("ADD", Request::Add(spec.clone()))
+        };
+        match kernel.request(env.now, request) {
+            Ok(_) => {
                 let udp = if encap.is_some() {
                     " (UDP-encapsulated)"
                 } else {
@@ -125,7 +233,7 @@ pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut IpsecEngine, keys: &K
             }
             Err(e) => env.log.error(
                 env.now,
-                format!("pfkey ADD failed: {src}->{dst} spi={spi}: {e}"),
+                format!("pfkey {name} failed: {src}->{dst} spi={spi}: {e}"),
             ),
         }
     }
@@ -133,7 +241,7 @@ pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut IpsecEngine, keys: &K
 
 /// `generate_policy on`: `out` for our side to the peer's, `in` (and in
 /// tunnel mode `fwd`) the other way, each requiring the negotiated SA.
-pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: &Phase2) {
+pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut dyn KeyKernel, p: &Phase2) {
     let tunnel = p.mode == Mode::Tunnel;
     let template = |src, dst| Template {
         proto: p.proto,
@@ -157,11 +265,7 @@ pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: 
         ));
     }
     for (selector, dir, template) in policies {
-        let exists = kernel
-            .spd
-            .iter()
-            .any(|q| q.spec.dir == dir && q.spec.selector == selector);
-        if exists {
+        if policy(env.now, kernel, selector, dir).is_some() {
             continue;
         }
         let text = format!(
@@ -180,8 +284,8 @@ pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut IpsecEngine, p: 
             templates: vec![template],
             priority: 0,
         };
-        match kernel.apply(&Request::SpdAdd(spec), env.now) {
-            Ok(()) => env.log.info(env.now, format!("generated policy: {text}")),
+        match kernel.request(env.now, Request::SpdAdd(spec)) {
+            Ok(_) => env.log.info(env.now, format!("generated policy: {text}")),
             Err(e) => env
                 .log
                 .error(env.now, format!("failed to generate policy {text}: {e}")),

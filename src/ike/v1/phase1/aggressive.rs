@@ -1,11 +1,10 @@
 //! Aggressive Mode (RFC 2409 §5) with pre-shared keys, one function per
 //! message received.
 
-use super::{
-    P1State, Phase1, accept_reply, authenticate_peer, choose, nat, need, no_proposal,
-    plain_payloads, reply_vendor_ids,
-};
-use crate::ike::{Env, Fail};
+use super::payloads::{need, plain_payloads, reply_vendor_ids};
+use super::steps::{accept_reply, authenticate_peer, choose, no_proposal};
+use super::{P1State, Phase1, nat};
+use crate::ike::v1::env::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
 
 /// Responder, aggressive message 1: choose, authenticate ourselves.

@@ -1,0 +1,170 @@
+//! An IKEv1 key daemon that behaves like racoon from ipsec-tools 0.8:
+//! Main Mode and Aggressive Mode with pre-shared keys (RFC 2409 §5),
+//! Quick Mode with PFS (RFC 2409 §5.5), Informational exchanges with
+//! notifications and deletes (RFC 2408 §4.8), retransmission, rekeying
+//! on soft expiry, and DPD (RFC 3706).
+//!
+//! It is a protocol core without I/O or clock: the node hands it
+//! datagrams, the kernel's messages and the time; it hands back
+//! datagrams, timers, requests to its [`KeyKernel`] (the PF_KEY
+//! interface, in `install`) and log lines. Configuration is racoon.conf
+//! and psk.txt as typed by [`crate::config`].
+//!
+//! Each exchange is a module with its own state type and a handler per
+//! state: `phase1` (an ISAKMP SA, `Phase1` in a `P1State`; Main and
+//! Aggressive Mode), `quick` (an IPsec SA pair, `Phase2` in a
+//! `P2State`), `info` (Informational, DPD). The daemon itself routes
+//! what comes in to them (`dispatch`), runs their lifecycles as racoon's
+//! handler.c and isakmp.c do (`isakmp_sa`, `ipsec_sa`) and their timers
+//! (`timers`).
+
+mod dispatch;
+mod env;
+mod info;
+mod install;
+mod ipsec_sa;
+mod isakmp_sa;
+pub mod message;
+pub mod natt;
+mod phase1;
+pub mod proposal;
+mod quick;
+mod timers;
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use rand_chacha::ChaCha8Rng;
+use smoltcp::time::Instant;
+
+use crate::config::psk::PskFile;
+use crate::config::racoon::{NatTraversal, RacoonConf};
+use crate::ike::daemon::{Datagram, KeyDaemon};
+use crate::ike::half_open::HalfOpen;
+use crate::ike::log::Log;
+use crate::ike::registry::DaemonConfig;
+use crate::ike::report::DaemonReport;
+use crate::ipsec::KeyKernel;
+use crate::ipsec::pfkey::Event;
+use env::Context;
+pub use env::Records;
+use phase1::Phase1;
+use quick::Phase2;
+
+/// The daemon of one node.
+pub struct Racoon {
+    ctx: Context,
+    /// ISAKMP SAs, negotiating or established, oldest first.
+    ph1: Vec<Phase1>,
+    /// Phase 2 exchanges and the SA pairs they installed, oldest first.
+    ph2: Vec<Phase2>,
+    half_open: HalfOpen,
+}
+
+/// The registry's factory for `racoon.conf`
+/// ([`crate::ike::registry::DAEMONS`]): the configuration as racoon reads
+/// it, with the keys of the file its `path pre_shared_key` names (none if
+/// the node has no such file).
+pub fn daemon(config: &DaemonConfig<'_>, rng: ChaCha8Rng) -> Option<Box<dyn KeyDaemon>> {
+    let (conf, _) = crate::config::racoon::parse(config.text).ok()?;
+    let psk = conf
+        .psk_path()
+        .and_then(|path| config.file(path))
+        .and_then(|text| crate::config::psk::parse(text).ok())
+        .unwrap_or_default();
+    Some(Box::new(Racoon::new(conf, psk, rng)))
+}
+
+impl Racoon {
+    pub fn new(conf: RacoonConf, psk: PskFile, rng: ChaCha8Rng) -> Racoon {
+        Racoon {
+            ctx: Context::new(conf, psk, rng),
+            ph1: Vec::new(),
+            ph2: Vec::new(),
+            half_open: HalfOpen::default(),
+        }
+    }
+
+    pub fn log(&self) -> &Log {
+        &self.ctx.log
+    }
+
+    pub fn records(&self) -> &Records {
+        &self.ctx.records
+    }
+}
+
+impl KeyDaemon for Racoon {
+    /// Logs that the daemon listens on `addrs`, as racoon does at start.
+    fn start(&mut self, now: Instant, addrs: &[Ipv4Addr]) {
+        let isakmp = &self.ctx.conf.listen.isakmp;
+        let listen: Vec<Ipv4Addr> = if isakmp.is_empty() {
+            addrs.to_vec()
+        } else {
+            isakmp.iter().map(|a| *a.ip()).collect()
+        };
+        for a in listen {
+            let line = format!("{a}[500] used as isakmp port (fd=0)");
+            self.ctx.log.info(now, line);
+        }
+    }
+
+    fn on_datagram(
+        &mut self,
+        now: Instant,
+        from: SocketAddrV4,
+        to: SocketAddrV4,
+        data: &[u8],
+        kernel: &mut dyn KeyKernel,
+    ) {
+        self.datagram(now, (from, to), data, kernel);
+    }
+
+    fn on_kernel_event(&mut self, now: Instant, event: Event, kernel: &mut dyn KeyKernel) {
+        self.kernel_event(now, event, kernel);
+    }
+
+    fn on_timer(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
+        self.phase1_timers(now, kernel);
+        self.phase2_timers(now);
+    }
+
+    fn next_timer(&self) -> Option<Instant> {
+        let p1 = self.ph1.iter().filter_map(Phase1::next_timer);
+        let p2 = self.ph2.iter().filter_map(Phase2::next_timer);
+        p1.chain(p2).min()
+    }
+
+    fn poll_transmit(&mut self) -> Option<Datagram> {
+        self.ctx.outbox.pop_front()
+    }
+
+    fn restart(&mut self, now: Instant) {
+        self.ph1.clear();
+        self.ph2.clear();
+        self.half_open.clear();
+        let ctx = &mut self.ctx;
+        ctx.outbox.clear();
+        ctx.records.initial_contacts.clear();
+        ctx.records.contacted.clear();
+        let line = "racoon restarted: all ISAKMP-SAs and IPsec-SAs forgotten";
+        ctx.log.info(now, line);
+    }
+
+    fn wants_natt(&self) -> bool {
+        let conf = &self.ctx.conf;
+        let natt = |r: &crate::config::racoon::Remote| r.nat_traversal != NatTraversal::Off;
+        conf.remotes.iter().any(natt) || !conf.listen.isakmp_natt.is_empty()
+    }
+
+    fn report(&self) -> Option<DaemonReport<'_>> {
+        let (log, r) = (&self.ctx.log, &self.ctx.records);
+        Some(DaemonReport {
+            log: log.lines(),
+            events: &log.events,
+            installed: &r.installed,
+            deleted: &r.deleted,
+            keys: r.key_rows(),
+            dropped: r.dropped.iter().map(|(reason, n)| (*reason, *n)).collect(),
+        })
+    }
+}

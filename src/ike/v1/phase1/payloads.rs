@@ -1,0 +1,91 @@
+//! What a phase 1 message carries, as the steps read it, and the vendor
+//! IDs and ID bodies they send.
+
+use super::{DPD_VENDOR_ID, Phase1, nat};
+use crate::config::racoon::Remote;
+use crate::ike::v1::env::Fail;
+use crate::wire::isakmp::{
+    IdentificationRepr, NotifyType, PayloadRepr, PayloadType, Repr, payloads,
+};
+
+pub(super) fn id_body(id: &IdentificationRepr) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Emitting an ID body cannot fail.
+    let _ = PayloadRepr::Identification(id.clone()).emit_body(&mut out);
+    out
+}
+
+/// The responder's vendor IDs: DPD's, and the NAT-T version it chose.
+pub(super) fn reply_vendor_ids(p: &Phase1, remote: &Remote) -> Vec<PayloadRepr> {
+    let mut vids = vendor_ids(remote);
+    vids.extend(nat::chosen_vendor_id(p));
+    vids
+}
+
+pub(super) fn vendor_ids(remote: &Remote) -> Vec<PayloadRepr> {
+    if remote.dpd {
+        vec![PayloadRepr::VendorId(DPD_VENDOR_ID.to_vec())]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Fields of a received phase 1 message this module reads.
+#[derive(Default)]
+pub(crate) struct Received {
+    pub(crate) sa: Option<crate::wire::isakmp::SaRepr>,
+    pub(crate) sa_body: Vec<u8>,
+    pub(crate) ke: Option<Vec<u8>>,
+    pub(crate) nonce: Option<Vec<u8>>,
+    pub(crate) id: Option<IdentificationRepr>,
+    pub(crate) hash: Option<Vec<u8>>,
+    pub(crate) dpd_vid: bool,
+    pub(crate) initial_contact: bool,
+    /// The best NAT-T version among the vendor IDs.
+    pub(crate) natt_version: Option<crate::ike::v1::natt::Version>,
+    /// NAT-D hashes in message order (RFC 3947 §3.2).
+    pub(crate) nat_d: Vec<Vec<u8>>,
+}
+
+pub(super) fn read(first: PayloadType, body: &[u8]) -> Result<Received, Fail> {
+    let mut r = Received::default();
+    for raw in payloads(first, body) {
+        let raw = raw.map_err(Fail::malformed)?;
+        let payload = PayloadRepr::parse(raw.payload_type, raw.body()).map_err(Fail::malformed)?;
+        match payload {
+            PayloadRepr::SecurityAssociation(sa) => {
+                r.sa_body = raw.body().to_vec();
+                r.sa = Some(sa);
+            }
+            PayloadRepr::KeyExchange(k) => r.ke = Some(k),
+            PayloadRepr::Nonce(n) => r.nonce = Some(n),
+            PayloadRepr::Identification(id) => r.id = Some(id),
+            PayloadRepr::Hash(h) => r.hash = Some(h),
+            PayloadRepr::VendorId(v) => {
+                r.dpd_vid |= v == DPD_VENDOR_ID;
+                if let Some(version) = crate::ike::v1::natt::recognise(&v) {
+                    r.natt_version = Some(r.natt_version.map_or(version, |b| b.min(version)));
+                }
+            }
+            PayloadRepr::NatD(h) | PayloadRepr::NatDDraft(h) => r.nat_d.push(h),
+            PayloadRepr::Notification(n) => {
+                r.initial_contact |= n.message_type == NotifyType::InitialContact
+            }
+            _ => {}
+        }
+    }
+    Ok(r)
+}
+
+pub(super) fn need<T>(value: Option<T>, what: &str) -> Result<T, Fail> {
+    value.ok_or_else(|| Fail::malformed(format!("no {what} payload")))
+}
+
+/// The payloads of a plaintext message (`data` passed `Repr::parse`).
+pub(super) fn plain_payloads(repr: &Repr, data: &[u8]) -> Result<Received, Fail> {
+    if repr.flags.encryption() {
+        return Err(Fail::malformed("encrypted where plaintext was expected"));
+    }
+    let first = PayloadType::from(data.get(16).copied().unwrap_or(0));
+    read(first, data.get(28..).unwrap_or(&[]))
+}

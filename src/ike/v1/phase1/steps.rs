@@ -1,0 +1,93 @@
+//! What Main Mode and Aggressive Mode do alike with a message: the
+//! responder's choice of transform, the initiator's check of it, and the
+//! peer's authentication.
+
+use std::net::SocketAddrV4;
+
+use super::payloads::{Received, need};
+use super::{Phase1, nat};
+use crate::crypto::dh::DhPrivate;
+use crate::ike::FailReason;
+use crate::ike::v1::env::{Env, Fail};
+use crate::ike::v1::proposal::{self, IsakmpTransform};
+use crate::wire::isakmp::{NotifyType, Repr};
+
+pub(super) fn no_proposal(peer: SocketAddrV4) -> Fail {
+    Fail::new(
+        FailReason::NoProposalChosen,
+        Some(NotifyType::NoProposalChosen),
+        format!("no suitable proposal found for {}.", peer.ip()),
+    )
+}
+
+/// The responder's choice among the initiator's phase 1 transforms, and
+/// the SA payload that answers with it.
+pub(super) fn choose(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    got: &Received,
+) -> Result<crate::wire::isakmp::SaRepr, Fail> {
+    let remote = &env.conf.remotes[p.remote];
+    let offer = need(got.sa.as_ref(), "SA")?;
+    let ours: Vec<IsakmpTransform> = remote
+        .proposals
+        .iter()
+        .filter_map(|t| IsakmpTransform::from_config(t, remote))
+        .collect();
+    let (chosen, reply) = proposal::choose_isakmp(offer, &ours, remote.proposal_check)
+        .ok_or_else(|| no_proposal(p.peer))?;
+    p.chosen = Some(chosen);
+    p.sai_b = got.sa_body.clone();
+    note_vendor_ids(p, env, got);
+    nat::agree(p, env, got);
+    Ok(reply)
+}
+
+/// RFC 3706 §3: DPD is used when both ends sent its vendor ID.
+fn note_vendor_ids(p: &mut Phase1, env: &mut Env<'_>, got: &Received) {
+    if got.dpd_vid {
+        env.log.info(env.now, "received Vendor ID: DPD");
+    }
+    p.dpd.peer_supports = got.dpd_vid && env.conf.remotes[p.remote].dpd;
+}
+
+/// Initiator: the responder's choice, which must be one we offered (in
+/// aggressive mode, in the group our KE already used), and its cookie.
+pub(super) fn accept_reply(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    repr: &Repr,
+    got: &Received,
+) -> Result<IsakmpTransform, Fail> {
+    let our_group = p.dh.as_ref().map(DhPrivate::group);
+    let chosen = proposal::accepted_isakmp(need(got.sa.as_ref(), "SA")?, &p.offered)
+        .filter(|c| our_group.is_none_or(|g| g == c.group))
+        .ok_or_else(|| no_proposal(p.peer))?;
+    note_vendor_ids(p, env, got);
+    nat::agree(p, env, got);
+    p.cky_r = repr.responder_cookie;
+    p.chosen = Some(chosen);
+    Ok(chosen)
+}
+
+/// The peer's ID and HASH verified; INITIAL-CONTACT noted.
+pub(super) fn authenticate_peer(
+    p: &mut Phase1,
+    env: &mut Env<'_>,
+    got: &Received,
+) -> Result<(), Fail> {
+    let id = need(got.id.clone(), "ID")?;
+    let hash = need(got.hash.as_ref(), "HASH")?;
+    p.check_peer_hash(&id, hash)?;
+    p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
+    if got.initial_contact {
+        env.log.info(
+            env.now,
+            format!("received INITIAL-CONTACT from {}", p.peer.ip()),
+        );
+        p.dpd.awaiting = None;
+        env.records.initial_contacts.push(p.peer);
+    }
+    p.peer_id = Some(id);
+    Ok(())
+}
