@@ -52,16 +52,11 @@ impl Selector {
         };
         let port_ok = |want: Option<u16>, got: Option<u16>| want.is_none_or(|w| got == Some(w));
         upper
-            && in_prefix(&self.src, p.src)
-            && in_prefix(&self.dst, p.dst)
+            && self.src.contains(p.src)
+            && self.dst.contains(p.dst)
             && port_ok(self.src_port, p.ports.map(|x| x.0))
             && port_ok(self.dst_port, p.ports.map(|x| x.1))
     }
-}
-
-/// Whether an address lies in a selector's prefix.
-fn in_prefix(prefix: &Cidr, addr: Address) -> bool {
-    prefix.contains(addr)
 }
 
 pub struct Policy {

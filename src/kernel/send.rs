@@ -78,10 +78,8 @@ impl Kernel {
             return self.counters.drop(DropReason::NoRoute);
         };
         self.fix_local_source(&mut datagram);
-        if datagram.protocol() == protocol::TCP {
-            let mtu = self.ifaces[hop.iface].mtu;
-            mss::clamp(&mut datagram, mtu.saturating_sub(40).min(65535) as u16);
-        }
+        let mtu = self.ifaces[hop.iface].mtu;
+        mss::clamp(&mut datagram, mtu.saturating_sub(40).min(65535) as u16);
         let ctx = HookContext {
             now,
             iface: hop.iface,

@@ -4,6 +4,7 @@
 use super::payloads::{need, plain_payloads, reply_vendor_ids};
 use super::steps::{accept_reply, authenticate_peer, choose, no_proposal};
 use super::{P1State, Phase1, nat};
+use crate::config::racoon::DEFAULT_LIFETIME_SECS;
 use crate::ike::v1::env::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
 
@@ -28,8 +29,7 @@ pub(super) fn aggr_r1(
     p.peer_id = Some(id);
     p.g_xr = p.new_dh(env, chosen.group);
     p.nr = env.nonce(remote.nonce_size);
-    let psk = p.find_psk(env)?;
-    p.derive_keys(&psk, env)?;
+    p.derive_keys(env)?;
     p.state = P1State::AwaitAggressiveHash;
     let mut payloads = vec![
         PayloadRepr::SecurityAssociation(reply),
@@ -57,8 +57,7 @@ pub(super) fn aggr_i2(
     p.nr = need(got.nonce.clone(), "NONCE")?;
     let id = need(got.id.clone(), "ID")?;
     p.peer_id = Some(id);
-    let psk = p.find_psk(env)?;
-    p.derive_keys(&psk, env)?;
+    p.derive_keys(env)?;
     authenticate_peer(p, env, &got)?;
     nat::detect(p, env, &got);
     // racoon `agg_i2recv` floats before `agg_i2send`: message 3 goes to
@@ -93,7 +92,7 @@ pub(super) fn aggr_r3(
     if got.initial_contact {
         env.records.initial_contacts.push(p.peer);
     }
-    let lifetime = p.chosen.map_or(28_800, |c| c.lifetime_secs);
+    let lifetime = p.chosen.map_or(DEFAULT_LIFETIME_SECS, |c| c.lifetime_secs);
     p.establish(env, lifetime);
     Ok(true)
 }

@@ -25,8 +25,9 @@ impl Phase1 {
         }
     }
 
-    /// SKEYID and its chain from the pre-shared key (RFC 2409 §5).
-    pub(super) fn derive_keys(&mut self, psk: &[u8], env: &mut Env<'_>) -> Result<(), Fail> {
+    /// SKEYID and its chain from the peer's pre-shared key (RFC 2409 §5).
+    pub(super) fn derive_keys(&mut self, env: &mut Env<'_>) -> Result<(), Fail> {
+        let psk = self.find_psk(env)?;
         let t = self.chosen.ok_or_else(|| Fail::malformed("no transform"))?;
         let dh = self.dh.as_ref().ok_or_else(|| Fail::malformed("no DH"))?;
         let peer_public = match self.side {
@@ -34,7 +35,7 @@ impl Phase1 {
             Side::Responder => &self.g_xi,
         };
         let g_xy = dh.shared(peer_public).map_err(Fail::malformed)?;
-        let skeyid = ikev1::skeyid_psk(t.prf, psk, &self.ni, &self.nr);
+        let skeyid = ikev1::skeyid_psk(t.prf, &psk, &self.ni, &self.nr);
         let k = Phase1Keys::new(t.prf, t.cipher, skeyid, &g_xy, &self.public());
         let cipher = MessageCipher::new(t.cipher, &k.enc_key).map_err(Fail::malformed)?;
         env.records

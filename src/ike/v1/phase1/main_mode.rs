@@ -4,6 +4,7 @@
 use super::payloads::{need, plain_payloads, reply_vendor_ids};
 use super::steps::{accept_reply, authenticate_peer, choose};
 use super::{P1State, Phase1, nat};
+use crate::config::racoon::DEFAULT_LIFETIME_SECS;
 use crate::ike::v1::env::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
 
@@ -64,8 +65,7 @@ pub(super) fn main_r3(
     let chosen = p.chosen.ok_or_else(|| Fail::malformed("no transform"))?;
     p.g_xr = p.new_dh(env, chosen.group);
     p.nr = env.nonce(env.conf.remotes[p.remote].nonce_size);
-    let psk = p.find_psk(env)?;
-    p.derive_keys(&psk, env)?;
+    p.derive_keys(env)?;
     p.state = P1State::AwaitId;
     nat::detect(p, env, &got);
     let payloads = key_exchange(p, &p.g_xr, &p.nr);
@@ -83,8 +83,7 @@ pub(super) fn main_i4(
     let got = plain_payloads(repr, data)?;
     p.g_xr = need(got.ke.clone(), "KE")?;
     p.nr = need(got.nonce.clone(), "NONCE")?;
-    let psk = p.find_psk(env)?;
-    p.derive_keys(&psk, env)?;
+    p.derive_keys(env)?;
     p.state = P1State::AwaitId;
     nat::detect(p, env, &got);
     nat::float(p, env);
@@ -110,7 +109,7 @@ pub(super) fn main_r5(
         PayloadRepr::Hash(p.my_hash()),
     ];
     p.send(env, payloads, true, data, false)?;
-    let lifetime = p.chosen.map_or(28_800, |c| c.lifetime_secs);
+    let lifetime = p.chosen.map_or(DEFAULT_LIFETIME_SECS, |c| c.lifetime_secs);
     p.establish(env, lifetime);
     Ok(true)
 }
@@ -119,7 +118,7 @@ pub(super) fn main_r5(
 pub(super) fn main_i6(p: &mut Phase1, env: &mut Env<'_>, repr: &Repr) -> Result<bool, Fail> {
     let got = p.open(repr)?;
     authenticate_peer(p, env, &got)?;
-    let lifetime = p.chosen.map_or(28_800, |c| c.lifetime_secs);
+    let lifetime = p.chosen.map_or(DEFAULT_LIFETIME_SECS, |c| c.lifetime_secs);
     p.establish(env, lifetime);
     Ok(true)
 }
