@@ -739,3 +739,72 @@ fn a_forged_quick_mode_from_another_port_moves_nothing() {
         "{answers:?}"
     );
 }
+
+/// `msg` with N(INITIAL-CONTACT) put first after the ISAKMP header
+/// (RFC 2407 §4.6.3.3: protocol ISAKMP, the two cookies as its SPI).
+fn with_initial_contact(msg: &[u8]) -> Vec<u8> {
+    let mut n = vec![msg[16], 0, 0, 28, 0, 0, 0, 1, 1, 16];
+    n.extend_from_slice(&24578u16.to_be_bytes());
+    n.extend_from_slice(&msg[..16]);
+    let mut out = msg[..28].to_vec();
+    out[16] = 11;
+    out.extend_from_slice(&n);
+    out.extend_from_slice(&msg[28..]);
+    let len = u32::try_from(out.len()).expect("short message");
+    out[24..28].copy_from_slice(&len.to_be_bytes());
+    out
+}
+
+/// racoon isakmp_agg.c `agg_r2recv`: a notification in aggressive
+/// message 3 goes to `isakmp_log_notify`, which logs "notification
+/// INITIAL-CONTACT received in aggressive exchange" and does nothing
+/// else: unlike main mode's `ident_recv_n`, no INITIAL-CONTACT is
+/// processed ("received INITIAL-CONTACT", the purge). HASH_I does not
+/// cover the notification, so the exchange still completes.
+#[test]
+fn initial_contact_in_aggressive_mode_is_only_logged() {
+    let conf = Conf {
+        aggressive: true,
+        ..lifetime_conf("obey", 600)
+    };
+    let mut lab = Lab::new(&conf, &conf, 0.0, 31);
+    // Neither end sends an INITIAL-CONTACT Informational of its own.
+    let quiet = |peer| {
+        conf.text(peer)
+            .replace("proposal_check", "initial_contact off; proposal_check")
+    };
+    lab.hosts = [
+        host_with_text(A, B, &quiet(B), 31),
+        host_with_text(B, A, &quiet(A), 38),
+    ];
+    let mut p = packet(A, B);
+    let _ = lab.hosts[0].engine.output(lab.now, &mut p);
+    lab.service(0);
+    let mut edited = 0;
+    while lab.step(Instant::ZERO + Duration::from_secs(30)) {
+        for (_, to, d) in lab.wire.iter_mut() {
+            // Aggressive message 3 (exchange 4, message ID 0, HASH first),
+            // which racoon sends in the clear.
+            let message_3 =
+                d.data.len() > 28 && d.data[16] == 8 && d.data[18] == 4 && d.data[20..24] == [0; 4];
+            if *to == 1 && message_3 && edited == 0 {
+                d.data = with_initial_contact(&d.data);
+                edited += 1;
+            }
+        }
+    }
+    assert_eq!(edited, 1, "message 3 was seen");
+    assert_eq!(lab.established(1), 1);
+    assert_eq!(lab.traffic_both_ways(), Ok(()));
+    let lines = lab.hosts[1].daemon.log().lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("notification INITIAL-CONTACT received in aggressive exchange")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("INITIAL-CONTACT from")),
+        "{lines:?}"
+    );
+}

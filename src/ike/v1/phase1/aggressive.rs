@@ -2,7 +2,7 @@
 //! message received.
 
 use super::payloads::{need, plain_payloads, reply_vendor_ids};
-use super::steps::{accept_reply, authenticate_peer, choose, no_proposal};
+use super::steps::{accept_reply, authenticate_peer, choose, log_aggressive_notifies, no_proposal};
 use super::{P1State, Phase1, nat};
 use crate::config::racoon::DEFAULT_LIFETIME_SECS;
 use crate::ike::v1::env::{Env, Fail};
@@ -89,9 +89,7 @@ pub(super) fn aggr_r3(
     let hash = need(got.hash.as_ref(), "HASH")?;
     p.check_peer_hash(&id, hash)?;
     nat::detect(p, env, &got);
-    if got.initial_contact {
-        env.records.initial_contacts.push(p.peer);
-    }
+    log_aggressive_notifies(p, env, &got);
     let lifetime = p.chosen.map_or(DEFAULT_LIFETIME_SECS, |c| c.lifetime_secs);
     p.establish(env, lifetime);
     Ok(true)

@@ -5,11 +5,16 @@
 //! Main Mode                          Aggressive Mode
 //! I: HDR, SA                 [VID]   I: HDR, SA, KE, Ni, IDii      [VID]
 //! R: HDR, SA                 [VID]   R: HDR, SA, KE, Nr, IDir, HASH_R [VID]
-//! I: HDR, KE, Ni                     I: HDR*, HASH_I [, N(INITIAL-CONTACT)]
+//! I: HDR, KE, Ni                     I: HDR, HASH_I (racoon: in the clear)
 //! R: HDR, KE, Nr
-//! I: HDR*, IDii, HASH_I [, N(INITIAL-CONTACT)]
+//! I: HDR*, IDii, HASH_I
 //! R: HDR*, IDir, HASH_R
 //! ```
+//!
+//! racoon sends INITIAL-CONTACT as an Informational of its own once phase
+//! 1 is up (`ph1_main`). One received inside main mode is acted on when
+//! phase 1 is up (`ident_recv_n`); one inside aggressive mode is only
+//! logged (`isakmp_log_notify`).
 //!
 //! [`Phase1`] is one ISAKMP SA; its [`P1State`] is named for what the
 //! exchange waits for next, and [`Phase1::step`] hands a message to the

@@ -41,6 +41,8 @@ pub(crate) struct Received {
     pub(crate) hash: Option<Vec<u8>>,
     pub(crate) dpd_vid: bool,
     pub(crate) initial_contact: bool,
+    /// Every notification's type, in message order.
+    pub(crate) notifies: Vec<NotifyType>,
     /// The best NAT-T version among the vendor IDs.
     pub(crate) natt_version: Option<crate::ike::v1::natt::Version>,
     /// NAT-D hashes in message order (RFC 3947 §3.2).
@@ -69,7 +71,8 @@ pub(super) fn read(first: PayloadType, body: &[u8]) -> Result<Received, Fail> {
             }
             PayloadRepr::NatD(h) | PayloadRepr::NatDDraft(h) => r.nat_d.push(h),
             PayloadRepr::Notification(n) => {
-                r.initial_contact |= n.message_type == NotifyType::InitialContact
+                r.initial_contact |= n.message_type == NotifyType::InitialContact;
+                r.notifies.push(n.message_type);
             }
             _ => {}
         }

@@ -6,6 +6,7 @@ use std::net::SocketAddrV4;
 
 use super::payloads::{Received, need};
 use super::{Phase1, nat};
+use crate::config::racoon::ExchangeMode;
 use crate::crypto::dh::DhPrivate;
 use crate::ike::FailReason;
 use crate::ike::v1::env::{Env, Fail};
@@ -70,7 +71,10 @@ pub(super) fn accept_reply(
     Ok(chosen)
 }
 
-/// The peer's ID and HASH verified; INITIAL-CONTACT noted.
+/// The peer's ID and HASH verified. In main mode an INITIAL-CONTACT is
+/// noted for when phase 1 is up (racoon `ident_recv_n` sets
+/// `initial_contact_received`); in aggressive mode every notification is
+/// only logged, see [`log_aggressive_notifies`].
 pub(super) fn authenticate_peer(
     p: &mut Phase1,
     env: &mut Env<'_>,
@@ -80,7 +84,9 @@ pub(super) fn authenticate_peer(
     let hash = need(got.hash.as_ref(), "HASH")?;
     p.check_peer_hash(&id, hash)?;
     p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
-    if got.initial_contact {
+    if p.mode == ExchangeMode::Aggressive {
+        log_aggressive_notifies(p, env, got);
+    } else if got.initial_contact {
         env.log.info(
             env.now,
             format!("received INITIAL-CONTACT from {}", p.peer.ip()),
@@ -90,4 +96,20 @@ pub(super) fn authenticate_peer(
     }
     p.peer_id = Some(id);
     Ok(())
+}
+
+/// racoon `agg_i2recv` and `agg_r2recv`: a notification inside an
+/// aggressive exchange goes to `isakmp_log_notify` ("notification %s
+/// received in %s."), which logs it at ERROR and acts on none, so an
+/// INITIAL-CONTACT there purges no SA.
+pub(super) fn log_aggressive_notifies(p: &Phase1, env: &mut Env<'_>, got: &Received) {
+    for kind in &got.notifies {
+        env.log.error(
+            env.now,
+            format!(
+                "notification {kind} received in aggressive exchange from {}",
+                p.peer.ip()
+            ),
+        );
+    }
 }
