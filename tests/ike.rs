@@ -808,3 +808,65 @@ fn initial_contact_in_aggressive_mode_is_only_logged() {
         "{lines:?}"
     );
 }
+
+/// racoon session.c `close_session` (SIGINT, SIGTERM): the kernel's SAs
+/// are flushed, a DELETE goes out for the established phase 2
+/// (`flushph2`) and one for the ISAKMP SA (`flushph1`), and nothing is
+/// answered after. The peer removes what the DELETEs name.
+#[test]
+fn stop_deletes_phase2_and_phase1_at_the_peer() {
+    let conf = lifetime_conf("obey", 600);
+    let mut lab = Lab::new(&conf, &conf, 0.0, 33);
+    lab.negotiate(Duration::from_secs(30));
+    assert_eq!(lab.traffic_both_ways(), Ok(()));
+    let now = lab.now;
+    let a = &mut lab.hosts[0];
+    a.daemon.stop(now, &mut a.engine);
+    lab.service(0);
+    while lab.step(now + Duration::from_secs(5)) {}
+    let lines = |i: usize| lab.hosts[i].daemon.log().lines().to_vec();
+    let a_log = lines(0);
+    assert!(
+        a_log.iter().any(|l| l.ends_with("racoon process shutdown")),
+        "{a_log:?}"
+    );
+    assert!(
+        a_log
+            .iter()
+            .any(|l| l.contains("sendto Information delete: ESP")),
+        "{a_log:?}"
+    );
+    assert!(
+        a_log
+            .iter()
+            .any(|l| l.contains("sendto Information delete: ISAKMP")),
+        "{a_log:?}"
+    );
+    let b_log = lines(1);
+    assert!(
+        b_log
+            .iter()
+            .any(|l| l.contains("purged IPsec-SA proto_id=ESP")),
+        "{b_log:?}"
+    );
+    assert!(
+        b_log.iter().any(|l| l.contains("ISAKMP-SA deleted")),
+        "{b_log:?}"
+    );
+    // A's kernel holds no SA: its traffic to B finds none.
+    let mut p = packet(A, B);
+    assert_eq!(
+        lab.hosts[0].engine.output(lab.now, &mut p),
+        Verdict::Drop(DropReason::NoSa)
+    );
+    // Stopped, A answers nothing: B's new phase 1 goes unanswered.
+    let sent_before = lab.sent.iter().filter(|(to, _)| *to == 1).count();
+    let mut p = packet(B, A);
+    let _ = lab.hosts[1].engine.output(lab.now, &mut p);
+    lab.service(1);
+    while lab.step(lab.now + Duration::from_secs(3)) {}
+    assert_eq!(
+        lab.sent.iter().filter(|(to, _)| *to == 1).count(),
+        sent_before
+    );
+}

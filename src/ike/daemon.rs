@@ -41,6 +41,10 @@ pub trait KeyDaemon {
     fn next_timer(&self) -> Option<Instant>;
     /// The next datagram to send, if any.
     fn poll_transmit(&mut self) -> Option<Datagram>;
+    /// The daemon process is told to stop (SIGINT, SIGTERM): it takes
+    /// leave of its peers as the real daemon does (racoon: DELETEs) and
+    /// answers nothing after.
+    fn stop(&mut self, _now: Instant, _kernel: &mut dyn KeyKernel) {}
     /// The daemon process restarts: all negotiation state is lost.
     fn restart(&mut self, _now: Instant) {}
     /// Whether it does NAT traversal: then it also listens on UDP 4500,

@@ -147,6 +147,17 @@ impl Node {
         }
     }
 
+    /// The key daemon is told to stop (the run is interrupted): it sends
+    /// what it sends on exit, which goes out at the node's next poll.
+    pub fn stop_daemon(&mut self, now: Instant) {
+        if let (Some(slot), Some(engine)) =
+            (&mut self.daemon, self.kernel.hook_mut::<IpsecEngine>())
+        {
+            slot.daemon.stop(now, engine);
+            engine.drop_sa_events();
+        }
+    }
+
     fn service_daemon(&mut self, now: Instant) {
         if let (Some(slot), Some(engine)) =
             (&mut self.daemon, self.kernel.hook_mut::<IpsecEngine>())

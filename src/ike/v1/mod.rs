@@ -29,6 +29,7 @@ pub mod natt;
 mod phase1;
 pub mod proposal;
 mod quick;
+mod shutdown;
 mod timers;
 
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -58,6 +59,8 @@ pub struct Racoon {
     /// Phase 2 exchanges and the SA pairs they installed, oldest first.
     ph2: Vec<Phase2>,
     half_open: HalfOpen,
+    /// Shut down (`close_session`): the process is gone.
+    stopped: bool,
 }
 
 /// The registry's factory for `racoon.conf`
@@ -81,6 +84,7 @@ impl Racoon {
             ph1: Vec::new(),
             ph2: Vec::new(),
             half_open: HalfOpen::default(),
+            stopped: false,
         }
     }
 
@@ -116,11 +120,15 @@ impl KeyDaemon for Racoon {
         data: &[u8],
         kernel: &mut dyn KeyKernel,
     ) {
-        self.datagram(now, (from, to), data, kernel);
+        if !self.stopped {
+            self.datagram(now, (from, to), data, kernel);
+        }
     }
 
     fn on_kernel_event(&mut self, now: Instant, event: Event, kernel: &mut dyn KeyKernel) {
-        self.kernel_event(now, event, kernel);
+        if !self.stopped {
+            self.kernel_event(now, event, kernel);
+        }
     }
 
     fn on_timer(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
@@ -138,7 +146,14 @@ impl KeyDaemon for Racoon {
         self.ctx.outbox.pop_front()
     }
 
+    fn stop(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
+        if !self.stopped {
+            self.close_session(now, kernel);
+        }
+    }
+
     fn restart(&mut self, now: Instant) {
+        self.stopped = false;
         self.ph1.clear();
         self.ph2.clear();
         self.half_open.clear();

@@ -1,0 +1,57 @@
+//! racoon's `close_session` (session.c), run on SIGINT or SIGTERM: the
+//! kernel's SAs are flushed (`pfkey_send_flush`, every SA type), each
+//! established phase 2 is deleted at the peer (`flushph2`:
+//! `isakmp_info_send_d2`, the SPIs of our inbound SAs), then each
+//! established ISAKMP SA (`flushph1`: `isakmp_info_send_d1`, the cookie
+//! pair), and the process says it shut down. Nothing is answered after.
+
+use smoltcp::time::Instant;
+
+use super::Racoon;
+use super::quick::P2State;
+use crate::ipsec::KeyKernel;
+use crate::ipsec::pfkey::Request;
+use crate::wire::isakmp::{DeleteRepr, Doi, PayloadRepr, ProtocolId};
+
+impl Racoon {
+    pub(super) fn close_session(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
+        let _ = kernel.request(now, Request::Flush(None));
+        let established: Vec<_> = self
+            .ph2
+            .iter()
+            .filter(|p| p.state == P2State::Established)
+            .map(|p| {
+                (
+                    std::net::SocketAddrV4::new(p.peer, p.peer_port),
+                    p.proto,
+                    p.my_spi,
+                )
+            })
+            .collect();
+        for (peer, proto, spi) in established {
+            self.send_delete_ipsec(now, peer, proto, spi);
+        }
+        for p in self.ph1.iter().filter(|p| p.established()) {
+            let mut spi = p.cky_i.to_vec();
+            spi.extend_from_slice(&p.cky_r);
+            let delete = PayloadRepr::Delete(DeleteRepr {
+                doi: Doi::Ipsec,
+                protocol: ProtocolId::Isakmp,
+                spi_size: 16,
+                spis: vec![spi],
+            });
+            p.send_protected(&mut self.ctx.env(now), delete);
+            let line = format!(
+                "sendto Information delete: ISAKMP spi:{} to {}",
+                p.spi_text(),
+                p.peer
+            );
+            self.ctx.log.info(now, line);
+        }
+        self.ph1.clear();
+        self.ph2.clear();
+        self.half_open.clear();
+        self.stopped = true;
+        self.ctx.log.info(now, "racoon process shutdown");
+    }
+}
