@@ -43,6 +43,7 @@ fn measure(out: Option<&Path>) -> (u64, f64) {
     let opts = RunOptions {
         seed: None,
         out: out.map(Path::to_path_buf),
+        ..Default::default()
     };
     let started = Wall::now();
     let o = sim::run(&s, &opts, |_| {}).expect("run");

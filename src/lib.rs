@@ -15,6 +15,7 @@
 //! | layer | owns | may not |
 //! |---|---|---|
 //! | [`net`] | prefixes, checksums, seeded random streams, time formatting | import any other module |
+//! | [`host`] | the host machine: TUN devices (read on their own threads), the wall clock and what wakes a real-time run | import any other module, know packets beyond bytes |
 //! | [`wire`] | byte layouts: IPv4 (options, fragments), UDP, ICMP, TCP, ESP, AH, UDP encapsulation, ISAKMP; the IP address type; tcpdump's ISAKMP lines | hold state, read time, do crypto |
 //! | [`crypto`] | the algorithm registry, keyed ciphers and HMACs, DH groups, the IKEv1 key schedule | know packets or SAs |
 //! | [`kernel`] | a node's IPv4 layer: route, forward, fragment, reassemble, ICMP errors, drop counters, the hook points; a datagram parsed once as it enters | know IPsec, NAT, smoltcp or links |
@@ -31,6 +32,7 @@
 
 pub mod config;
 pub mod crypto;
+pub mod host;
 pub mod ike;
 pub mod ipsec;
 pub mod kernel;

@@ -37,6 +37,21 @@ struct Cli {
     /// Print every expectation and drop counters.
     #[arg(short, long, global = true)]
     verbose: bool,
+    /// Follow the wall clock (a scenario with a `tun:` end always does);
+    /// Ctrl-C ends the run cleanly.
+    #[arg(long, global = true)]
+    realtime: bool,
+    /// Run this long instead of the scenario's `duration` (`90s`, `1h`).
+    #[arg(long, global = true, value_parser = parse_duration)]
+    duration: Option<smoltcp::time::Duration>,
+}
+
+fn parse_duration(text: &str) -> Result<smoltcp::time::Duration, String> {
+    let span = scenario::units::parse_span(text)?;
+    if span.0.total_micros() == 0 {
+        return Err("must be greater than zero".into());
+    }
+    Ok(span.0)
 }
 
 #[derive(Subcommand)]
@@ -98,6 +113,8 @@ fn run(cli: &Cli, files: &[PathBuf]) -> ExitCode {
     let opts = RunOptions {
         seed: cli.seed,
         out: Some(cli.out.clone()),
+        realtime: cli.realtime,
+        duration: cli.duration,
     };
     let live = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && !cli.quiet;
     let mut reports = Vec::new();

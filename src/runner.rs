@@ -69,12 +69,7 @@ pub fn run_file(
     let outcome = match sim::run(&s, opts, |now| progress(&name, now, end)) {
         Ok(o) => o,
         Err(e) => {
-            return failed(
-                file,
-                name,
-                format!("{}: cannot write captures: {e}", path.display()),
-                started,
-            );
+            return failed(file, name, format!("{}: {e}", path.display()), started);
         }
     };
     let verdicts = expect::check_all(&s, &outcome);

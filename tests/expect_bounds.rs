@@ -57,6 +57,7 @@ fn trace_and_flow_bounds_hold_exactly_at_their_limits() {
     let opts = RunOptions {
         seed: None,
         out: None,
+        ..Default::default()
     };
     let outcome = sim::run(&s, &opts, |_| {}).expect("run");
     let verdicts = expect::check_all(&s, &outcome);

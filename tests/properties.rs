@@ -204,6 +204,7 @@ fn adding_a_node_changes_no_other_bytes() {
         let opts = RunOptions {
             seed: None,
             out: Some(dir.join(tag)),
+            ..Default::default()
         };
         sim::run(s, &opts, |_| {}).expect("run");
         dir.join(tag).join("generated")

@@ -65,7 +65,16 @@ fn holds(yaml: &str, expect: &str, out: Option<PathBuf>) {
     let text = format!("{yaml}expect:\n{expect}");
     let s = load_str(Path::new("racoon-fidelity.yaml"), &text)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
-    let o = sim::run(&s, &RunOptions { seed: None, out }, |_| {}).expect("runs");
+    let o = sim::run(
+        &s,
+        &RunOptions {
+            seed: None,
+            out,
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .expect("runs");
     for v in check_all(&s, &o) {
         assert!(v.passed, "{}: {}\n{text}", v.what, v.detail);
     }

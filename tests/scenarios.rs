@@ -82,6 +82,7 @@ fn run_into(file: &Path, tag: &str) -> Result<(PathBuf, vpnlab::report::Scenario
         &RunOptions {
             seed: None,
             out: Some(out.clone()),
+            ..Default::default()
         },
         |_, _, _| {},
     );

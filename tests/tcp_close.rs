@@ -20,6 +20,7 @@ fn transfer_over_dropping_queue_closes_cleanly_with_every_seed() {
         let opts = RunOptions {
             seed: Some(seed),
             out: None,
+            ..Default::default()
         };
         let report = run_file(Path::new(SCENARIO), &opts, |_, _, _| {});
         assert!(report.error.is_none(), "seed {seed}: {:?}", report.error);

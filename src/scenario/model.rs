@@ -62,6 +62,29 @@ pub struct LinkSpec {
     pub reorder_delay: Span,
     #[serde(default = "default_mtu")]
     pub mtu: Located<u16>,
+    /// A host TUN device as one more end of the link (then the run is in
+    /// real time).
+    #[serde(default)]
+    pub tun: Option<Located<TunSpec>>,
+}
+
+/// A host TUN device at an end of a link: what the link delivers to that
+/// end is written to the device, and what the host routes into the device
+/// enters the link there, with the link's latency, loss, MTU and capture.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TunSpec {
+    /// The device's name (`ip tuntap add dev NAME mode tun`), 1 to 15
+    /// characters (Linux `IFNAMSIZ`).
+    pub device: Located<String>,
+    /// The host's address on the link with its prefix, as the device
+    /// carries it: the neighbours reach the host by it.
+    pub address: Located<Prefix>,
+    /// The neighbour that packets from the host go to on a shared link
+    /// (a default gateway); by default each packet's destination. On a
+    /// link with one other end, that end takes everything.
+    #[serde(default)]
+    pub via: Option<Located<Ipv4Addr>>,
 }
 
 impl Default for LinkSpec {
@@ -77,6 +100,7 @@ impl Default for LinkSpec {
             reorder: Probability::default(),
             reorder_delay: default_reorder_delay(),
             mtu: default_mtu(),
+            tun: None,
         }
     }
 }

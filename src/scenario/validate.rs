@@ -162,6 +162,48 @@ fn check_links(s: &Scenario, p: &mut Problems) {
                 ),
             ));
         }
+        if let Some(tun) = &link.tun {
+            check_tun(&tun.value, p);
+        }
+    }
+    let mut devices: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, tun) in s
+        .links
+        .iter()
+        .filter_map(|(n, l)| Some((n, l.tun.as_ref()?)))
+    {
+        let device = tun.device.as_str();
+        if let Some(other) = devices.insert(device, name) {
+            p.push((
+                tun.device.pos,
+                format!("TUN device `{device}` is already an end of link `{other}`"),
+            ));
+        }
+    }
+}
+
+/// A device name Linux takes (`dev_valid_name`: 1 to 15 bytes, no `/`,
+/// no whitespace, not `.` or `..`).
+fn check_tun(tun: &crate::scenario::TunSpec, p: &mut Problems) {
+    let name = tun.device.as_str();
+    let valid = (1..=15).contains(&name.len())
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', ':'])
+        && !name.chars().any(char::is_whitespace);
+    if !valid {
+        p.push((tun.device.pos, format!("TUN device name `{name}` must be 1 to 15 characters without `/`, `:` or spaces (Linux IFNAMSIZ)")));
+    }
+    if let Some(via) = &tun.via {
+        if !tun.address.contains(via.value) {
+            p.push((
+                via.pos,
+                format!(
+                    "`via` {} is not on the TUN end's subnet {}",
+                    via.value, tun.address.value
+                ),
+            ));
+        }
     }
 }
 
@@ -236,6 +278,14 @@ fn check_subnets(s: &Scenario, p: &mut Problems) {
                 .entry(iface.link.as_str())
                 .or_default()
                 .push(&iface.address);
+        }
+    }
+    for (name, link) in &s.links {
+        if let Some(tun) = &link.tun {
+            by_link
+                .entry(name.as_str())
+                .or_default()
+                .push(&tun.value.address);
         }
     }
     for (link, addrs) in &by_link {

@@ -40,6 +40,12 @@ pub trait Endpoint {
     /// When it next needs a wake-up, asked after each poll.
     fn poll_at(&mut self, now: Instant) -> Option<Instant>;
 
+    /// Its counters by name, for the run's summary (a node's live in its
+    /// kernel instead).
+    fn counters(&self) -> Vec<(&'static str, u64)> {
+        Vec::new()
+    }
+
     /// The link of `port` has no end for `next_hop`: the frame is dropped.
     fn no_neighbour(&mut self, port: usize, next_hop: Ipv4Addr) {
         let _ = (port, next_hop);

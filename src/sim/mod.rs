@@ -10,6 +10,8 @@ mod endpoints;
 pub mod link;
 pub mod node_end;
 pub mod queue;
+pub mod realtime;
+pub mod tun_end;
 pub mod world;
 
 use std::collections::BTreeSet;
@@ -18,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use smoltcp::time::Instant;
 
+use crate::host::realtime::RealTime;
 use crate::kernel::counters::NodeCounters;
 use crate::node::apps::FlowStats;
 use crate::observe::capture::{Capture, LinkLog};
@@ -32,6 +35,21 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Parent folder of the capture folders; `None` writes no files.
     pub out: Option<PathBuf>,
+    /// Run in real time even without a TUN end (a scenario with one
+    /// always runs in real time).
+    pub realtime: bool,
+    /// Overrides the scenario's duration.
+    pub duration: Option<smoltcp::time::Duration>,
+}
+
+/// How a real-time run went: it is not byte-deterministic (packets from
+/// the host arrive when they arrive), though its captures are complete.
+#[derive(Clone, Debug)]
+pub struct RealtimeRun {
+    /// The wall-clock time at simulated time zero.
+    pub epoch: std::time::SystemTime,
+    /// Ended by an interrupt (Ctrl-C) before the scenario's duration.
+    pub interrupted: bool,
 }
 
 /// Everything a run produced that expectations and reports look at.
@@ -51,6 +69,10 @@ pub struct Outcome {
     pub links: Vec<LinkResult>,
     /// Capture folder, when files were written.
     pub dir: Option<PathBuf>,
+    /// Set when the run followed the wall clock.
+    pub realtime: Option<RealtimeRun>,
+    /// The counters of link ends that are not nodes (TUN devices), by name.
+    pub ends: Vec<(String, Vec<(&'static str, u64)>)>,
 }
 
 pub struct LinkResult {
@@ -91,9 +113,28 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
     let names: Vec<String> = s.links.keys().cloned().collect();
     let inspected = inspected_links(s);
     let keep: Vec<bool> = names.iter().map(|n| inspected.contains(n)).collect();
-    let capture = Capture::new(dir.as_deref(), &names, &keep)?;
+    let capture = Capture::new(dir.as_deref(), &names, &keep).map_err(captures)?;
+    let duration = opts.duration.unwrap_or(s.duration.0);
     let mut world = build::build(s, seed, capture);
-    world.run(progress);
+    world.end = Instant::ZERO + duration;
+    let realtime = if opts.realtime || has_tun(s) {
+        let clock = RealTime::new();
+        clock.catch_interrupts();
+        attach_tuns(&mut world, s, &clock)?;
+        let interrupted = world.run_realtime(&clock, progress);
+        Some(RealtimeRun {
+            epoch: clock.epoch,
+            interrupted,
+        })
+    } else {
+        world.run(progress);
+        None
+    };
+    let ends = world
+        .attached
+        .iter()
+        .map(|a| (a.endpoint.name().to_string(), a.endpoint.counters()))
+        .collect();
     let world::World {
         nodes,
         links,
@@ -102,11 +143,14 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         capture_error,
         end,
         events,
+        attached,
         ..
     } = world;
-    let (mut files, logs) = capture.finish()?;
+    // The devices close (and their threads end) before the files are made.
+    drop(attached);
+    let (mut files, logs) = capture.finish().map_err(captures)?;
     if let Some(e) = capture_error {
-        return Err(e);
+        return Err(captures(e));
     }
     let reports = artifacts::daemon_reports(&nodes);
     if let Some(d) = &dir {
@@ -143,7 +187,33 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
             })
             .collect(),
         dir,
+        realtime,
+        ends,
     })
+}
+
+/// A capture error, said as one.
+fn captures(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("cannot write captures: {e}"))
+}
+
+fn has_tun(s: &Scenario) -> bool {
+    s.links.values().any(|l| l.tun.is_some())
+}
+
+/// Opens each link's TUN device and attaches it as that link's last end.
+fn attach_tuns(world: &mut world::World, s: &Scenario, clock: &RealTime) -> io::Result<()> {
+    for (link, spec) in s.links.values().enumerate() {
+        let Some(tun) = &spec.tun else {
+            continue;
+        };
+        let tag = world.attached.len();
+        let via = tun.via.as_ref().map(|v| v.value);
+        let mtu = usize::from(spec.mtu.value);
+        let end = tun_end::TunEnd::open(tun.device.as_str(), via, mtu, clock, tag)?;
+        world.attach(Box::new(end), &[(link, tun.address.addr)]);
+    }
+    Ok(())
 }
 
 /// Removes captures of an earlier run that this run did not write (a

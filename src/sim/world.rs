@@ -83,21 +83,26 @@ impl World {
 
     /// Runs until the queue is empty or the scenario's end.
     pub fn run(&mut self, mut progress: impl FnMut(Instant)) {
-        while let Some(at) = self.queue.peek_time() {
-            if at > self.end {
-                break;
-            }
-            let Some((at, event)) = self.queue.pop() else {
-                break;
-            };
-            if at.total_millis() / 1000 != self.now.total_millis() / 1000 {
-                progress(at);
-            }
-            self.now = at;
-            self.events += 1;
-            self.handle(event);
-        }
+        while self.step(self.end, &mut progress) {}
         self.now = self.end;
+    }
+
+    /// Handles the next event if it is due by `limit`; false if none is.
+    pub(super) fn step(&mut self, limit: Instant, progress: &mut impl FnMut(Instant)) -> bool {
+        if self.queue.peek_time().is_none_or(|at| at > limit) {
+            return false;
+        }
+        let Some((at, event)) = self.queue.pop() else {
+            return false;
+        };
+        if at.total_millis() / 1000 != self.now.total_millis() / 1000 {
+            progress(at);
+        }
+        // Never backwards: a real-time run may handle an event late.
+        self.now = at.max(self.now);
+        self.events += 1;
+        self.handle(event);
+        true
     }
 
     fn handle(&mut self, event: Event) {
@@ -124,7 +129,7 @@ impl World {
         self.wake(id);
     }
 
-    fn wake(&mut self, id: EndpointId) {
+    pub(super) fn wake(&mut self, id: EndpointId) {
         let now = self.now;
         let mut out = std::mem::take(&mut self.outbox);
         self.with_endpoint(id, |e| e.poll(now, &mut out));
