@@ -290,69 +290,9 @@ fn located_error(file: &Path) -> Result<(), Failed> {
     }
 }
 
-/// With the exported `ikev1_decryption_table`, tshark decrypts every
-/// encrypted ISAKMP message: each shows its HASH payload (every message
-/// vpnlab encrypts carries one), and nothing is malformed or flagged.
-fn tshark_decrypts_isakmp(dir: &Path, links: &[String]) -> Result<(), Failed> {
-    let Ok(table) = std::fs::read_to_string(dir.join("ikev1_decryption_table")) else {
-        return Ok(()); // no ISAKMP SA in this scenario
-    };
-    let mut args: Vec<String> = Vec::new();
-    for row in table.lines() {
-        args.push("-o".into());
-        args.push(format!("uat:ikev1_decryption_table:{row}"));
-    }
-    let mut decrypted = 0;
-    for link in links {
-        let pcap = dir.join(format!("{link}.pcap"));
-        let output = Command::new("tshark")
-            .args(["-n", "-r"])
-            .arg(&pcap)
-            .args(&args)
-            .args(["-Y", "isakmp", "-T", "fields", "-E", "separator=|"])
-            .args([
-                "-e",
-                "frame.number",
-                "-e",
-                "isakmp.flags",
-                "-e",
-                "isakmp.hash",
-            ])
-            .args(["-e", "_ws.malformed", "-e", "_ws.expert.severity"])
-            .output()?;
-        if !output.status.success() {
-            return Err(
-                format!("tshark failed: {}", String::from_utf8_lossy(&output.stderr)).into(),
-            );
-        }
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            let f: Vec<&str> = line.split('|').collect();
-            let field = |i: usize| f.get(i).copied().unwrap_or("");
-            let encrypted = u8::from_str_radix(field(1).trim_start_matches("0x"), 16)
-                .is_ok_and(|flags| flags & 1 == 1);
-            if (encrypted && field(2).is_empty()) || !field(3).is_empty() || !field(4).is_empty() {
-                return Err(format!(
-                    "{} frame {}: ISAKMP not decrypted, malformed or flagged: `{line}`",
-                    pcap.display(),
-                    field(0)
-                )
-                .into());
-            }
-            decrypted += usize::from(encrypted);
-        }
-    }
-    if decrypted == 0 {
-        return Err(
-            "ikev1_decryption_table was written but no encrypted ISAKMP message was seen".into(),
-        );
-    }
-    Ok(())
-}
-
-/// With the exported `esp_sa` table, tshark decrypts every ESP packet
-/// (pad length and next header present: the padding checked out) and
-/// finds no bad ICV; with `ikev1_decryption_table`, every encrypted
-/// ISAKMP message.
+/// With the exported `esp_sa` and `ikev1_decryption_table`, tshark
+/// decrypts every ESP packet and every encrypted ISAKMP message
+/// (common::tshark).
 fn tshark_decrypts(file: &Path) -> Result<(), Failed> {
     let (dir, report) = run_into(file, "decrypt")?;
     let links: Vec<String> = report
@@ -360,85 +300,5 @@ fn tshark_decrypts(file: &Path) -> Result<(), Failed> {
         .iter()
         .flat_map(|o| o.links.iter().map(|l| l.name.clone()))
         .collect();
-    tshark_decrypts_isakmp(&dir, &links)?;
-    let Ok(table) = std::fs::read_to_string(dir.join("esp_sa")) else {
-        return Ok(()); // no ESP SAs in this scenario
-    };
-    let mut args: Vec<String> = [
-        "-o",
-        "esp.enable_encryption_decode:TRUE",
-        "-o",
-        "esp.enable_authentication_check:TRUE",
-    ]
-    .map(String::from)
-    .to_vec();
-    for row in table.lines() {
-        args.push("-o".into());
-        args.push(format!("uat:esp_sa:{row}"));
-    }
-    // SPIs whose packets carry an ICV Wireshark can check (an integrity
-    // algorithm, or GCM's own tag).
-    let with_icv: Vec<String> = table
-        .lines()
-        .filter(|row| !row.ends_with("\"NULL\",\"\"") || row.contains("GCM"))
-        .filter_map(|row| {
-            row.split(',')
-                .nth(3)
-                .map(|spi| spi.trim_matches('"').to_string())
-        })
-        .collect();
-    let mut checked = 0;
-    for link in report.outcome.iter().flat_map(|o| o.links.iter()) {
-        let pcap = dir.join(format!("{}.pcap", link.name));
-        let output = Command::new("tshark")
-            .args(["-n", "-r"])
-            .arg(&pcap)
-            .args(&args)
-            .args(["-Y", "esp", "-T", "fields", "-E", "separator=|"])
-            .args([
-                "-e",
-                "frame.number",
-                "-e",
-                "esp.spi",
-                "-e",
-                "esp.pad_len",
-                "-e",
-                "esp.protocol",
-            ])
-            .args([
-                "-e",
-                "esp.icv_good",
-                "-e",
-                "esp.icv_bad",
-                "-e",
-                "_ws.malformed",
-            ])
-            .output()?;
-        if !output.status.success() {
-            return Err(
-                format!("tshark failed: {}", String::from_utf8_lossy(&output.stderr)).into(),
-            );
-        }
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            let f: Vec<&str> = line.split('|').collect();
-            let field = |i: usize| f.get(i).copied().unwrap_or("");
-            let decrypted = !field(2).is_empty() && !field(3).is_empty();
-            let icv_bad = field(5).contains('1') || field(5).eq_ignore_ascii_case("true");
-            let icv_missing = with_icv.iter().any(|s| s == field(1)) && field(4) != "1";
-            if !decrypted || icv_bad || icv_missing || !field(6).is_empty() {
-                return Err(format!(
-                    "{} frame {}: spi {} not decrypted or ICV bad: `{line}`",
-                    pcap.display(),
-                    field(0),
-                    field(1)
-                )
-                .into());
-            }
-            checked += 1;
-        }
-    }
-    if checked == 0 {
-        return Err("esp_sa was written but no ESP packet was decoded".into());
-    }
-    Ok(())
+    common::tshark::decrypts_folder(&dir, &links).map_err(|e| e.to_string().into())
 }
