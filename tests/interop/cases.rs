@@ -1,0 +1,347 @@
+//! The interop cases: a scenario and a swanctl.conf per charon under
+//! tests/interop/, run by [`run_case`], checked by [`Finished::check`].
+
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use libtest_mimic::Failed;
+
+use crate::charon::Charon;
+use crate::keylog::{KeyLog, esp_rows, esp_table, hex};
+use crate::lab::{Lab, Pid, TunHost, VpnlabRun, wait_until};
+use crate::ping::ping;
+
+/// A charon at a TUN end of the scenario.
+pub struct Peer {
+    /// Its namespace's suffix and its name.
+    pub role: &'static str,
+    pub device: &'static str,
+    pub address: &'static str,
+    pub gateway: &'static str,
+    pub mtu: u16,
+    pub inner: &'static [&'static str],
+    pub swanctl: String,
+    /// Lines inside strongswan.conf's `charon { }`.
+    pub extra: &'static str,
+    /// A CHILD_SA config to `swanctl --initiate` once every charon runs.
+    pub initiate: Option<&'static str>,
+}
+
+impl Peer {
+    /// A charon with the usual link: MTU 1500, `file` under tests/interop/.
+    pub fn new(
+        role: &'static str,
+        device: &'static str,
+        address: &'static str,
+        gateway: &'static str,
+        inner: &'static [&'static str],
+        file: &str,
+    ) -> Result<Peer, Failed> {
+        Ok(Peer {
+            role,
+            device,
+            address,
+            gateway,
+            mtu: 1500,
+            inner,
+            swanctl: std::fs::read_to_string(case_file(file))
+                .map_err(|e| format!("{file}: {e}"))?,
+            extra: "",
+            initiate: None,
+        })
+    }
+}
+
+/// Who the charons negotiated with: what their keys are compared to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Peering {
+    /// Each charon with vpnlab's racoon: vpnlab's tables hold every SA.
+    Vpnlab,
+    /// The charons with each other, vpnlab only their network.
+    EachOther,
+}
+
+pub fn case_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/interop")
+        .join(name)
+}
+
+/// A case that ran: vpnlab's result and the charons (still running
+/// until `lab` drops).
+pub struct Finished {
+    pub run: VpnlabRun,
+    pub charons: Vec<Charon>,
+    pub lab: Lab,
+    pub started: Instant,
+}
+
+/// What a case does while vpnlab runs, after its charons are up.
+pub type During<'a> = Box<dyn FnOnce(&mut Lab, &[Charon], Pid) -> Result<(), Failed> + 'a>;
+
+/// Sets a case up and runs it: the lab namespace and vpnlab on
+/// `scenario`, a namespace and charon per peer, the initiations, then
+/// `during`; then waits (at most `limit`) for vpnlab to end its run.
+pub fn run_case(
+    case: &str,
+    scenario: &Path,
+    peers: Vec<Peer>,
+    limit: Duration,
+    during: During,
+) -> Result<Finished, Failed> {
+    let mut lab = Lab::new(case)?;
+    let started = Instant::now();
+    let namespaces = peers
+        .iter()
+        .map(|p| lab.namespace(p.role))
+        .collect::<Result<Vec<_>, _>>()?;
+    let devices: Vec<&str> = peers.iter().map(|p| p.device).collect();
+    let vpnlab = lab.start_vpnlab(scenario, &devices)?;
+    let mut charons = Vec::new();
+    for (peer, ns) in peers.iter().zip(&namespaces) {
+        lab.attach_tun(
+            ns,
+            &TunHost {
+                device: peer.device,
+                address: peer.address,
+                gateway: peer.gateway,
+                mtu: peer.mtu,
+                inner: peer.inner,
+            },
+        )?;
+        charons.push(Charon::start(
+            &mut lab,
+            ns,
+            peer.role,
+            &peer.swanctl,
+            peer.extra,
+        )?);
+    }
+    for (peer, charon) in peers.iter().zip(&charons) {
+        if let Some(child) = peer.initiate {
+            charon.initiate(child, 10)?;
+        }
+    }
+    during(&mut lab, &charons, vpnlab)?;
+    let run = lab.wait_vpnlab(vpnlab, scenario, limit)?;
+    Ok(Finished {
+        run,
+        charons,
+        lab,
+        started,
+    })
+}
+
+/// Pings `dst` from charon `c`'s namespace, from `src`; all must answer.
+pub fn ping_all(c: &Charon, dst: &str, src: &str, count: u16) -> Result<(), Failed> {
+    let dst: Ipv4Addr = dst.parse()?;
+    let src: Ipv4Addr = src.parse()?;
+    let got = ping(&c.ns, dst, Some(src), count, Duration::from_millis(500))?;
+    if got.replies == u32::from(count) {
+        Ok(())
+    } else {
+        Err(format!("ping {src} -> {dst} from {}: {got:?}", c.ns).into())
+    }
+}
+
+/// Waits until `c` lists an installed CHILD_SA of `child`.
+pub fn wait_child(c: &Charon, child: &str, limit: Duration) -> Result<(), Failed> {
+    let up = wait_until(limit, || {
+        c.swanctl(&["--list-sas", "--noblock"])
+            .is_ok_and(|s| s.contains(&format!("{child}: #")) && s.contains("INSTALLED"))
+    });
+    if up {
+        Ok(())
+    } else {
+        Err(format!("no CHILD_SA {child} installed in {} after {limit:?}", c.ns).into())
+    }
+}
+
+impl Finished {
+    /// The checks of every case: vpnlab's verdict, the keys, tshark.
+    pub fn check(&self, peering: Peering) -> Result<(), Failed> {
+        self.run.passed()?;
+        self.keys_agree(peering)?;
+        self.tshark_decrypts()?;
+        eprintln!(
+            "interop: {} passed in {:.1} s",
+            self.run.captures.display(),
+            self.started.elapsed().as_secs_f64()
+        );
+        Ok(())
+    }
+
+    fn charon_keys(&self) -> Vec<KeyLog> {
+        self.charons
+            .iter()
+            .map(|c| KeyLog::parse(&c.log()))
+            .collect()
+    }
+
+    fn vpnlab_table(&self, name: &str) -> Option<String> {
+        std::fs::read_to_string(self.run.captures.join(name)).ok()
+    }
+
+    /// vpnlab's exported keys equal charon's, SA by SA (by SPI for ESP,
+    /// by initiator cookie for ISAKMP); with [`Peering::EachOther`], the
+    /// two charons' keys equal each other's.
+    pub fn keys_agree(&self, peering: Peering) -> Result<(), Failed> {
+        let logs = self.charon_keys();
+        match peering {
+            Peering::Vpnlab => {
+                let table = self
+                    .vpnlab_table("esp_sa")
+                    .ok_or("vpnlab wrote no esp_sa")?;
+                let rows = esp_rows(&table)?;
+                let children: Vec<_> = logs.iter().flat_map(|l| l.children.iter()).collect();
+                if rows.len() != children.len() {
+                    return Err(format!(
+                        "vpnlab exported {} ESP SAs, charon derived {}",
+                        rows.len(),
+                        children.len()
+                    )
+                    .into());
+                }
+                for row in &rows {
+                    let same = children.iter().any(|c| {
+                        c.spi == row.spi
+                            && c.encryption == row.encryption
+                            && c.integrity == row.integrity
+                    });
+                    if !same {
+                        return Err(format!(
+                            "ESP SA 0x{:08x}: vpnlab's keys {}/{} are not charon's",
+                            row.spi,
+                            hex(&row.encryption),
+                            hex(&row.integrity)
+                        )
+                        .into());
+                    }
+                }
+                let ike = self
+                    .vpnlab_table("ikev1_decryption_table")
+                    .ok_or("vpnlab wrote no ikev1_decryption_table")?;
+                let charon_ike: String = logs.iter().map(KeyLog::ikev1_table).collect();
+                let mut mine: Vec<&str> = ike.lines().collect();
+                let mut theirs: Vec<&str> = charon_ike.lines().collect();
+                mine.sort();
+                theirs.sort();
+                if mine != theirs {
+                    return Err(format!(
+                        "ISAKMP keys differ:\nvpnlab:\n{ike}\ncharon:\n{charon_ike}"
+                    )
+                    .into());
+                }
+            }
+            Peering::EachOther => {
+                let [a, b] = logs.as_slice() else {
+                    return Err("EachOther needs two charons".into());
+                };
+                if a.children.is_empty() {
+                    return Err("no CHILD_SA keys in charon's log".into());
+                }
+                let (mut x, mut y) = (a.children.clone(), b.children.clone());
+                x.sort_by_key(|c| c.spi);
+                y.sort_by_key(|c| c.spi);
+                if x != y {
+                    return Err(format!("the charons' ESP keys differ: {x:x?} vs {y:x?}").into());
+                }
+                let (mut x, mut y) = (a.ike.clone(), b.ike.clone());
+                x.sort_by_key(|k| k.initiator_cookie);
+                y.sort_by_key(|k| k.initiator_cookie);
+                if x.is_empty() || x != y {
+                    return Err("the charons' ISAKMP keys differ or are missing".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// tshark decrypts every ISAKMP and ESP packet of every capture with
+    /// vpnlab's tables (or, where vpnlab negotiated nothing, with tables
+    /// made from charon's log).
+    pub fn tshark_decrypts(&self) -> Result<(), Failed> {
+        let dir = &self.run.captures;
+        let links = crate::common::tshark::links_in(dir);
+        let logs = self.charon_keys();
+        let ike = self
+            .vpnlab_table("ikev1_decryption_table")
+            .unwrap_or_else(|| logs.iter().map(KeyLog::ikev1_table).collect());
+        let esp = self.vpnlab_table("esp_sa").unwrap_or_else(|| {
+            let children: Vec<_> = logs.iter().flat_map(|l| l.children.clone()).collect();
+            esp_table(&children, false)
+        });
+        let isakmp =
+            crate::common::tshark::decrypts_isakmp(dir, &links, &ike).map_err(|e| e.to_string())?;
+        let esp =
+            crate::common::tshark::decrypts_esp(dir, &links, &esp).map_err(|e| e.to_string())?;
+        if isakmp == 0 || esp == 0 {
+            return Err(format!(
+                "tshark checked {isakmp} encrypted ISAKMP and {esp} ESP packets: expected some of each"
+            )
+            .into());
+        }
+        Ok(())
+    }
+}
+
+/// Every case, in the brief's order.
+pub fn all() -> Vec<(&'static str, fn() -> Result<(), Failed>)> {
+    vec![
+        ("a_strongswan_initiates", a_strongswan_initiates),
+        ("b_vpnlab_initiates", b_vpnlab_initiates),
+    ]
+}
+
+/// The charon of cases a and b: 192.0.2.10 on the wan link, inner
+/// 10.10.0.1, behind it 10.10.0.0/24 to the gateway's 10.20.0.0/24.
+fn charon_on_wan(file: &str) -> Result<Peer, Failed> {
+    Peer::new(
+        "sw",
+        "vlt0",
+        "192.0.2.10/24",
+        "192.0.2.1",
+        &["10.10.0.1/32"],
+        file,
+    )
+}
+
+/// (a) strongSwan initiates main mode with a PSK (RFC 2409 §5.4) to
+/// vpnlab's racoon gateway; tunnel mode quick mode; traffic both ways.
+/// racoon has `nat_traversal force`: charon's kernel-libipsec only does
+/// ESP in UDP (`encap = yes`), and racoon's forced NAT-D
+/// (nattraversal.c `natt_hash_addr`) makes it agree to UDP-encapsulated
+/// tunnel mode without a NAT.
+fn a_strongswan_initiates() -> Result<(), Failed> {
+    let mut sw = charon_on_wan("a-strongswan-initiates.swanctl.conf")?;
+    sw.initiate = Some("lab-child");
+    let done = run_case(
+        "a",
+        &case_file("a-strongswan-initiates.yaml"),
+        vec![sw],
+        Duration::from_secs(40),
+        Box::new(|_, charons, _| ping_all(&charons[0], "10.20.0.10", "10.10.0.1", 3)),
+    )?;
+    done.check(Peering::Vpnlab)
+}
+
+/// (b) vpnlab's racoon initiates: the first ping from the simulated host
+/// hits the gateway's `require` policy with no SA, the kernel drops it and
+/// ACQUIREs (RFC 2367 §3.1.6), racoon runs main mode and quick mode with
+/// charon as responder (charon's `main_mode.c` / `quick_mode.c`
+/// `process_r`).
+fn b_vpnlab_initiates() -> Result<(), Failed> {
+    let sw = charon_on_wan("b-vpnlab-initiates.swanctl.conf")?;
+    let done = run_case(
+        "b",
+        &case_file("b-vpnlab-initiates.yaml"),
+        vec![sw],
+        Duration::from_secs(40),
+        Box::new(|_, charons, _| {
+            wait_child(&charons[0], "lab-child", Duration::from_secs(10))?;
+            ping_all(&charons[0], "10.20.0.10", "10.10.0.1", 3)
+        }),
+    )?;
+    done.check(Peering::Vpnlab)
+}
