@@ -291,6 +291,7 @@ pub fn all() -> Vec<(&'static str, fn() -> Result<(), Failed>)> {
     vec![
         ("a_strongswan_initiates", a_strongswan_initiates),
         ("b_vpnlab_initiates", b_vpnlab_initiates),
+        ("c_aggressive_fqdn", c_aggressive_fqdn),
     ]
 }
 
@@ -341,6 +342,47 @@ fn b_vpnlab_initiates() -> Result<(), Failed> {
         Box::new(|_, charons, _| {
             wait_child(&charons[0], "lab-child", Duration::from_secs(10))?;
             ping_all(&charons[0], "10.20.0.10", "10.10.0.1", 3)
+        }),
+    )?;
+    done.check(Peering::Vpnlab)
+}
+
+/// (c) Aggressive mode (RFC 2409 §5.4) with FQDN identities (RFC 2407
+/// §4.6.2.1 ID_FQDN), both ways in one run: charon sw1 initiates, racoon
+/// initiates to charon sw2 on an ACQUIRE. A charon responder refuses
+/// aggressive mode with a PSK unless
+/// `i_dont_care_about_security_and_use_aggressive_mode_psk` is set
+/// (5.9.8 `aggressive_mode.c` `process_r`); racoon finds the key by the
+/// peer's ID (racoon `getpskbyname` via `oakley_skeyid` in aggressive
+/// mode). sw2's quick mode has PFS modp1024 as racoon's sainfo.
+fn c_aggressive_fqdn() -> Result<(), Failed> {
+    let mut sw1 = Peer::new(
+        "sw1",
+        "vlt0",
+        "192.0.2.10/24",
+        "192.0.2.1",
+        &["10.10.0.1/32"],
+        "c-aggressive-fqdn.sw1.swanctl.conf",
+    )?;
+    sw1.initiate = Some("lab-child");
+    let mut sw2 = Peer::new(
+        "sw2",
+        "vlt1",
+        "198.51.100.10/24",
+        "198.51.100.1",
+        &["10.30.0.1/32"],
+        "c-aggressive-fqdn.sw2.swanctl.conf",
+    )?;
+    sw2.extra = "i_dont_care_about_security_and_use_aggressive_mode_psk = yes";
+    let done = run_case(
+        "c",
+        &case_file("c-aggressive-fqdn.yaml"),
+        vec![sw1, sw2],
+        Duration::from_secs(40),
+        Box::new(|_, charons, _| {
+            ping_all(&charons[0], "10.20.0.10", "10.10.0.1", 3)?;
+            wait_child(&charons[1], "lab-child", Duration::from_secs(10))?;
+            ping_all(&charons[1], "10.20.0.10", "10.30.0.1", 3)
         }),
     )?;
     done.check(Peering::Vpnlab)
