@@ -35,11 +35,14 @@ fn checksum(data: &[u8]) -> u16 {
     !(sum as u16)
 }
 
-fn echo_request(ident: u16, seq: u16) -> Vec<u8> {
+fn echo_request(ident: u16, seq: u16, size: usize) -> Vec<u8> {
     let mut p = vec![8, 0, 0, 0];
     p.extend(ident.to_be_bytes());
     p.extend(seq.to_be_bytes());
     p.extend(format!("vpnlab-interop-{seq:04}").as_bytes());
+    while p.len() < 8 + size {
+        p.push((p.len() % 251) as u8);
+    }
     let c = checksum(&p);
     p[2..4].copy_from_slice(&c.to_be_bytes());
     p
@@ -67,6 +70,18 @@ pub fn ping(
     count: u16,
     interval: Duration,
 ) -> Result<Pings, Failed> {
+    ping_sized(ns, dst, src, count, interval, 0)
+}
+
+/// [`ping`] with `size` bytes of ICMP data (at least the 19-byte marker).
+pub fn ping_sized(
+    ns: &str,
+    dst: Ipv4Addr,
+    src: Option<Ipv4Addr>,
+    count: u16,
+    interval: Duration,
+    size: usize,
+) -> Result<Pings, Failed> {
     let path = format!("/run/netns/{ns}");
     let worker = std::thread::spawn(move || -> Result<Pings, String> {
         let netns = std::fs::File::open(&path).map_err(|e| format!("{path}: {e}"))?;
@@ -87,12 +102,12 @@ pub fn ping(
         let ident = (std::process::id() & 0xffff) as u16;
         let to = SockaddrIn::from(SocketAddrV4::new(dst, 0));
         let mut result = Pings::default();
-        let mut buf = [0u8; 2048];
+        let mut buf = [0u8; 65536];
         for seq in 1..=count {
             let started = Instant::now();
             sendto(
                 fd.as_raw_fd(),
-                &echo_request(ident, seq),
+                &echo_request(ident, seq, size),
                 &to,
                 MsgFlags::empty(),
             )
