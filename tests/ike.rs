@@ -296,11 +296,43 @@ fn responder_accepts(i: &Conf, r: &Conf) -> bool {
     lifetime && pfs
 }
 
-/// A phase 1 transform both list, the same exchange mode, an ESP
-/// transform both list, and lifetimes and PFS the responder takes.
+/// A cipher name as racoon.conf writes it, split into the cipher and its
+/// key length in bits (`aes` alone is 128, others have none).
+fn cipher_bits(name: &str) -> (&str, u32) {
+    match name.split_once(' ') {
+        Some((cipher, bits)) => (cipher, bits.parse().unwrap_or(0)),
+        None if name == "aes" => ("aes", 128),
+        None => (name, 0),
+    }
+}
+
+/// The same cipher, and a key length the responder's `proposal_check`
+/// takes (remoteconf.c `checkisakmpsa`, proposal.c `cmpsatrns`): `obey`
+/// any, `strict` and `claim` at least its own, `exact` only its own.
+fn cipher_accepted(check: &str, theirs: &str, ours: &str) -> bool {
+    let ((c1, b1), (c2, b2)) = (cipher_bits(theirs), cipher_bits(ours));
+    c1 == c2
+        && match check {
+            "obey" => true,
+            "strict" | "claim" => b1 >= b2,
+            _ => b1 == b2,
+        }
+}
+
+/// A phase 1 transform of the initiator's that one of the responder's
+/// accepts, the same exchange mode, such an ESP transform, and lifetimes
+/// and PFS the responder takes.
 fn compatible(i: &Conf, r: &Conf) -> bool {
-    let phase1 = i.phase1.iter().any(|t| r.phase1.contains(t));
-    let esp = i.enc.iter().any(|e| r.enc.contains(e)) && i.auth.iter().any(|a| r.auth.contains(a));
+    let phase1 = i.phase1.iter().any(|t| {
+        r.phase1
+            .iter()
+            .any(|u| (t.1, t.2) == (u.1, u.2) && cipher_accepted(r.check, t.0, u.0))
+    });
+    let esp = i
+        .enc
+        .iter()
+        .any(|e| r.enc.iter().any(|f| cipher_accepted(r.check, e, f)))
+        && i.auth.iter().any(|a| r.auth.contains(a));
     phase1 && esp && i.aggressive == r.aggressive && responder_accepts(i, r)
 }
 

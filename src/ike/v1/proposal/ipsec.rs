@@ -3,7 +3,10 @@
 //! responder's choice under `proposal_check` (lifetime and PFS group),
 //! the initiator's check of the answer.
 
-use super::{IpsecTransform, agree_lifetime, agree_pfs, clamp_u32, dh_group, life_seconds, short};
+use super::{
+    IpsecTransform, agree_key_length, agree_lifetime, agree_pfs, clamp_u32, dh_group, life_seconds,
+    short,
+};
 use crate::config::racoon::{self as conf, ProposalCheck};
 use crate::crypto::dh::DhGroup;
 use crate::crypto::{AuthAlg, EncAlg};
@@ -210,15 +213,18 @@ impl IpsecTransform {
         ours: &IpsecTransform,
         check: ProposalCheck,
     ) -> Result<(IpsecTransform, bool), Option<String>> {
+        // proposal.c `cmpsatrns`: the transform ID and authentication
+        // alone must be equal; the key length is `proposal_check`'s.
+        let cipher = |t: &IpsecTransform| t.enc.map(|(alg, _)| alg);
         let same = (
             self.proto,
-            self.enc,
+            cipher(self),
             self.auth,
             self.mode,
             self.udp.is_some(),
         ) == (
             ours.proto,
-            ours.enc,
+            cipher(ours),
             ours.auth,
             ours.mode,
             ours.udp.is_some(),
@@ -226,6 +232,8 @@ impl IpsecTransform {
         if !same {
             return Err(None);
         }
+        let bits = |t: &IpsecTransform| t.enc.map_or(0, |(_, len)| len * 8);
+        agree_key_length(check, bits(self), bits(ours))?;
         let lifetime = agree_lifetime(check, self.lifetime_secs, ours.lifetime_secs)?;
         agree_pfs(check, self.pfs, ours.pfs)?;
         let transform = IpsecTransform {
@@ -370,6 +378,38 @@ mod tests {
             pfs,
             udp: None,
         }
+    }
+
+    /// proposal.c `cmpsatrns`: `obey` takes a shorter AES key, `strict`
+    /// and `claim` refuse it ("low key length proposed"), `exact` wants
+    /// ours; `cmpsaprop_alloc` installs the peer's (`tr1->encklen`).
+    #[test]
+    fn phase2_key_lengths_follow_proposal_check() {
+        let offer = ipsec_offer(
+            &[esp((EncAlg::AesCbc, 16), AuthAlg::HmacSha1, None)],
+            0x1234,
+        )
+        .unwrap();
+        let ours = [esp((EncAlg::AesCbc, 32), AuthAlg::HmacSha1, None)];
+        let obey = choose_ipsec(&offer, &ours, ProposalCheck::Obey).unwrap();
+        assert_eq!(obey.transform.enc, Some((EncAlg::AesCbc, 16)));
+        assert_eq!(
+            choose_ipsec(&offer, &ours, ProposalCheck::Strict),
+            Err(vec![
+                "low key length proposed, mine:256 peer:128.".to_string()
+            ])
+        );
+        assert!(choose_ipsec(&offer, &ours, ProposalCheck::Claim).is_err());
+        assert_eq!(
+            choose_ipsec(&offer, &ours, ProposalCheck::Exact),
+            Err(vec![
+                "key length mismatched, mine:256 peer:128.".to_string()
+            ])
+        );
+        let longer = ipsec_offer(&[esp((EncAlg::AesCbc, 32), AuthAlg::HmacSha1, None)], 1).unwrap();
+        let ours = [esp((EncAlg::AesCbc, 16), AuthAlg::HmacSha1, None)];
+        let strict = choose_ipsec(&longer, &ours, ProposalCheck::Strict).unwrap();
+        assert_eq!(strict.transform.enc, Some((EncAlg::AesCbc, 32)));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! proposal with a transform per `proposal { }`, the responder's choice
 //! under `proposal_check`, the initiator's check of it.
 
-use super::{IsakmpTransform, agree_lifetime, clamp_u32, dh_group, life_seconds, short};
+use super::{
+    IsakmpTransform, agree_key_length, agree_lifetime, clamp_u32, dh_group, life_seconds, short,
+};
 use crate::config::racoon::{self as conf, ProposalCheck};
 use crate::crypto::dh::DhGroup;
 use crate::crypto::ikev1::{IkeCipher, Prf};
@@ -72,13 +74,18 @@ impl IsakmpTransform {
 
     /// ipsec_doi.c `get_ph1approvalx`: in phase 1 `claim` is `strict` (a
     /// longer lifetime skips the transform; there is no phase 1
-    /// RESPONDER-LIFETIME).
+    /// RESPONDER-LIFETIME). remoteconf.c `checkisakmpsa` compares the
+    /// cipher without its key length, which `proposal_check` judges
+    /// (`obey` takes any); the peer's key length is kept.
     fn agrees(&self, ours: &IsakmpTransform, check: ProposalCheck) -> Option<IsakmpTransform> {
-        let same = (self.cipher, self.prf, self.group) == (ours.cipher, ours.prf, ours.group);
+        let same = (self.cipher.enc_id(), self.prf, self.group)
+            == (ours.cipher.enc_id(), ours.prf, ours.group);
         let check = match check {
             ProposalCheck::Claim => ProposalCheck::Strict,
             other => other,
         };
+        let bits = |c: IkeCipher| usize::from(c.key_bits().unwrap_or(0));
+        agree_key_length(check, bits(self.cipher), bits(ours.cipher)).ok()?;
         let lifetime_secs = agree_lifetime(check, self.lifetime_secs, ours.lifetime_secs)
             .ok()?
             .secs;
@@ -200,6 +207,29 @@ mod tests {
         )
         .unwrap();
         assert_eq!(chosen.lifetime_secs, u64::from(u32::MAX));
+    }
+
+    /// remoteconf.c `checkisakmpsa`: the encryption type alone must be
+    /// equal; `obey` then takes any key length, `strict` and `claim` one
+    /// at least ours, `exact` only ours; the chosen transform keeps the
+    /// peer's (`get_ph1approvalx` takes the longer one).
+    #[test]
+    fn proposal_check_on_key_lengths() {
+        let ours = [p1(IkeCipher::AesCbc256, 600)];
+        let short_key = isakmp_offer(&[p1(IkeCipher::AesCbc128, 600)]);
+        let obey = choose_isakmp(&short_key, &ours, ProposalCheck::Obey).unwrap();
+        assert_eq!(obey.0.cipher, IkeCipher::AesCbc128);
+        assert!(choose_isakmp(&short_key, &ours, ProposalCheck::Strict).is_none());
+        assert!(choose_isakmp(&short_key, &ours, ProposalCheck::Claim).is_none());
+        assert!(choose_isakmp(&short_key, &ours, ProposalCheck::Exact).is_none());
+        let ours = [p1(IkeCipher::AesCbc128, 600)];
+        let long_key = isakmp_offer(&[p1(IkeCipher::AesCbc256, 600)]);
+        let strict = choose_isakmp(&long_key, &ours, ProposalCheck::Strict).unwrap();
+        assert_eq!(strict.0.cipher, IkeCipher::AesCbc256);
+        assert!(choose_isakmp(&long_key, &ours, ProposalCheck::Exact).is_none());
+        // Another cipher is never taken.
+        let des3 = isakmp_offer(&[p1(IkeCipher::TripleDesCbc, 600)]);
+        assert!(choose_isakmp(&des3, &ours, ProposalCheck::Obey).is_none());
     }
 
     #[test]

@@ -82,6 +82,23 @@ fn agree_lifetime(check: ProposalCheck, theirs: u64, ours: u64) -> Result<Agreed
     }
 }
 
+/// racoon's `proposal_check` on a key length, in bits (remoteconf.c
+/// `checkisakmpsa` in phase 1, proposal.c `cmpsatrns` in phase 2): `obey`
+/// takes any length, `strict` and `claim` refuse a shorter key than ours,
+/// `exact` any other. A refusal is given in `cmpsatrns`'s words.
+fn agree_key_length(check: ProposalCheck, theirs: usize, ours: usize) -> Result<(), String> {
+    match check {
+        ProposalCheck::Obey => Ok(()),
+        ProposalCheck::Strict | ProposalCheck::Claim if theirs < ours => Err(format!(
+            "low key length proposed, mine:{ours} peer:{theirs}."
+        )),
+        ProposalCheck::Exact if theirs != ours => {
+            Err(format!("key length mismatched, mine:{ours} peer:{theirs}."))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// racoon's `proposal_check` on the PFS group (proposal.c
 /// `cmpsaprop_alloc`, `prop_pfs_check`): `strict` and `claim` refuse only
 /// a group that differs from ours when we have one, `exact` any difference.
