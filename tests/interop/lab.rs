@@ -209,12 +209,16 @@ impl Lab {
         let pid = self.spawn("vpnlab", "INT", &mut command, "vpnlab")?;
         for device in devices {
             let up = wait_until(Duration::from_secs(10), || {
+                // vpnlab ended (an invalid scenario, say): stop waiting.
+                if !self.running(pid) {
+                    return true;
+                }
                 Command::new("ip")
                     .args(["-n", &ns, "link", "show", device])
                     .output()
                     .is_ok_and(|o| o.status.success())
             });
-            if !up {
+            if !up || !self.running(pid) {
                 let err =
                     std::fs::read_to_string(self.dir.join("vpnlab.stderr")).unwrap_or_default();
                 return Err(format!("vpnlab did not open TUN {device}: {err}").into());
