@@ -339,6 +339,7 @@ pub fn all() -> Vec<(&'static str, fn() -> Result<(), Failed>)> {
         ("c_aggressive_fqdn", c_aggressive_fqdn),
         ("d_strongswan_behind_nat", d_strongswan_behind_nat),
         ("e_two_strongswans", e_two_strongswans),
+        ("f_rekey_and_dpd", f_rekey_and_dpd),
     ]
 }
 
@@ -565,4 +566,58 @@ fn e_two_strongswans() -> Result<(), Failed> {
 fn sw1_initiating(mut p: Peer) -> Peer {
     p.initiate = Some("lab-child");
     p
+}
+
+/// How many CHILD_SAs charon logged established (`child_sa.c` /
+/// `quick_mode.c`: "CHILD_SA NAME{N} established with SPIs ...").
+fn children_established(c: &Charon) -> usize {
+    c.log()
+        .lines()
+        .filter(|l| l.contains("CHILD_SA lab-child{") && l.contains("} established with SPIs"))
+        .count()
+}
+
+/// (f) CHILD_SA rekeying and DPD. charon rekeys its CHILD_SA by a new
+/// quick mode at `rekey_time` (5.9.8 `child_sa.c` lifetimes, IKEv1
+/// `quick_mode.c` with the old SPI, RFC 2409 §5.5); racoon answers as
+/// responder and keeps charon's shorter lifetime (`proposal_check
+/// strict`). charon is then frozen: racoon's DPD (RFC 3706 §5.5,
+/// racoon `isakmp_dpd.c`: R-U-THERE after `dpd_delay`, every `dpd_retry`,
+/// dead after `dpd_maxfail`) removes its SAs. Resumed, charon finds its
+/// peer gone (its own R-U-THEREs unanswered for `dpd_timeout`, or
+/// racoon's DELETEs) and starts again (`dpd_action = restart`,
+/// `close_action = start`).
+fn f_rekey_and_dpd() -> Result<(), Failed> {
+    let mut sw = charon_on_wan("f-rekey-and-dpd.swanctl.conf")?;
+    sw.initiate = Some("lab-child");
+    let done = run_case(
+        "f",
+        &case_file("f-rekey-and-dpd.yaml"),
+        vec![sw],
+        Duration::from_secs(80),
+        Box::new(|lab, charons, _| {
+            let c = &charons[0];
+            lab.sleep_until_run_time(Duration::from_secs(23));
+            if children_established(c) < 2 {
+                return Err(format!(
+                    "charon did not rekey by 23 s:\n{}",
+                    c.swanctl(&["--list-sas"])?
+                )
+                .into());
+            }
+            lab.signal(c.pid, "STOP")?;
+            lab.sleep_until_run_time(Duration::from_secs(32));
+            lab.signal(c.pid, "CONT")?;
+            let back = wait_until(Duration::from_secs(15), || children_established(c) >= 3);
+            if !back {
+                return Err("charon did not re-establish within 15 s of SIGCONT".into());
+            }
+            // Both ends settle (charon's own DPD on its old IKE_SA runs
+            // out 6 s after it resumes); then its traffic crosses again.
+            lab.sleep_until_run_time(Duration::from_secs(48));
+            wait_child(c, "lab-child", Duration::from_secs(5))?;
+            ping_all(c, "10.20.0.10", "10.10.0.1", 3)
+        }),
+    )?;
+    done.check(Peering::Vpnlab)
 }

@@ -35,6 +35,8 @@ pub struct Lab {
     pub dir: PathBuf,
     namespaces: Vec<String>,
     processes: Vec<Started>,
+    /// When vpnlab was started: its run's time zero, near enough.
+    pub vpnlab_started: Option<Instant>,
     _serial: MutexGuard<'static, ()>,
 }
 
@@ -123,6 +125,7 @@ impl Lab {
             dir: crate::common::scratch(&format!("interop-{case}")),
             namespaces: Vec::new(),
             processes: Vec::new(),
+            vpnlab_started: None,
             _serial: serial,
         };
         lab.namespace("lab")?;
@@ -207,6 +210,7 @@ impl Lab {
             .arg(&out)
             .arg(scenario);
         let pid = self.spawn("vpnlab", "INT", &mut command, "vpnlab")?;
+        self.vpnlab_started = Some(Instant::now());
         for device in devices {
             let up = wait_until(Duration::from_secs(10), || {
                 // vpnlab ended (an invalid scenario, say): stop waiting.
@@ -293,6 +297,16 @@ impl Lab {
             stderr: std::fs::read_to_string(self.dir.join("vpnlab.stderr"))?,
             captures: self.dir.join("captures").join(name),
         })
+    }
+
+    /// Sleeps until `at` into vpnlab's run.
+    pub fn sleep_until_run_time(&self, at: Duration) {
+        if let Some(t0) = self.vpnlab_started {
+            let now = t0.elapsed();
+            if now < at {
+                std::thread::sleep(at - now);
+            }
+        }
     }
 
     /// Ends vpnlab's run now (SIGINT: its daemons send their DELETEs, a
