@@ -340,6 +340,7 @@ pub fn all() -> Vec<(&'static str, fn() -> Result<(), Failed>)> {
         ("d_strongswan_behind_nat", d_strongswan_behind_nat),
         ("e_two_strongswans", e_two_strongswans),
         ("f_rekey_and_dpd", f_rekey_and_dpd),
+        ("g_phase1_expiry", g_phase1_expiry),
     ]
 }
 
@@ -619,5 +620,42 @@ fn f_rekey_and_dpd() -> Result<(), Failed> {
             ping_all(c, "10.20.0.10", "10.10.0.1", 3)
         }),
     )?;
+    done.check(Peering::Vpnlab)
+}
+
+/// (g) Phase 1 expiry with traffic flowing. racoon's ISAKMP-SA lives
+/// 15 s; with `rekey force` racoon renegotiates it at 80% "due to active
+/// phase2" (racoon `isakmp.c` `isakmp_ph1dying`), and the old one expires
+/// with no DELETE (`isakmp_ph1expire`, racoon 0.8); the IPsec SAs stay.
+/// charon as main mode responder takes the proposed 15 s lifetime and
+/// accepts each new ISAKMP SA from the same peer beside the old one
+/// (5.9.8 `main_mode.c` `process_r`; no `unique` policy). Pings from the
+/// simulated host every 500 ms, and from charon's side across the expiries
+/// at 15 s and 27 s, all answered.
+fn g_phase1_expiry() -> Result<(), Failed> {
+    let sw = charon_on_wan("g-phase1-expiry.swanctl.conf")?;
+    let done = run_case(
+        "g",
+        &case_file("g-phase1-expiry.yaml"),
+        vec![sw],
+        Duration::from_secs(60),
+        Box::new(|lab, charons, _| {
+            let c = &charons[0];
+            wait_child(c, "lab-child", Duration::from_secs(10))?;
+            lab.sleep_until_run_time(Duration::from_secs(13));
+            // 13 s to 17 s, across the first ISAKMP-SA's expiry.
+            ping_all(c, "10.20.0.10", "10.10.0.1", 8)?;
+            lab.sleep_until_run_time(Duration::from_secs(25));
+            ping_all(c, "10.20.0.10", "10.10.0.1", 8)
+        }),
+    )?;
+    let ike_sas = done.charons[0]
+        .log()
+        .lines()
+        .filter(|l| l.contains("IKE_SA lab[") && l.contains("] established between"))
+        .count();
+    if ike_sas < 3 {
+        return Err(format!("charon established {ike_sas} IKE_SAs, expected 3 or more").into());
+    }
     done.check(Peering::Vpnlab)
 }
