@@ -70,6 +70,12 @@ fn missing_requirements() -> Option<String> {
             charon::CHARON
         ));
     }
+    let libipsec = "/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so";
+    if !std::path::Path::new(libipsec).exists() {
+        return Some(format!(
+            "no {libipsec} (apt-get install libcharon-extra-plugins)"
+        ));
+    }
     // swanctl --version asks a daemon: that it starts at all is enough.
     if std::process::Command::new("swanctl")
         .arg("--help")

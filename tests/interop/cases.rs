@@ -73,7 +73,8 @@ pub fn case_file(name: &str) -> PathBuf {
 pub struct Finished {
     pub run: VpnlabRun,
     pub charons: Vec<Charon>,
-    pub lab: Lab,
+    /// Held so that the charons and namespaces stay until the checks end.
+    pub _lab: Lab,
     pub started: Instant,
     /// vpnlab's `esp_sa` leaves out an SA whose source is a simulated
     /// NAT's address (src/sim/artifacts.rs `sends` takes the NAT for its
@@ -134,7 +135,7 @@ pub fn run_case(
     Ok(Finished {
         run,
         charons,
-        lab,
+        _lab: lab,
         started,
         tolerate_esp_sa_gap: false,
     })
@@ -332,7 +333,9 @@ impl Finished {
 }
 
 /// Every case, in the brief's order.
-pub fn all() -> Vec<(&'static str, fn() -> Result<(), Failed>)> {
+pub type CaseFn = fn() -> Result<(), Failed>;
+
+pub fn all() -> Vec<(&'static str, CaseFn)> {
     vec![
         ("a_strongswan_initiates", a_strongswan_initiates),
         ("b_vpnlab_initiates", b_vpnlab_initiates),

@@ -213,14 +213,11 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// One row of vpnlab's `esp_sa`: SPI, encryption and integrity keys and
-/// algorithm names.
+/// One row of vpnlab's `esp_sa`: SPI, encryption and integrity keys.
 #[derive(Clone, Debug)]
 pub struct EspRow {
     pub spi: u32,
-    pub encryption_alg: String,
     pub encryption: Vec<u8>,
-    pub integrity_alg: String,
     pub integrity: Vec<u8>,
 }
 
@@ -244,9 +241,7 @@ pub fn esp_rows(table: &str) -> Result<Vec<EspRow>, String> {
             }
             Ok(EspRow {
                 spi: u32::from_str_radix(f[3].trim_start_matches("0x"), 16).map_err(|_| bad())?,
-                encryption_alg: f[4].to_string(),
                 encryption: unhex(f[5]).ok_or_else(bad)?,
-                integrity_alg: f[6].to_string(),
                 integrity: unhex(f[7]).ok_or_else(bad)?,
             })
         })

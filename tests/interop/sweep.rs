@@ -313,7 +313,7 @@ impl Draw {
             }
         }
         Pair {
-            charon_initiates: i % 2 == 0,
+            charon_initiates: i.is_multiple_of(2),
             check: [Check::Obey, Check::Strict, Check::Claim, Check::Exact][self.below(4) as usize],
             racoon_ike_lifetime: [None, Some(3600), Some(CHARON_IKE_LIFETIME)]
                 [self.below(3) as usize],
@@ -535,7 +535,7 @@ fn run_pair(i: u64, p: &Pair) -> Result<Outcome, Failed> {
     let finished = Finished {
         run,
         charons: vec![charon],
-        lab,
+        _lab: lab,
         started: Instant::now(),
         tolerate_esp_sa_gap: false,
     };
