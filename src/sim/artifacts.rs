@@ -53,7 +53,7 @@ pub fn sa_reports(nodes: &[Node]) -> Vec<(String, Vec<SaReport>)> {
 pub fn daemon_reports(nodes: &[Node]) -> Vec<Option<DaemonReport<'_>>> {
     nodes
         .iter()
-        .map(|n| n.daemon.as_ref().and_then(|d| d.daemon.report()))
+        .map(|n| n.daemon.as_ref().and_then(|d| d.driver.daemon.report()))
         .collect()
 }
 
