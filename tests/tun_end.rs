@@ -298,3 +298,34 @@ fn an_interrupt_ends_a_real_time_run_with_deletes() {
         assert!(lines.contains("isakmp"), "{lines}");
     }
 }
+
+/// `--realtime` without a TUN end: the loop follows the wall clock, so a
+/// run cannot end before its duration has passed on the wall, and it
+/// says it was real time; its events are the virtual-time run's.
+#[test]
+fn realtime_follows_the_wall_clock() {
+    use vpnlab::sim::{self, RunOptions};
+    let text = r#"name: rt
+duration: 400ms
+links:
+  lan: { latency: 1ms }
+nodes:
+  a: { interfaces: { eth0: { link: lan, address: 10.1.0.10/24 } } }
+  b: { interfaces: { eth0: { link: lan, address: 10.1.0.20/24 } } }
+traffic:
+  - { at: 100ms, ping: { name: p, from: a, to: 10.1.0.20, count: 3, interval: 50ms } }
+"#;
+    let s = vpnlab::scenario::load_str(Path::new("rt.yaml"), text).expect("valid");
+    let virtual_run = sim::run(&s, &RunOptions::default(), |_| {}).expect("run");
+    let started = Instant::now();
+    let opts = RunOptions {
+        realtime: true,
+        ..RunOptions::default()
+    };
+    let real = sim::run(&s, &opts, |_| {}).expect("run");
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    assert!(real.realtime.as_ref().is_some_and(|r| !r.interrupted));
+    assert!(virtual_run.realtime.is_none());
+    assert_eq!(real.flows[0].received, 3);
+    assert_eq!(real.total_packets(), virtual_run.total_packets());
+}
