@@ -25,7 +25,7 @@
 //! | [`node`] | one node: kernel + smoltcp + apps + its key daemon's sockets | know other nodes or links |
 //! | [`observe`] | pcap files, the tcpdump-compatible trace, the packet filter | change or drop a packet |
 //! | [`scenario`] | the YAML schema, located errors, validation | simulate |
-//! | [`sim`] | event queue, links, building and running a world to an outcome | interpret IPsec or judge a run |
+//! | [`sim`] | event queue, links and their ends (nodes, TUN devices), building and running a world to an outcome in virtual or real time | interpret IPsec or judge a run |
 //! | [`verdict`] | expectations held against an outcome | change the outcome |
 //! | [`report`], [`runner`] | summaries, JUnit, finding and running scenario files | protocol logic |
 #![forbid(unsafe_code)]

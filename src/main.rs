@@ -169,6 +169,11 @@ fn print_report(cli: &Cli, r: &ScenarioReport) {
     for line in r.verdict_lines(cli.verbose) {
         println!("{line}");
     }
+    if !cli.quiet {
+        for line in r.end_lines() {
+            println!("{line}");
+        }
+    }
     if cli.verbose || !r.passed() {
         for line in r.drop_lines() {
             println!("{line}");

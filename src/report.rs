@@ -31,14 +31,34 @@ impl ScenarioReport {
         };
         let passed = self.verdicts.iter().filter(|v| v.passed).count();
         format!(
-            "{status} {}  sim {:.3}s  wall {:.3}s  packets {}  expectations {}/{}",
+            "{status} {}  sim {:.3}s  wall {:.3}s  packets {}  expectations {}/{}{}",
             self.name,
             o.end.total_micros() as f64 / 1e6,
             self.wall.as_secs_f64(),
             o.total_packets(),
             passed,
-            self.verdicts.len()
+            self.verdicts.len(),
+            realtime_note(o)
         )
+    }
+
+    /// The counters of link ends that are not nodes (TUN devices): what
+    /// crossed between the host and the simulation.
+    pub fn end_lines(&self) -> Vec<String> {
+        let Some(o) = &self.outcome else {
+            return Vec::new();
+        };
+        o.ends
+            .iter()
+            .map(|(name, counters)| {
+                let list: Vec<String> = counters
+                    .iter()
+                    .filter(|(k, n)| *n > 0 || matches!(*k, "read" | "written"))
+                    .map(|(k, n)| format!("{k}={n}"))
+                    .collect();
+                format!("  {name}: {}", list.join(" "))
+            })
+            .collect()
     }
 
     /// Lines for failed expectations (all expectations when `verbose`).
@@ -115,6 +135,15 @@ impl ScenarioReport {
     }
 }
 
+/// What the summary says of a real-time run.
+fn realtime_note(o: &Outcome) -> &'static str {
+    match &o.realtime {
+        None => "",
+        Some(r) if r.interrupted => "  real time, interrupted (not byte-deterministic)",
+        Some(_) => "  real time (not byte-deterministic)",
+    }
+}
+
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -148,6 +177,13 @@ pub fn junit(reports: &[ScenarioReport]) -> String {
             xml_escape(&r.name),
             r.wall.as_secs_f64()
         );
+        let note = r.outcome.as_ref().map_or("", realtime_note).trim();
+        if !note.is_empty() {
+            let _ = writeln!(
+                x,
+                "    <properties><property name=\"run\" value=\"{note}\"/></properties>"
+            );
+        }
         if let Some(e) = &r.error {
             let _ = writeln!(
                 x,

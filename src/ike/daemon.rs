@@ -41,6 +41,10 @@ pub trait KeyDaemon {
     fn next_timer(&self) -> Option<Instant>;
     /// The next datagram to send, if any.
     fn poll_transmit(&mut self) -> Option<Datagram>;
+    /// The run follows the wall clock, which read `epoch` at simulated time
+    /// zero: log lines carry the date and time from now on, to line up
+    /// with a real peer's log.
+    fn set_epoch(&mut self, _epoch: std::time::SystemTime) {}
     /// The daemon process is told to stop (SIGINT, SIGTERM): it takes
     /// leave of its peers as the real daemon does (racoon: DELETEs) and
     /// answers nothing after.

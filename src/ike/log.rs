@@ -4,6 +4,10 @@
 //! Lines read like racoon 0.8's, with the simulated time since the start
 //! of the run in place of the wall-clock date:
 //! `00:00:01.020: INFO: ISAKMP-SA established 192.168.1.5[500]-192.168.2.5[500] spi:…`.
+//! In a real-time run ([`Log::set_epoch`]) they carry the wall-clock date
+//! and time (UTC, to the millisecond) as racoon's `%Y-%m-%d %T` does, so
+//! that they line up with a real peer's log:
+//! `2026-12-02 02:30:11.020: INFO: ISAKMP-SA established …`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -34,7 +38,10 @@ use super::event::IkeEvent;
 ///   not catch them.
 #[derive(Debug, Default)]
 pub struct Log {
-    lines: Vec<String>,
+    /// Lines written, with their time; stamped when read.
+    lines: Vec<(Instant, String)>,
+    /// The wall-clock time at simulated time zero, in a real-time run.
+    epoch: Option<std::time::SystemTime>,
     pub events: Vec<IkeEvent>,
     previous: Option<Previous>,
     drops: BTreeMap<&'static str, RateLimit>,
@@ -69,12 +76,12 @@ impl Previous {
     /// syslogd's `fprintlog` with no new message: one copy is written as
     /// itself, more as `last message repeated N times`, stamped with the
     /// time of the last copy.
-    fn summary(&self) -> Option<String> {
-        let at = timestamp(self.last_copy);
+    fn summary(&self) -> Option<(Instant, String)> {
+        let at = self.last_copy;
         match self.held {
             0 => None,
-            1 => Some(format!("{at}: {}: {}", self.level, self.message)),
-            n => Some(format!("{at}: {REPEATED} {n} times")),
+            1 => Some((at, format!("{}: {}", self.level, self.message))),
+            n => Some((at, format!("{REPEATED} {n} times"))),
         }
     }
 }
@@ -132,6 +139,19 @@ pub fn timestamp(now: Instant) -> String {
 }
 
 impl Log {
+    /// Stamps lines with the wall clock from `epoch` (the wall-clock time
+    /// at simulated time zero) instead of the simulated time.
+    pub fn set_epoch(&mut self, epoch: std::time::SystemTime) {
+        self.epoch = Some(epoch);
+    }
+
+    fn stamp(&self, at: Instant) -> String {
+        match self.epoch {
+            None => timestamp(at),
+            Some(epoch) => wall_timestamp(epoch, at),
+        }
+    }
+
     pub fn info(&mut self, now: Instant, message: impl AsRef<str>) {
         self.line(now, "INFO", message.as_ref());
     }
@@ -180,8 +200,7 @@ impl Log {
             return;
         }
         self.write_held();
-        self.lines
-            .push(format!("{}: {level}: {message}", timestamp(now)));
+        self.lines.push((now, format!("{level}: {message}")));
         self.previous = Some(Previous {
             level,
             message: message.to_string(),
@@ -207,18 +226,18 @@ impl Log {
     /// held back and the drop lines still suppressed, as a flush at the
     /// end of the run writes them.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = self.lines.clone();
+        let mut lines: Vec<(Instant, String)> = self.lines.clone();
         lines.extend(self.previous.as_ref().and_then(Previous::summary));
         for (reason, limit) in &self.drops {
             if let Some(last) = limit.last_missed.filter(|_| limit.missed > 0) {
-                let at = timestamp(last);
-                lines.push(format!(
-                    "{at}: WARNING: {}",
-                    suppressed(reason, limit.missed)
-                ));
+                let text = format!("WARNING: {}", suppressed(reason, limit.missed));
+                lines.push((last, text));
             }
         }
         lines
+            .into_iter()
+            .map(|(at, text)| format!("{}: {text}", self.stamp(at)))
+            .collect()
     }
 
     /// The whole log as a file.
@@ -229,6 +248,18 @@ impl Log {
         }
         out
     }
+}
+
+/// `YYYY-MM-DD HH:MM:SS.mmm` (UTC) of the wall clock `at` after `epoch`.
+pub fn wall_timestamp(epoch: std::time::SystemTime, at: Instant) -> String {
+    let micros = u64::try_from(at.total_micros()).unwrap_or(0);
+    let wall = epoch + std::time::Duration::from_micros(micros);
+    // RFC 3339 (`2026-12-02T02:30:11.020Z`) in racoon's shape.
+    humantime::format_rfc3339_millis(wall)
+        .to_string()
+        .replacen('T', " ", 1)
+        .trim_end_matches('Z')
+        .to_string()
 }
 
 /// Each line with how many times its message occurred: a
@@ -273,6 +304,30 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A real-time run's lines carry the wall clock (UTC) in racoon's
+    /// `%Y-%m-%d %T` shape with milliseconds, including lines written
+    /// before the epoch was set and the held-back repeats.
+    #[test]
+    fn real_time_lines_carry_the_wall_clock() {
+        let epoch = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_185_811);
+        let mut log = Log::default();
+        log.info(Instant::ZERO, "started");
+        log.set_epoch(epoch);
+        for _ in 0..3 {
+            log.info(Instant::from_millis(1_020), "again");
+        }
+        assert_eq!(
+            log.lines(),
+            [
+                "2026-12-02 04:30:11.000: INFO: started",
+                "2026-12-02 04:30:12.020: INFO: again",
+                "2026-12-02 04:30:12.020: last message repeated 2 times",
+            ]
+        );
+        let lines = log.lines();
+        assert_eq!(occurrences(&lines)[1].1, 3);
+    }
 
     #[test]
     fn racoon_style_lines() {

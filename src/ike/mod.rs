@@ -4,13 +4,15 @@
 //! engine itself) and log lines.
 //!
 //! This module holds what every IKE daemon shares: the [`daemon`] trait
-//! the node drives, the [`registry`] that picks a daemon by the
+//! the node drives, the [`driver`] that frames its datagrams for any
+//! transport and streams what it did, the [`registry`] that picks a daemon by the
 //! configuration a node has, the neutral [`report`] and [`event`]s the
 //! run's outputs and expectations read, the [`log`], [`retransmit`]ion,
 //! [`identity`] payloads and the limits on [`half_open`] exchanges. Each
 //! daemon has a folder of its own: [`v1`], racoon's IKEv1.
 
 pub mod daemon;
+pub mod driver;
 pub mod event;
 pub mod half_open;
 pub mod identity;

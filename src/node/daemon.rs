@@ -11,14 +11,16 @@ use smoltcp::time::Instant;
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
 use crate::ike::daemon::KeyDaemon;
+use crate::ike::driver::DaemonDriver;
 use crate::ipsec::IpsecEngine;
 #[cfg(doc)]
 use crate::ipsec::KeyKernel;
-use crate::wire::udp_encap::{KEEPALIVE, NON_ESP_MARKER, PORT_ISAKMP, PORT_NATT};
+use crate::wire::udp_encap::{PORT_ISAKMP, PORT_NATT};
 
 /// The daemon of a node with its UDP sockets.
 pub struct DaemonSlot {
-    pub daemon: Box<dyn KeyDaemon>,
+    /// The daemon with its framing; [`DaemonDriver::daemon`] is the daemon.
+    pub driver: DaemonDriver,
     socket: SocketHandle,
     /// The NAT-T socket on port 4500, when the daemon wants one.
     natt: Option<SocketHandle>,
@@ -44,40 +46,31 @@ impl DaemonSlot {
         let socket = bound(PORT_ISAKMP);
         let natt = daemon.wants_natt().then(|| bound(PORT_NATT));
         DaemonSlot {
-            daemon,
+            driver: DaemonDriver::new(daemon),
             socket,
             natt,
         }
     }
 
-    /// Datagrams waiting on one socket, as (from, to, IKE message).
+    /// Datagrams waiting on one socket, as (local, remote, UDP payload).
     fn received(
         socket: &mut udp::Socket<'_>,
         port: u16,
     ) -> Vec<(SocketAddrV4, SocketAddrV4, Vec<u8>)> {
         let mut out = Vec::new();
         while let Ok((data, meta)) = socket.recv() {
-            let (Some(from), Some(IpAddress::Ipv4(local))) =
+            let (Some(remote), Some(IpAddress::Ipv4(local))) =
                 (v4(meta.endpoint), meta.local_address)
             else {
                 continue;
             };
-            let message = if port == PORT_NATT {
-                // Keepalives and anything without the marker carry no IKE.
-                match data.strip_prefix(&NON_ESP_MARKER) {
-                    Some(ike) => ike,
-                    None => continue,
-                }
-            } else {
-                data
-            };
-            out.push((from, SocketAddrV4::new(local, port), message.to_vec()));
+            out.push((SocketAddrV4::new(local, port), remote, data.to_vec()));
         }
         out
     }
 
-    /// Hands the daemon what arrived and what the kernel asked for, lets
-    /// its timers run, and sends what it wants sent.
+    /// Hands the driver what arrived and what the kernel asked for, lets
+    /// the daemon's timers run, and sends what it wants sent.
     pub fn service(
         &mut self,
         now: Instant,
@@ -88,30 +81,24 @@ impl DaemonSlot {
         if let Some(natt) = self.natt {
             arrived.extend(DaemonSlot::received(sockets.get_mut(natt), PORT_NATT));
         }
-        for (from, to, data) in arrived {
-            self.daemon.on_datagram(now, from, to, &data, engine);
+        for (local, remote, payload) in arrived {
+            self.driver.received(now, local, remote, &payload, engine);
         }
-        while let Some(event) = engine.poll_event() {
-            self.daemon.on_kernel_event(now, event, engine);
-        }
-        if self.daemon.next_timer().is_some_and(|t| t <= now) {
-            self.daemon.on_timer(now, engine);
-        }
-        while let Some(d) = self.daemon.poll_transmit() {
-            let (handle, data) = match (d.from.port(), self.natt) {
-                (PORT_NATT, Some(natt)) if d.data == KEEPALIVE => (natt, d.data),
-                (PORT_NATT, Some(natt)) => (natt, [&NON_ESP_MARKER[..], &d.data].concat()),
-                _ => (self.socket, d.data),
+        self.driver.service(now, engine, IpsecEngine::poll_event);
+        while let Some(d) = self.driver.transmit() {
+            let handle = match (d.local.port(), self.natt) {
+                (PORT_NATT, Some(natt)) => natt,
+                _ => self.socket,
             };
             let socket = sockets.get_mut::<udp::Socket>(handle);
             let meta = udp::UdpMetadata {
-                endpoint: IpEndpoint::new(IpAddress::Ipv4(*d.to.ip()), d.to.port()),
-                local_address: Some(IpAddress::Ipv4(*d.from.ip())),
+                endpoint: IpEndpoint::new(IpAddress::Ipv4(*d.remote.ip()), d.remote.port()),
+                local_address: Some(IpAddress::Ipv4(*d.local.ip())),
                 meta: Default::default(),
             };
             // A full buffer or a datagram larger than it is dropped, as a
             // kernel would with ENOBUFS or EMSGSIZE; IKE retransmits.
-            let _ = socket.send_slice(&data, meta);
+            let _ = socket.send_slice(&d.payload, meta);
         }
     }
 }

@@ -143,7 +143,7 @@ impl Node {
         {
             let _ = engine.apply(&crate::ipsec::pfkey::Request::Flush(None), now);
             engine.drop_sa_events();
-            slot.daemon.restart(now);
+            slot.driver.daemon.restart(now);
         }
     }
 
@@ -153,7 +153,7 @@ impl Node {
         if let (Some(slot), Some(engine)) =
             (&mut self.daemon, self.kernel.hook_mut::<IpsecEngine>())
         {
-            slot.daemon.stop(now, engine);
+            slot.driver.daemon.stop(now, engine);
             engine.drop_sa_events();
         }
     }
@@ -187,7 +187,10 @@ impl Node {
     /// When this node next needs to run: smoltcp timers, apps, kernel timers.
     pub fn next_wake(&mut self, now: Instant) -> Option<Instant> {
         let stack = self.stack.poll_at(now, &self.sockets).map(|t| t.max(now));
-        let daemon = self.daemon.as_ref().and_then(|d| d.daemon.next_timer());
+        let daemon = self
+            .daemon
+            .as_ref()
+            .and_then(|d| d.driver.daemon.next_timer());
         // Folded by hand: this runs after every wake-up, and the chained
         // iterator over five options did not compile to five compares.
         let earliest = |a: Option<Instant>, b: Option<Instant>| match (a, b) {

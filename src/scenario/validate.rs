@@ -304,15 +304,27 @@ fn check_subnets(s: &Scenario, p: &mut Problems) {
     }
 }
 
+/// Every address traffic can go to: the nodes' and the TUN ends' (a real
+/// host answers there).
 fn all_addresses(s: &Scenario) -> BTreeSet<Ipv4Addr> {
+    let tuns = s
+        .links
+        .values()
+        .filter_map(|l| l.tun.as_ref().map(|t| t.address.addr));
     s.nodes
         .values()
         .flat_map(|n| n.interfaces.values().map(|i| i.address.addr))
+        .chain(tuns)
         .collect()
 }
 
 fn check_traffic(s: &Scenario, p: &mut Problems) {
     let addrs = all_addresses(s);
+    let node_addrs: BTreeSet<Ipv4Addr> = s
+        .nodes
+        .values()
+        .flat_map(|n| n.interfaces.values().map(|i| i.address.addr))
+        .collect();
     let mut names = BTreeSet::new();
     let mut listeners = BTreeSet::new();
     for (i, entry) in s.traffic.iter().enumerate() {
@@ -336,7 +348,12 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
         if !addrs.contains(&flow.to.value) {
             p.push((
                 flow.to.pos,
-                format!("no node has address {}", flow.to.value),
+                format!("no node or TUN end has address {}", flow.to.value),
+            ));
+        } else if entry.ping.is_none() && !node_addrs.contains(&flow.to.value) {
+            p.push((
+                flow.to.pos,
+                format!("{} is a TUN end's host: a {} flow needs a simulated node there to count what arrives (a `ping` can go to a real host)", flow.to.value, flow.kind),
             ));
         }
         check_flow_shape(entry, &mut listeners, p);

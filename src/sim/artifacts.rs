@@ -53,7 +53,7 @@ pub fn sa_reports(nodes: &[Node]) -> Vec<(String, Vec<SaReport>)> {
 pub fn daemon_reports(nodes: &[Node]) -> Vec<Option<DaemonReport<'_>>> {
     nodes
         .iter()
-        .map(|n| n.daemon.as_ref().and_then(|d| d.daemon.report()))
+        .map(|n| n.daemon.as_ref().and_then(|d| d.driver.daemon.report()))
         .collect()
 }
 
@@ -166,9 +166,15 @@ pub fn write_ipsec_files(
             &dump::spd(&engine.spd),
         )?);
         // The sender's keys are what is on the wire (they differ from the
-        // receiver's when a scenario mismatches keys on purpose).
+        // receiver's when a scenario mismatches keys on purpose). When no
+        // simulated IPsec node sends from `src` (a real daemon behind a
+        // TUN end, or one behind a NAT that owns the address), the
+        // receiver's keys are all there is.
         let sends = |src: Ipv4Addr| {
-            node.kernel.is_local(src) || !nodes.iter().any(|n| n.kernel.is_local(src))
+            node.kernel.is_local(src)
+                || !nodes
+                    .iter()
+                    .any(|n| n.ipsec().is_some() && n.kernel.is_local(src))
         };
         let sad = engine.sad.iter().map(|sa| &sa.spec);
         let negotiated = report.as_ref().map_or(&[][..], |r| r.installed);

@@ -239,12 +239,11 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
         ..FlowStats::default()
     });
     let Some(f) = FlowRef::of(entry) else { return };
-    let (Some(&from), Some(&to_node)) = (
-        topo.nodes.get(f.from.as_str()),
-        topo.owners.get(&f.to.value),
-    ) else {
+    let Some(&from) = topo.nodes.get(f.from.as_str()) else {
         return;
     };
+    // A ping may go to a TUN end's real host, which no node owns.
+    let to_node = topo.owners.get(&f.to.value).copied();
     let start = Instant::ZERO + entry.at.0;
     let dst = f.to.value;
     let src = world.nodes[from]
@@ -271,7 +270,7 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
             p.size,
         );
         nodes[from].add_app(Box::new(app), start);
-    } else if let Some(u) = &entry.udp {
+    } else if let (Some(u), Some(to_node)) = (&entry.udp, to_node) {
         let rx = UdpReceiver::new(i, &mut nodes[to_node].sockets, u.port, u.size);
         nodes[to_node].add_app(Box::new(rx), start);
         let plan = FlowPlan {
@@ -280,7 +279,7 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
         };
         let tx = UdpSender::new(&plan, &mut nodes[from].sockets, u.count, u.size, u.gap().0);
         nodes[from].add_app(Box::new(tx), start);
-    } else if let Some(t) = &entry.tcp {
+    } else if let (Some(t), Some(to_node)) = (&entry.tcp, to_node) {
         let rx = TcpServer::new(i, &mut nodes[to_node].sockets, t.port, t.bytes);
         nodes[to_node].add_app(Box::new(rx), start);
         let plan = FlowPlan {
@@ -291,5 +290,7 @@ fn add_flow(world: &mut World, seed: u64, topo: &Topology, i: usize, entry: &Tra
         nodes[from].add_app(Box::new(tx), start);
     }
     world.schedule_wake(EndpointId::Node(from), start);
-    world.schedule_wake(EndpointId::Node(to_node), start);
+    if let Some(to_node) = to_node {
+        world.schedule_wake(EndpointId::Node(to_node), start);
+    }
 }

@@ -120,6 +120,9 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
     let realtime = if opts.realtime || has_tun(s) {
         let clock = RealTime::new();
         clock.catch_interrupts();
+        for slot in world.nodes.iter_mut().filter_map(|n| n.daemon.as_mut()) {
+            slot.driver.daemon.set_epoch(clock.epoch);
+        }
         attach_tuns(&mut world, s, &clock)?;
         let interrupted = world.run_realtime(&clock, progress);
         Some(RealtimeRun {

@@ -146,6 +146,10 @@ impl KeyDaemon for Racoon {
         self.ctx.outbox.pop_front()
     }
 
+    fn set_epoch(&mut self, epoch: std::time::SystemTime) {
+        self.ctx.log.set_epoch(epoch);
+    }
+
     fn stop(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
         if !self.stopped {
             self.close_session(now, kernel);
