@@ -76,12 +76,6 @@ pub struct Finished {
     /// Held so that the charons and namespaces stay until the checks end.
     pub _lab: Lab,
     pub started: Instant,
-    /// vpnlab's `esp_sa` leaves out an SA whose source is a simulated
-    /// NAT's address (src/sim/artifacts.rs `sends` takes the NAT for its
-    /// sender, and the NAT has no SAD): the SAs from a TUN end behind a
-    /// NAT. With this set, such an SA must then be in vpnlab's SAD dump
-    /// with charon's keys, and tshark gets its row from there.
-    pub tolerate_esp_sa_gap: bool,
 }
 
 /// What a case does while vpnlab runs, after its charons are up.
@@ -137,7 +131,6 @@ pub fn run_case(
         charons,
         _lab: lab,
         started,
-        tolerate_esp_sa_gap: false,
     })
 }
 
@@ -187,18 +180,6 @@ impl Finished {
             .collect()
     }
 
-    /// The ESP SAs of every `<node>.sad` dump vpnlab wrote.
-    fn sad_keys(&self) -> Vec<crate::keylog::ChildKeys> {
-        std::fs::read_dir(&self.run.captures)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.path().extension().is_some_and(|x| x == "sad"))
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .flat_map(|dump| crate::keylog::sad_keys(&dump))
-            .collect()
-    }
-
     fn vpnlab_table(&self, name: &str) -> Option<String> {
         std::fs::read_to_string(self.run.captures.join(name)).ok()
     }
@@ -234,22 +215,12 @@ impl Finished {
                         .into());
                     }
                 }
-                let sad = self.sad_keys();
-                for child in &children {
-                    if rows.iter().any(|r| r.spi == child.spi) {
-                        continue;
-                    }
-                    let in_sad = sad.iter().any(|k| k == *child);
-                    if !(self.tolerate_esp_sa_gap && in_sad) {
-                        return Err(format!(
-                            "charon's ESP SA 0x{:08x} has no esp_sa row (in vpnlab's SAD with charon's keys: {in_sad})",
-                            child.spi
-                        )
-                        .into());
-                    }
-                    eprintln!(
-                        "interop: KNOWN GAP: esp_sa lacks SA 0x{:08x} from behind the NAT; vpnlab's SAD holds it with charon's keys",
-                        child.spi
+                if let Some(missing) = children
+                    .iter()
+                    .find(|c| !rows.iter().any(|r| r.spi == c.spi))
+                {
+                    return Err(
+                        format!("charon's ESP SA 0x{:08x} has no esp_sa row", missing.spi).into(),
                     );
                 }
                 let ike = self
@@ -301,23 +272,10 @@ impl Finished {
         let ike = self
             .vpnlab_table("ikev1_decryption_table")
             .unwrap_or_else(|| logs.iter().map(KeyLog::ikev1_table).collect());
-        let esp = match self.vpnlab_table("esp_sa") {
-            Some(table) if self.tolerate_esp_sa_gap => {
-                // The rows vpnlab leaves out, from its own SAD dumps.
-                let listed: Vec<u32> = esp_rows(&table)?.iter().map(|r| r.spi).collect();
-                let gap: Vec<_> = self
-                    .sad_keys()
-                    .into_iter()
-                    .filter(|k| !listed.contains(&k.spi))
-                    .collect();
-                table + &esp_table(&gap, false)
-            }
-            Some(table) => table,
-            None => {
-                let children: Vec<_> = logs.iter().flat_map(|l| l.children.clone()).collect();
-                esp_table(&children, false)
-            }
-        };
+        let esp = self.vpnlab_table("esp_sa").unwrap_or_else(|| {
+            let children: Vec<_> = logs.iter().flat_map(|l| l.children.clone()).collect();
+            esp_table(&children, false)
+        });
         let isakmp =
             crate::common::tshark::decrypts_isakmp(dir, &links, &ike).map_err(|e| e.to_string())?;
         let esp =
@@ -485,8 +443,6 @@ fn d_strongswan_behind_nat() -> Result<(), Failed> {
         &done.charons[0],
         "local host is behind NAT, sending keep alives",
     )?;
-    let mut done = done;
-    done.tolerate_esp_sa_gap = true;
     done.check(Peering::Vpnlab)
 }
 
@@ -525,7 +481,7 @@ fn e_two_strongswans() -> Result<(), Failed> {
     // report): sw1 gets the path's MTU, so its kernel fragments.
     sw1.mtu = 1280;
     let scenario = case_file("e-two-strongswans.yaml");
-    let mut done = run_case(
+    let done = run_case(
         "e",
         &scenario,
         vec![sw1_initiating(sw1), sw2],
@@ -563,7 +519,6 @@ fn e_two_strongswans() -> Result<(), Failed> {
             lab.signal(vpnlab, "INT")
         }),
     )?;
-    done.tolerate_esp_sa_gap = false;
     done.check(Peering::EachOther)
 }
 

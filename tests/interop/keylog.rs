@@ -248,37 +248,6 @@ pub fn esp_rows(table: &str) -> Result<Vec<EspRow>, String> {
         .collect()
 }
 
-/// The ESP SAs of a `<node>.sad` dump (`setkey -D` style): SPI, then the
-/// `E:` and `A:` keys as hex words.
-pub fn sad_keys(dump: &str) -> Vec<ChildKeys> {
-    let mut out: Vec<ChildKeys> = Vec::new();
-    let words = |rest: &str| -> Vec<u8> {
-        let hex: String = rest.split_whitespace().skip(1).collect();
-        unhex(&hex).unwrap_or_default()
-    };
-    for line in dump.lines().map(str::trim) {
-        if line.starts_with("esp") {
-            let spi = line
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("spi="))
-                .and_then(|w| w.split('(').next())
-                .and_then(|n| n.parse().ok());
-            if let Some(spi) = spi {
-                out.push(ChildKeys {
-                    spi,
-                    encryption: Vec::new(),
-                    integrity: Vec::new(),
-                });
-            }
-        } else if let (Some(rest), Some(sa)) = (line.strip_prefix("E:"), out.last_mut()) {
-            sa.encryption = words(rest);
-        } else if let (Some(rest), Some(sa)) = (line.strip_prefix("A:"), out.last_mut()) {
-            sa.integrity = words(rest);
-        }
-    }
-    out
-}
-
 /// The name Wireshark's ESP table gives an integrity algorithm of this
 /// key length (charon logs keys, not algorithm names).
 fn integrity_name(key_len: usize) -> &'static str {

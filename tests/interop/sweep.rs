@@ -537,7 +537,6 @@ fn run_pair(i: u64, p: &Pair) -> Result<Outcome, Failed> {
         charons: vec![charon],
         _lab: lab,
         started: Instant::now(),
-        tolerate_esp_sa_gap: false,
     };
     let context = || format!("pair {i}: {p:?}, expected {outcome:?}");
     match outcome {
