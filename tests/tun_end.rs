@@ -329,3 +329,42 @@ traffic:
     assert_eq!(real.flows[0].received, 3);
     assert_eq!(real.total_packets(), virtual_run.total_packets());
 }
+
+/// Behind a TUN end is a real machine that may route a ping on (to its
+/// tunnel's inner address), so a ping may go to any address once the
+/// scenario has one; a UDP flow still needs a simulated receiver, and
+/// without a TUN end an unknown address is an error.
+#[test]
+fn a_ping_may_go_past_a_tun_end() {
+    let text = |tun: &str, flow: &str| {
+        format!(
+            r#"name: past
+duration: 2s
+links:
+  lan: {{ latency: 1ms{tun} }}
+nodes:
+  a: {{ interfaces: {{ eth0: {{ link: lan, address: 192.0.2.1/24 }} }} }}
+traffic:
+  - {{ at: 1s, {flow} }}
+"#
+        )
+    };
+    let load = |t: String| vpnlab::scenario::load_str(Path::new("past.yaml"), &t);
+    let tun = ", tun: { device: vlx0, address: 192.0.2.10/24 }";
+    let ping = "ping: { from: a, to: 10.10.0.1 }";
+    let udp = "udp: { from: a, to: 192.0.2.10, port: 9 }";
+    assert!(load(text(tun, ping)).is_ok());
+    let e = load(text("", ping))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("no node or TUN end has address 10.10.0.1"),
+        "{e}"
+    );
+    let e = load(text(tun, udp))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("needs a simulated node there"), "{e}");
+}
