@@ -347,8 +347,9 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
         }
         // Behind a TUN end is a real machine, which may route a ping on
         // (to a tunnel's inner address, say): any address will do then.
-        let real_hosts = s.links.values().any(|l| l.tun.is_some());
-        if !addrs.contains(&flow.to.value) && !(real_hosts && entry.ping.is_some()) {
+        let past_tun = entry.ping.is_some() && s.links.values().any(|l| l.tun.is_some());
+        let known = addrs.contains(&flow.to.value);
+        if !known && !past_tun {
             p.push((
                 flow.to.pos,
                 format!("no node or TUN end has address {}", flow.to.value),
