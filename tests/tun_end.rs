@@ -11,10 +11,7 @@ use std::time::{Duration, Instant};
 
 /// Whether this machine can run the tests: root, a TUN driver, `ip`.
 fn can_run() -> bool {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let root = common::is_root();
     let ip = Command::new("ip")
         .arg("-V")
         .output()
@@ -253,11 +250,7 @@ fn an_interrupt_ends_a_real_time_run_with_deletes() {
     wait_for_device(ns.name(0), &dev);
     std::thread::sleep(Duration::from_secs(4));
     let sent = Instant::now();
-    let kill = Command::new("kill")
-        .args(["-INT", &run.pid().to_string()])
-        .status()
-        .expect("kill");
-    assert!(kill.success());
+    common::send_signal(run.pid(), "INT").expect("SIGINT");
     let out = run.finish(Duration::from_secs(15));
     assert!(sent.elapsed() < Duration::from_secs(10));
     let text = stdout(&out);

@@ -148,3 +148,19 @@ pub fn datagram(
     };
     vpnlab::kernel::Datagram::new(header, payload).expect("a datagram that fits")
 }
+
+/// Sends `signal` (`"INT"`, `"STOP"`, …) to the process `pid`, through
+/// the system call rather than a `kill` program a fresh machine may lack.
+pub fn send_signal(pid: u32, signal: &str) -> std::io::Result<()> {
+    use nix::sys::signal::{Signal, kill};
+    let sig: Signal = format!("SIG{signal}")
+        .parse()
+        .map_err(|e| std::io::Error::other(format!("{signal}: {e}")))?;
+    let pid = i32::try_from(pid).map_err(std::io::Error::other)?;
+    kill(nix::unistd::Pid::from_raw(pid), sig).map_err(std::io::Error::from)
+}
+
+/// Whether the test runs as root.
+pub fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}

@@ -188,8 +188,8 @@ impl Lab {
         if !self.running(pid) {
             return Err(format!("process {} is not running", pid.0).into());
         }
-        run("kill", &["-s", signal, &pid.0.to_string()])?;
-        Ok(())
+        crate::common::send_signal(pid.0, signal)
+            .map_err(|e| format!("signal {signal} to {}: {e}", pid.0).into())
     }
 
     /// Starts `vpnlab run --out DIR/captures FILE` in the lab namespace and
@@ -325,10 +325,10 @@ impl Drop for Lab {
     fn drop(&mut self) {
         while let Some(mut p) = self.processes.pop() {
             if matches!(p.child.try_wait(), Ok(None)) {
-                let pid = p.child.id().to_string();
-                let _ = Command::new("kill").args(["-s", p.stop, &pid]).output();
+                let pid = p.child.id();
+                let _ = crate::common::send_signal(pid, p.stop);
                 // A frozen process handles its signal once resumed.
-                let _ = Command::new("kill").args(["-s", "CONT", &pid]).output();
+                let _ = crate::common::send_signal(pid, "CONT");
                 let gone = wait_until(Duration::from_secs(5), || {
                     !matches!(p.child.try_wait(), Ok(None))
                 });
