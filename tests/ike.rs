@@ -902,3 +902,33 @@ fn stop_deletes_phase2_and_phase1_at_the_peer() {
         sent_before
     );
 }
+
+/// RFC 3526 §4 and §5: groups 15 and 16 negotiate as any other MODP
+/// group, phase 1 in modp4096 and PFS in modp3072; KE payloads carry
+/// prime-length values (512 and 384 bytes, RFC 2409 §5).
+#[test]
+fn rfc3526_groups_negotiate_in_phase1_and_pfs() {
+    let conf = Conf {
+        phase1: vec![("aes", "sha256", "modp4096")],
+        pfs: Some("modp3072"),
+        ..lifetime_conf("obey", 600)
+    };
+    let mut lab = Lab::new(&conf, &conf, 0.0, 35);
+    lab.negotiate(Duration::from_secs(30));
+    assert_eq!(
+        lab.established(0),
+        1,
+        "{:?}",
+        lab.hosts[0].daemon.log().lines()
+    );
+    assert_eq!(lab.traffic_both_ways(), Ok(()));
+    // Main mode message 3 (KE, Nonce) is the longest message A sends in
+    // the clear: its KE data is the 4096-bit prime's 512 bytes.
+    let longest = lab
+        .sent
+        .iter()
+        .filter(|(to, _)| *to == 1)
+        .map(|(_, d)| d.data.len())
+        .max();
+    assert!(longest.is_some_and(|n| n > 512 + 28), "{longest:?}");
+}

@@ -704,12 +704,10 @@ impl DhGroup {
             .map_or("?", |(_, _, name)| name)
     }
 
-    /// Groups 1, 2, 5 and 14 are implemented.
+    /// The MODP groups are implemented (1, 2, 5 and 14 to 18); EC2N groups
+    /// 3 and 4 are not.
     pub fn is_supported(&self) -> bool {
-        matches!(
-            self,
-            DhGroup::Modp768 | DhGroup::Modp1024 | DhGroup::Modp1536 | DhGroup::Modp2048
-        )
+        !matches!(self, DhGroup::Ec2n155 | DhGroup::Ec2n185)
     }
 }
 
@@ -2301,7 +2299,7 @@ impl Parser {
             "dh_group" => {
                 let (g, at) = self.dh_group()?;
                 if !g.is_supported() {
-                    self.warn(at, format!("dh_group {} (group {}) is not supported by vpnlab (it implements groups 1, 2, 5 and 14); {NEVER}", g.name(), g.number()));
+                    self.warn(at, format!("dh_group {} (group {}) is not supported by vpnlab (it implements groups 1, 2, 5 and 14 to 18); {NEVER}", g.name(), g.number()));
                 }
                 d.dh_group = Some(g);
             }
@@ -2551,7 +2549,7 @@ impl Parser {
                 let (g, at) = self.dh_group()?;
                 self.semi()?;
                 if !g.is_supported() {
-                    self.warn(at, format!("pfs_group {} (group {}) is not supported by vpnlab (it implements groups 1, 2, 5 and 14); PFS with it cannot be negotiated", g.name(), g.number()));
+                    self.warn(at, format!("pfs_group {} (group {}) is not supported by vpnlab (it implements groups 1, 2, 5 and 14 to 18); PFS with it cannot be negotiated", g.name(), g.number()));
                 }
                 info.pfs_group = Some(g);
             }
@@ -3526,16 +3524,6 @@ sainfo anonymous
                 "xauth_psk_client",
             ),
             (
-                "dh_group 15; encryption_algorithm des; hash_algorithm md5; authentication_method pre_shared_key;",
-                10,
-                "dh_group modp3072 (group 15) is not supported",
-            ),
-            (
-                "dh_group modp8192; encryption_algorithm des; hash_algorithm md5; authentication_method pre_shared_key;",
-                10,
-                "group 18",
-            ),
-            (
                 "dh_group 3; encryption_algorithm des; hash_algorithm md5; authentication_method pre_shared_key;",
                 10,
                 "ec2n155 (group 3)",
@@ -3690,17 +3678,21 @@ sainfo anonymous
             ("1536", DhGroup::Modp1536),
             ("14", DhGroup::Modp2048),
             ("2048", DhGroup::Modp2048),
+            ("modp3072", DhGroup::Modp3072),
+            ("16", DhGroup::Modp4096),
+            ("6144", DhGroup::Modp6144),
+            ("modp8192", DhGroup::Modp8192),
         ] {
             let s = first_sainfo(&sainfo_with(&format!("pfs_group {text};")));
             assert_eq!(s.pfs_group, Some(group), "{text}");
             assert!(warnings(&sainfo_with(&format!("pfs_group {text};"))).is_empty());
         }
-        let text = sainfo_with("pfs_group 4096;");
+        let text = sainfo_with("pfs_group 4;");
         let w = warnings(&text);
         assert_eq!((w[0].0, w[0].1), (2, 11));
         assert!(
             w[0].2
-                .contains("pfs_group modp4096 (group 16) is not supported")
+                .contains("pfs_group ec2n185 (group 4) is not supported")
         );
     }
 

@@ -1,5 +1,6 @@
 //! Oakley MODP Diffie-Hellman groups for IKEv1: groups 1 and 2 (RFC 2409
-//! §6.1, §6.2) and 5 and 14 (RFC 3526 §2, §3), all with generator 2.
+//! §6.1, §6.2) and 5, 14, 15, 16, 17 and 18 (RFC 3526 §2–§7), all with
+//! generator 2. The primes are in [`super::modp_primes`].
 //!
 //! Public values and shared secrets are big-endian and exactly as long as
 //! the prime (RFC 2409 §5: "The length of the Diffie-Hellman public value
@@ -11,6 +12,8 @@
 use std::fmt;
 
 use num_bigint::BigUint;
+
+use super::modp_primes::*;
 use rand_core::RngCore;
 
 /// A MODP group IKEv1 can negotiate (RFC 2409 Appendix A, Group Description).
@@ -24,14 +27,26 @@ pub enum DhGroup {
     Modp1536,
     /// Group 14 (RFC 3526 §3).
     Modp2048,
+    /// Group 15 (RFC 3526 §4).
+    Modp3072,
+    /// Group 16 (RFC 3526 §5).
+    Modp4096,
+    /// Group 17 (RFC 3526 §6).
+    Modp6144,
+    /// Group 18 (RFC 3526 §7).
+    Modp8192,
 }
 
 impl DhGroup {
-    pub const ALL: [DhGroup; 4] = [
+    pub const ALL: [DhGroup; 8] = [
         DhGroup::Modp768,
         DhGroup::Modp1024,
         DhGroup::Modp1536,
         DhGroup::Modp2048,
+        DhGroup::Modp3072,
+        DhGroup::Modp4096,
+        DhGroup::Modp6144,
+        DhGroup::Modp8192,
     ];
 
     /// The Group Description attribute value (RFC 2409 Appendix A; RFC 3526
@@ -46,6 +61,10 @@ impl DhGroup {
             DhGroup::Modp1024 => 2,
             DhGroup::Modp1536 => 5,
             DhGroup::Modp2048 => 14,
+            DhGroup::Modp3072 => 15,
+            DhGroup::Modp4096 => 16,
+            DhGroup::Modp6144 => 17,
+            DhGroup::Modp8192 => 18,
         }
     }
 
@@ -65,6 +84,10 @@ impl DhGroup {
             DhGroup::Modp1024 => "modp1024",
             DhGroup::Modp1536 => "modp1536",
             DhGroup::Modp2048 => "modp2048",
+            DhGroup::Modp3072 => "modp3072",
+            DhGroup::Modp4096 => "modp4096",
+            DhGroup::Modp6144 => "modp6144",
+            DhGroup::Modp8192 => "modp8192",
         }
     }
 
@@ -81,6 +104,10 @@ impl DhGroup {
             DhGroup::Modp1024 => &MODP1024,
             DhGroup::Modp1536 => &MODP1536,
             DhGroup::Modp2048 => &MODP2048,
+            DhGroup::Modp3072 => &MODP3072,
+            DhGroup::Modp4096 => &MODP4096,
+            DhGroup::Modp6144 => &MODP6144,
+            DhGroup::Modp8192 => &MODP8192,
         }
     }
 
@@ -230,71 +257,6 @@ fn left_pad(v: &BigUint, len: usize) -> Vec<u8> {
     out.extend_from_slice(&digits);
     out
 }
-
-/// Decodes hex text (spaces allowed) at compile time. Only `const` items
-/// below call it, so a typo is a build error, never a run-time panic.
-const fn unhex<const N: usize>(text: &str) -> [u8; N] {
-    let text = text.as_bytes();
-    let mut out = [0u8; N];
-    let (mut i, mut nibbles) = (0, 0);
-    while i < text.len() {
-        let c = text[i];
-        i += 1;
-        let value = match c {
-            b' ' => continue,
-            b'0'..=b'9' => c - b'0',
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => panic!("prime constant: not a hex digit"),
-        };
-        assert!(nibbles < 2 * N, "prime constant: too many digits");
-        out[nibbles / 2] |= value << (4 * (1 - nibbles % 2));
-        nibbles += 1;
-    }
-    assert!(nibbles == 2 * N, "prime constant: too few digits");
-    out
-}
-
-// The primes as printed in the RFCs (2^n - 2^(n-64) - 1 + 2^64 * ([2^(n-130)
-// pi] + offset)). Checked against the RFC formula (pi computed to 2,000
-// bits), strongSwan's key_exchange.c table, and for groups 1 and 2 the
-// copy in RFC 7296 Appendix B; see the tests for the in-tree checks.
-
-/// RFC 2409 §6.1: 2^768 - 2^704 - 1 + 2^64 * { [2^638 pi] + 149686 }.
-const MODP768: [u8; 96] = unhex(concat!(
-    "FFFFFFFF FFFFFFFF C90FDAA2 2168C234 C4C6628B 80DC1CD1 29024E08 8A67CC74 ",
-    "020BBEA6 3B139B22 514A0879 8E3404DD EF9519B3 CD3A431B 302B0A6D F25F1437 ",
-    "4FE1356D 6D51C245 E485B576 625E7EC6 F44C42E9 A63A3620 FFFFFFFF FFFFFFFF ",
-));
-
-/// RFC 2409 §6.2: 2^1024 - 2^960 - 1 + 2^64 * { [2^894 pi] + 129093 }.
-const MODP1024: [u8; 128] = unhex(concat!(
-    "FFFFFFFF FFFFFFFF C90FDAA2 2168C234 C4C6628B 80DC1CD1 29024E08 8A67CC74 ",
-    "020BBEA6 3B139B22 514A0879 8E3404DD EF9519B3 CD3A431B 302B0A6D F25F1437 ",
-    "4FE1356D 6D51C245 E485B576 625E7EC6 F44C42E9 A637ED6B 0BFF5CB6 F406B7ED ",
-    "EE386BFB 5A899FA5 AE9F2411 7C4B1FE6 49286651 ECE65381 FFFFFFFF FFFFFFFF ",
-));
-
-/// RFC 3526 §2: 2^1536 - 2^1472 - 1 + 2^64 * { [2^1406 pi] + 741804 }.
-const MODP1536: [u8; 192] = unhex(concat!(
-    "FFFFFFFF FFFFFFFF C90FDAA2 2168C234 C4C6628B 80DC1CD1 29024E08 8A67CC74 ",
-    "020BBEA6 3B139B22 514A0879 8E3404DD EF9519B3 CD3A431B 302B0A6D F25F1437 ",
-    "4FE1356D 6D51C245 E485B576 625E7EC6 F44C42E9 A637ED6B 0BFF5CB6 F406B7ED ",
-    "EE386BFB 5A899FA5 AE9F2411 7C4B1FE6 49286651 ECE45B3D C2007CB8 A163BF05 ",
-    "98DA4836 1C55D39A 69163FA8 FD24CF5F 83655D23 DCA3AD96 1C62F356 208552BB ",
-    "9ED52907 7096966D 670C354E 4ABC9804 F1746C08 CA237327 FFFFFFFF FFFFFFFF ",
-));
-
-/// RFC 3526 §3: 2^2048 - 2^1984 - 1 + 2^64 * { [2^1918 pi] + 124476 }.
-const MODP2048: [u8; 256] = unhex(concat!(
-    "FFFFFFFF FFFFFFFF C90FDAA2 2168C234 C4C6628B 80DC1CD1 29024E08 8A67CC74 ",
-    "020BBEA6 3B139B22 514A0879 8E3404DD EF9519B3 CD3A431B 302B0A6D F25F1437 ",
-    "4FE1356D 6D51C245 E485B576 625E7EC6 F44C42E9 A637ED6B 0BFF5CB6 F406B7ED ",
-    "EE386BFB 5A899FA5 AE9F2411 7C4B1FE6 49286651 ECE45B3D C2007CB8 A163BF05 ",
-    "98DA4836 1C55D39A 69163FA8 FD24CF5F 83655D23 DCA3AD96 1C62F356 208552BB ",
-    "9ED52907 7096966D 670C354E 4ABC9804 F1746C08 CA18217C 32905E46 2E36CE3B ",
-    "E39E772C 180E8603 9B2783A2 EC07A28F B5C55DF0 6F4C52C9 DE2BCBF6 95581718 ",
-    "3995497C EA956AE5 15D22618 98FA0510 15728E5A 8AACAA68 FFFFFFFF FFFFFFFF ",
-));
 
 #[cfg(test)]
 pub(super) mod tests {
@@ -685,6 +647,10 @@ pub(super) mod tests {
             (DhGroup::Modp1024, 2, "modp1024", "1024"),
             (DhGroup::Modp1536, 5, "modp1536", "1536"),
             (DhGroup::Modp2048, 14, "modp2048", "2048"),
+            (DhGroup::Modp3072, 15, "modp3072", "3072"),
+            (DhGroup::Modp4096, 16, "modp4096", "4096"),
+            (DhGroup::Modp6144, 17, "modp6144", "6144"),
+            (DhGroup::Modp8192, 18, "modp8192", "8192"),
         ] {
             assert_eq!(DhGroup::from_id(id), Some(group));
             assert_eq!(group.id(), id);
@@ -694,11 +660,19 @@ pub(super) mod tests {
             assert_eq!(group.to_string(), name);
             assert_eq!(group.prime_len(), bits.parse::<usize>().expect("bits") / 8);
         }
-        for id in [0, 3, 4, 6, 13, 15, 19, 0xffff] {
+        for id in [0, 3, 4, 6, 13, 19, 0xffff] {
             assert_eq!(DhGroup::from_id(id), None);
         }
         for name in [
-            "", "modp", "MODP1024", "modp3072", "3", "15", "4096", " 2", "ecp256",
+            "",
+            "modp",
+            "MODP1024",
+            "modp16384",
+            "3",
+            "19",
+            "1000",
+            " 2",
+            "ecp256",
         ] {
             assert_eq!(DhGroup::from_racoon_name(name), None, "{name}");
         }
@@ -737,6 +711,119 @@ pub(super) mod tests {
         #[test]
         fn from_exponent_never_panics(x in proptest::collection::vec(any::<u8>(), 0..120)) {
             let _ = DhPrivate::from_exponent(DhGroup::Modp768, &x);
+        }
+    }
+
+    /// RFC 2409 §6.1, §6.2 and RFC 3526 §2–§7 define each prime as
+    /// 2^n - 2^(n-64) - 1 + 2^64 * { [2^(n-130) pi] + k }. Recomputed here
+    /// with pi from Machin's formula (pi = 16 atan(1/5) - 4 atan(1/239)) in
+    /// fixed point, every prime matches the one we carry.
+    #[test]
+    fn primes_follow_the_rfc_formula() {
+        const K: [(DhGroup, u32); 8] = [
+            (DhGroup::Modp768, 149686),
+            (DhGroup::Modp1024, 129093),
+            (DhGroup::Modp1536, 741804),
+            (DhGroup::Modp2048, 124476),
+            (DhGroup::Modp3072, 1690314),
+            (DhGroup::Modp4096, 240904),
+            (DhGroup::Modp6144, 929484),
+            (DhGroup::Modp8192, 4743158),
+        ];
+        let pi = |bits: usize| {
+            let guard = 64;
+            let one = BigUint::from(1u8) << (bits + guard);
+            let atan_inv = |x: u32| {
+                let (x, x2) = (BigUint::from(x), BigUint::from(x * x));
+                let mut term = &one / &x;
+                let (mut sum, mut negative, mut n) = (term.clone(), BigUint::from(0u8), 1u32);
+                while term > BigUint::from(0u8) {
+                    term /= &x2;
+                    let part = &term / BigUint::from(2 * n + 1);
+                    if n % 2 == 1 {
+                        negative += part;
+                    } else {
+                        sum += part;
+                    }
+                    n += 1;
+                }
+                sum - negative
+            };
+            (atan_inv(5) * 16u8 - atan_inv(239) * 4u8) >> guard
+        };
+        for (group, k) in K {
+            let n = group.prime_len() * 8;
+            let two = |e: usize| BigUint::from(1u8) << e;
+            let p = two(n) - two(n - 64) - 1u8 + two(64) * (pi(n - 130) + k);
+            assert_eq!(p, group.prime(), "{group}");
+        }
+    }
+
+    /// Groups 15–18 with 256-bit exponents: the public values and g^xy,
+    /// computed independently with Python's `pow` on the primes above, kept
+    /// as SHA-256 digests of the prime-length big-endian values.
+    struct LargeKat {
+        group: DhGroup,
+        x_i: &'static str,
+        x_r: &'static str,
+        pub_i: &'static str,
+        pub_r: &'static str,
+        shared: &'static str,
+    }
+
+    const LARGE_KATS: [LargeKat; 4] = [
+        LargeKat {
+            group: DhGroup::Modp3072,
+            x_i: "4e497cd6deec26addca2f2ecd31c8f6725bc9d3104b53e70eb7c2594abe75669",
+            x_r: "f0d460199e3709a8def2f753fde1030f672841708a547f9c8cad063d54d4b922",
+            pub_i: "5cf5ed8b60421a072c78bc097ac7683a8478dd55d8cc828ad951b03d16639bca",
+            pub_r: "a6904f5564c181b1a5a42d5189ae5f849326dcc5ebdb0e41090e6bbe2abfdc12",
+            shared: "9fe604bc91e5220860848ec80252e967c5f81b0abac41de4faf72b8fcb7ca00d",
+        },
+        LargeKat {
+            group: DhGroup::Modp4096,
+            x_i: "177c80d2014c36a38eb5cb1092516564bea0edb97a3a8cc280b45e686a00e2dd",
+            x_r: "c0641e6eeea5e6c4aad3ae00d30bc94c39c2dd0691df4310d2e5c50f5fa4b5a7",
+            pub_i: "5dc7cc0e944e92273813d47f37d42dfdacb7c9abe573bfaace3fab9431f1f63d",
+            pub_r: "def5f85b84ceac4176dca3f628d7564850d894e4697389c80dd79fe2dfb0a1fd",
+            shared: "3f42dce596d4eecd2152ecb0dc87d6ae08eff0b857f10675dd00b0b23da65280",
+        },
+        LargeKat {
+            group: DhGroup::Modp6144,
+            x_i: "876699eea0cf4c7edd453168a1f656f7b10a51f9362a51be9d44211a36ad63da",
+            x_r: "1f09b6a4eabe0370e7d3e84c48427e3e43656d3871a2ae3b7788ba9357a8e251",
+            pub_i: "1dc59a004fce3b0fd6612815a07d6715022c506112be6166b5d0a8a766cf8975",
+            pub_r: "60257436ec6c51e776396efeff98ec5954cc78bf8cfe7e48a50302a5ba54798d",
+            shared: "7f00abd355f333c79f9f9a8adbc983662be998873d65922886cd824121538064",
+        },
+        LargeKat {
+            group: DhGroup::Modp8192,
+            x_i: "1d07a17c4b987a6baa1e1930a69af6b6bdce2b49542eb5c86faa42dc7f363b83",
+            x_r: "0fe9b34fcc483e3a8ab6be5427f0a52f7fba62d6fdc0a6b17acd760bf90d37f8",
+            pub_i: "ffc92f21defdb88812bcc852ae20ca2dc73269d246a1006cc7a8c1767f12d0aa",
+            pub_r: "896008f503ecd8df3b7d42d695748ab5c91e86ae02c530a83c1bf9c1645bd697",
+            shared: "abae2c27e70fabeb253643135daf785336ec7c139e6aa9bfc0eea3d55218b109",
+        },
+    ];
+
+    #[test]
+    fn rfc3526_groups_15_to_18_agree_with_an_independent_pow() {
+        use sha2::{Digest, Sha256};
+        let digest = |bytes: &[u8]| {
+            Sha256::digest(bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        for k in LARGE_KATS {
+            let i = DhPrivate::from_exponent(k.group, &hex(k.x_i)).expect("exponent");
+            let r = DhPrivate::from_exponent(k.group, &hex(k.x_r)).expect("exponent");
+            assert_eq!(digest(&i.public()), k.pub_i, "{}", k.group);
+            assert_eq!(digest(&r.public()), k.pub_r, "{}", k.group);
+            let shared = i.shared(&r.public()).expect("valid");
+            assert_eq!(shared, r.shared(&i.public()).expect("valid"));
+            assert_eq!(shared.len(), k.group.prime_len());
+            assert_eq!(digest(&shared), k.shared, "{}", k.group);
         }
     }
 }

@@ -7,6 +7,7 @@
 pub mod alg;
 pub mod dh;
 pub mod ikev1;
+mod modp_primes;
 pub mod transform;
 
 pub use alg::{AuthAlg, EncAlg};
