@@ -932,3 +932,26 @@ fn rfc3526_groups_negotiate_in_phase1_and_pfs() {
         .max();
     assert!(longest.is_some_and(|n| n > 512 + 28), "{longest:?}");
 }
+
+/// racoon's hash algorithms 5 and 6 (`OAKLEY_ATTR_HASH_ALG_SHA2_384`,
+/// `_SHA2_512`): phase 1 with HMAC-SHA-384 or HMAC-SHA-512 as its PRF
+/// (RFC 2409 §4), Appendix B key expansion from their longer outputs,
+/// then quick mode under the keys they derived.
+#[test]
+fn sha384_and_sha512_phase1_negotiate() {
+    for (enc, hash) in [("aes 256", "sha512"), ("3des", "sha384")] {
+        let conf = Conf {
+            phase1: vec![(enc, hash, "modp2048")],
+            ..lifetime_conf("obey", 600)
+        };
+        let mut lab = Lab::new(&conf, &conf, 0.0, 36);
+        lab.negotiate(Duration::from_secs(30));
+        assert_eq!(
+            lab.established(1),
+            1,
+            "{hash}: {:?}",
+            lab.hosts[1].daemon.log().lines()
+        );
+        assert_eq!(lab.traffic_both_ways(), Ok(()), "{hash}");
+    }
+}

@@ -592,11 +592,6 @@ impl Hash {
             Hash::Sha512 => "sha512",
         }
     }
-
-    /// Whether vpnlab's IKE daemon negotiates it (md5, sha1, sha256).
-    pub fn is_supported(&self) -> bool {
-        matches!(self, Hash::Md5 | Hash::Sha1 | Hash::Sha256)
-    }
 }
 
 /// A phase 1 `authentication_method` (RFC 2409 Appendix A; hybrid and
@@ -2283,10 +2278,8 @@ impl Parser {
                 d.encryption = Some(c);
             }
             "hash_algorithm" => {
-                let (h, at) = self.hash()?;
-                if !h.is_supported() {
-                    self.warn(at, format!("hash_algorithm {} is not supported by vpnlab (it implements md5, sha1 and sha256); {NEVER}", h.name()));
-                }
+                // Every hash racoon.conf can name is implemented.
+                let (h, _) = self.hash()?;
                 d.hash = Some(h);
             }
             "authentication_method" => {
@@ -3507,11 +3500,6 @@ sainfo anonymous
                 "encryption_algorithm camellia 256; hash_algorithm md5; authentication_method pre_shared_key; dh_group 2;",
                 22,
                 "camellia",
-            ),
-            (
-                "hash_algorithm sha512; encryption_algorithm des; authentication_method pre_shared_key; dh_group 2;",
-                16,
-                "hash_algorithm sha512 is not supported",
             ),
             (
                 "authentication_method rsasig; encryption_algorithm des; hash_algorithm md5; dh_group 2;",

@@ -16,7 +16,7 @@ use std::fmt;
 use hmac::{Hmac, KeyInit, Mac};
 use md5::Md5;
 use sha1::Sha1;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384, Sha512};
 use subtle::ConstantTimeEq;
 
 use super::alg::EncAlg;
@@ -39,10 +39,20 @@ pub enum Prf {
     /// Hash algorithm 4, SHA2-256 (IANA IPsec registry; RFC 4868 §2.1.1
     /// for HMAC-SHA-256).
     HmacSha256,
+    /// Hash algorithm 5, SHA2-384 (racoon `OAKLEY_ATTR_HASH_ALG_SHA2_384`).
+    HmacSha384,
+    /// Hash algorithm 6, SHA2-512 (racoon `OAKLEY_ATTR_HASH_ALG_SHA2_512`).
+    HmacSha512,
 }
 
 impl Prf {
-    pub const ALL: [Prf; 3] = [Prf::HmacMd5, Prf::HmacSha1, Prf::HmacSha256];
+    pub const ALL: [Prf; 5] = [
+        Prf::HmacMd5,
+        Prf::HmacSha1,
+        Prf::HmacSha256,
+        Prf::HmacSha384,
+        Prf::HmacSha512,
+    ];
 
     /// From the phase 1 Hash Algorithm attribute (RFC 2409 Appendix A).
     pub fn from_hash_id(id: u16) -> Option<Prf> {
@@ -54,6 +64,8 @@ impl Prf {
             Prf::HmacMd5 => 1,
             Prf::HmacSha1 => 2,
             Prf::HmacSha256 => 4,
+            Prf::HmacSha384 => 5,
+            Prf::HmacSha512 => 6,
         }
     }
 
@@ -67,6 +79,8 @@ impl Prf {
             Prf::HmacMd5 => "md5",
             Prf::HmacSha1 => "sha1",
             Prf::HmacSha256 => "sha256",
+            Prf::HmacSha384 => "sha384",
+            Prf::HmacSha512 => "sha512",
         }
     }
 
@@ -76,6 +90,8 @@ impl Prf {
             Prf::HmacMd5 => 16,
             Prf::HmacSha1 => 20,
             Prf::HmacSha256 => 32,
+            Prf::HmacSha384 => 48,
+            Prf::HmacSha512 => 64,
         }
     }
 
@@ -86,6 +102,8 @@ impl Prf {
             Prf::HmacMd5 => hmac::<Md5>(key, parts),
             Prf::HmacSha1 => hmac::<Sha1>(key, parts),
             Prf::HmacSha256 => hmac::<Sha256>(key, parts),
+            Prf::HmacSha384 => hmac::<Sha384>(key, parts),
+            Prf::HmacSha512 => hmac::<Sha512>(key, parts),
         }
     }
 
@@ -96,6 +114,8 @@ impl Prf {
             Prf::HmacMd5 => digest::<Md5>(parts),
             Prf::HmacSha1 => digest::<Sha1>(parts),
             Prf::HmacSha256 => digest::<Sha256>(parts),
+            Prf::HmacSha384 => digest::<Sha384>(parts),
+            Prf::HmacSha512 => digest::<Sha512>(parts),
         }
     }
 }
@@ -947,12 +967,13 @@ mod tests {
     const IDCI: &str = "0500000c01000000c0a80105";
     const IDCR: &str = "0000000c01000000c0a80205";
 
-    // RFC 2202 §2 and §3 (cases 1, 2, 6) and RFC 4231 §4.2, §4.3, §4.7.
+    // RFC 2202 §2 and §3 (cases 1, 2, 6) and RFC 4231 §4.2, §4.3, §4.7
+    // (SHA-256, SHA-384 and SHA-512).
     #[test]
     fn prfs_match_rfc2202_and_rfc4231() {
         let jefe: &[u8] = b"what do ya want for nothing?";
         let large: &[u8] = b"Test Using Larger Than Block-Size Key - Hash Key First";
-        let cases: [(Prf, usize, usize, [&str; 3]); 3] = [
+        let cases: [(Prf, usize, usize, [&str; 3]); 5] = [
             (
                 Prf::HmacMd5,
                 16,
@@ -983,6 +1004,26 @@ mod tests {
                     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
                 ],
             ),
+            (
+                Prf::HmacSha384,
+                20,
+                131,
+                [
+                    "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6",
+                    "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e8e2240ca5e69e2c78b3239ecfab21649",
+                    "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c60c2ef6ab4030fe8296248df163f44952",
+                ],
+            ),
+            (
+                Prf::HmacSha512,
+                20,
+                131,
+                [
+                    "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854",
+                    "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737",
+                    "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f3526b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598",
+                ],
+            ),
         ];
         for (prf, key1, key6, [case1, case2, case6]) in cases {
             assert_eq!(prf.prf(&vec![0x0b; key1], &[b"Hi There"]), hex(case1));
@@ -993,7 +1034,7 @@ mod tests {
     }
 
     // RFC 1321 A.5, FIPS 180-2 B.1 / RFC 3174 §7.3 and FIPS 180-2 appendix
-    // B.1 for SHA-256: the digests of "abc".
+    // B.1 for SHA-256: the digests of "abc"; SHA-384 and SHA-512 below.
     #[test]
     fn hashes_match_their_standards() {
         assert_eq!(
@@ -1007,6 +1048,19 @@ mod tests {
         assert_eq!(
             Prf::HmacSha256.hash(&[b"ab", b"", b"c"]),
             hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        );
+        // FIPS 180-2 appendices D.1 and C.1: SHA-384 and SHA-512 of "abc".
+        assert_eq!(
+            Prf::HmacSha384.hash(&[b"abc"]),
+            hex(
+                "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"
+            )
+        );
+        assert_eq!(
+            Prf::HmacSha512.hash(&[b"a", b"bc"]),
+            hex(
+                "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+            )
         );
     }
 
