@@ -15,7 +15,12 @@ pub enum EncAlg {
     AesCbc,
     /// RFC 3686: the key is followed by a 4-byte nonce.
     AesCtr,
-    /// RFC 4106 with a 16-byte ICV: the key is followed by a 4-byte salt.
+    /// RFC 4106 with an 8-byte ICV (transform 18): the key is followed by
+    /// a 4-byte salt.
+    AesGcm8,
+    /// RFC 4106 with a 12-byte ICV (transform 19).
+    AesGcm12,
+    /// RFC 4106 with a 16-byte ICV (transform 20): the key is followed by a 4-byte salt.
     AesGcm16,
 }
 
@@ -44,8 +49,6 @@ pub const UNSUPPORTED_ENC: &[&str] = &[
     "des-32iv",
     "twofish-cbc",
     "camellia-cbc",
-    "aes-gcm-8",
-    "aes-gcm-12",
     "null-aes-gmac",
 ];
 pub const UNSUPPORTED_AUTH: &[&str] = &[
@@ -57,12 +60,14 @@ pub const UNSUPPORTED_AUTH: &[&str] = &[
 ];
 
 impl EncAlg {
-    pub const ALL: [EncAlg; 6] = [
+    pub const ALL: [EncAlg; 8] = [
         EncAlg::Null,
         EncAlg::DesCbc,
         EncAlg::TripleDesCbc,
         EncAlg::AesCbc,
         EncAlg::AesCtr,
+        EncAlg::AesGcm8,
+        EncAlg::AesGcm12,
         EncAlg::AesGcm16,
     ];
 
@@ -74,6 +79,8 @@ impl EncAlg {
             "3des-cbc" => EncAlg::TripleDesCbc,
             "aes-cbc" | "rijndael-cbc" => EncAlg::AesCbc,
             "aes-ctr" | "rijndael-ctr" => EncAlg::AesCtr,
+            "aes-gcm-8" | "rijndael-gcm-8" => EncAlg::AesGcm8,
+            "aes-gcm-12" | "rijndael-gcm-12" => EncAlg::AesGcm12,
             "aes-gcm-16" | "rijndael-gcm-16" | "aes-gcm" => EncAlg::AesGcm16,
             _ => return None,
         })
@@ -86,6 +93,8 @@ impl EncAlg {
             EncAlg::TripleDesCbc => "3des-cbc",
             EncAlg::AesCbc => "aes-cbc",
             EncAlg::AesCtr => "aes-ctr",
+            EncAlg::AesGcm8 => "aes-gcm-8",
+            EncAlg::AesGcm12 => "aes-gcm-12",
             EncAlg::AesGcm16 => "aes-gcm-16",
         }
     }
@@ -97,7 +106,7 @@ impl EncAlg {
             EncAlg::DesCbc => &[8],
             EncAlg::TripleDesCbc => &[24],
             EncAlg::AesCbc => &[16, 24, 32],
-            EncAlg::AesCtr | EncAlg::AesGcm16 => &[20, 28, 36],
+            EncAlg::AesCtr | EncAlg::AesGcm8 | EncAlg::AesGcm12 | EncAlg::AesGcm16 => &[20, 28, 36],
         }
     }
 
@@ -105,8 +114,8 @@ impl EncAlg {
     pub fn iv_len(self) -> usize {
         match self {
             EncAlg::Null => 0,
-            EncAlg::DesCbc | EncAlg::TripleDesCbc | EncAlg::AesCtr | EncAlg::AesGcm16 => 8,
             EncAlg::AesCbc => 16,
+            _ => 8,
         }
     }
 
@@ -116,13 +125,15 @@ impl EncAlg {
         match self {
             EncAlg::DesCbc | EncAlg::TripleDesCbc => 8,
             EncAlg::AesCbc => 16,
-            EncAlg::Null | EncAlg::AesCtr | EncAlg::AesGcm16 => 4,
+            _ => 4,
         }
     }
 
     /// ICV produced by the cipher itself (combined mode), in bytes.
     pub fn aead_icv_len(self) -> usize {
         match self {
+            EncAlg::AesGcm8 => 8,
+            EncAlg::AesGcm12 => 12,
             EncAlg::AesGcm16 => 16,
             _ => 0,
         }
@@ -140,6 +151,8 @@ impl EncAlg {
             EncAlg::TripleDesCbc => "TripleDES-CBC [RFC2451]",
             EncAlg::AesCbc => "AES-CBC [RFC3602]",
             EncAlg::AesCtr => "AES-CTR [RFC3686]",
+            EncAlg::AesGcm8 => "AES-GCM with 8 octet ICV [RFC4106]",
+            EncAlg::AesGcm12 => "AES-GCM with 12 octet ICV [RFC4106]",
             EncAlg::AesGcm16 => "AES-GCM with 16 octet ICV [RFC4106]",
         }
     }

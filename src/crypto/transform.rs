@@ -206,7 +206,36 @@ impl GcmKey {
         buf: &mut [u8],
         icv: &[u8],
     ) -> Result<(), CryptoError> {
-        with_gcm!(self, a => gcm_open(a, nonce, aad, buf, icv))
+        if icv.len() == 16 {
+            return with_gcm!(self, a => gcm_open(a, nonce, aad, buf, icv));
+        }
+        self.open_truncated(nonce, aad, buf, icv)
+    }
+
+    /// A truncated ICV (8 or 12 bytes): the AEAD crate checks only full
+    /// tags, so the plaintext comes from the keystream (GCM encryption is
+    /// its own inverse on the data) and the tag over the received
+    /// ciphertext from encrypting that plaintext again; its leading bytes
+    /// must equal the ICV (constant time). On failure `buf` is unspecified.
+    fn open_truncated(
+        &self,
+        nonce: &Array<u8, U12>,
+        aad: &[u8],
+        buf: &mut [u8],
+        icv: &[u8],
+    ) -> Result<(), CryptoError> {
+        if !matches!(icv.len(), 8 | 12) {
+            return Err(CryptoError::IntegrityFailed);
+        }
+        let _ = self.seal(nonce, &[], buf)?;
+        let mut again = buf.to_vec();
+        let tag = self.seal(nonce, aad, &mut again)?;
+        let good: bool = tag.get(..icv.len()).is_some_and(|t| t.ct_eq(icv).into());
+        if good {
+            Ok(())
+        } else {
+            Err(CryptoError::IntegrityFailed)
+        }
     }
 }
 
@@ -254,7 +283,7 @@ impl Cipher {
                     nonce,
                 }
             }
-            EncAlg::AesGcm16 => {
+            EncAlg::AesGcm8 | EncAlg::AesGcm12 | EncAlg::AesGcm16 => {
                 let (aes, salt) = split_salt(key).ok_or_else(bad)?;
                 Keyed::Gcm {
                     aead: GcmKey::new(aes).ok_or_else(bad)?,
@@ -281,7 +310,13 @@ impl Cipher {
             Keyed::Null => Ok(Vec::new()),
             Keyed::Cbc(key) => key.encrypt(iv, buf).map(|()| Vec::new()),
             Keyed::Ctr { aes, nonce } => aes.ctr(nonce, iv, buf).map(|()| Vec::new()),
-            Keyed::Gcm { aead, salt } => aead.seal(&gcm_nonce(salt, iv)?, aad, buf),
+            Keyed::Gcm { aead, salt } => {
+                let mut tag = aead.seal(&gcm_nonce(salt, iv)?, aad, buf)?;
+                // SP 800-38D §5.2.1.2: a shorter tag is the full one's
+                // leading bytes (RFC 4106 §6: 8, 12 or 16).
+                tag.truncate(self.alg.aead_icv_len());
+                Ok(tag)
+            }
         }
     }
 
@@ -301,6 +336,10 @@ impl Cipher {
             Keyed::Null => Ok(()),
             Keyed::Cbc(key) => key.decrypt(iv, buf),
             Keyed::Ctr { aes, nonce } => aes.ctr(nonce, iv, buf),
+            // RFC 4106 §6: the ICV has the SA's length, never another.
+            Keyed::Gcm { .. } if icv.len() != self.alg.aead_icv_len() => {
+                Err(CryptoError::IntegrityFailed)
+            }
             Keyed::Gcm { aead, salt } => aead.open(&gcm_nonce(salt, iv)?, aad, buf, icv),
         }
     }
@@ -1097,6 +1136,48 @@ mod tests {
         assert!(!integrity.verify(&[b"packet"], &icv[..15]));
         assert!(!integrity.verify(&[b"packet"], &[icv.as_slice(), &[0]].concat()));
         assert!(!integrity.verify(&[b"packet"], &[]));
+    }
+
+    /// RFC 4106 §6 transforms 18 and 19: the ICV is the leading 8 or 12
+    /// bytes of GCM's tag (SP 800-38D §5.2.1.2), here McGrew & Viega's
+    /// test case 4 cut short; a tag of any other length, or one flipped
+    /// bit, is refused.
+    #[test]
+    fn aes_gcm_with_8_and_12_byte_icvs() {
+        let plain_64 = hex(
+            "d9313225f88406e5a55909c5aff5269a 86a7a9531534f7da2e4c303d8a318a72 \
+             1c3c0c95956809532fcf0e2449a6b525 b16aedf5aa0de657ba637b391aafd255",
+        );
+        let aad = "feedfacedeadbeeffeedfacedeadbeef abaddad2";
+        let cipher_60 = "42831ec2217774244b7221b784d0d49c e3aa212f2c02a4e035c17e2329aca12e \
+                         21d514b25466931c7d8f6a5aac84aa05 1ba30b396a0aac973d58e091";
+        let key = "feffe9928665731c6d6a8f9467308308 cafebabe";
+        for (alg, tag) in [
+            (EncAlg::AesGcm8, "5bc94fbc3221a5db"),
+            (EncAlg::AesGcm12, "5bc94fbc3221a5db94fae95a"),
+        ] {
+            known_answer(
+                alg,
+                key,
+                "facedbaddecaf888",
+                aad,
+                &plain_64[..60],
+                cipher_60,
+                tag,
+            );
+            let c = Cipher::new(alg, &hex(key)).expect("key");
+            let full = hex("5bc94fbc3221a5db94fae95ae7121a47");
+            for len in [8, 12, 16] {
+                let mut buf = hex(cipher_60);
+                let ok = c.decrypt(&hex("facedbaddecaf888"), &hex(aad), &mut buf, &full[..len]);
+                assert_eq!(ok.is_ok(), len == alg.aead_icv_len(), "{alg:?} {len}");
+            }
+            let mut bad = hex(tag);
+            bad[3] ^= 0x10;
+            let mut buf = hex(cipher_60);
+            let r = c.decrypt(&hex("facedbaddecaf888"), &hex(aad), &mut buf, &bad);
+            assert_eq!(r, Err(CryptoError::IntegrityFailed));
+        }
     }
 
     #[test]
