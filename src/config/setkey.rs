@@ -181,6 +181,12 @@ fn byte_lens(lens: &[usize]) -> String {
     if lens == [0] {
         return "no key".to_string();
     }
+    // A run of every length in between (blowfish's 5 to 56) reads as one.
+    if let (Some(first), Some(last)) = (lens.first(), lens.last()) {
+        if lens.len() > 3 && lens.windows(2).all(|w| w[1] == w[0] + 1) {
+            return format!("{first} to {last} bytes");
+        }
+    }
     let names: Vec<String> = lens.iter().map(|l| l.to_string()).collect();
     match names.split_last() {
         Some((last, [])) => format!("{last} bytes"),
@@ -1940,7 +1946,8 @@ mod tests {
         ("add 10.0.0.1 10.0.0.2 esp 0x300 -E null -m tunnel;", 1, 41, "must come before the algorithms"),
         // algorithms
         ("add 10.0.0.1 10.0.0.2 esp 0x300 -E foo 0x00;", 1, 36, "unknown encryption algorithm `foo`"),
-        ("add 10.0.0.1 10.0.0.2 esp 0x300 -E blowfish-cbc 0x00;", 1, 36, "`blowfish-cbc` is not supported by vpnlab"),
+        ("add 10.0.0.1 10.0.0.2 esp 0x300 -E des-deriv 0x00;", 1, 36, "`des-deriv` is not supported by vpnlab"),
+        ("add 10.0.0.1 10.0.0.2 esp 0x300 -E blowfish-cbc 0x00;", 1, 49, "key for blowfish-cbc is 1 byte; blowfish-cbc needs 5 to 56 bytes"),
         ("add 10.0.0.1 10.0.0.2 ah 0x300 -A foo 0x00;", 1, 35, "unknown authentication algorithm `foo`"),
         ("add 10.0.0.1 10.0.0.2 ah 0x300 -A hmac-ripemd160 0x00;", 1, 35, "`hmac-ripemd160` is not supported by vpnlab"),
         ("add 10.0.0.1 10.0.0.2 ah 0x300;", 1, 31, "AH needs an authentication algorithm"),

@@ -15,6 +15,14 @@ pub enum EncAlg {
     AesCbc,
     /// RFC 3686: the key is followed by a 4-byte nonce.
     AesCtr,
+    /// RFC 2451: Blowfish, 40- to 448-bit keys.
+    BlowfishCbc,
+    /// RFC 2451 and RFC 2144: CAST-128 (CAST5), 40- to 128-bit keys.
+    Cast128Cbc,
+    /// Twofish in CBC (Linux `twofish`), 128-, 192- or 256-bit keys.
+    TwofishCbc,
+    /// RFC 4312: Camellia, 128-, 192- or 256-bit keys.
+    CamelliaCbc,
     /// RFC 4106 with an 8-byte ICV (transform 18): the key is followed by
     /// a 4-byte salt.
     AesGcm8,
@@ -40,17 +48,20 @@ pub enum AuthAlg {
     HmacSha512,
 }
 
+/// Blowfish keys from 5 to 56 bytes (RFC 2451 §2.2: 40 to 448 bits).
+const BLOWFISH_KEY_LENS: [usize; 52] = {
+    let mut lens = [0; 52];
+    let mut i = 0;
+    while i < 52 {
+        lens[i] = i + 5;
+        i += 1;
+    }
+    lens
+};
+
 /// Names setkey knows but vpnlab does not implement: a clear error, never
 /// a silent substitute.
-pub const UNSUPPORTED_ENC: &[&str] = &[
-    "blowfish-cbc",
-    "cast128-cbc",
-    "des-deriv",
-    "des-32iv",
-    "twofish-cbc",
-    "camellia-cbc",
-    "null-aes-gmac",
-];
+pub const UNSUPPORTED_ENC: &[&str] = &["des-deriv", "des-32iv", "null-aes-gmac"];
 pub const UNSUPPORTED_AUTH: &[&str] = &[
     "keyed-md5",
     "keyed-sha1",
@@ -60,12 +71,16 @@ pub const UNSUPPORTED_AUTH: &[&str] = &[
 ];
 
 impl EncAlg {
-    pub const ALL: [EncAlg; 8] = [
+    pub const ALL: [EncAlg; 12] = [
         EncAlg::Null,
         EncAlg::DesCbc,
         EncAlg::TripleDesCbc,
         EncAlg::AesCbc,
         EncAlg::AesCtr,
+        EncAlg::BlowfishCbc,
+        EncAlg::Cast128Cbc,
+        EncAlg::TwofishCbc,
+        EncAlg::CamelliaCbc,
         EncAlg::AesGcm8,
         EncAlg::AesGcm12,
         EncAlg::AesGcm16,
@@ -79,6 +94,10 @@ impl EncAlg {
             "3des-cbc" => EncAlg::TripleDesCbc,
             "aes-cbc" | "rijndael-cbc" => EncAlg::AesCbc,
             "aes-ctr" | "rijndael-ctr" => EncAlg::AesCtr,
+            "blowfish-cbc" => EncAlg::BlowfishCbc,
+            "cast128-cbc" => EncAlg::Cast128Cbc,
+            "twofish-cbc" => EncAlg::TwofishCbc,
+            "camellia-cbc" => EncAlg::CamelliaCbc,
             "aes-gcm-8" | "rijndael-gcm-8" => EncAlg::AesGcm8,
             "aes-gcm-12" | "rijndael-gcm-12" => EncAlg::AesGcm12,
             "aes-gcm-16" | "rijndael-gcm-16" | "aes-gcm" => EncAlg::AesGcm16,
@@ -93,6 +112,10 @@ impl EncAlg {
             EncAlg::TripleDesCbc => "3des-cbc",
             EncAlg::AesCbc => "aes-cbc",
             EncAlg::AesCtr => "aes-ctr",
+            EncAlg::BlowfishCbc => "blowfish-cbc",
+            EncAlg::Cast128Cbc => "cast128-cbc",
+            EncAlg::TwofishCbc => "twofish-cbc",
+            EncAlg::CamelliaCbc => "camellia-cbc",
             EncAlg::AesGcm8 => "aes-gcm-8",
             EncAlg::AesGcm12 => "aes-gcm-12",
             EncAlg::AesGcm16 => "aes-gcm-16",
@@ -105,7 +128,10 @@ impl EncAlg {
             EncAlg::Null => &[0],
             EncAlg::DesCbc => &[8],
             EncAlg::TripleDesCbc => &[24],
-            EncAlg::AesCbc => &[16, 24, 32],
+            EncAlg::AesCbc | EncAlg::TwofishCbc | EncAlg::CamelliaCbc => &[16, 24, 32],
+            // Linux's limits: blowfish 40 to 448 bits, cast5 40 to 128.
+            EncAlg::BlowfishCbc => &BLOWFISH_KEY_LENS,
+            EncAlg::Cast128Cbc => &[5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
             EncAlg::AesCtr | EncAlg::AesGcm8 | EncAlg::AesGcm12 | EncAlg::AesGcm16 => &[20, 28, 36],
         }
     }
@@ -114,7 +140,7 @@ impl EncAlg {
     pub fn iv_len(self) -> usize {
         match self {
             EncAlg::Null => 0,
-            EncAlg::AesCbc => 16,
+            EncAlg::AesCbc | EncAlg::TwofishCbc | EncAlg::CamelliaCbc => 16,
             _ => 8,
         }
     }
@@ -123,8 +149,8 @@ impl EncAlg {
     /// (RFC 4303 §2.4: at least 4).
     pub fn block_len(self) -> usize {
         match self {
-            EncAlg::DesCbc | EncAlg::TripleDesCbc => 8,
-            EncAlg::AesCbc => 16,
+            EncAlg::DesCbc | EncAlg::TripleDesCbc | EncAlg::BlowfishCbc | EncAlg::Cast128Cbc => 8,
+            EncAlg::AesCbc | EncAlg::TwofishCbc | EncAlg::CamelliaCbc => 16,
             _ => 4,
         }
     }
@@ -143,18 +169,24 @@ impl EncAlg {
         self.aead_icv_len() > 0
     }
 
-    /// Wireshark's ESP SA table string for this algorithm.
-    pub fn wireshark_name(self) -> &'static str {
-        match self {
+    /// Wireshark's ESP SA table string for this algorithm; `None` for
+    /// the one Wireshark 4.0 does not decrypt (Camellia), whose SAs are
+    /// left out of `esp_sa` (a row it cannot read spoils the whole table).
+    pub fn wireshark_name(self) -> Option<&'static str> {
+        Some(match self {
             EncAlg::Null => "NULL",
             EncAlg::DesCbc => "DES-CBC [RFC2405]",
             EncAlg::TripleDesCbc => "TripleDES-CBC [RFC2451]",
             EncAlg::AesCbc => "AES-CBC [RFC3602]",
             EncAlg::AesCtr => "AES-CTR [RFC3686]",
+            EncAlg::BlowfishCbc => "BLOWFISH-CBC [RFC2451]",
+            EncAlg::Cast128Cbc => "CAST5-CBC [RFC2144]",
+            EncAlg::TwofishCbc => "TWOFISH-CBC",
+            EncAlg::CamelliaCbc => return None,
             EncAlg::AesGcm8 => "AES-GCM with 8 octet ICV [RFC4106]",
             EncAlg::AesGcm12 => "AES-GCM with 12 octet ICV [RFC4106]",
             EncAlg::AesGcm16 => "AES-GCM with 16 octet ICV [RFC4106]",
-        }
+        })
     }
 }
 

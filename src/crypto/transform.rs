@@ -17,12 +17,16 @@ use aes::cipher::{
 use aes::{Aes128, Aes192, Aes256};
 use aes_gcm::AesGcm;
 use aes_gcm::aead::AeadInOut;
+use blowfish::Blowfish;
+use camellia::{Camellia128, Camellia192, Camellia256};
+use cast5::Cast5;
 use des::{Des, TdesEde3};
 use hmac::{Hmac, Mac};
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Sha256, Sha384, Sha512};
 use subtle::ConstantTimeEq;
+use twofish::Twofish;
 
 use super::alg::{AuthAlg, EncAlg};
 
@@ -141,6 +145,42 @@ enum CbcKey {
     Des(Des),
     TripleDes(TdesEde3),
     Aes(AesKey),
+    /// Blowfish's and Twofish's key-dependent S-boxes are 4 KiB: boxed,
+    /// so that every other cipher's SA stays small.
+    Blowfish(Box<Blowfish>),
+    Cast5(Cast5),
+    Twofish(Box<Twofish>),
+    Camellia(CamelliaKey),
+}
+
+/// Camellia scheduled for one of its three key sizes (RFC 4312 §2.1).
+#[derive(Clone)]
+enum CamelliaKey {
+    C128(Camellia128),
+    C192(Camellia192),
+    C256(Camellia256),
+}
+
+impl CamelliaKey {
+    fn new(key: &[u8]) -> Option<CamelliaKey> {
+        Some(match key.len() {
+            16 => CamelliaKey::C128(schedule(key)?),
+            24 => CamelliaKey::C192(schedule(key)?),
+            32 => CamelliaKey::C256(schedule(key)?),
+            _ => return None,
+        })
+    }
+}
+
+/// Runs `$body` with `$c` bound to whichever Camellia key size `$key` holds.
+macro_rules! with_camellia {
+    ($key:expr, $c:ident => $body:expr) => {
+        match $key {
+            CamelliaKey::C128($c) => $body,
+            CamelliaKey::C192($c) => $body,
+            CamelliaKey::C256($c) => $body,
+        }
+    };
 }
 
 impl CbcKey {
@@ -149,6 +189,10 @@ impl CbcKey {
             CbcKey::Des(c) => cbc_encrypt(c, iv, buf),
             CbcKey::TripleDes(c) => cbc_encrypt(c, iv, buf),
             CbcKey::Aes(key) => with_aes!(key, c => cbc_encrypt(c, iv, buf)),
+            CbcKey::Blowfish(c) => cbc_encrypt(&**c, iv, buf),
+            CbcKey::Cast5(c) => cbc_encrypt(c, iv, buf),
+            CbcKey::Twofish(c) => cbc_encrypt(&**c, iv, buf),
+            CbcKey::Camellia(key) => with_camellia!(key, c => cbc_encrypt(c, iv, buf)),
         }
     }
 
@@ -157,6 +201,10 @@ impl CbcKey {
             CbcKey::Des(c) => cbc_decrypt(c, iv, buf),
             CbcKey::TripleDes(c) => cbc_decrypt(c, iv, buf),
             CbcKey::Aes(key) => with_aes!(key, c => cbc_decrypt(c, iv, buf)),
+            CbcKey::Blowfish(c) => cbc_decrypt(&**c, iv, buf),
+            CbcKey::Cast5(c) => cbc_decrypt(c, iv, buf),
+            CbcKey::Twofish(c) => cbc_decrypt(&**c, iv, buf),
+            CbcKey::Camellia(key) => with_camellia!(key, c => cbc_decrypt(c, iv, buf)),
         }
     }
 }
@@ -276,6 +324,16 @@ impl Cipher {
             EncAlg::DesCbc => Keyed::Cbc(CbcKey::Des(schedule(key).ok_or_else(bad)?)),
             EncAlg::TripleDesCbc => Keyed::Cbc(CbcKey::TripleDes(schedule(key).ok_or_else(bad)?)),
             EncAlg::AesCbc => Keyed::Cbc(CbcKey::Aes(AesKey::new(key).ok_or_else(bad)?)),
+            EncAlg::BlowfishCbc => {
+                Keyed::Cbc(CbcKey::Blowfish(Box::new(schedule(key).ok_or_else(bad)?)))
+            }
+            EncAlg::Cast128Cbc => Keyed::Cbc(CbcKey::Cast5(schedule(key).ok_or_else(bad)?)),
+            EncAlg::TwofishCbc => {
+                Keyed::Cbc(CbcKey::Twofish(Box::new(schedule(key).ok_or_else(bad)?)))
+            }
+            EncAlg::CamelliaCbc => {
+                Keyed::Cbc(CbcKey::Camellia(CamelliaKey::new(key).ok_or_else(bad)?))
+            }
             EncAlg::AesCtr => {
                 let (aes, nonce) = split_salt(key).ok_or_else(bad)?;
                 Keyed::Ctr {
@@ -1138,6 +1196,74 @@ mod tests {
         assert!(!integrity.verify(&[b"packet"], &[]));
     }
 
+    // Blowfish: Eric Young's vectors (Schneier's `vectors.txt`): ECB with
+    // the zero key (one CBC block under a zero IV is ECB) and the CBC
+    // vector "7654321 Now is the time for ". CAST-128: RFC 2144 Appendix
+    // B.1 with 128-, 80- and 40-bit keys. Twofish: the reference
+    // implementation's first 128- and 256-bit known answers. Camellia:
+    // RFC 3713 Appendix A for all three key sizes.
+    #[test]
+    fn blowfish_cast128_twofish_camellia_known_answers() {
+        let zero_iv8 = "0000000000000000";
+        let zero_iv16 = "00000000000000000000000000000000";
+        let one_block = |alg, key: &str, iv: &str, plain: &str, cipher: &str| {
+            known_answer(alg, key, iv, "", &hex(plain), cipher, "");
+        };
+        one_block(
+            EncAlg::BlowfishCbc,
+            "0000000000000000",
+            zero_iv8,
+            "0000000000000000",
+            "4ef997456198dd78",
+        );
+        one_block(
+            EncAlg::BlowfishCbc,
+            "0123456789abcdeff0e1d2c3b4a59687",
+            "fedcba9876543210",
+            "37363534333231204e6f77206973207468652074696d6520666f722000000000",
+            "6b77b4d63006dee605b156e27403979358deb9e7154616d959f1652bd5ff92cc",
+        );
+        let cast_plain = "0123456789abcdef";
+        for (key, cipher) in [
+            ("0123456712345678234567893456789a", "238b4fe5847e44b2"),
+            ("01234567123456782345", "eb6a711a2c02271b"),
+            ("0123456712", "7ac816d16e9b302e"),
+        ] {
+            one_block(EncAlg::Cast128Cbc, key, zero_iv8, cast_plain, cipher);
+        }
+        one_block(
+            EncAlg::TwofishCbc,
+            zero_iv16,
+            zero_iv16,
+            zero_iv16,
+            "9f589f5cf6122c32b6bfec2f2ae8c35a",
+        );
+        one_block(
+            EncAlg::TwofishCbc,
+            "0123456789abcdeffedcba987654321000112233445566778899aabbccddeeff",
+            zero_iv16,
+            zero_iv16,
+            "37527be0052334b89f0cfccae87cfa20",
+        );
+        let camellia_plain = "0123456789abcdeffedcba9876543210";
+        for (key, cipher) in [
+            (
+                "0123456789abcdeffedcba9876543210",
+                "67673138549669730857065648eabe43",
+            ),
+            (
+                "0123456789abcdeffedcba98765432100011223344556677",
+                "b4993401b3e996f84ee5cee7d79b09b9",
+            ),
+            (
+                "0123456789abcdeffedcba987654321000112233445566778899aabbccddeeff",
+                "9acc237dff16d76c20ef7c919e3a7509",
+            ),
+        ] {
+            one_block(EncAlg::CamelliaCbc, key, zero_iv16, camellia_plain, cipher);
+        }
+    }
+
     /// RFC 4106 §6 transforms 18 and 19: the ICV is the leading 8 or 12
     /// bytes of GCM's tag (SP 800-38D §5.2.1.2), here McGrew & Viega's
     /// test case 4 cut short; a tag of any other length, or one flipped
@@ -1213,7 +1339,7 @@ mod tests {
         #[test]
         fn encrypt_then_decrypt_round_trips(
             alg in select(EncAlg::ALL.to_vec()),
-            key_bytes in bytes(36),
+            key_bytes in bytes(56),
             iv_bytes in bytes(16),
             aad in proptest::collection::vec(any::<u8>(), 0..16),
             blocks in 0usize..12,

@@ -210,10 +210,18 @@ pub fn esp_sa_rows<'a>(
     include: impl Fn(std::net::Ipv4Addr) -> bool,
     any_address: bool,
 ) -> Vec<String> {
+    // An SA whose cipher Wireshark lacks gets no row (see
+    // `EncAlg::wireshark_name`).
+    let readable = |s: &&SaSpec| {
+        s.enc
+            .as_ref()
+            .is_none_or(|(a, _)| a.wireshark_name().is_some())
+    };
     sas.filter(|s| s.proto == IpsecProto::Esp && include(s.src))
+        .filter(readable)
         .map(|s| {
             let (enc, ekey) = s.enc.as_ref().map_or(("NULL", String::new()), |(a, k)| {
-                (a.wireshark_name(), hex(k))
+                (a.wireshark_name().unwrap_or("NULL"), hex(k))
             });
             let (auth, akey) = s.auth.as_ref().map_or(("NULL", String::new()), |(a, k)| {
                 (a.wireshark_name(), hex(k))

@@ -81,6 +81,17 @@ pub fn decrypts_isakmp(dir: &Path, links: &[String], table: &str) -> Result<usiz
 /// checked out) and finds no bad ICV, nor a missing one where the SA has
 /// an integrity algorithm. Returns how many ESP packets were checked.
 pub fn decrypts_esp(dir: &Path, links: &[String], table: &str) -> Result<usize, Failed> {
+    decrypts_esp_except(dir, links, table, &[])
+}
+
+/// [`decrypts_esp`], leaving out the packets of the SPIs (`0x%08x`) in
+/// `skip`.
+pub fn decrypts_esp_except(
+    dir: &Path,
+    links: &[String],
+    table: &str,
+    skip: &[String],
+) -> Result<usize, Failed> {
     let mut args: Vec<String> = [
         "-o",
         "esp.enable_encryption_decode:TRUE",
@@ -139,6 +150,9 @@ pub fn decrypts_esp(dir: &Path, links: &[String], table: &str) -> Result<usize, 
         for line in String::from_utf8_lossy(&output.stdout).lines() {
             let f: Vec<&str> = line.split('|').collect();
             let field = |i: usize| f.get(i).copied().unwrap_or("");
+            if skip.iter().any(|s| s == field(1)) {
+                continue;
+            }
             let decrypted = !field(2).is_empty() && !field(3).is_empty();
             let icv_bad = field(5).contains('1') || field(5).eq_ignore_ascii_case("true");
             let icv_missing = with_icv.iter().any(|s| s == field(1)) && field(4) != "1";
@@ -170,9 +184,47 @@ pub fn decrypts_folder(dir: &Path, links: &[String]) -> Result<(), Failed> {
         }
     }
     if let Ok(table) = std::fs::read_to_string(dir.join("esp_sa")) {
-        if decrypts_esp(dir, links, &table)? == 0 {
+        let skip = undecryptable_spis(dir);
+        if decrypts_esp_except(dir, links, &table, &skip)? == 0 {
             return Err("esp_sa was written but no ESP packet was decoded".into());
         }
     }
     Ok(())
+}
+
+/// SPIs (`0x%08x`) of the SAs in the run's `.sad` dumps whose cipher
+/// Wireshark cannot decrypt (vpnlab leaves them out of `esp_sa`); each is
+/// named on stderr as not checked.
+fn undecryptable_spis(dir: &Path) -> Vec<String> {
+    let mut skip = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return skip;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.extension().is_none_or(|e| e != "sad") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut spi = None;
+        for line in text.lines().map(str::trim) {
+            if let Some(rest) = line.split("spi=").nth(1) {
+                spi = rest.split(['(', ')']).nth(1).map(str::to_string);
+            }
+            let Some(name) = line
+                .strip_prefix("E: ")
+                .and_then(|r| r.split_whitespace().next())
+            else {
+                continue;
+            };
+            let lacking = vpnlab::crypto::EncAlg::from_setkey(name)
+                .is_some_and(|a| a.wireshark_name().is_none());
+            if let (true, Some(s)) = (lacking, spi.clone()) {
+                if !skip.contains(&s) {
+                    eprintln!("NOTE: ESP SA {s} ({name}) not decrypted: Wireshark lacks {name}");
+                    skip.push(s);
+                }
+            }
+        }
+    }
+    skip
 }
