@@ -46,6 +46,8 @@ pub enum AuthAlg {
     HmacSha384,
     /// RFC 4868: HMAC-SHA-512-256.
     HmacSha512,
+    /// RFC 2857: HMAC-RIPEMD-160-96.
+    HmacRipemd160,
 }
 
 /// Blowfish keys from 5 to 56 bytes (RFC 2451 §2.2: 40 to 448 bits).
@@ -62,13 +64,7 @@ const BLOWFISH_KEY_LENS: [usize; 52] = {
 /// Names setkey knows but vpnlab does not implement: a clear error, never
 /// a silent substitute.
 pub const UNSUPPORTED_ENC: &[&str] = &["des-deriv", "des-32iv", "null-aes-gmac"];
-pub const UNSUPPORTED_AUTH: &[&str] = &[
-    "keyed-md5",
-    "keyed-sha1",
-    "hmac-ripemd160",
-    "aes-xcbc-mac",
-    "tcp-md5",
-];
+pub const UNSUPPORTED_AUTH: &[&str] = &["keyed-md5", "keyed-sha1", "aes-xcbc-mac", "tcp-md5"];
 
 impl EncAlg {
     pub const ALL: [EncAlg; 12] = [
@@ -191,13 +187,14 @@ impl EncAlg {
 }
 
 impl AuthAlg {
-    pub const ALL: [AuthAlg; 6] = [
+    pub const ALL: [AuthAlg; 7] = [
         AuthAlg::Null,
         AuthAlg::HmacMd5,
         AuthAlg::HmacSha1,
         AuthAlg::HmacSha256,
         AuthAlg::HmacSha384,
         AuthAlg::HmacSha512,
+        AuthAlg::HmacRipemd160,
     ];
 
     /// setkey's `-A` names.
@@ -209,6 +206,7 @@ impl AuthAlg {
             "hmac-sha256" | "hmac-sha2-256" => AuthAlg::HmacSha256,
             "hmac-sha384" | "hmac-sha2-384" => AuthAlg::HmacSha384,
             "hmac-sha512" | "hmac-sha2-512" => AuthAlg::HmacSha512,
+            "hmac-ripemd160" => AuthAlg::HmacRipemd160,
             _ => return None,
         })
     }
@@ -221,6 +219,7 @@ impl AuthAlg {
             AuthAlg::HmacSha256 => "hmac-sha256",
             AuthAlg::HmacSha384 => "hmac-sha384",
             AuthAlg::HmacSha512 => "hmac-sha512",
+            AuthAlg::HmacRipemd160 => "hmac-ripemd160",
         }
     }
 
@@ -229,7 +228,7 @@ impl AuthAlg {
         match self {
             AuthAlg::Null => &[0],
             AuthAlg::HmacMd5 => &[16],
-            AuthAlg::HmacSha1 => &[20],
+            AuthAlg::HmacSha1 | AuthAlg::HmacRipemd160 => &[20],
             AuthAlg::HmacSha256 => &[32],
             AuthAlg::HmacSha384 => &[48],
             AuthAlg::HmacSha512 => &[64],
@@ -240,7 +239,7 @@ impl AuthAlg {
     pub fn icv_len(self) -> usize {
         match self {
             AuthAlg::Null => 0,
-            AuthAlg::HmacMd5 | AuthAlg::HmacSha1 => 12,
+            AuthAlg::HmacMd5 | AuthAlg::HmacSha1 | AuthAlg::HmacRipemd160 => 12,
             AuthAlg::HmacSha256 => 16,
             AuthAlg::HmacSha384 => 24,
             AuthAlg::HmacSha512 => 32,
@@ -256,6 +255,8 @@ impl AuthAlg {
             AuthAlg::HmacSha256 => "HMAC-SHA-256-128 [RFC4868]",
             AuthAlg::HmacSha384 => "HMAC-SHA-384-192 [RFC4868]",
             AuthAlg::HmacSha512 => "HMAC-SHA-512-256 [RFC4868]",
+            // Wireshark 4.0's own spelling.
+            AuthAlg::HmacRipemd160 => "MAC-RIPEMD-160-96 [RFC2857]",
         }
     }
 }

@@ -23,6 +23,7 @@ use cast5::Cast5;
 use des::{Des, TdesEde3};
 use hmac::{Hmac, Mac};
 use md5::Md5;
+use ripemd::Ripemd160;
 use sha1::Sha1;
 use sha2::{Sha256, Sha384, Sha512};
 use subtle::ConstantTimeEq;
@@ -528,6 +529,7 @@ enum KeyedMac {
     Sha256(Hmac<Sha256>),
     Sha384(Hmac<Sha384>),
     Sha512(Hmac<Sha512>),
+    Ripemd160(Hmac<Ripemd160>),
 }
 
 /// An AH/ESP integrity transform with its key absorbed.
@@ -568,6 +570,7 @@ impl Integrity {
             AuthAlg::HmacSha256 => KeyedMac::Sha256(schedule(key).ok_or_else(bad)?),
             AuthAlg::HmacSha384 => KeyedMac::Sha384(schedule(key).ok_or_else(bad)?),
             AuthAlg::HmacSha512 => KeyedMac::Sha512(schedule(key).ok_or_else(bad)?),
+            AuthAlg::HmacRipemd160 => KeyedMac::Ripemd160(schedule(key).ok_or_else(bad)?),
         };
         Ok(Integrity { alg, mac })
     }
@@ -586,6 +589,7 @@ impl Integrity {
             KeyedMac::Sha256(m) => truncated_hmac(m, parts, len),
             KeyedMac::Sha384(m) => truncated_hmac(m, parts, len),
             KeyedMac::Sha512(m) => truncated_hmac(m, parts, len),
+            KeyedMac::Ripemd160(m) => truncated_hmac(m, parts, len),
         }
     }
 
@@ -944,6 +948,31 @@ mod tests {
 
     // RFC 2202 §3, HMAC-SHA-1 test cases 1, 2, 3, 5 and 6, truncated to 96
     // bits as RFC 2404 §2 says; case 5 also lists its digest-96.
+    #[test]
+    fn hmac_ripemd160_96_rfc2286() {
+        // RFC 2286 §2 test cases 1, 2 and 3; RFC 2857 §2 keeps the first
+        // 96 bits.
+        let r = AuthAlg::HmacRipemd160;
+        hmac_answer(
+            r,
+            &[0x0b; 20],
+            b"Hi There",
+            "24cb4bd67d20fc1a5d2ed7732dcc39377f0a5668",
+        );
+        hmac_answer(
+            r,
+            b"Jefe",
+            JEFE_MSG,
+            "dda6c0213a485a9e24f4742064a7f033b43c4069",
+        );
+        hmac_answer(
+            r,
+            &[0xaa; 20],
+            &[0xdd; 50],
+            "b0b105360de759960ab4f35298e116e295d8e7c1",
+        );
+    }
+
     #[test]
     fn hmac_sha1_96_rfc2202() {
         let sha1 = AuthAlg::HmacSha1;
