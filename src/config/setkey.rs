@@ -1949,7 +1949,7 @@ mod tests {
         ("add 10.0.0.1 10.0.0.2 esp 0x300 -E des-deriv 0x00;", 1, 36, "`des-deriv` is not supported by vpnlab"),
         ("add 10.0.0.1 10.0.0.2 esp 0x300 -E blowfish-cbc 0x00;", 1, 49, "key for blowfish-cbc is 1 byte; blowfish-cbc needs 5 to 56 bytes"),
         ("add 10.0.0.1 10.0.0.2 ah 0x300 -A foo 0x00;", 1, 35, "unknown authentication algorithm `foo`"),
-        ("add 10.0.0.1 10.0.0.2 ah 0x300 -A hmac-ripemd160 0x00;", 1, 35, "`hmac-ripemd160` is not supported by vpnlab"),
+        ("add 10.0.0.1 10.0.0.2 ah 0x300 -A aes-xcbc-mac 0x00;", 1, 35, "`aes-xcbc-mac` is not supported by vpnlab"),
         ("add 10.0.0.1 10.0.0.2 ah 0x300;", 1, 31, "AH needs an authentication algorithm"),
         ("add 10.0.0.1 10.0.0.2 ah 0x300 -E null;", 1, 32, "AH does not encrypt"),
         ("add 10.0.0.1 10.0.0.2 esp 0x300;", 1, 32, "ESP needs an encryption algorithm"),
