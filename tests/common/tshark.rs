@@ -26,8 +26,12 @@ pub fn links_in(dir: &Path) -> Vec<String> {
 /// With `table` (rows of `ikev1_decryption_table`), tshark decrypts every
 /// encrypted ISAKMP message in the captures of `links`: each shows its HASH
 /// payload (every encrypted IKEv1 message carries one, RFC 2409 §5.5 and
-/// §8), and nothing is malformed or flagged. Returns how many encrypted
-/// messages were checked.
+/// §8), and nothing is malformed or flagged. A retransmission (the same
+/// UDP payload as a message already checked on that link) is not checked
+/// again: Wireshark 4.0 moves its IV for a message ID on after the first
+/// copy (packet-isakmp.c), so an identical resend, as racoon sends them
+/// from `sendbuf`, shows as malformed. Returns how many encrypted messages
+/// were checked.
 pub fn decrypts_isakmp(dir: &Path, links: &[String], table: &str) -> Result<usize, Failed> {
     let mut args: Vec<String> = Vec::new();
     for row in table.lines().filter(|r| !r.trim().is_empty()) {
@@ -51,15 +55,20 @@ pub fn decrypts_isakmp(dir: &Path, links: &[String], table: &str) -> Result<usiz
                 "isakmp.hash",
             ])
             .args(["-e", "_ws.malformed", "-e", "_ws.expert.severity"])
+            .args(["-e", "udp.payload"])
             .output()?;
         if !output.status.success() {
             return Err(
                 format!("tshark failed: {}", String::from_utf8_lossy(&output.stderr)).into(),
             );
         }
+        let mut checked: std::collections::HashSet<String> = std::collections::HashSet::new();
         for line in String::from_utf8_lossy(&output.stdout).lines() {
             let f: Vec<&str> = line.split('|').collect();
             let field = |i: usize| f.get(i).copied().unwrap_or("");
+            if !field(5).is_empty() && checked.contains(field(5)) {
+                continue;
+            }
             let encrypted = u8::from_str_radix(field(1).trim_start_matches("0x"), 16)
                 .is_ok_and(|flags| flags & 1 == 1);
             if (encrypted && field(2).is_empty()) || !field(3).is_empty() || !field(4).is_empty() {
@@ -71,6 +80,7 @@ pub fn decrypts_isakmp(dir: &Path, links: &[String], table: &str) -> Result<usiz
                 .into());
             }
             decrypted += usize::from(encrypted);
+            checked.insert(field(5).to_string());
         }
     }
     Ok(decrypted)
