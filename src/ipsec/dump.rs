@@ -211,18 +211,14 @@ pub fn esp_sa_rows<'a>(
     any_address: bool,
 ) -> Vec<String> {
     // An SA whose cipher Wireshark lacks gets no row (see
-    // `EncAlg::wireshark_name`).
-    let readable = |s: &&SaSpec| {
-        s.enc
-            .as_ref()
-            .is_none_or(|(a, _)| a.wireshark_name().is_some())
+    // `EncAlg::wireshark_name`): the name is looked up once, here.
+    let with_enc = |s: &'a SaSpec| match &s.enc {
+        None => Some((s, "NULL", String::new())),
+        Some((a, k)) => a.wireshark_name().map(|name| (s, name, hex(k))),
     };
     sas.filter(|s| s.proto == IpsecProto::Esp && include(s.src))
-        .filter(readable)
-        .map(|s| {
-            let (enc, ekey) = s.enc.as_ref().map_or(("NULL", String::new()), |(a, k)| {
-                (a.wireshark_name().unwrap_or("NULL"), hex(k))
-            });
+        .filter_map(with_enc)
+        .map(|(s, enc, ekey)| {
             let (auth, akey) = s.auth.as_ref().map_or(("NULL", String::new()), |(a, k)| {
                 (a.wireshark_name(), hex(k))
             });
