@@ -550,9 +550,51 @@ impl Cipher {
         }
     }
 
-    /// Whether vpnlab's IKE daemon negotiates it (issue 4: des, 3des, aes).
-    pub fn is_supported(&self) -> bool {
-        matches!(self, Cipher::Des | Cipher::TripleDes | Cipher::Aes { .. })
+    /// The key length in bits, for the ciphers that take one (128 unless
+    /// racoon.conf gave another, cfparse.y with algorithm.c
+    /// `default_keylen`).
+    pub fn key_bits(&self) -> Option<u16> {
+        match *self {
+            Cipher::Aes { bits }
+            | Cipher::Blowfish { bits }
+            | Cipher::Cast128 { bits }
+            | Cipher::Camellia { bits }
+            | Cipher::Twofish { bits }
+            | Cipher::Rc5 { bits } => Some(bits),
+            _ => None,
+        }
+    }
+
+    /// Whether vpnlab's IKE daemon negotiates it in phase 1: all of
+    /// racoon's `oakley_encdef` but rc5 and idea, which OpenSSL 3 builds
+    /// of racoon lack too.
+    pub fn is_supported_in_phase1(&self) -> bool {
+        matches!(
+            self,
+            Cipher::Des
+                | Cipher::TripleDes
+                | Cipher::Aes { .. }
+                | Cipher::Blowfish { .. }
+                | Cipher::Cast128 { .. }
+                | Cipher::Camellia { .. }
+        )
+    }
+
+    /// Whether vpnlab's IKE daemon negotiates it for ESP: racoon's
+    /// `ipsec_encdef` entries that Linux's af_key also has (no des-iv64,
+    /// des-iv32, rc5, idea, 3idea or rc4 there).
+    pub fn is_supported_in_phase2(&self) -> bool {
+        matches!(
+            self,
+            Cipher::Des
+                | Cipher::TripleDes
+                | Cipher::Aes { .. }
+                | Cipher::Blowfish { .. }
+                | Cipher::Cast128 { .. }
+                | Cipher::Camellia { .. }
+                | Cipher::Twofish { .. }
+                | Cipher::Null
+        )
     }
 
     /// Whether racoon offers it in phase 1 (algorithm.c `oakley_encdef`).
@@ -743,12 +785,10 @@ impl IntegrityAlg {
             .map_or("?", |(name, _)| name)
     }
 
-    /// hmac_md5, hmac_sha1 and hmac_sha256 are implemented.
+    /// All but kpdk (RFC 1826 keyed MD5, which Linux lacks) are
+    /// implemented; `non_auth` only for ESP.
     pub fn is_supported(&self) -> bool {
-        matches!(
-            self,
-            IntegrityAlg::HmacMd5 | IntegrityAlg::HmacSha1 | IntegrityAlg::HmacSha256
-        )
+        !matches!(self, IntegrityAlg::Kpdk)
     }
 }
 
@@ -2272,8 +2312,8 @@ impl Parser {
         match word {
             "encryption_algorithm" => {
                 let (c, at) = self.cipher(true)?;
-                if !c.is_supported() {
-                    self.warn(at, format!("encryption_algorithm {} is not supported by vpnlab (it implements des, 3des and aes); {NEVER}", c.name()));
+                if !c.is_supported_in_phase1() {
+                    self.warn(at, format!("encryption_algorithm {} is not supported by vpnlab (it implements des, 3des, aes, blowfish, cast128 and camellia); {NEVER}", c.name()));
                 }
                 d.encryption = Some(c);
             }
@@ -2570,8 +2610,8 @@ impl Parser {
     fn esp_ciphers(&mut self) -> Result<Vec<Cipher>, ParseError> {
         let items = self.list(|p| p.cipher(false))?;
         for (c, at) in &items {
-            if !c.is_supported() {
-                self.warn(*at, format!("encryption_algorithm {} is not supported by vpnlab (it implements des, 3des and aes); it is left out of the negotiation", c.name()));
+            if !c.is_supported_in_phase2() {
+                self.warn(*at, format!("encryption_algorithm {} is not supported by vpnlab (it implements des, 3des, aes, blowfish, cast128, camellia, twofish and null_enc); it is left out of the negotiation", c.name()));
             }
         }
         Ok(items.into_iter().map(|(c, _)| c).collect())
@@ -2581,7 +2621,7 @@ impl Parser {
         let items = self.list(Parser::integrity)?;
         for (a, at) in &items {
             if !a.is_supported() {
-                self.warn(*at, format!("authentication_algorithm {} is not supported by vpnlab (it implements hmac_md5, hmac_sha1 and hmac_sha256); it is left out of the negotiation", a.name()));
+                self.warn(*at, format!("authentication_algorithm {} is not supported by vpnlab (it implements hmac_md5, hmac_sha1, hmac_sha256, hmac_sha384, hmac_sha512 and non_auth); it is left out of the negotiation", a.name()));
             }
         }
         Ok(items.into_iter().map(|(a, _)| a).collect())
@@ -3487,19 +3527,9 @@ sainfo anonymous
     fn unsupported_proposal_values_warn() {
         let cases = [
             (
-                "encryption_algorithm blowfish 448; hash_algorithm md5; authentication_method pre_shared_key; dh_group 2;",
+                "encryption_algorithm rc5; hash_algorithm md5; authentication_method pre_shared_key; dh_group 2;",
                 22,
-                "encryption_algorithm blowfish is not supported",
-            ),
-            (
-                "encryption_algorithm cast128; hash_algorithm md5; authentication_method pre_shared_key; dh_group 2;",
-                22,
-                "cast128",
-            ),
-            (
-                "encryption_algorithm camellia 256; hash_algorithm md5; authentication_method pre_shared_key; dh_group 2;",
-                22,
-                "camellia",
+                "encryption_algorithm rc5 is not supported",
             ),
             (
                 "authentication_method rsasig; encryption_algorithm des; hash_algorithm md5; dh_group 2;",
@@ -3757,18 +3787,19 @@ sainfo anonymous
         let text = sainfo_with("")
             .replace(
                 "encryption_algorithm aes;",
-                "encryption_algorithm blowfish, null_enc, aes;",
+                "encryption_algorithm des_iv64, rc4, blowfish, null_enc, aes;",
             )
             .replace(
                 "authentication_algorithm hmac_sha1;",
-                "authentication_algorithm non_auth, hmac_sha512;",
+                "authentication_algorithm kpdk, non_auth, hmac_sha512;",
             )
             .replace("deflate;", "deflate, lzs;");
         let w = warnings(&text);
         let at: Vec<(u32, u32)> = w.iter().map(|w| (w.0, w.1)).collect();
-        assert_eq!(at, vec![(3, 22), (3, 32), (4, 26), (4, 36)]);
-        assert!(w[0].2.contains("blowfish is not supported by vpnlab"));
-        assert!(w[2].2.contains("non_auth"));
+        assert_eq!(at, vec![(3, 22), (3, 32), (4, 26)]);
+        assert!(w[0].2.contains("des_iv64 is not supported by vpnlab"));
+        assert!(w[1].2.contains("rc4"));
+        assert!(w[2].2.contains("kpdk"));
         let w = warnings(&sainfo_with("lifetime byte 100 KB;"));
         assert_eq!(w.len(), 1);
         assert_eq!((w[0].0, w[0].1), (2, 1));

@@ -175,38 +175,66 @@ pub enum IkeCipher {
     AesCbc192,
     /// Encryption algorithm 7 with Key Length 256.
     AesCbc256,
+    /// Encryption algorithm 3, Blowfish-CBC (RFC 2451): 40 to 448 bits.
+    Blowfish { bits: u16 },
+    /// Encryption algorithm 6, CAST-128-CBC (RFC 2144): 40 to 128 bits.
+    Cast128 { bits: u16 },
+    /// Encryption algorithm 8, Camellia-CBC (RFC 4312): 128, 192 or 256 bits.
+    Camellia { bits: u16 },
 }
 
 impl IkeCipher {
-    pub const ALL: [IkeCipher; 5] = [
+    /// One of each kind, the variable-key ciphers at racoon's default
+    /// 128 bits (algorithm.c `default_keylen`).
+    pub const ALL: [IkeCipher; 8] = [
         IkeCipher::DesCbc,
         IkeCipher::TripleDesCbc,
         IkeCipher::AesCbc128,
         IkeCipher::AesCbc192,
         IkeCipher::AesCbc256,
+        IkeCipher::Blowfish { bits: 128 },
+        IkeCipher::Cast128 { bits: 128 },
+        IkeCipher::Camellia { bits: 128 },
     ];
 
     /// From the Encryption Algorithm and Key Length attributes (RFC 2409
     /// Appendix A). DES and 3DES have a fixed key and take no Key Length.
-    /// AES without one is AES-128, as racoon assumes (its `aes` keyword
-    /// sends no Key Length attribute).
+    /// Without one the key is what racoon's key-length function gives for
+    /// 0 (crypto_openssl.c): `eay_aes_keylen` and `eay_camellia_keylen`
+    /// 128, `eay_cast_keylen` 128, `eay_bf_keylen` 448. A length out of
+    /// the function's range, or not a multiple of 8 (ipsec_doi.c
+    /// `t2isakmpsa`), is refused.
     pub fn from_attributes(enc_id: u16, key_bits: Option<u16>) -> Option<IkeCipher> {
+        let variable = |lo: u16, hi: u16, none: u16| {
+            let bits = key_bits.unwrap_or(none);
+            (bits.is_multiple_of(8) && (lo..=hi).contains(&bits)).then_some(bits)
+        };
+        let three = matches!(key_bits, None | Some(128 | 192 | 256));
         match (enc_id, key_bits) {
             (1, None) => Some(IkeCipher::DesCbc),
             (5, None) => Some(IkeCipher::TripleDesCbc),
             (7, None | Some(128)) => Some(IkeCipher::AesCbc128),
             (7, Some(192)) => Some(IkeCipher::AesCbc192),
             (7, Some(256)) => Some(IkeCipher::AesCbc256),
+            (3, _) => variable(40, 448, 448).map(|bits| IkeCipher::Blowfish { bits }),
+            (6, _) => variable(40, 128, 128).map(|bits| IkeCipher::Cast128 { bits }),
+            (8, _) if three => Some(IkeCipher::Camellia {
+                bits: key_bits.unwrap_or(128),
+            }),
             _ => None,
         }
     }
 
-    /// racoon.conf's `encryption_algorithm des | 3des | aes [bits]`.
+    /// racoon.conf's `encryption_algorithm des | 3des | aes | blowfish |
+    /// cast128 | camellia [bits]`.
     pub fn from_racoon_name(name: &str, key_bits: Option<u16>) -> Option<IkeCipher> {
         let id = match name {
             "des" => 1,
             "3des" => 5,
             "aes" => 7,
+            "blowfish" => 3,
+            "cast128" => 6,
+            "camellia" => 8,
             _ => return None,
         };
         IkeCipher::from_attributes(id, key_bits)
@@ -216,17 +244,25 @@ impl IkeCipher {
         match self {
             IkeCipher::DesCbc => 1,
             IkeCipher::TripleDesCbc => 5,
-            _ => 7,
+            IkeCipher::AesCbc128 | IkeCipher::AesCbc192 | IkeCipher::AesCbc256 => 7,
+            IkeCipher::Blowfish { .. } => 3,
+            IkeCipher::Cast128 { .. } => 6,
+            IkeCipher::Camellia { .. } => 8,
         }
     }
 
-    /// The Key Length attribute to send: AES only.
+    /// The Key Length attribute to send: every cipher with a variable key
+    /// (racoon sends its `encklen`, 128 by default, ipsec_doi.c
+    /// `setph1attr`).
     pub fn key_bits(self) -> Option<u16> {
         match self {
             IkeCipher::DesCbc | IkeCipher::TripleDesCbc => None,
             IkeCipher::AesCbc128 => Some(128),
             IkeCipher::AesCbc192 => Some(192),
             IkeCipher::AesCbc256 => Some(256),
+            IkeCipher::Blowfish { bits }
+            | IkeCipher::Cast128 { bits }
+            | IkeCipher::Camellia { bits } => Some(bits),
         }
     }
 
@@ -234,7 +270,10 @@ impl IkeCipher {
         match self {
             IkeCipher::DesCbc => "des",
             IkeCipher::TripleDesCbc => "3des",
-            _ => "aes",
+            IkeCipher::AesCbc128 | IkeCipher::AesCbc192 | IkeCipher::AesCbc256 => "aes",
+            IkeCipher::Blowfish { .. } => "blowfish",
+            IkeCipher::Cast128 { .. } => "cast128",
+            IkeCipher::Camellia { .. } => "camellia",
         }
     }
 
@@ -245,7 +284,24 @@ impl IkeCipher {
             IkeCipher::TripleDesCbc | IkeCipher::AesCbc192 => 24,
             IkeCipher::AesCbc128 => 16,
             IkeCipher::AesCbc256 => 32,
+            IkeCipher::Blowfish { bits }
+            | IkeCipher::Cast128 { bits }
+            | IkeCipher::Camellia { bits } => usize::from(bits / 8),
         }
+    }
+
+    /// Whether Wireshark 4.0 can decrypt an ISAKMP SA with it: its IKEv1
+    /// decryption knows DES, 3DES and AES only (packet-isakmp.c
+    /// `decrypt_payload`).
+    pub fn wireshark_decrypts(self) -> bool {
+        matches!(
+            self,
+            IkeCipher::DesCbc
+                | IkeCipher::TripleDesCbc
+                | IkeCipher::AesCbc128
+                | IkeCipher::AesCbc192
+                | IkeCipher::AesCbc256
+        )
     }
 
     /// Block length in bytes: the IV length and the padding unit.
@@ -258,7 +314,10 @@ impl IkeCipher {
         match self {
             IkeCipher::DesCbc => EncAlg::DesCbc,
             IkeCipher::TripleDesCbc => EncAlg::TripleDesCbc,
-            _ => EncAlg::AesCbc,
+            IkeCipher::AesCbc128 | IkeCipher::AesCbc192 | IkeCipher::AesCbc256 => EncAlg::AesCbc,
+            IkeCipher::Blowfish { .. } => EncAlg::BlowfishCbc,
+            IkeCipher::Cast128 { .. } => EncAlg::Cast128Cbc,
+            IkeCipher::Camellia { .. } => EncAlg::CamelliaCbc,
         }
     }
 }
@@ -720,13 +779,18 @@ impl MessageCipher {
     }
 }
 
-/// The one key length `cipher` accepts, for error messages.
+/// The key length `cipher` accepts, for error messages: one for the
+/// fixed kinds, the algorithm's range for the variable ones (whose
+/// negotiated length the caller also fixes).
 fn key_len_list(cipher: IkeCipher) -> &'static [usize] {
     match cipher {
         IkeCipher::DesCbc => &[8],
         IkeCipher::TripleDesCbc | IkeCipher::AesCbc192 => &[24],
         IkeCipher::AesCbc128 => &[16],
         IkeCipher::AesCbc256 => &[32],
+        IkeCipher::Blowfish { .. } | IkeCipher::Cast128 { .. } | IkeCipher::Camellia { .. } => {
+            cipher.enc_alg().key_lens()
+        }
     }
 }
 
@@ -1432,6 +1496,46 @@ mod tests {
             (IkeCipher::AesCbc128, 7, Some(128), "aes", 16, 16),
             (IkeCipher::AesCbc192, 7, Some(192), "aes", 24, 16),
             (IkeCipher::AesCbc256, 7, Some(256), "aes", 32, 16),
+            (
+                IkeCipher::Blowfish { bits: 448 },
+                3,
+                Some(448),
+                "blowfish",
+                56,
+                8,
+            ),
+            (
+                IkeCipher::Blowfish { bits: 40 },
+                3,
+                Some(40),
+                "blowfish",
+                5,
+                8,
+            ),
+            (
+                IkeCipher::Cast128 { bits: 128 },
+                6,
+                Some(128),
+                "cast128",
+                16,
+                8,
+            ),
+            (
+                IkeCipher::Cast128 { bits: 80 },
+                6,
+                Some(80),
+                "cast128",
+                10,
+                8,
+            ),
+            (
+                IkeCipher::Camellia { bits: 192 },
+                8,
+                Some(192),
+                "camellia",
+                24,
+                16,
+            ),
         ] {
             assert_eq!(IkeCipher::from_attributes(id, bits), Some(cipher));
             assert_eq!(IkeCipher::from_racoon_name(name, bits), Some(cipher));
@@ -1453,10 +1557,35 @@ mod tests {
             (7, Some(64)),
             (2, None),
             (0, None),
+            (3, Some(32)),
+            (3, Some(456)),
+            (3, Some(129)),
+            (6, Some(136)),
+            (8, Some(64)),
         ] {
             assert_eq!(IkeCipher::from_attributes(id, bits), None);
         }
-        assert_eq!(IkeCipher::from_racoon_name("blowfish", None), None);
+        assert_eq!(IkeCipher::from_racoon_name("idea", None), None);
+    }
+
+    /// Without a Key Length attribute a variable-key cipher gets what
+    /// racoon's key-length function returns for 0 (crypto_openssl.c):
+    /// `eay_bf_keylen` 448 bits, `eay_cast_keylen` and
+    /// `eay_camellia_keylen` 128.
+    #[test]
+    fn absent_key_length_is_racoons_default() {
+        let none = |id| IkeCipher::from_attributes(id, None);
+        assert_eq!(none(3), Some(IkeCipher::Blowfish { bits: 448 }));
+        assert_eq!(none(6), Some(IkeCipher::Cast128 { bits: 128 }));
+        assert_eq!(none(8), Some(IkeCipher::Camellia { bits: 128 }));
+        let wireshark: Vec<bool> = IkeCipher::ALL
+            .iter()
+            .map(|c| c.wireshark_decrypts())
+            .collect();
+        assert_eq!(
+            wireshark,
+            [true, true, true, true, true, false, false, false]
+        );
     }
 
     #[test]

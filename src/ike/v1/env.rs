@@ -12,6 +12,7 @@ use smoltcp::time::{Duration, Instant};
 
 use crate::config::psk::PskFile;
 use crate::config::racoon::RacoonConf;
+use crate::crypto::ikev1::IkeCipher;
 use crate::ike::daemon::Datagram;
 use crate::ike::log::{self, Log};
 use crate::ike::report::KeyRow;
@@ -59,9 +60,8 @@ pub struct Records {
     pub installed: Vec<SaSpec>,
     /// Every SA deleted, in order.
     pub deleted: Vec<SaKey>,
-    /// Initiator cookie and encryption key of every ISAKMP SA
-    /// (`ikev1_decryption_table`), and whether this end initiated it.
-    pub isakmp_keys: Vec<([u8; 8], Vec<u8>, Side)>,
+    /// Every ISAKMP SA's keys for `ikev1_decryption_table`.
+    pub isakmp_keys: Vec<IsakmpKey>,
     /// Datagrams dropped before any exchange took them, by reason (the
     /// log says more).
     pub dropped: BTreeMap<&'static str, u64>,
@@ -71,15 +71,42 @@ pub struct Records {
     pub(crate) contacted: Vec<Ipv4Addr>,
 }
 
+/// An ISAKMP SA's initiator cookie, encryption key and cipher, and
+/// which end this daemon was.
+#[derive(Clone, Debug)]
+pub struct IsakmpKey {
+    pub cookie: [u8; 8],
+    pub key: Vec<u8>,
+    pub cipher: IkeCipher,
+    pub side: Side,
+}
+
+impl IsakmpKey {
+    /// The `ikev1_decryption_table` row: initiator cookie and encryption
+    /// key as Wireshark's UAT writes byte fields (bare hex). For a cipher
+    /// Wireshark cannot decrypt IKEv1 with, the row is a UAT comment
+    /// (`#`) that still gives the key and says why.
+    fn row(&self) -> String {
+        let row = format!("{},{}", log::hex(&self.cookie), log::hex(&self.key));
+        if self.cipher.wireshark_decrypts() {
+            row
+        } else {
+            format!(
+                "# {row} ({}: Wireshark decrypts IKEv1 with des, 3des and aes only)",
+                self.cipher.racoon_name()
+            )
+        }
+    }
+}
+
 impl Records {
-    /// Wireshark's `ikev1_decryption_table` rows: initiator cookie and
-    /// encryption key, as its UAT writes byte fields (bare hex).
+    /// Wireshark's `ikev1_decryption_table` rows (see [`IsakmpKey::row`]).
     pub(crate) fn key_rows(&self) -> Vec<KeyRow> {
-        let rows = self.isakmp_keys.iter().map(|(cookie, key, side)| KeyRow {
+        let rows = self.isakmp_keys.iter().map(|k| KeyRow {
             table: "ikev1_decryption_table",
-            id: cookie.to_vec(),
-            row: format!("{},{}", log::hex(cookie), log::hex(key)),
-            initiator: *side == Side::Initiator,
+            id: k.cookie.to_vec(),
+            row: k.row(),
+            initiator: k.side == Side::Initiator,
         });
         rows.collect()
     }

@@ -10,7 +10,7 @@ use crate::config::psk::PskId;
 use crate::config::racoon::{ExchangeMode, Remote};
 use crate::crypto::dh::DhPrivate;
 use crate::crypto::ikev1::{self, MessageCipher, Phase1Keys, Phase1Public};
-use crate::ike::v1::env::{Env, Fail};
+use crate::ike::v1::env::{Env, Fail, IsakmpKey};
 use crate::ike::v1::message;
 use crate::ike::{FailReason, IkeEvent, Side, identity};
 use crate::wire::isakmp::{IdentificationRepr, NotifyType, PayloadRepr, Repr};
@@ -38,9 +38,12 @@ impl Phase1 {
         let skeyid = ikev1::skeyid_psk(t.prf, &psk, &self.ni, &self.nr);
         let k = Phase1Keys::new(t.prf, t.cipher, skeyid, &g_xy, &self.public());
         let cipher = MessageCipher::new(t.cipher, &k.enc_key).map_err(Fail::malformed)?;
-        env.records
-            .isakmp_keys
-            .push((self.cky_i, k.enc_key.clone(), self.side));
+        env.records.isakmp_keys.push(IsakmpKey {
+            cookie: self.cky_i,
+            key: k.enc_key.clone(),
+            cipher: t.cipher,
+            side: self.side,
+        });
         self.iv = k.iv;
         self.keys = Some(Keys {
             prf: t.prf,

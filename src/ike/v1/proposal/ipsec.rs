@@ -17,11 +17,19 @@ use crate::wire::isakmp::{
     ProtocolId, SaAttribute, SaRepr, TransformRepr, transform_id,
 };
 
+/// An `sainfo` cipher as the kernel algorithm and its key length in
+/// bytes (racoon's `encklen`, 128 bits by default for the variable ones).
 fn esp_cipher(c: conf::Cipher) -> Option<(EncAlg, usize)> {
+    let bytes = |bits: u16| usize::from(bits / 8);
     match c {
         conf::Cipher::Des => Some((EncAlg::DesCbc, 8)),
         conf::Cipher::TripleDes => Some((EncAlg::TripleDesCbc, 24)),
-        conf::Cipher::Aes { bits } => Some((EncAlg::AesCbc, usize::from(bits / 8))),
+        conf::Cipher::Aes { bits } => Some((EncAlg::AesCbc, bytes(bits))),
+        conf::Cipher::Blowfish { bits } => Some((EncAlg::BlowfishCbc, bytes(bits))),
+        conf::Cipher::Cast128 { bits } => Some((EncAlg::Cast128Cbc, bytes(bits))),
+        conf::Cipher::Camellia { bits } => Some((EncAlg::CamelliaCbc, bytes(bits))),
+        conf::Cipher::Twofish { bits } => Some((EncAlg::TwofishCbc, bytes(bits))),
+        conf::Cipher::Null => Some((EncAlg::Null, 0)),
         _ => None,
     }
 }
@@ -31,9 +39,43 @@ fn integrity(a: conf::IntegrityAlg) -> Option<Option<AuthAlg>> {
         conf::IntegrityAlg::HmacMd5 => Some(Some(AuthAlg::HmacMd5)),
         conf::IntegrityAlg::HmacSha1 => Some(Some(AuthAlg::HmacSha1)),
         conf::IntegrityAlg::HmacSha256 => Some(Some(AuthAlg::HmacSha256)),
+        conf::IntegrityAlg::HmacSha384 => Some(Some(AuthAlg::HmacSha384)),
+        conf::IntegrityAlg::HmacSha512 => Some(Some(AuthAlg::HmacSha512)),
         conf::IntegrityAlg::NonAuth => Some(None),
-        _ => None,
+        conf::IntegrityAlg::Kpdk => None,
     }
+}
+
+/// ESP transform IDs beyond RFC 2407 §4.4.4: Camellia 22 (RFC 4312 as
+/// IANA lists it), Twofish 253 (racoon's ipsec_doi.h `IPSECDOI_ESP_TWOFISH`,
+/// Linux's `SADB_X_EALG_TWOFISHCBC`).
+const ESP_CAMELLIA: u8 = 22;
+const ESP_TWOFISH: u8 = 253;
+
+/// The key length in bytes a received ESP transform means: its Key
+/// Length attribute, or what racoon's key-length function gives for 0
+/// (pfkey.c `keylen_ealg`: blowfish 448 bits, cast and camellia 128).
+/// Twofish without one gets 0 bits from `eay_twofish_keylen`, a key
+/// Linux refuses, so vpnlab refuses the transform instead.
+fn esp_received(id: u8, key_len: Option<usize>) -> Option<(EncAlg, usize)> {
+    let (enc, default) = match id {
+        transform_id::ESP_DES => (EncAlg::DesCbc, 8),
+        transform_id::ESP_3DES => (EncAlg::TripleDesCbc, 24),
+        transform_id::ESP_AES => (EncAlg::AesCbc, 16),
+        transform_id::ESP_BLOWFISH => (EncAlg::BlowfishCbc, 56),
+        transform_id::ESP_CAST => (EncAlg::Cast128Cbc, 16),
+        ESP_CAMELLIA => (EncAlg::CamelliaCbc, 16),
+        ESP_TWOFISH => (EncAlg::TwofishCbc, 0),
+        transform_id::ESP_NULL => (EncAlg::Null, 0),
+        _ => return None,
+    };
+    let fixed = matches!(enc, EncAlg::DesCbc | EncAlg::TripleDesCbc | EncAlg::Null);
+    let len = match key_len {
+        Some(_) if fixed => return None,
+        Some(n) => n,
+        None => default,
+    };
+    enc.key_lens().contains(&len).then_some((enc, len))
 }
 
 /// Every transform an `sainfo` allows for `proto` in `mode`.
@@ -84,6 +126,11 @@ fn esp_transform_id(enc: EncAlg) -> Option<u8> {
         EncAlg::DesCbc => Some(transform_id::ESP_DES),
         EncAlg::TripleDesCbc => Some(transform_id::ESP_3DES),
         EncAlg::AesCbc => Some(transform_id::ESP_AES),
+        EncAlg::BlowfishCbc => Some(transform_id::ESP_BLOWFISH),
+        EncAlg::Cast128Cbc => Some(transform_id::ESP_CAST),
+        EncAlg::CamelliaCbc => Some(ESP_CAMELLIA),
+        EncAlg::TwofishCbc => Some(ESP_TWOFISH),
+        EncAlg::Null => Some(transform_id::ESP_NULL),
         _ => None,
     }
 }
@@ -93,6 +140,8 @@ fn auth_attribute(auth: AuthAlg) -> Option<AuthenticationAlgorithm> {
         AuthAlg::HmacMd5 => Some(AuthenticationAlgorithm::HmacMd5),
         AuthAlg::HmacSha1 => Some(AuthenticationAlgorithm::HmacSha),
         AuthAlg::HmacSha256 => Some(AuthenticationAlgorithm::HmacSha2_256),
+        AuthAlg::HmacSha384 => Some(AuthenticationAlgorithm::HmacSha2_384),
+        AuthAlg::HmacSha512 => Some(AuthenticationAlgorithm::HmacSha2_512),
         _ => None,
     }
 }
@@ -102,6 +151,8 @@ fn ah_transform_id(auth: AuthAlg) -> Option<u8> {
         AuthAlg::HmacMd5 => Some(transform_id::AH_MD5),
         AuthAlg::HmacSha1 => Some(transform_id::AH_SHA),
         AuthAlg::HmacSha256 => Some(transform_id::AH_SHA2_256),
+        AuthAlg::HmacSha384 => Some(transform_id::AH_SHA2_384),
+        AuthAlg::HmacSha512 => Some(transform_id::AH_SHA2_512),
         _ => None,
     }
 }
@@ -139,7 +190,11 @@ impl IpsecTransform {
                 auth_attribute(auth)?,
             ));
         }
-        if let Some((EncAlg::AesCbc, len)) = self.enc {
+        // racoon sends its `encklen` whenever it is not 0 (ipsec_doi.c
+        // `setph2proposal0`): every cipher with a variable key.
+        if let Some((enc, len)) = self.enc
+            && enc.key_lens().len() > 1
+        {
             attributes.push(SaAttribute::basic(P2::KeyLength, (len * 8) as u16));
         }
         Some(TransformRepr {
@@ -158,19 +213,15 @@ impl IpsecTransform {
                 AuthenticationAlgorithm::HmacMd5 => AuthAlg::HmacMd5,
                 AuthenticationAlgorithm::HmacSha => AuthAlg::HmacSha1,
                 AuthenticationAlgorithm::HmacSha2_256 => AuthAlg::HmacSha256,
+                AuthenticationAlgorithm::HmacSha2_384 => AuthAlg::HmacSha384,
+                AuthenticationAlgorithm::HmacSha2_512 => AuthAlg::HmacSha512,
                 _ => return None,
             }),
         };
         let key_len = t.value(P2::KeyLength).map(|b| (b / 8) as usize);
         let (proto, enc) = match proto {
             ProtocolId::IpsecEsp => {
-                let enc = match (t.transform_id, key_len) {
-                    (transform_id::ESP_DES, None) => (EncAlg::DesCbc, 8),
-                    (transform_id::ESP_3DES, None) => (EncAlg::TripleDesCbc, 24),
-                    (transform_id::ESP_AES, None) => (EncAlg::AesCbc, 16),
-                    (transform_id::ESP_AES, Some(n @ (16 | 24 | 32))) => (EncAlg::AesCbc, n),
-                    _ => return None,
-                };
+                let enc = esp_received(t.transform_id, key_len)?;
                 (IpsecProto::Esp, Some(enc))
             }
             ProtocolId::IpsecAh if auth.is_some() => (IpsecProto::Ah, None),
@@ -436,5 +487,44 @@ mod tests {
         )
         .unwrap();
         assert_eq!(back.peer_spi, 0x5678);
+    }
+
+    /// The ESP transforms racoon's `ipsec_encdef` and `ipsec_hmacdef` add
+    /// beyond DES/3DES/AES (ipsec_doi.h numbers; a Key Length attribute
+    /// for every variable-key cipher, ipsec_doi.c `setph2proposal0`) go
+    /// on the wire and come back as the same transform.
+    #[test]
+    fn more_esp_transforms_round_trip() {
+        for (enc, auth, id, key_bits) in [
+            ((EncAlg::BlowfishCbc, 56), AuthAlg::HmacSha512, 7, Some(448)),
+            ((EncAlg::Cast128Cbc, 16), AuthAlg::HmacSha384, 6, Some(128)),
+            (
+                (EncAlg::CamelliaCbc, 24),
+                AuthAlg::HmacSha256,
+                22,
+                Some(192),
+            ),
+            ((EncAlg::TwofishCbc, 32), AuthAlg::HmacSha1, 253, Some(256)),
+            ((EncAlg::Null, 0), AuthAlg::HmacMd5, 11, None),
+        ] {
+            let t = esp(enc, auth, None).to_transform(1).unwrap();
+            assert_eq!(t.transform_id, id);
+            assert_eq!(t.value(P2::KeyLength), key_bits);
+            let back = IpsecTransform::from_transform(ProtocolId::IpsecEsp, &t).unwrap();
+            assert_eq!((back.enc, back.auth), (Some(enc), Some(auth)));
+        }
+    }
+
+    /// pfkey.c `keylen_ealg`: a received transform without Key Length
+    /// gets racoon's default for 0 bits (blowfish 448, cast 128); twofish
+    /// would get 0 bits, which Linux refuses, so it is refused here.
+    #[test]
+    fn absent_esp_key_length_is_racoons_default() {
+        assert_eq!(esp_received(7, None), Some((EncAlg::BlowfishCbc, 56)));
+        assert_eq!(esp_received(6, None), Some((EncAlg::Cast128Cbc, 16)));
+        assert_eq!(esp_received(22, None), Some((EncAlg::CamelliaCbc, 16)));
+        assert_eq!(esp_received(253, None), None);
+        assert_eq!(esp_received(3, Some(24)), None);
+        assert_eq!(esp_received(6, Some(17)), None);
     }
 }

@@ -20,12 +20,8 @@ impl IsakmpTransform {
         if !p.authentication_method.is_supported() {
             return None;
         }
-        let bits = match p.encryption {
-            conf::Cipher::Aes { bits } => Some(bits),
-            _ => None,
-        };
         Some(IsakmpTransform {
-            cipher: IkeCipher::from_racoon_name(p.encryption.name(), bits)?,
+            cipher: IkeCipher::from_racoon_name(p.encryption.name(), p.encryption.key_bits())?,
             prf: Prf::from_racoon_name(p.hash.name())?,
             group: dh_group(p.dh_group)?,
             lifetime_secs: p.lifetime(remote),
