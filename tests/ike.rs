@@ -34,7 +34,8 @@ struct Host {
 /// What a racoon.conf says, for one end.
 #[derive(Clone, Debug)]
 struct Conf {
-    aggressive: bool,
+    /// `exchange_mode`: main, aggressive or base.
+    mode: &'static str,
     phase1: Vec<(&'static str, &'static str, &'static str)>,
     check: &'static str,
     pfs: Option<&'static str>,
@@ -45,11 +46,7 @@ struct Conf {
 
 impl Conf {
     fn text(&self, peer: Ipv4Addr) -> String {
-        let mode = if self.aggressive {
-            "aggressive"
-        } else {
-            "main"
-        };
+        let mode = self.mode;
         let proposals: String = self
             .phase1
             .iter()
@@ -245,7 +242,7 @@ fn subset<T: Clone + std::fmt::Debug>(all: &'static [T]) -> impl Strategy<Value 
 /// racoon requires one DH group in all proposals of aggressive mode
 /// (the KE payload goes out before the responder chooses).
 fn one_group(mut c: Conf) -> Conf {
-    if c.aggressive {
+    if c.mode == "aggressive" {
         let group = c.phase1[0].2;
         for t in &mut c.phase1 {
             t.2 = group;
@@ -257,7 +254,7 @@ fn one_group(mut c: Conf) -> Conf {
 
 fn conf() -> impl Strategy<Value = Conf> {
     (
-        any::<bool>(),
+        prop_oneof![Just("main"), Just("aggressive"), Just("base")],
         subset(&PHASE1),
         prop_oneof![Just("obey"), Just("strict"), Just("claim"), Just("exact")],
         proptest::option::of(proptest::sample::select(GROUPS.to_vec())),
@@ -265,19 +262,17 @@ fn conf() -> impl Strategy<Value = Conf> {
         subset(&ENC),
         subset(&AUTH),
     )
-        .prop_map(
-            |(aggressive, phase1, check, pfs, lifetime_secs, enc, auth)| {
-                one_group(Conf {
-                    aggressive,
-                    phase1,
-                    check,
-                    pfs,
-                    lifetime_secs,
-                    enc,
-                    auth,
-                })
-            },
-        )
+        .prop_map(|(mode, phase1, check, pfs, lifetime_secs, enc, auth)| {
+            one_group(Conf {
+                mode,
+                phase1,
+                check,
+                pfs,
+                lifetime_secs,
+                enc,
+                auth,
+            })
+        })
 }
 
 /// Whether the responder accepts a lifetime or PFS group of the
@@ -333,7 +328,7 @@ fn compatible(i: &Conf, r: &Conf) -> bool {
         .iter()
         .any(|e| r.enc.iter().any(|f| cipher_accepted(r.check, e, f)))
         && i.auth.iter().any(|a| r.auth.contains(a));
-    phase1 && esp && i.aggressive == r.aggressive && responder_accepts(i, r)
+    phase1 && esp && i.mode == r.mode && responder_accepts(i, r)
 }
 
 proptest! {
@@ -361,7 +356,7 @@ proptest! {
     #[test]
     fn disjoint_proposals_fail_with_no_proposal_chosen(split in 1usize..PHASE1.len(), seed in any::<u64>()) {
         let base = Conf {
-            aggressive: false,
+            mode: "main",
             phase1: PHASE1[..split].to_vec(),
             check: "obey",
             pfs: None,
@@ -384,7 +379,7 @@ proptest! {
     #[test]
     fn loss_is_survived_or_named(loss in 0.0f64..0.3, seed in any::<u64>()) {
         let conf = Conf {
-            aggressive: false,
+            mode: "main",
             phase1: vec![("aes", "sha1", "modp1024")],
             check: "obey",
             pfs: Some("modp1024"),
@@ -415,7 +410,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let conf = Conf {
-            aggressive: seed % 2 == 0,
+            mode: ["main", "aggressive", "base"][(seed % 3) as usize],
             phase1: vec![("3des", "md5", "modp768")],
             check: "obey",
             pfs: Some("modp768"),
@@ -452,7 +447,7 @@ proptest! {
 #[test]
 fn article_configuration_negotiates_with_pfs_768() {
     let conf = Conf {
-        aggressive: false,
+        mode: "main",
         phase1: vec![("3des", "md5", "modp1024")],
         check: "strict",
         pfs: Some("768"),
@@ -476,7 +471,7 @@ fn article_configuration_negotiates_with_pfs_768() {
 #[test]
 fn malformed_datagrams_are_dropped_and_counted_by_reason() {
     let conf = Conf {
-        aggressive: false,
+        mode: "main",
         phase1: vec![("3des", "md5", "modp1024")],
         check: "obey",
         pfs: None,
@@ -575,7 +570,7 @@ fn a_forged_message_from_another_port_moves_nothing() {
 
 fn lifetime_conf(check: &'static str, lifetime_secs: u64) -> Conf {
     Conf {
-        aggressive: false,
+        mode: "main",
         phase1: vec![("aes", "sha1", "modp1024")],
         check,
         pfs: None,
@@ -664,9 +659,9 @@ proptest! {
     /// converge on working SAs, whether the ACQUIREs come at the same
     /// instant or close together.
     #[test]
-    fn simultaneous_acquires_converge(delay_ms in prop_oneof![Just(0u64), 0u64..120], seed in any::<u64>(), aggressive in any::<bool>()) {
+    fn simultaneous_acquires_converge(delay_ms in prop_oneof![Just(0u64), 0u64..120], seed in any::<u64>(), mode in prop_oneof![Just("main"), Just("aggressive"), Just("base")]) {
         let mut conf = lifetime_conf("obey", 3600);
-        conf.aggressive = aggressive;
+        conf.mode = mode;
         let mut lab = Lab::new(&conf, &conf, 0.0, seed);
         lab.negotiate_both(Duration::from_millis(delay_ms), Duration::from_secs(60));
         prop_assert_eq!(
@@ -686,7 +681,7 @@ proptest! {
 #[test]
 fn forged_quick_mode_messages_are_counted_drops() {
     let conf = Conf {
-        aggressive: false,
+        mode: "main",
         phase1: vec![("aes", "sha1", "modp1024")],
         check: "obey",
         pfs: None,
@@ -796,7 +791,7 @@ fn with_initial_contact(msg: &[u8]) -> Vec<u8> {
 #[test]
 fn initial_contact_in_aggressive_mode_is_only_logged() {
     let conf = Conf {
-        aggressive: true,
+        mode: "aggressive",
         ..lifetime_conf("obey", 600)
     };
     let mut lab = Lab::new(&conf, &conf, 0.0, 31);
@@ -954,4 +949,71 @@ fn sha384_and_sha512_phase1_negotiate() {
         );
         assert_eq!(lab.traffic_both_ways(), Ok(()), "{hash}");
     }
+}
+
+/// racoon isakmp_base.c `base_r2recv`: in base mode the responder checks
+/// HASH_I (`oakley_validate_auth`, `oakley_ph1hash_base_i`) when the
+/// initiator's KE arrives in message 3; with another pre-shared key it
+/// fails there and answers INVALID-HASH-INFORMATION, sends no message 4,
+/// and neither end has an ISAKMP SA.
+#[test]
+fn base_mode_with_another_psk_fails_at_hash_i() {
+    use rand_core::SeedableRng;
+    let conf = Conf {
+        mode: "base",
+        ..lifetime_conf("obey", 600)
+    };
+    let mut lab = Lab::new(&conf, &conf, 0.0, 41);
+    let (parsed, _) = vpnlab::config::racoon::parse(&conf.text(A)).expect("parses");
+    let keys = vpnlab::config::psk::parse(&format!("{A} another secret\n")).expect("parses");
+    lab.hosts[1].daemon =
+        vpnlab::ike::v1::Racoon::new(parsed, keys, rand_chacha::ChaCha8Rng::seed_from_u64(48));
+    lab.negotiate(Duration::from_secs(20));
+    // Base mode's four messages are exchange type 1, message ID 0.
+    let base = |d: &Datagram| d.data.len() > 28 && d.data[18] == 1 && d.data[20..24] == [0; 4];
+    let to_a = lab
+        .sent
+        .iter()
+        .filter(|(to, d)| *to == 0 && base(d))
+        .count();
+    assert_eq!(to_a, 1, "only message 2 answers A");
+    assert!(lab.failed(1, FailReason::AuthenticationFailed));
+    assert_eq!((lab.established(0), lab.established(1)), (0, 0));
+    let phase1_up = |i: usize| {
+        let events = &lab.hosts[i].daemon.log().events;
+        events
+            .iter()
+            .any(|e| matches!(e, IkeEvent::Phase1Established { .. }))
+    };
+    assert!(!phase1_up(0) && !phase1_up(1));
+}
+
+/// isakmp.c `isakmp_ph1begin_r` with remoteconf.c `check_etypeok`: a
+/// responder whose `exchange_mode` lacks base drops a base-mode first
+/// message, and an initiator with base first starts in base mode.
+#[test]
+fn base_mode_needs_the_responders_consent() {
+    let base = Conf {
+        mode: "base",
+        ..lifetime_conf("obey", 600)
+    };
+    let main = Conf {
+        mode: "main",
+        ..base.clone()
+    };
+    let mut lab = Lab::new(&base, &main, 0.0, 43);
+    lab.negotiate(Duration::from_secs(5));
+    assert_eq!(lab.established(0), 0);
+    let lines = lab.hosts[1].daemon.log().lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Base mode is not acceptable for")),
+        "{lines:?}"
+    );
+    let lines = lab.hosts[0].daemon.log().lines();
+    assert!(
+        lines.iter().any(|l| l.contains("begin Base mode.")),
+        "{lines:?}"
+    );
 }

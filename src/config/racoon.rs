@@ -272,7 +272,7 @@ pub enum ExchangeMode {
     Main,
     /// RFC 2409 §5.
     Aggressive,
-    /// Base mode (RFC 2408 §4.4); vpnlab does not implement it.
+    /// Base mode (RFC 2408 §4.8, racoon's isakmp_base.c).
     Base,
 }
 
@@ -1703,10 +1703,7 @@ impl Parser {
             let mode = match word.as_str() {
                 "main" => ExchangeMode::Main,
                 "aggressive" => ExchangeMode::Aggressive,
-                "base" => {
-                    self.warn(pos, "exchange_mode base is not supported by vpnlab; only main and aggressive are negotiated");
-                    ExchangeMode::Base
-                }
+                "base" => ExchangeMode::Base,
                 _ => return Err(error(pos, format!("expected {MODES}, found `{word}`"))),
             };
             modes.push(mode);
@@ -3194,8 +3191,10 @@ sainfo anonymous
             modes("exchange_mode main aggressive;"),
             vec![ExchangeMode::Main, ExchangeMode::Aggressive]
         );
-        let text = remote_with("exchange_mode main, base;").replace("exchange_mode main;\n", "");
-        assert_warn(&text, 2, 21, "exchange_mode base is not supported");
+        assert_eq!(
+            modes("exchange_mode base, main;"),
+            vec![ExchangeMode::Base, ExchangeMode::Main]
+        );
     }
 
     #[test]

@@ -487,6 +487,21 @@ pub fn hash_r(
     prf.prf(skeyid, &parts)
 }
 
+/// Base mode's HASH_I (racoon `oakley_ph1hash_base_i` for pre-shared
+/// keys): prf(SKEYID, g^xi | CKY-I | CKY-R | SAi_b | IDii_b). The
+/// initiator sends it with its KE, before it has g^xr, so only its own
+/// public value is covered. HASH_R is main mode's ([`hash_r`]).
+pub fn hash_i_base(
+    prf: Prf,
+    skeyid: &[u8],
+    g_xi: &[u8],
+    cookies: ([u8; 8], [u8; 8]),
+    sai_b: &[u8],
+    idii_b: &[u8],
+) -> Vec<u8> {
+    prf.prf(skeyid, &[g_xi, &cookies.0, &cookies.1, sai_b, idii_b])
+}
+
 // ---------------------------------------------------------------------------
 // IVs (RFC 2409 Appendix B)
 // ---------------------------------------------------------------------------
@@ -1566,6 +1581,28 @@ mod tests {
             assert_eq!(IkeCipher::from_attributes(id, bits), None);
         }
         assert_eq!(IkeCipher::from_racoon_name("idea", None), None);
+    }
+
+    /// racoon `oakley_ph1hash_base_i`: prf(SKEYID, g^xi | CKY-I | CKY-R |
+    /// SAi_b | IDii_b). Expected value from Python's `hmac` (SHA-1) over
+    /// the same bytes: SKEYID 40..53, g^xi 128 × 0xaa, the test cookies,
+    /// SAi_b 000000010000000100000028, IDii_b 01000000c0000201.
+    #[test]
+    fn base_mode_hash_i_known_answer() {
+        let skeyid: Vec<u8> = (0x40..0x54).collect();
+        let cookies = (
+            hex("0011223344556677").try_into().unwrap(),
+            hex("8899aabbccddeeff").try_into().unwrap(),
+        );
+        let got = hash_i_base(
+            Prf::HmacSha1,
+            &skeyid,
+            &[0xaa; 128],
+            cookies,
+            &hex("000000010000000100000028"),
+            &hex("01000000c0000201"),
+        );
+        assert_eq!(got, hex("5edbb568f924000f3377f5cbd5a0d82cf42cd2ad"));
     }
 
     /// Without a Key Length attribute a variable-key cipher gets what

@@ -48,7 +48,7 @@ impl Racoon {
         }
         let ends = (from, to);
         match repr.exchange_type {
-            ExchangeType::IdentityProtection | ExchangeType::Aggressive => {
+            ExchangeType::IdentityProtection | ExchangeType::Aggressive | ExchangeType::Base => {
                 self.phase1_message(now, ends, &repr, data, kernel)
             }
             ExchangeType::QuickMode => self.quick_message(now, ends, &repr, data, kernel),

@@ -55,11 +55,12 @@ impl Phase1 {
         Ok(())
     }
 
-    /// racoon's `oakley_skeyid`: in aggressive mode the key for the
-    /// peer's FQDN or USER_FQDN ID, else the key for its address.
+    /// racoon's `oakley_skeyid`: outside main mode (aggressive and base)
+    /// the key for the peer's FQDN or USER_FQDN ID, else the key for its
+    /// address.
     pub(super) fn find_psk(&self, env: &mut Env<'_>) -> Result<Vec<u8>, Fail> {
         let by_name = match (self.mode, &self.peer_id) {
-            (ExchangeMode::Aggressive, Some(id)) => identity::psk_name(id),
+            (ExchangeMode::Aggressive | ExchangeMode::Base, Some(id)) => identity::psk_name(id),
             _ => None,
         };
         let found = by_name

@@ -1,12 +1,13 @@
-//! Phase 1: Main Mode (Identity Protection) and Aggressive Mode with
-//! pre-shared keys (RFC 2409 §5, §5.4).
+//! Phase 1: Main Mode (Identity Protection), Aggressive Mode and Base
+//! Mode with pre-shared keys (RFC 2409 §5, §5.4; RFC 2408 §4.8 and
+//! racoon's isakmp_base.c).
 //!
 //! ```text
-//! Main Mode                          Aggressive Mode
-//! I: HDR, SA                 [VID]   I: HDR, SA, KE, Ni, IDii      [VID]
-//! R: HDR, SA                 [VID]   R: HDR, SA, KE, Nr, IDir, HASH_R [VID]
-//! I: HDR, KE, Ni                     I: HDR, HASH_I (racoon: in the clear)
-//! R: HDR, KE, Nr
+//! Main Mode                  Aggressive Mode                  Base Mode
+//! I: HDR, SA         [VID]   I: HDR, SA, KE, Ni, IDii [VID]   I: HDR, SA, IDii, Ni [VID]
+//! R: HDR, SA         [VID]   R: HDR, SA, KE, Nr, IDir, HASH_R R: HDR, SA, IDir, Nr [VID]
+//! I: HDR, KE, Ni             I: HDR, HASH_I (in the clear)    I: HDR, KE, HASH_I
+//! R: HDR, KE, Nr                                              R: HDR, KE, HASH_R
 //! I: HDR*, IDii, HASH_I
 //! R: HDR*, IDir, HASH_R
 //! ```
@@ -18,13 +19,14 @@
 //!
 //! [`Phase1`] is one ISAKMP SA; its [`P1State`] is named for what the
 //! exchange waits for next, and [`Phase1::step`] hands a message to the
-//! handler of that state: [`main_mode`] and [`aggressive`] hold one per
+//! handler of that state: [`main_mode`], [`aggressive`] and [`base`] hold one per
 //! message received, [`start`] the first message each side sends,
 //! [`steps`] what both modes do alike, [`keys`] the key schedule and
 //! message protection, [`payloads`] what a message carries, [`nat`] NAT
 //! traversal. The daemon ([`super::isakmp_sa`]) runs their lifecycle.
 
 mod aggressive;
+mod base;
 mod keys;
 mod main_mode;
 pub(crate) mod nat;
@@ -64,6 +66,12 @@ pub(crate) enum P1State {
     AwaitAggressiveReply,
     /// Responder, aggressive mode: the initiator's HASH_I.
     AwaitAggressiveHash,
+    /// Initiator, base mode: the responder's SA, IDir and Nr.
+    AwaitBaseReply,
+    /// Initiator, base mode: the responder's KE and HASH_R.
+    AwaitBaseKe,
+    /// Responder, base mode: the initiator's KE and HASH_I.
+    AwaitBaseHash,
     Established,
 }
 
@@ -144,6 +152,7 @@ impl Phase1 {
     ) -> Phase1 {
         let state = match (side, mode) {
             (Side::Initiator, ExchangeMode::Aggressive) => P1State::AwaitAggressiveReply,
+            (Side::Initiator, ExchangeMode::Base) => P1State::AwaitBaseReply,
             (Side::Initiator, _) => P1State::AwaitSa,
             (Side::Responder, _) => P1State::AwaitKe,
         };
@@ -206,7 +215,8 @@ impl Phase1 {
     pub(super) fn exchange(&self) -> ExchangeType {
         match self.mode {
             ExchangeMode::Aggressive => ExchangeType::Aggressive,
-            _ => ExchangeType::IdentityProtection,
+            ExchangeMode::Base => ExchangeType::Base,
+            ExchangeMode::Main => ExchangeType::IdentityProtection,
         }
     }
 
@@ -255,6 +265,9 @@ impl Phase1 {
             (Side::Responder, P1State::AwaitAggressiveHash) => {
                 aggressive::aggr_r3(self, env, repr, data)
             }
+            (Side::Initiator, P1State::AwaitBaseReply) => base::base_i2(self, env, repr, data),
+            (Side::Responder, P1State::AwaitBaseHash) => base::base_r3(self, env, repr, data),
+            (Side::Initiator, P1State::AwaitBaseKe) => base::base_i4(self, env, repr, data),
             _ => return None,
         })
     }
@@ -269,7 +282,8 @@ impl Phase1 {
     ) -> Result<bool, Fail> {
         match self.mode {
             ExchangeMode::Aggressive => aggressive::aggr_r1(self, env, repr, data),
-            _ => main_mode::main_r1(self, env, repr, data),
+            ExchangeMode::Base => base::base_r1(self, env, repr, data),
+            ExchangeMode::Main => main_mode::main_r1(self, env, repr, data),
         }
     }
 }
@@ -277,7 +291,8 @@ impl Phase1 {
 pub(crate) fn mode_name(mode: ExchangeMode) -> &'static str {
     match mode {
         ExchangeMode::Aggressive => "Aggressive",
-        _ => "Identity Protection",
+        ExchangeMode::Base => "Base",
+        ExchangeMode::Main => "Identity Protection",
     }
 }
 

@@ -35,7 +35,7 @@ impl Phase1 {
                 .error(env.now, "my_identifier: identity type not supported");
             return None;
         };
-        if offered.is_empty() || mode == ExchangeMode::Base {
+        if offered.is_empty() {
             let line = format!("no usable proposal or exchange mode for {}", peer.ip());
             env.log.error(env.now, line);
             return None;
@@ -71,7 +71,8 @@ impl Phase1 {
     }
 
     /// The initiator's first message: SA (in Aggressive Mode also KE, Ni
-    /// and IDii), then the DPD and NAT-T vendor IDs.
+    /// and IDii; in Base Mode IDii and Ni, `base_i1send`), then the DPD
+    /// and NAT-T vendor IDs.
     fn send_first(&mut self, env: &mut Env<'_>) -> Result<(), Fail> {
         let remote = &env.conf.remotes[self.remote];
         let sa = proposal::isakmp_offer(&self.offered);
@@ -79,6 +80,13 @@ impl Phase1 {
         let _ = PayloadRepr::SecurityAssociation(sa.clone()).emit_body(&mut sa_body);
         self.sai_b = sa_body;
         let mut payloads = vec![PayloadRepr::SecurityAssociation(sa)];
+        if self.mode == ExchangeMode::Base {
+            self.ni = env.nonce(remote.nonce_size);
+            payloads.extend([
+                PayloadRepr::Identification(self.my_id.clone()),
+                PayloadRepr::Nonce(self.ni.clone()),
+            ]);
+        }
         if let (ExchangeMode::Aggressive, Some(first)) = (self.mode, self.offered.first().copied())
         {
             let public = self.new_dh(env, first.group);
@@ -116,6 +124,7 @@ impl Phase1 {
         let remote = &env.conf.remotes[remote_index];
         let mode = match repr.exchange_type {
             ExchangeType::Aggressive => ExchangeMode::Aggressive,
+            ExchangeType::Base => ExchangeMode::Base,
             _ => ExchangeMode::Main,
         };
         if !remote.exchange_modes.contains(&mode) {
