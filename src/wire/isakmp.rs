@@ -17,12 +17,14 @@
 //! checked slice access, and chains are bounded by [`MAX_PAYLOADS`] and
 //! [`MAX_PROPOSALS`].
 
+mod cfg;
 mod codes;
 mod payload;
 mod sa;
 
 use core::fmt;
 
+pub use cfg::CfgRepr;
 pub use codes::*;
 pub use payload::*;
 pub use sa::*;

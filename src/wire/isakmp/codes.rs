@@ -80,6 +80,8 @@ code_points! {
         Notification = 11 => "N",
         Delete = 12 => "D",
         VendorId = 13 => "VID",
+        /// draft-dukes-ike-mode-cfg-02 section 3.2: mode_cfg and XAuth.
+        Attribute = 14 => "ATTR",
         /// RFC 3947 section 3.2.
         NatD = 20 => "NAT-D",
         /// RFC 3947 section 5.2.
@@ -101,6 +103,9 @@ code_points! {
         AuthenticationOnly = 3 => "Authentication Only",
         Aggressive = 4 => "Aggressive",
         Informational = 5 => "Informational",
+        /// draft-dukes-ike-mode-cfg-02 section 3.1 (racoon's
+        /// ISAKMP_ETYPE_CFG).
+        Transaction = 6 => "Transaction",
         /// RFC 2409 section 5.5.
         QuickMode = 32 => "Quick Mode",
         /// RFC 2409 section 6.
@@ -410,5 +415,55 @@ mod tests {
             EncapsulationMode::UdpTransportDraft
         );
         assert_eq!(Doi::from(1), Doi::Ipsec);
+    }
+}
+
+code_points! {
+    /// The kind of an Attribute payload (draft-dukes-ike-mode-cfg-02
+    /// section 3.2).
+    pub enum CfgType(u8) {
+        Request = 1 => "ISAKMP_CFG_REQUEST",
+        Reply = 2 => "ISAKMP_CFG_REPLY",
+        Set = 3 => "ISAKMP_CFG_SET",
+        Ack = 4 => "ISAKMP_CFG_ACK",
+    }
+}
+
+code_points! {
+    /// Configuration attributes: mode_cfg (draft-dukes-ike-mode-cfg-02
+    /// section 3.3), XAuth (draft-beaulieu-ike-xauth-02 section 6.1) and
+    /// Cisco Unity's, as racoon's isakmp_cfg.h, isakmp_xauth.h and
+    /// isakmp_unity.h number them.
+    pub enum CfgAttribute(u16) {
+        InternalIp4Address = 1 => "INTERNAL_IP4_ADDRESS",
+        InternalIp4Netmask = 2 => "INTERNAL_IP4_NETMASK",
+        InternalIp4Dns = 3 => "INTERNAL_IP4_DNS",
+        InternalIp4Nbns = 4 => "INTERNAL_IP4_NBNS",
+        InternalAddressExpiry = 5 => "INTERNAL_ADDRESS_EXPIRY",
+        InternalIp4Dhcp = 6 => "INTERNAL_IP4_DHCP",
+        ApplicationVersion = 7 => "APPLICATION_VERSION",
+        InternalIp4Subnet = 13 => "INTERNAL_IP4_SUBNET",
+        SupportedAttributes = 14 => "SUPPORTED_ATTRIBUTES",
+        XauthType = 16520 => "XAUTH_TYPE",
+        XauthUserName = 16521 => "XAUTH_USER_NAME",
+        XauthUserPassword = 16522 => "XAUTH_USER_PASSWORD",
+        XauthPasscode = 16523 => "XAUTH_PASSCODE",
+        XauthMessage = 16524 => "XAUTH_MESSAGE",
+        XauthChallenge = 16525 => "XAUTH_CHALLENGE",
+        XauthDomain = 16526 => "XAUTH_DOMAIN",
+        XauthStatus = 16527 => "XAUTH_STATUS",
+        XauthNextPin = 16528 => "XAUTH_NEXT_PIN",
+        XauthAnswer = 16529 => "XAUTH_ANSWER",
+        UnityBanner = 28672 => "UNITY_BANNER",
+        UnitySavePasswd = 28673 => "UNITY_SAVE_PASSWD",
+        UnityDefDomain = 28674 => "UNITY_DEF_DOMAIN",
+        UnitySplitDnsName = 28675 => "UNITY_SPLITDNS_NAME",
+        UnitySplitInclude = 28676 => "UNITY_SPLIT_INCLUDE",
+        UnityNattPort = 28677 => "UNITY_NATT_PORT",
+        UnityLocalLan = 28678 => "UNITY_LOCAL_LAN",
+        UnityPfs = 28679 => "UNITY_PFS",
+        UnityFwType = 28680 => "UNITY_FW_TYPE",
+        UnityBackupServers = 28681 => "UNITY_BACKUP_SERVERS",
+        UnityDdnsHostname = 28682 => "UNITY_DDNS_HOSTNAME",
     }
 }

@@ -301,6 +301,8 @@ pub enum PayloadRepr {
     NatOa(NatOaRepr),
     /// NAT-OA under the draft payload number 131.
     NatOaDraft(NatOaRepr),
+    /// mode_cfg and XAuth attributes (draft-dukes-ike-mode-cfg-02 §3.2).
+    Attribute(super::CfgRepr),
     /// A payload type this module does not decode (also Proposal and
     /// Transform outside an SA): its body as received.
     Unknown {
@@ -323,6 +325,7 @@ impl PayloadRepr {
             PayloadRepr::Nonce(_) => PayloadType::Nonce,
             PayloadRepr::Notification(_) => PayloadType::Notification,
             PayloadRepr::Delete(_) => PayloadType::Delete,
+            PayloadRepr::Attribute(_) => PayloadType::Attribute,
             PayloadRepr::VendorId(_) => PayloadType::VendorId,
             PayloadRepr::NatD(_) => PayloadType::NatD,
             PayloadRepr::NatDDraft(_) => PayloadType::NatDDraft,
@@ -354,6 +357,7 @@ impl PayloadRepr {
             PayloadType::Nonce => PayloadRepr::Nonce(raw()),
             PayloadType::Notification => PayloadRepr::Notification(NotificationRepr::parse(body)?),
             PayloadType::Delete => PayloadRepr::Delete(DeleteRepr::parse(body)?),
+            PayloadType::Attribute => PayloadRepr::Attribute(super::CfgRepr::parse(body)?),
             PayloadType::VendorId => PayloadRepr::VendorId(raw()),
             PayloadType::NatD => PayloadRepr::NatD(raw()),
             PayloadType::NatDDraft => PayloadRepr::NatDDraft(raw()),
@@ -384,6 +388,7 @@ impl PayloadRepr {
             PayloadRepr::NatOa(oa) | PayloadRepr::NatOaDraft(oa) => {
                 n(field::OA_ADDRESS, &oa.address)
             }
+            PayloadRepr::Attribute(cfg) => cfg.body_len(),
             PayloadRepr::KeyExchange(v)
             | PayloadRepr::Hash(v)
             | PayloadRepr::Signature(v)
@@ -404,6 +409,7 @@ impl PayloadRepr {
             PayloadRepr::Notification(nt) => nt.emit_body(out)?,
             PayloadRepr::Delete(d) => d.emit_body(out)?,
             PayloadRepr::NatOa(oa) | PayloadRepr::NatOaDraft(oa) => oa.emit_body(out),
+            PayloadRepr::Attribute(cfg) => cfg.emit_body(out)?,
             PayloadRepr::KeyExchange(v)
             | PayloadRepr::Hash(v)
             | PayloadRepr::Signature(v)

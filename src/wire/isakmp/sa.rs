@@ -116,7 +116,7 @@ impl SaAttribute {
         Ok(out)
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         match &self.value {
             AttributeValue::Basic(_) => 4,
             AttributeValue::Variable(v) => 4usize.saturating_add(v.len()),
