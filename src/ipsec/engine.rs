@@ -6,6 +6,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use smoltcp::time::Instant;
 
+use super::ipcomp_sad::IpcompSad;
 use super::keying::Keying;
 use super::packet::{IpsecError, Wrap};
 use super::pfkey::Acquire;
@@ -23,6 +24,8 @@ use crate::wire::{ah as ah_layout, esp as esp_layout};
 pub struct IpsecEngine {
     pub spd: Spd,
     pub sad: Sad,
+    /// The SAD's IPComp SAs.
+    pub ipcomp: IpcompSad,
     /// What the key daemon is to read, and what its requests reserved.
     pub(super) keying: Keying,
     /// A key daemon runs: its IKE traffic (UDP 500 and 4500) bypasses the
@@ -72,6 +75,7 @@ impl IpsecEngine {
         IpsecEngine {
             spd: Spd::default(),
             sad: Sad::default(),
+            ipcomp: IpcompSad::default(),
             keying: Keying::default(),
             ike_bypass: false,
             udp_encap: false,
