@@ -9,6 +9,7 @@ pub mod esp;
 mod hook;
 pub mod ipcomp;
 pub mod ipcomp_sad;
+mod ipcomp_xfrm;
 mod keying;
 pub mod packet;
 #[cfg(test)]

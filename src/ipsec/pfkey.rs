@@ -92,6 +92,16 @@ pub enum Request {
     SpdDump,
 }
 
+impl Request {
+    /// The policy an SPDADD adds (with or without an IPComp step).
+    pub fn added_policy(&self) -> Option<&PolicySpec> {
+        match self {
+            Request::SpdAdd(policy) | Request::SpdAddWithIpcomp { policy, .. } => Some(policy),
+            _ => None,
+        }
+    }
+}
+
 /// PF_KEY requests for SADB_X_SATYPE_IPCOMP SAs. A key daemon installs
 /// the IPComp SA it negotiated (RFC 2407 §4.4.1: the CPI is its SPI) with
 /// [`IpcompRequest::Add`], as it installs an ESP SA with [`Request::Add`].

@@ -11,7 +11,6 @@ use super::located::{Located, Pos};
 use super::model::*;
 use crate::config::setkey::kernel_requests;
 use crate::ipsec::IpsecEngine;
-use crate::ipsec::pfkey::Request;
 use crate::ipsec::sad::SA_COUNTERS;
 use crate::ipsec::spec::Direction;
 use crate::kernel::counters::{LINK_COUNTERS, NODE_COUNTERS};
@@ -97,10 +96,8 @@ fn check_script(
         };
         for st in statements {
             for (i, request) in kernel_requests(st.command).into_iter().enumerate() {
-                let fwd = match &request {
-                    Request::SpdAdd(policy) if policy.dir == Direction::Fwd => {
-                        Some(policy.selector)
-                    }
+                let fwd = match request.added_policy() {
+                    Some(policy) if policy.dir == Direction::Fwd => Some(policy.selector),
                     _ => None,
                 };
                 let Err(e) = engine.apply(&request, smoltcp::time::Instant::ZERO) else {

@@ -159,7 +159,7 @@ pub fn write_ipsec_files(
         let Some(engine) = node.ipsec() else { continue };
         files.push(write_atomic(
             &dir.join(format!("{}.sad", node.name)),
-            &dump::sad(&engine.sad, now),
+            &dump::sad(&engine.sad, &engine.ipcomp, now),
         )?);
         files.push(write_atomic(
             &dir.join(format!("{}.spd", node.name)),
