@@ -8,7 +8,7 @@
 
 use super::deflate::{self, InflateError};
 use super::packet::{IpsecError, Wrap, outer_header, protected, unwrap};
-use super::spec::{CompAlg, IpcompSpec};
+use super::spec::{CompAlg, IpcompSpec, Mode};
 use crate::kernel::Datagram;
 use crate::wire::ip::protocol;
 use crate::wire::ipcomp;
@@ -103,7 +103,8 @@ pub fn decapsulate(sa: &IpcompSpec, datagram: &mut Datagram) -> Result<bool, Inp
             CompAlg::Deflate => deflate::decompress(packet.payload()),
         }
         .map_err(InputError::Decompress)?;
-        let (inner, out, is_tunnel) = unwrap(h, packet.next_header(), &payload)?;
+        let next = (packet.next_header(), sa.mode);
+        let (inner, out, is_tunnel) = unwrap(h, next, &payload)?;
         tunnel = is_tunnel;
         *bytes = out;
         Ok(inner)
@@ -116,7 +117,7 @@ pub fn decapsulate(sa: &IpcompSpec, datagram: &mut Datagram) -> Result<bool, Inp
 pub fn decapsulate_ipip(datagram: &mut Datagram) -> Result<(), IpsecError> {
     datagram.rebuild(|h, bytes| {
         let inner = bytes.get(h.header_len()..h.total_len()).unwrap_or(&[]);
-        let (header, out, _) = unwrap(h, protocol::IPIP, inner)?;
+        let (header, out, _) = unwrap(h, (protocol::IPIP, Mode::Tunnel), inner)?;
         *bytes = out;
         Ok(header)
     })

@@ -31,6 +31,29 @@ pub struct IpcompCounters {
     pub decompress_failures: u64,
 }
 
+impl IpcompCounters {
+    /// Looks a counter up by its expectation name.
+    pub fn get(&self, name: &str) -> Option<u64> {
+        Some(match name {
+            "packets" => self.packets,
+            "bytes" => self.bytes,
+            "compressed" => self.compressed,
+            "uncompressed" => self.uncompressed,
+            "decompress-failures" => self.decompress_failures,
+            _ => return None,
+        })
+    }
+}
+
+/// Counter names an `sa:` expectation may use on an IPComp SA.
+pub const IPCOMP_COUNTERS: &[&str] = &[
+    "packets",
+    "bytes",
+    "compressed",
+    "uncompressed",
+    "decompress-failures",
+];
+
 pub struct IpcompSa {
     pub spec: IpcompSpec,
     pub counters: IpcompCounters,

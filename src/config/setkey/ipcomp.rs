@@ -104,7 +104,9 @@ impl Parser {
                 ));
             }
             _ => {
-                return Err(self.expected("-C deflate (an IPComp SA needs a compression algorithm)"));
+                return Err(
+                    self.expected("-C deflate (an IPComp SA needs a compression algorithm)")
+                );
             }
         }
         let (name, pos) = self.word("a compression algorithm after -C (deflate)")?;
