@@ -2524,6 +2524,37 @@ mod tests {
             )],
         ),
         // ESP and AH (print-esp.c, print-ah.c), from cases_ipsec.py.
+        // print-ipcomp.c: the CPI from a 4-byte header, no length; a
+        // header cut short is `[|ipcomp]` (GET_BE_U_2 of the CPI fails).
+        (
+            "ipcomp",
+            &[
+                (
+                    "4500001e12340000406ce3e5c0a80105c0a80205040010006360a03d0000",
+                    "IP 192.168.1.5 > 192.168.2.5: IPComp(cpi=0x1000)",
+                ),
+                (
+                    "4500001812340000406ce3ebc0a80105c0a802050600ffff",
+                    "IP 192.168.1.5 > 192.168.2.5: IPComp(cpi=0xffff)",
+                ),
+                (
+                    "4500001712340000406ce3ecc0a80105c0a80205060010",
+                    "IP 192.168.1.5 > 192.168.2.5:  [|ipcomp]",
+                ),
+                (
+                    "4500001512340000406ce3eec0a80105c0a8020506",
+                    "IP 192.168.1.5 > 192.168.2.5:  [|ipcomp]",
+                ),
+                (
+                    "4500001412340000406ce3efc0a80105c0a80205",
+                    "IP 192.168.1.5 > 192.168.2.5:  [|ipcomp]",
+                ),
+                (
+                    "4500001d12340000406ce3e6c0a80105c0a80205118000020102030405",
+                    "IP 192.168.1.5 > 192.168.2.5: IPComp(cpi=0x0002)",
+                ),
+            ],
+        ),
         (
             "esp_basic",
             &[(
