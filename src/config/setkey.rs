@@ -1170,6 +1170,9 @@ fn man_priority(text: &str) -> Result<i64, String> {
 // Templates
 // ---------------------------------------------------------------------------
 
+/// A template's mode, tunnel endpoints and level.
+type TemplateRest = (Mode, Option<(Ipv4Addr, Ipv4Addr)>, Level);
+
 fn is_level_word(word: &str) -> bool {
     matches!(word, "default" | "use" | "require" | "unique") || word.starts_with("unique:")
 }
@@ -1229,10 +1232,7 @@ impl Parser {
 
     /// A template after its protocol word `proto`: `/mode[/src-dst][/level]`.
     /// libipsec `rule_check`: tunnel mode needs endpoints.
-    fn template_rest(
-        &mut self,
-        proto: &str,
-    ) -> Result<(Mode, Option<(Ipv4Addr, Ipv4Addr)>, Level), SetkeyError> {
+    fn template_rest(&mut self, proto: &str) -> Result<TemplateRest, SetkeyError> {
         self.expect(
             Tok::Punct('/'),
             "`/` and a mode (too few arguments in the template)",

@@ -1,5 +1,6 @@
 //! IPsec data plane (RFC 4301): SPD, SAD, ESP (RFC 4303), AH (RFC 4302)
-//! and IPComp (RFC 3173) in transport and tunnel mode. Never touches smoltcp, links or IKE.
+//! and IPComp (RFC 3173) in transport and tunnel mode. Never touches
+//! smoltcp, links or IKE.
 
 pub mod ah;
 mod deflate;
