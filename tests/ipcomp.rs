@@ -11,7 +11,8 @@ use proptest::prelude::*;
 use smoltcp::time::Instant;
 use vpnlab::crypto::{AuthAlg, EncAlg};
 use vpnlab::ipsec::IpsecEngine;
-use vpnlab::ipsec::pfkey::{IpcompRequest, Request};
+use vpnlab::ipsec::KeyKernel;
+use vpnlab::ipsec::pfkey::{IpcompRequest, Reply, Request};
 use vpnlab::ipsec::spec::*;
 use vpnlab::kernel::Datagram;
 use vpnlab::kernel::counters::DropReason;
@@ -321,6 +322,75 @@ fn malformed_ipcomp_is_dropped_and_counted() {
     assert_eq!(counters(&rx).decompress_failures, 2);
     assert_eq!(counters(&rx).packets, 0);
     assert!(receive(&mut rx, good).is_ok());
+}
+
+/// libipsec `pfkey_sadump1` for SADB_X_SATYPE_IPCOMP: `C: ` and the
+/// name with GETMSGV2S's trailing blank, no newline before the replay
+/// line; `ipsec_dump_policy`'s `ipcomp/mode/src-dst/level` first in the
+/// bundle (`ipsec_dump_ipsecrequest` names IPPROTO_IPCOMP `ipcomp`).
+#[test]
+fn dumps_print_ipcomp_as_setkey_does() {
+    let (mut tx, _) = pair(Mode::Tunnel, Level::Use, true);
+    sent(&mut tx, &compressible(500));
+    let sad = vpnlab::ipsec::dump::sad(&tx.sad, &tx.ipcomp, Instant::ZERO);
+    let at = sad
+        .find("192.0.2.1 192.0.2.2\n\tipcomp")
+        .expect("the IPComp SA after ESP's");
+    let ipcomp: Vec<&str> = sad[at..].lines().collect();
+    assert_eq!(
+        ipcomp[1],
+        "\tipcomp mode=tunnel spi=4096(0x00001000) reqid=0(0x00000000)"
+    );
+    assert_eq!(
+        ipcomp[2],
+        "\tC: deflate \tseq=0x00000000 replay=0 flags=0x00000000 state=mature"
+    );
+    assert_eq!(
+        ipcomp[8],
+        "\tcompressed: 1\tuncompressed: 0\tdecompress-failures: 0"
+    );
+    let spd = vpnlab::ipsec::dump::spd(&tx.spd);
+    let lines: Vec<&str> = spd.lines().collect();
+    assert_eq!(
+        lines[2..4],
+        [
+            "\tipcomp/tunnel/192.0.2.1-192.0.2.2/use",
+            "\tesp/transport//require"
+        ]
+    );
+}
+
+/// The PF_KEY requests on IPComp SAs, as setkey's commands send them:
+/// GET answers with the SA, DELETE and DELETEALL remove it, `flush;`
+/// (SADB_SATYPE_UNSPEC) empties the IPComp SAs too, `flush esp;` does not.
+#[test]
+fn pfkey_requests_on_ipcomp_sas() {
+    let (mut e, _) = pair(Mode::Transport, Level::Use, true);
+    let get = Request::Ipcomp(IpcompRequest::Get {
+        src: A,
+        dst: B,
+        spi: CPI,
+    });
+    let reply = e.request(Instant::ZERO, get.clone()).expect("get");
+    assert!(
+        matches!(reply, Reply::IpcompSa(ref s) if s.cpi() == 0x1000 && s.alg == CompAlg::Deflate)
+    );
+    e.apply(&Request::Flush(Some(IpsecProto::Esp)), Instant::ZERO)
+        .unwrap();
+    assert!(!e.ipcomp.is_empty(), "flush esp keeps IPComp SAs");
+    e.apply(
+        &Request::Ipcomp(IpcompRequest::Delete {
+            src: A,
+            dst: B,
+            spi: CPI,
+        }),
+        Instant::ZERO,
+    )
+    .unwrap();
+    assert!(e.request(Instant::ZERO, get).is_err(), "deleted");
+    let (mut e, _) = pair(Mode::Transport, Level::Use, false);
+    e.apply(&Request::Flush(None), Instant::ZERO).unwrap();
+    assert!(e.ipcomp.is_empty(), "flush; empties every SA type");
 }
 
 /// What the engine sends (compressed in transport and tunnel mode, IP
