@@ -16,10 +16,10 @@
 //! |---|---|---|
 //! | [`net`] | prefixes, checksums, seeded random streams, time formatting | import any other module |
 //! | [`host`] | the host machine: TUN devices (read on their own threads), the wall clock and what wakes a real-time run | import any other module, know packets beyond bytes |
-//! | [`wire`] | byte layouts: IPv4 (options, fragments), UDP, ICMP, TCP, ESP, AH, UDP encapsulation, ISAKMP; the IP address type; tcpdump's ISAKMP lines | hold state, read time, do crypto |
+//! | [`wire`] | byte layouts: IPv4 (options, fragments), UDP, ICMP, TCP, ESP, AH, IPComp, UDP encapsulation, ISAKMP; the IP address type; tcpdump's ISAKMP lines | hold state, read time, do crypto |
 //! | [`crypto`] | the algorithm registry, keyed ciphers and HMACs, DH groups, the IKEv1 key schedule | know packets or SAs |
 //! | [`kernel`] | a node's IPv4 layer: route, forward, fragment, reassemble, ICMP errors, drop counters, the hook points; a datagram parsed once as it enters | know IPsec, NAT, smoltcp or links |
-//! | [`ipsec`], [`nat`] | SPD, SAD, ESP, AH, the PF_KEY interface (requests, replies, events); address translation — both kernel hooks | know each other, IKE, smoltcp or links |
+//! | [`ipsec`], [`nat`] | SPD, SAD, ESP, AH, IPComp, the PF_KEY interface (requests, replies, events); address translation — both kernel hooks | know each other, IKE, smoltcp or links |
 //! | [`config`] | setkey scripts, racoon.conf, psk.txt → typed configuration | run anything |
 //! | [`ike`] | key daemons, sans-IO: datagrams, kernel events and time in; datagrams, kernel requests, timers and log lines out | hold a node, a socket or a clock |
 //! | [`node`] | one node: kernel + smoltcp + apps + its key daemon's sockets | know other nodes or links |

@@ -112,7 +112,7 @@ fn natt_sa() -> SaSpec {
 fn natt_sas_dump_with_their_ports() {
     let mut e = engine("");
     e.apply(&Request::Add(natt_sa()), Instant::ZERO).unwrap();
-    let text = dump::sad(&e.sad, Instant::ZERO);
+    let text = dump::sad(&e.sad, &e.ipcomp, Instant::ZERO);
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("192.168.1.10[4500] 203.0.113.1[4501]"));
     assert!(

@@ -19,18 +19,24 @@
 //! - `-r` above 255 and `unique:N` above 16383 are errors, where PF_KEY
 //!   and Linux would silently truncate or replace the number;
 //! - everything setkey can express but vpnlab does not implement (IPv6,
-//!   host names, IPComp, TCP-MD5, ESP-in-UDP, security contexts, tagged
-//!   policies, ...) is an error that names the feature, never ignored.
+//!   host names, TCP-MD5, ESP-in-UDP, security contexts, tagged
+//!   policies, IPComp lifetimes, ...) is an error that names the feature,
+//!   never ignored;
+//! - IPComp (`ipcomp` SAs, `-C deflate [-R]`, `ipcomp/...` templates) is
+//!   read by [`ipcomp`]; an IPComp step must come first in its bundle, and
+//!   an IPComp SPI must fit 16 bits.
+
+mod ipcomp;
 
 use std::net::Ipv4Addr;
 
 use super::lexer::{Cursor, Pos, Rules, Tok, error_at as error, tokenize};
 use crate::crypto::alg::{UNSUPPORTED_AUTH, UNSUPPORTED_ENC};
 use crate::crypto::{AuthAlg, EncAlg};
-use crate::ipsec::pfkey::Request;
+use crate::ipsec::pfkey::{IpcompRequest, Request};
 use crate::ipsec::spec::{
-    Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Selector, Template,
-    Upper,
+    Action, Direction, IpcompTemplate, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec,
+    Selector, Template, Upper,
 };
 use crate::net::{MAX_CONFIG_SECS, Prefix};
 
@@ -50,11 +56,22 @@ pub fn kernel_requests(command: Request) -> Vec<Request> {
             let mut fwd = p.clone();
             fwd.dir = Direction::Fwd;
             if let Some(t) = fwd.templates.first_mut() {
-                if matches!(t.level, Level::Unique(_)) {
-                    t.level = Level::Require;
-                }
+                t.level = fwd_level(t.level);
             }
             Some(Request::SpdAdd(fwd))
+        }
+        // The IPComp step is the first template.
+        Request::SpdAddWithIpcomp { policy, ipcomp } if policy.dir == Direction::In => {
+            let mut fwd = policy.clone();
+            fwd.dir = Direction::Fwd;
+            let ipcomp = IpcompTemplate {
+                level: fwd_level(ipcomp.level),
+                ..*ipcomp
+            };
+            Some(Request::SpdAddWithIpcomp {
+                policy: fwd,
+                ipcomp,
+            })
         }
         Request::SpdDelete {
             selector,
@@ -66,6 +83,15 @@ pub fn kernel_requests(command: Request) -> Vec<Request> {
         _ => None,
     };
     std::iter::once(command).chain(fwd).collect()
+}
+
+/// parse.y `setkeymsg_spdaddr`: the `fwd` twin's first template trades
+/// `unique` for `require`.
+fn fwd_level(level: Level) -> Level {
+    match level {
+        Level::Unique(_) => Level::Require,
+        other => other,
+    }
 }
 
 /// A command with the position of its first word.
@@ -215,13 +241,21 @@ impl Parser {
     fn statement(&mut self) -> Result<Option<Statement>, SetkeyError> {
         let (word, pos) = self.word("a command (add, delete, spdadd, flush, ...)")?;
         let command = match word.as_str() {
-            "add" => Request::Add(self.add()?),
+            "add" => self.add()?,
             "delete" => self.delete_or_get(false)?,
             "get" => self.delete_or_get(true)?,
             "deleteall" => self.deleteall()?,
-            "flush" => Request::Flush(self.optional_proto_then_semi()?),
-            "dump" => Request::Dump(self.optional_proto_then_semi()?),
-            "spdadd" => Request::SpdAdd(self.spdadd()?),
+            "flush" => match self.optional_proto_then_semi()? {
+                Some(SaType::Ipcomp) => Request::Ipcomp(IpcompRequest::Flush),
+                Some(SaType::Ipsec(p)) => Request::Flush(Some(p)),
+                None => Request::Flush(None),
+            },
+            "dump" => match self.optional_proto_then_semi()? {
+                Some(SaType::Ipcomp) => Request::Ipcomp(IpcompRequest::Dump),
+                Some(SaType::Ipsec(p)) => Request::Dump(Some(p)),
+                None => Request::Dump(None),
+            },
+            "spdadd" => self.spdadd()?,
             "spddelete" => self.spddelete()?,
             "spdflush" => self.bare(Request::SpdFlush)?,
             "spddump" => self.bare(Request::SpdDump)?,
@@ -269,6 +303,14 @@ fn unknown_command(word: &str, pos: Pos) -> SetkeyError {
 // SAD commands
 // ---------------------------------------------------------------------------
 
+/// PF_KEY's SA types that setkey names (parse.y `protocol_spec`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SaType {
+    Ipsec(IpsecProto),
+    /// SADB_X_SATYPE_IPCOMP.
+    Ipcomp,
+}
+
 /// The `-m -r -u -f -lh -ls -bh -bs` extensions of an SA.
 #[derive(Clone, Debug)]
 struct SaExtensions {
@@ -297,16 +339,19 @@ const EXTENSION_OPTIONS: &[&str] = &["-m", "-r", "-u", "-f", "-lh", "-ls", "-bh"
 
 impl Parser {
     /// `add [-4n] src dst proto spi [extensions] algorithms;`
-    fn add(&mut self) -> Result<SaSpec, SetkeyError> {
+    fn add(&mut self) -> Result<Request, SetkeyError> {
         self.address_flags()?;
         let src = self.sa_address("a source address")?;
         let dst = self.sa_address("a destination address")?;
-        let (proto, _) = self.proto()?;
+        let proto = match self.sa_type()? {
+            (SaType::Ipsec(proto), _) => proto,
+            (SaType::Ipcomp, _) => return self.add_ipcomp(src, dst),
+        };
         let spi = self.spi()?;
         let ext = self.extensions()?;
         let (enc, auth) = self.algorithms(proto)?;
         self.expect_semi_after_algorithms()?;
-        Ok(SaSpec {
+        Ok(Request::Add(SaSpec {
             encap: None,
             src,
             dst,
@@ -319,7 +364,7 @@ impl Parser {
             auth,
             hard: ext.hard,
             soft: ext.soft,
-        })
+        }))
     }
 
     /// `delete|get [-4n] src dst proto spi [extensions];` — setkey accepts
@@ -329,7 +374,10 @@ impl Parser {
         self.address_flags()?;
         let src = self.sa_address("a source address")?;
         let dst = self.sa_address("a destination address")?;
-        let (proto, _) = self.proto()?;
+        let proto = match self.sa_type()? {
+            (SaType::Ipsec(proto), _) => proto,
+            (SaType::Ipcomp, _) => return self.ipcomp_by_spi((src, dst), get),
+        };
         let spi = self.spi()?;
         self.extensions()?;
         self.expect_semi()?;
@@ -355,23 +403,28 @@ impl Parser {
         self.address_flags()?;
         let src = self.sa_address("a source address")?;
         let dst = self.sa_address("a destination address")?;
-        let (proto, _) = self.proto()?;
+        let (sa_type, _) = self.sa_type()?;
         self.expect_semi()?;
-        Ok(Request::DeleteAll { src, dst, proto })
+        Ok(match sa_type {
+            SaType::Ipsec(proto) => Request::DeleteAll { src, dst, proto },
+            SaType::Ipcomp => Request::Ipcomp(IpcompRequest::DeleteAll { src, dst }),
+        })
     }
 
     /// `flush [proto];` and `dump [proto];`
-    fn optional_proto_then_semi(&mut self) -> Result<Option<IpsecProto>, SetkeyError> {
+    fn optional_proto_then_semi(&mut self) -> Result<Option<SaType>, SetkeyError> {
         if self.peek_is(&Tok::Punct(';')) {
             self.next();
             return Ok(None);
         }
         if self.peek_word().is_none() {
-            return Err(self.expected("`;` to end the statement (or a protocol: esp or ah)"));
+            return Err(
+                self.expected("`;` to end the statement (or a protocol: esp, ah or ipcomp)")
+            );
         }
-        let (proto, _) = self.proto()?;
+        let (sa_type, _) = self.sa_type()?;
         self.expect_semi()?;
-        Ok(Some(proto))
+        Ok(Some(sa_type))
     }
 
     /// token.l: `{hyphen}[n46][n46]*` after the command word: `-4` and
@@ -409,19 +462,20 @@ impl Parser {
         Ok(addr)
     }
 
-    /// setkey's protocol_spec: `esp` or `ah`.
-    fn proto(&mut self) -> Result<(IpsecProto, Pos), SetkeyError> {
-        let (word, pos) = self.word("a protocol (esp or ah)")?;
+    /// setkey's protocol_spec: `esp`, `ah` or `ipcomp`.
+    fn sa_type(&mut self) -> Result<(SaType, Pos), SetkeyError> {
+        let (word, pos) = self.word("a protocol (esp, ah or ipcomp)")?;
         match word.as_str() {
-            "esp" => Ok((IpsecProto::Esp, pos)),
-            "ah" => Ok((IpsecProto::Ah, pos)),
-            "esp-old" | "ah-old" | "esp-udp" | "ipcomp" | "tcp" => Err(error(
+            "esp" => Ok((SaType::Ipsec(IpsecProto::Esp), pos)),
+            "ah" => Ok((SaType::Ipsec(IpsecProto::Ah), pos)),
+            "ipcomp" => Ok((SaType::Ipcomp, pos)),
+            "esp-old" | "ah-old" | "esp-udp" | "tcp" => Err(error(
                 pos,
-                format!("protocol `{word}` is not supported by vpnlab (only esp and ah)"),
+                format!("protocol `{word}` is not supported by vpnlab (only esp, ah and ipcomp)"),
             )),
             _ => Err(error(
                 pos,
-                format!("expected a protocol (esp or ah), found `{word}`"),
+                format!("expected a protocol (esp, ah or ipcomp), found `{word}`"),
             )),
         }
     }
@@ -616,7 +670,15 @@ impl Parser {
                     "-E must come before -A (setkey(8) grammar)",
                 ));
             }
-            Some("-C") => return Err(error(self.here(), "IPComp (-C) is not supported by vpnlab")),
+            Some("-C") => {
+                return Err(error(
+                    self.here(),
+                    format!(
+                        "{} takes no -C: compression is an SA of its own (add src dst ipcomp spi -C deflate;)",
+                        proto.name().to_uppercase()
+                    ),
+                ));
+            }
             _ => {}
         }
         check_algorithms(proto, &enc, auth_pos, self)?;
@@ -806,12 +868,14 @@ fn upper_from_number(n: u8) -> Upper {
 struct PolicyBody {
     priority: i32,
     action: Action,
+    /// The bundle's IPComp step, written first.
+    ipcomp: Option<IpcompTemplate>,
     templates: Vec<Template>,
 }
 
 impl Parser {
     /// `spdadd [-4n] src_range dst_range upperspec -P dir [prio …] action [templates];`
-    fn spdadd(&mut self) -> Result<PolicySpec, SetkeyError> {
+    fn spdadd(&mut self) -> Result<Request, SetkeyError> {
         if self.peek_word() == Some("tagged") {
             return Err(error(
                 self.here(),
@@ -826,12 +890,16 @@ impl Parser {
             );
         };
         self.expect_semi()?;
-        Ok(PolicySpec {
+        let policy = PolicySpec {
             selector,
             dir,
             action: body.action,
             templates: body.templates,
             priority: body.priority,
+        };
+        Ok(match body.ipcomp {
+            Some(ipcomp) => Request::SpdAddWithIpcomp { policy, ipcomp },
+            None => Request::SpdAdd(policy),
         })
     }
 
@@ -963,12 +1031,13 @@ impl Parser {
         }
         let priority = self.priority()?;
         let action = self.action()?;
-        let templates = self.templates(action)?;
+        let (ipcomp, templates) = self.templates(action)?;
         Ok((
             dir,
             Some(PolicyBody {
                 priority,
                 action,
+                ipcomp,
                 templates,
             }),
         ))
@@ -1101,6 +1170,9 @@ fn man_priority(text: &str) -> Result<i64, String> {
 // Templates
 // ---------------------------------------------------------------------------
 
+/// A template's mode, tunnel endpoints and level.
+type TemplateRest = (Mode, Option<(Ipv4Addr, Ipv4Addr)>, Level);
+
 fn is_level_word(word: &str) -> bool {
     matches!(word, "default" | "use" | "require" | "unique") || word.starts_with("unique:")
 }
@@ -1112,7 +1184,11 @@ const MANUAL_REQID_MAX: u64 = crate::ipsec::spd::MANUAL_REQID_MAX as u64;
 impl Parser {
     /// The `protocol/mode/src-dst/level` rules after the action: at least
     /// one after `ipsec`, none after `discard` or `none`.
-    fn templates(&mut self, action: Action) -> Result<Vec<Template>, SetkeyError> {
+    fn templates(
+        &mut self,
+        action: Action,
+    ) -> Result<(Option<IpcompTemplate>, Vec<Template>), SetkeyError> {
+        let mut ipcomp = None;
         let mut templates = Vec::new();
         while self.peek().is_some() && !self.peek_is(&Tok::Punct(';')) {
             if action != Action::Ipsec {
@@ -1124,12 +1200,21 @@ impl Parser {
                     ),
                 ));
             }
+            if self.peek_word() == Some("ipcomp") {
+                let pos = self.here();
+                if ipcomp.is_some() || !templates.is_empty() {
+                    return Err(ipcomp::misplaced_ipcomp(pos));
+                }
+                self.next();
+                ipcomp = Some(self.ipcomp_template()?);
+                continue;
+            }
             templates.push(self.template()?);
         }
-        if action == Action::Ipsec && templates.is_empty() {
+        if action == Action::Ipsec && templates.is_empty() && ipcomp.is_none() {
             return Err(self.expected("a template like esp/transport//require after ipsec"));
         }
-        Ok(templates)
+        Ok((ipcomp, templates))
     }
 
     fn describe_next(&self) -> String {
@@ -1141,6 +1226,13 @@ impl Parser {
     /// `proto/mode/src-dst[/]`, `proto/mode//level`, `proto/mode[/]`.
     fn template(&mut self) -> Result<Template, SetkeyError> {
         let (proto, _) = self.template_proto()?;
+        let (mode, endpoints, level) = self.template_rest(proto.name())?;
+        Ok(finish_template(proto, mode, endpoints, level))
+    }
+
+    /// A template after its protocol word `proto`: `/mode[/src-dst][/level]`.
+    /// libipsec `rule_check`: tunnel mode needs endpoints.
+    fn template_rest(&mut self, proto: &str) -> Result<TemplateRest, SetkeyError> {
         self.expect(
             Tok::Punct('/'),
             "`/` and a mode (too few arguments in the template)",
@@ -1167,7 +1259,13 @@ impl Parser {
                 }
             }
         }
-        finish_template(proto, mode, mode_pos, endpoints, level)
+        if mode == Mode::Tunnel && endpoints.is_none() {
+            return Err(error(
+                mode_pos,
+                format!("tunnel mode needs endpoints: {proto}/tunnel/src-dst/level"),
+            ));
+        }
+        Ok((mode, endpoints, level))
     }
 
     fn template_proto(&mut self) -> Result<(IpsecProto, Pos), SetkeyError> {
@@ -1176,7 +1274,6 @@ impl Parser {
         match word.as_str() {
             "esp" => Ok((IpsecProto::Esp, pos)),
             "ah" => Ok((IpsecProto::Ah, pos)),
-            "ipcomp" => Err(error(pos, "IPComp templates are not supported by vpnlab")),
             _ => Err(error(pos, format!("expected {what}, found `{word}`"))),
         }
     }
@@ -1254,26 +1351,15 @@ fn unique_reqid(id: &str, pos: Pos) -> Result<Level, SetkeyError> {
     }
 }
 
-/// libipsec `rule_check`: tunnel mode needs endpoints. Transport-mode
-/// endpoints are dropped: Linux (xfrm_tmpl_resolve_one) uses the packet's
-/// own addresses in transport mode.
+/// Transport-mode endpoints are dropped: Linux (xfrm_tmpl_resolve_one)
+/// uses the packet's own addresses in transport mode.
 fn finish_template(
     proto: IpsecProto,
     mode: Mode,
-    mode_pos: Pos,
     endpoints: Option<(Ipv4Addr, Ipv4Addr)>,
     level: Level,
-) -> Result<Template, SetkeyError> {
-    if mode == Mode::Tunnel && endpoints.is_none() {
-        return Err(error(
-            mode_pos,
-            format!(
-                "tunnel mode needs endpoints: {}/tunnel/src-dst/level",
-                proto.name()
-            ),
-        ));
-    }
-    Ok(Template {
+) -> Template {
+    Template {
         proto,
         mode,
         endpoints: if mode == Mode::Tunnel {
@@ -1282,7 +1368,7 @@ fn finish_template(
             None
         },
         level,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -1916,8 +2002,8 @@ mod tests {
         ("frobnicate;", 1, 1, "unknown command `frobnicate`"),
         ("getspi 10.0.0.1 10.0.0.2 esp 0x1000;", 1, 1, "`getspi` is not supported"),
         ("spdupdate 10.0.0.1 10.0.0.2 any -P out none;", 1, 1, "`spdupdate` is not supported"),
-        ("flush", 1, 6, "expected `;` to end the statement (or a protocol: esp or ah), found the end of the script"),
-        ("flush foo;", 1, 7, "expected a protocol (esp or ah), found `foo`"),
+        ("flush", 1, 6, "expected `;` to end the statement (or a protocol: esp, ah or ipcomp), found the end of the script"),
+        ("flush foo;", 1, 7, "expected a protocol (esp, ah or ipcomp), found `foo`"),
         ("spdflush spddump;", 1, 10, "expected `;` to end the statement, found `spddump`"),
         ("exit", 1, 5, "expected `;`"),
         ("add 10.0.0.1", 1, 13, "expected a destination address, found the end of the script"),
@@ -1928,9 +2014,9 @@ mod tests {
         ("add 10.0.0.1[500] 10.0.0.2 esp 0x1000 -E null;", 1, 13, "ports on SA addresses"),
         ("add 10.0.0.1/24 10.0.0.2 esp 0x1000 -E null;", 1, 13, "no prefix length"),
         // protocols and SPIs
-        ("add 10.0.0.1 10.0.0.2 foo 0x300 -E null;", 1, 23, "expected a protocol (esp or ah), found `foo`"),
+        ("add 10.0.0.1 10.0.0.2 foo 0x300 -E null;", 1, 23, "expected a protocol (esp, ah or ipcomp), found `foo`"),
         ("add 10.0.0.1 10.0.0.2 esp-old 0x300 -E null;", 1, 23, "`esp-old` is not supported"),
-        ("flush ipcomp;", 1, 7, "`ipcomp` is not supported"),
+        ("flush tcp;", 1, 7, "`tcp` is not supported"),
         ("delete 10.0.0.1 10.0.0.2 esp;", 1, 29, "expected an SPI"),
         ("add 10.0.0.1 10.0.0.2 esp zz -E null;", 1, 27, "expected an SPI"),
         ("add 10.0.0.1 10.0.0.2 esp 0x100000000 -E null;", 1, 27, "does not fit in 32 bits"),
@@ -1957,7 +2043,23 @@ mod tests {
         ("add 10.0.0.1 10.0.0.2 esp 0x300 -E aes-gcm-16 0x0000000000000000000000000000000000000000 \
           -A hmac-sha1 0x0000000000000000000000000000000000000000;", 1, 90, "aes-gcm-16 carries its own integrity check"),
         ("add 10.0.0.1 10.0.0.2 esp 0x300 -A null -E null;", 1, 41, "-E must come before -A"),
-        ("add 10.0.0.1 10.0.0.2 esp 0x300 -C deflate;", 1, 33, "IPComp (-C) is not supported"),
+        ("add 10.0.0.1 10.0.0.2 esp 0x300 -C deflate;", 1, 33, "ESP takes no -C: compression is an SA of its own"),
+        ("add 10.0.0.1 10.0.0.2 esp 0x300 -E null -C deflate;", 1, 41, "ESP takes no -C"),
+        // IPComp SAs
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -C lzs;", 1, 40, "compression algorithm `lzs` is not supported by vpnlab: only deflate"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -C oui -R;", 1, 40, "`oui` is not supported by vpnlab: only deflate"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -C zstd;", 1, 40, "unknown compression algorithm `zstd`: expected deflate"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000;", 1, 36, "expected -C deflate (an IPComp SA needs a compression algorithm)"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -C;", 1, 39, "expected a compression algorithm after -C"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -E null;", 1, 37, "IPComp takes -C calgo [-R], not -E"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -A hmac-md5 0x00;", 1, 37, "not -A"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x10000 -C deflate;", 1, 30, "does not fit the 16-bit CPI"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 2 -C deflate;", 1, 30, "SPI 2 is reserved"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -r 4 -C deflate;", 1, 37, "-r does not apply to IPComp"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -lh 60 -C deflate;", 1, 37, "`-lh` is not supported on IPComp SAs"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -C deflate -R -R;", 1, 51, "expected `;`"),
+        ("add 10.0.0.1 10.0.0.2 ipcomp 0x1000 -C deflate -m tunnel;", 1, 48, "must come before the algorithms"),
+        ("delete 10.0.0.1 10.0.0.2 ipcomp;", 1, 32, "expected an SPI"),
         // keys
         ("add 10.0.0.1 10.0.0.2 ah 0x300 -A hmac-md5 0xZZ;", 1, 44, "expected a hex key"),
         ("add 10.0.0.1 10.0.0.2 ah 0x300 -A hmac-md5 0x123;", 1, 44, "odd number of digits (3)"),
@@ -1993,7 +2095,10 @@ mod tests {
         ("spdadd 10.0.0.1 10.0.0.2 any -P out prio def-x none;", 1, 42, "found `def-x`"),
         // templates
         ("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec foo/transport//require;", 1, 43, "expected a template"),
-        ("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec ipcomp/transport//require;", 1, 43, "IPComp templates"),
+        ("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/transport//require ipcomp/transport//use;", 1, 66, "IPComp only as the first (innermost) step"),
+        ("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec ipcomp/transport//use ipcomp/transport//use;", 1, 65, "IPComp only as the first"),
+        ("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec ipcomp/tunnel//use;", 1, 50, "tunnel mode needs endpoints: ipcomp/tunnel/src-dst/level"),
+        ("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec ipcomp/beet//use;", 1, 50, "expected a template mode"),
         ("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp;", 1, 46, "too few arguments"),
         ("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/beet//require;", 1, 47, "expected a template mode"),
         ("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/tunnel//require;", 1, 47, "tunnel mode needs endpoints"),

@@ -127,7 +127,8 @@ pub fn decapsulate(
             return Err(IpsecError::Integrity);
         }
         sa.replay.accept(header.seq_number);
-        let (inner, out, is_tunnel) = unwrap(h, header.next_header, packet.payload())?;
+        let next = (header.next_header, sa.spec.mode);
+        let (inner, out, is_tunnel) = unwrap(h, next, packet.payload())?;
         tunnel = is_tunnel;
         *bytes = out;
         Ok(inner)

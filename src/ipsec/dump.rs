@@ -4,9 +4,14 @@ use std::fmt::Write as _;
 
 use smoltcp::time::Instant;
 
+use std::net::Ipv4Addr;
+
+use super::ipcomp_sad::{IpcompSa, IpcompSad};
 use super::sad::{SaState, Sad, SecurityAssociation};
 use super::spd::{MANUAL_REQID_MAX, Spd};
-use super::spec::{Action, IpsecProto, Level, Mode, SaSpec, Template, Upper};
+use super::spec::{
+    Action, IpcompTemplate, IpsecProto, Level, Lifetime, Mode, SaSpec, Template, Upper,
+};
 use crate::net::time::time_of_day;
 
 /// Key bytes as setkey prints them: groups of 8 hex digits.
@@ -62,29 +67,14 @@ fn write_sa(out: &mut String, sa: &SecurityAssociation, now: Instant) {
         "\tseq=0x{:08x} replay={} flags=0x00000000 state={state}",
         sa.seq, s.replay_window
     );
-    let _ = writeln!(
-        out,
-        "\tcreated: {}\tcurrent: {}",
-        stamp(sa.created),
-        stamp(now)
-    );
-    let diff = (now - sa.created).total_millis() / 1000;
-    let _ = writeln!(
-        out,
-        "\tdiff: {diff}(s)\thard: {}(s)\tsoft: {}(s)",
-        s.hard.seconds, s.soft.seconds
-    );
-    let last = sa
-        .last_used
-        .map_or_else(|| "                    ".to_string(), stamp);
-    let _ = writeln!(out, "\tlast: {last}\thard: 0(s)\tsoft: 0(s)");
     let c = &sa.counters;
-    let _ = writeln!(
-        out,
-        "\tcurrent: {}(bytes)\thard: {}(bytes)\tsoft: {}(bytes)",
-        c.bytes, s.hard.bytes, s.soft.bytes
-    );
-    let _ = writeln!(out, "\tallocated: {}\thard: 0\tsoft: 0", c.packets);
+    let use_ = Use {
+        created: sa.created,
+        last_used: sa.last_used,
+        bytes: c.bytes,
+        packets: c.packets,
+    };
+    write_lifetimes(out, &use_, (&s.hard, &s.soft), now);
     let _ = writeln!(
         out,
         "\treplay-drops: {}\tintegrity-failures: {}",
@@ -92,11 +82,88 @@ fn write_sa(out: &mut String, sa: &SecurityAssociation, now: Instant) {
     );
 }
 
-/// The SAD as `setkey -D` prints it, plus vpnlab's drop counters per SA.
-pub fn sad(sad: &Sad, now: Instant) -> String {
+/// What an SA's lifetime lines report: when it was made and last used,
+/// and what went through it.
+struct Use {
+    created: Instant,
+    last_used: Option<Instant>,
+    bytes: u64,
+    packets: u64,
+}
+
+/// libipsec `pfkey_sadump1`'s lifetime lines: the current, hard and soft
+/// lifetimes (SADB_EXT_LIFETIME_CURRENT, _HARD, _SOFT).
+fn write_lifetimes(out: &mut String, u: &Use, (hard, soft): (&Lifetime, &Lifetime), now: Instant) {
+    let _ = writeln!(
+        out,
+        "\tcreated: {}\tcurrent: {}",
+        stamp(u.created),
+        stamp(now)
+    );
+    let diff = (now - u.created).total_millis() / 1000;
+    let _ = writeln!(
+        out,
+        "\tdiff: {diff}(s)\thard: {}(s)\tsoft: {}(s)",
+        hard.seconds, soft.seconds
+    );
+    let last = u
+        .last_used
+        .map_or_else(|| "                    ".to_string(), stamp);
+    let _ = writeln!(out, "\tlast: {last}\thard: 0(s)\tsoft: 0(s)");
+    let _ = writeln!(
+        out,
+        "\tcurrent: {}(bytes)\thard: {}(bytes)\tsoft: {}(bytes)",
+        u.bytes, hard.bytes, soft.bytes
+    );
+    let _ = writeln!(out, "\tallocated: {}\thard: 0\tsoft: 0", u.packets);
+}
+
+/// An IPComp SA as libipsec `pfkey_sadump1` prints it: `C: ` and the
+/// algorithm's name with its trailing blank (GETMSGV2S) and no newline,
+/// so the replay line follows on the same line; then vpnlab's counters.
+/// Linux keeps no flags for `-R` (af_key ignores `sadb_sa_flags`).
+fn write_ipcomp_sa(out: &mut String, sa: &IpcompSa, now: Instant) {
+    let s = &sa.spec;
+    let _ = writeln!(out, "{} {}", s.src, s.dst);
+    let _ = writeln!(
+        out,
+        "\tipcomp mode={} spi={}(0x{:08x}) reqid={}(0x{:08x})",
+        s.mode.name(),
+        s.spi,
+        s.spi,
+        s.reqid,
+        s.reqid
+    );
+    let _ = writeln!(
+        out,
+        "\tC: {} \tseq=0x00000000 replay=0 flags=0x00000000 state=mature",
+        s.alg.setkey_name()
+    );
+    let c = &sa.counters;
+    let use_ = Use {
+        created: sa.created,
+        last_used: sa.last_used,
+        bytes: c.bytes,
+        packets: c.packets,
+    };
+    let none = Lifetime::default();
+    write_lifetimes(out, &use_, (&none, &none), now);
+    let _ = writeln!(
+        out,
+        "\tcompressed: {}\tuncompressed: {}\tdecompress-failures: {}",
+        c.compressed, c.uncompressed, c.decompress_failures
+    );
+}
+
+/// The SAD as `setkey -D` prints it, plus vpnlab's drop counters per SA;
+/// the IPComp SAs come after the ESP and AH ones.
+pub fn sad(sad: &Sad, ipcomp: &IpcompSad, now: Instant) -> String {
     let mut out = String::new();
     for sa in sad.iter() {
         write_sa(&mut out, sa, now);
+    }
+    for sa in ipcomp.iter() {
+        write_ipcomp_sa(&mut out, sa, now);
     }
     if out.is_empty() {
         out.push_str("No SAD entries.\n");
@@ -117,15 +184,23 @@ fn level(l: Level) -> String {
     }
 }
 
-fn template(t: &Template) -> String {
-    let ends = t
-        .endpoints
-        .map_or(String::new(), |(s, d)| format!("{s}-{d}"));
-    let mode = match t.mode {
+/// libipsec `ipsec_dump_ipsecrequest`: `proto/mode/src-dst/level`.
+fn request(proto: &str, mode: Mode, endpoints: Option<(Ipv4Addr, Ipv4Addr)>, l: Level) -> String {
+    let ends = endpoints.map_or(String::new(), |(s, d)| format!("{s}-{d}"));
+    let mode = match mode {
         Mode::Any => "any",
         m => m.name(),
     };
-    format!("{}/{mode}/{ends}/{}", t.proto.name(), level(t.level))
+    format!("{proto}/{mode}/{ends}/{}", level(l))
+}
+
+fn template(t: &Template) -> String {
+    request(t.proto.name(), t.mode, t.endpoints, t.level)
+}
+
+/// An IPComp step, named `ipcomp` as `ipsec_dump_ipsecrequest` names IPPROTO_IPCOMP.
+fn ipcomp_template(t: &IpcompTemplate) -> String {
+    request("ipcomp", t.mode, t.endpoints, t.level)
 }
 
 fn port(p: Option<u16>) -> String {
@@ -190,6 +265,9 @@ pub fn spd(spd: &Spd) -> String {
             p.spec.dir,
             priority(p.spec.priority)
         );
+        if let Some(t) = &p.ipcomp {
+            let _ = writeln!(out, "\t{}", ipcomp_template(t));
+        }
         for t in &p.spec.templates {
             let _ = writeln!(out, "\t{}", template(t));
         }

@@ -6,6 +6,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use smoltcp::time::Instant;
 
+use super::ipcomp_sad::IpcompSad;
+use super::ipcomp_xfrm::{ipcomp_applied, ipcomp_satisfied_by};
 use super::keying::Keying;
 use super::packet::{IpsecError, Wrap};
 use super::pfkey::Acquire;
@@ -23,6 +25,8 @@ use crate::wire::{ah as ah_layout, esp as esp_layout};
 pub struct IpsecEngine {
     pub spd: Spd,
     pub sad: Sad,
+    /// The SAD's IPComp SAs.
+    pub ipcomp: IpcompSad,
     /// What the key daemon is to read, and what its requests reserved.
     pub(super) keying: Keying,
     /// A key daemon runs: its IKE traffic (UDP 500 and 4500) bypasses the
@@ -72,6 +76,7 @@ impl IpsecEngine {
         IpsecEngine {
             spd: Spd::default(),
             sad: Sad::default(),
+            ipcomp: IpcompSad::default(),
             keying: Keying::default(),
             ike_bypass: false,
             udp_encap: false,
@@ -119,10 +124,25 @@ impl IpsecEngine {
             }
             return self.decapsulate(now, IpsecProto::Esp, meta, datagram, true);
         }
+        match datagram.protocol() {
+            protocol::IPCOMP => return self.decompress(now, meta, datagram),
+            protocol::IPIP => {
+                if let Some(verdict) = self.uncompressed_tunnel(now, meta, datagram) {
+                    return verdict;
+                }
+            }
+            _ => {}
+        }
         match proto_of(datagram.protocol()) {
             Some(proto) => self.decapsulate(now, proto, meta, datagram, false),
             None => self.check_inbound(Direction::In, meta, datagram),
         }
+    }
+
+    /// The IP identification of the next tunnel's outer header.
+    pub(super) fn next_tunnel_ident(&mut self) -> u16 {
+        self.next_ident = self.next_ident.wrapping_add(1);
+        self.next_ident
     }
 
     fn decapsulate(
@@ -220,6 +240,7 @@ impl IpsecEngine {
             };
         };
         let templates = &policy.spec.templates;
+        let ipcomp = policy.ipcomp;
         let satisfied = match policy.spec.action {
             Action::Discard => return Verdict::Drop(DropReason::PolicyDiscard),
             Action::None => tunnels.next().is_none(),
@@ -227,7 +248,11 @@ impl IpsecEngine {
                 templates
                     .iter()
                     .all(|t| t.level == Level::Use || applied(t, meta))
-                    && tunnels.all(|e| templates.iter().any(|t| satisfies(t, e)))
+                    && ipcomp.is_none_or(|c| ipcomp_applied(&c, meta))
+                    && tunnels.all(|e| {
+                        templates.iter().any(|t| satisfies(t, e))
+                            || ipcomp.is_some_and(|c| ipcomp_satisfied_by(&c, e))
+                    })
             }
         };
         if satisfied {
@@ -265,9 +290,17 @@ impl IpsecEngine {
         }
         // Copied out of the SPD (no allocation) so the SAD can be changed.
         let selector = policy.spec.selector;
+        let ipcomp = policy.ipcomp;
         let mut bundle = [None; MAX_BUNDLE];
         for (slot, t) in bundle.iter_mut().zip(&policy.spec.templates) {
             *slot = Some(*t);
+        }
+        // The IPComp step is innermost: compression comes before
+        // encryption (RFC 3173 §3; Linux applies templates in order).
+        if let Some(t) = ipcomp {
+            if let Err(reason) = self.apply_ipcomp(now, &t, datagram) {
+                return Verdict::Drop(reason);
+            }
         }
         for t in bundle.iter().flatten() {
             if let Err(reason) = self.apply_template(now, t, &selector, datagram) {
@@ -311,14 +344,11 @@ impl IpsecEngine {
             return Err(DropReason::NoSa);
         };
         let wrap = match t.mode {
-            Mode::Tunnel => {
-                self.next_ident = self.next_ident.wrapping_add(1);
-                Wrap::Tunnel {
-                    src,
-                    dst,
-                    ident: self.next_ident,
-                }
-            }
+            Mode::Tunnel => Wrap::Tunnel {
+                src,
+                dst,
+                ident: self.next_tunnel_ident(),
+            },
             _ => Wrap::Transport,
         };
         let Some(sa) = self.sad.get_mut(&key) else {

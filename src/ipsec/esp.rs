@@ -7,6 +7,7 @@ use rand_core::RngCore;
 
 use super::packet::{IpsecError, Wrap, outer_header};
 use super::sad::SecurityAssociation;
+use super::spec::Mode;
 use crate::kernel::Datagram;
 use crate::wire::esp::{self, Trailer};
 use crate::wire::ip::protocol;
@@ -114,9 +115,10 @@ pub fn decapsulate(
     let mut tunnel = false;
     datagram.rebuild(|h, bytes| {
         let (next, payload) = open(sa, h, bytes)?;
-        if next == protocol::IPIP {
-            // Tunnel mode: the decrypted payload is the inner datagram,
-            // checked as a link's would be.
+        // Tunnel mode: the decrypted payload is the inner datagram,
+        // checked as a link's would be (an SA in transport mode hands IP
+        // in IP on, see `packet::unwrap`).
+        if next == protocol::IPIP && sa.spec.mode != Mode::Transport {
             tunnel = true;
             bytes.copy_within(payload.clone(), 0);
             bytes.truncate(payload.len());

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, VecDeque};
 use smoltcp::time::{Duration, Instant};
 
 use super::IpsecEngine;
-use super::pfkey::{Acquire, Errno, Event, KeyKernel, Reply, Request, SpiRange};
+use super::pfkey::{Acquire, Errno, Event, IpcompRequest, KeyKernel, Reply, Request, SpiRange};
 use super::sad::{SaEvent, SaKey, SadError};
-use super::spec::{Direction, IpsecProto, PolicySpec, SaSpec, Selector};
+use super::spec::{Direction, IpcompTemplate, IpsecProto, PolicySpec, SaSpec, Selector};
 
 /// Linux's `XFRM_ACQ_EXPIRES`: how long a larval state lives, whether an
 /// ACQUIRE's or a GETSPI's.
@@ -49,6 +49,7 @@ impl KeyKernel for IpsecEngine {
         self.collect_sa_events();
         match request {
             Request::Flush(proto) => Ok(self.flush(proto)),
+            Request::Ipcomp(request) => self.ipcomp_request(now, request),
             Request::SpdFlush => {
                 self.spd.flush();
                 Ok(Reply::Done)
@@ -65,7 +66,8 @@ impl KeyKernel for IpsecEngine {
             Request::Get {
                 dst, proto, spi, ..
             } => self.get_sa((dst.into(), proto, spi)),
-            Request::SpdAdd(policy) => self.add_policy(policy),
+            Request::SpdAdd(policy) => self.add_policy(policy, None),
+            Request::SpdAddWithIpcomp { policy, ipcomp } => self.add_policy(policy, Some(ipcomp)),
             Request::SpdDelete { selector, dir } => self.delete_policy(&selector, dir),
             Request::SpdGet { selector, dir } => self.get_policy(&selector, dir),
             Request::Dump(proto) => Ok(self.dump(proto)),
@@ -223,6 +225,9 @@ impl IpsecEngine {
 
     fn flush(&mut self, proto: Option<IpsecProto>) -> Reply {
         self.sad.flush(proto);
+        if proto.is_none() {
+            self.ipcomp.flush();
+        }
         self.keying
             .reserved
             .retain(|key, _| proto.is_some_and(|p| p != key.1));
@@ -246,13 +251,45 @@ impl IpsecEngine {
         )
     }
 
-    fn add_policy(&mut self, policy: PolicySpec) -> Result<Reply, Errno> {
+    fn add_policy(
+        &mut self,
+        policy: PolicySpec,
+        ipcomp: Option<IpcompTemplate>,
+    ) -> Result<Reply, Errno> {
         let (selector, dir) = (policy.selector, policy.dir);
-        match self.spd.add(policy) {
+        match self.spd.add_with_ipcomp(policy, ipcomp) {
             Ok(_) => Ok(Reply::Done),
             Err(e) if self.policy(&selector, dir).is_some() => Err(Errno::Exists(e.into())),
             Err(e) => Err(Errno::Invalid(e.into())),
         }
+    }
+
+    /// The requests on IPComp SAs. They raise no [`Event`]s: an event
+    /// names an ESP or AH SA by its [`SaKey`].
+    fn ipcomp_request(&mut self, now: Instant, request: IpcompRequest) -> Result<Reply, Errno> {
+        let sas = &mut self.ipcomp;
+        match request {
+            IpcompRequest::Add(spec) => sas.add(spec, now).map(|_| Reply::Done),
+            IpcompRequest::Delete { dst, spi, .. } => {
+                sas.delete((dst.into(), spi)).map(|_| Reply::Done)
+            }
+            IpcompRequest::DeleteAll { src, dst } => {
+                sas.delete_all(src, dst);
+                Ok(Reply::Done)
+            }
+            IpcompRequest::Get { dst, spi, .. } => match sas.get(&(dst.into(), spi)) {
+                Some(sa) => Ok(Reply::IpcompSa(sa.spec.clone())),
+                None => Err(SadError::NotFound),
+            },
+            IpcompRequest::Flush => {
+                sas.flush();
+                Ok(Reply::Done)
+            }
+            IpcompRequest::Dump => Ok(Reply::IpcompSas(
+                sas.iter().map(|sa| sa.spec.clone()).collect(),
+            )),
+        }
+        .map_err(sad_error)
     }
 
     /// The policy for exactly `selector` in `dir` (`spdadd` allows one).

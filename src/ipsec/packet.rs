@@ -4,6 +4,7 @@
 
 use std::net::Ipv4Addr;
 
+use super::spec::Mode;
 use crate::wire::frag::Repr as Fragment;
 use crate::wire::ip::protocol;
 use crate::wire::ipv4;
@@ -80,12 +81,17 @@ pub fn outer_header(h: &ipv4::Repr, wrap: &Wrap, protocol: u8, body_len: usize) 
 /// inner datagram itself, its header checked as a link's would be
 /// (tunnel, next header 4). Returns the header, the bytes and whether it
 /// was a tunnel.
+///
+/// Only a tunnel-mode SA unwraps IP in IP (Linux `xfrm4_mode_tunnel_input`);
+/// an SA in transport mode hands next header 4 on as it is, to the IP-in-IP
+/// handler (`xfrm4_tunnel`), as ESP in transport mode over an IPComp
+/// tunnel needs. `-m any` SAs keep unwrapping it, as vpnlab always has.
 pub fn unwrap(
     h: &ipv4::Repr,
-    next: u8,
+    (next, mode): (u8, Mode),
     payload: &[u8],
 ) -> Result<(ipv4::Repr, Vec<u8>, bool), IpsecError> {
-    if next == protocol::IPIP {
+    if next == protocol::IPIP && mode != Mode::Transport {
         let inner = ipv4::Repr::parse_bytes(payload)?;
         return Ok((inner, payload.to_vec(), true));
     }

@@ -13,14 +13,20 @@ use std::net::Ipv4Addr;
 use smoltcp::time::Instant;
 
 use super::sad::SaKey;
-use super::spec::{Direction, IpsecProto, Mode, PolicySpec, SaSpec, Selector};
+use super::spec::{
+    Direction, IpcompSpec, IpcompTemplate, IpsecProto, Mode, PolicySpec, SaSpec, Selector,
+};
 
 /// One request to the kernel's key management (PF_KEY, RFC 2367 §2.3 and
 /// KAME's SADB_X_SPD* extensions). setkey's commands are these requests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request {
-    /// SADB_FLUSH: empty the SAD (or only its ESP or AH SAs); setkey `flush [proto];`.
+    /// SADB_FLUSH: empty the SAD (or only its ESP or AH SAs); setkey
+    /// `flush [proto];`. `Flush(None)` (SADB_SATYPE_UNSPEC) empties the
+    /// IPComp SAs too.
     Flush(Option<IpsecProto>),
+    /// The same requests for IPComp SAs (SADB_X_SATYPE_IPCOMP).
+    Ipcomp(IpcompRequest),
     /// SADB_X_SPDFLUSH; setkey `spdflush;`.
     SpdFlush,
     /// SADB_GETSPI (RFC 2367 §3.1.1): reserve an SPI in `range` for the
@@ -65,6 +71,14 @@ pub enum Request {
     /// `fwd` policy next to every `in` policy: `config::setkey::kernel_requests` gives
     /// both; the command itself is given exactly as written.
     SpdAdd(PolicySpec),
+    /// SADB_X_SPDADD of a policy whose bundle starts with an IPComp step
+    /// (`-P out ipsec ipcomp/tunnel/A-B/use esp/transport//require;`):
+    /// `ipcomp` is applied first on output, then `policy`'s templates.
+    /// SPDGET and SPDDUMP answer with `policy` alone.
+    SpdAddWithIpcomp {
+        policy: PolicySpec,
+        ipcomp: IpcompTemplate,
+    },
     /// SADB_X_SPDDELETE; setkey `spddelete src_range dst_range upperspec -P dir;`.
     SpdDelete { selector: Selector, dir: Direction },
     /// SADB_X_SPDGET of the policy for exactly `selector` in `dir` (KAME
@@ -76,6 +90,43 @@ pub enum Request {
     Dump(Option<IpsecProto>),
     /// SADB_X_SPDDUMP; setkey `spddump;`; answered with [`Reply::Policies`].
     SpdDump,
+}
+
+impl Request {
+    /// The policy an SPDADD adds (with or without an IPComp step).
+    pub fn added_policy(&self) -> Option<&PolicySpec> {
+        match self {
+            Request::SpdAdd(policy) | Request::SpdAddWithIpcomp { policy, .. } => Some(policy),
+            _ => None,
+        }
+    }
+}
+
+/// PF_KEY requests for SADB_X_SATYPE_IPCOMP SAs. A key daemon installs
+/// the IPComp SA it negotiated (RFC 2407 §4.4.1: the CPI is its SPI) with
+/// [`IpcompRequest::Add`], as it installs an ESP SA with [`Request::Add`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IpcompRequest {
+    /// SADB_ADD; setkey `add src dst ipcomp spi -C deflate [-R];`.
+    Add(IpcompSpec),
+    /// SADB_DELETE; setkey `delete src dst ipcomp spi;`.
+    Delete {
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        spi: u32,
+    },
+    /// setkey `deleteall src dst ipcomp;`.
+    DeleteAll { src: Ipv4Addr, dst: Ipv4Addr },
+    /// SADB_GET; setkey `get src dst ipcomp spi;`; answered with [`Reply::IpcompSa`].
+    Get {
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        spi: u32,
+    },
+    /// SADB_FLUSH of the IPComp SAs; setkey `flush ipcomp;`.
+    Flush,
+    /// SADB_DUMP of the IPComp SAs; setkey `dump ipcomp;`; answered with [`Reply::IpcompSas`].
+    Dump,
 }
 
 /// SADB_EXT_SPIRANGE: the SPIs a GETSPI may return, both ends included.
@@ -110,6 +161,10 @@ pub enum Reply {
     Sas(Vec<SaSpec>),
     /// SPDDUMP: the policies, in the order they were added.
     Policies(Vec<PolicySpec>),
+    /// GET of an IPComp SA.
+    IpcompSa(IpcompSpec),
+    /// DUMP of the IPComp SAs, in SAD order.
+    IpcompSas(Vec<IpcompSpec>),
 }
 
 /// Why the kernel refused a request: the `sadb_msg_errno` of its answer,

@@ -4,7 +4,7 @@
 //! prefix, so lookup costs one hash probe per distinct prefix length,
 //! however many policies there are.
 
-use super::spec::{Direction, Level, PolicySpec, Selector, Template, Upper};
+use super::spec::{Direction, IpcompTemplate, Level, PolicySpec, Selector, Template, Upper};
 use crate::kernel::Datagram;
 use crate::wire::ip::{Address, Cidr, protocol};
 use crate::wire::udp;
@@ -61,6 +61,8 @@ impl Selector {
 
 pub struct Policy {
     pub spec: PolicySpec,
+    /// The bundle's IPComp step, applied before `spec`'s templates.
+    pub ipcomp: Option<IpcompTemplate>,
     /// Installation order (setkey -DP's `spid`).
     pub id: u32,
 }
@@ -152,16 +154,27 @@ impl Bucket {
 impl Spd {
     /// `spdadd`; an identical selector and direction is an error, as in setkey.
     pub fn add(&mut self, spec: PolicySpec) -> Result<u32, &'static str> {
+        self.add_with_ipcomp(spec, None)
+    }
+
+    /// `spdadd` of a bundle whose first (innermost) step may be IPComp.
+    pub fn add_with_ipcomp(
+        &mut self,
+        spec: PolicySpec,
+        ipcomp: Option<IpcompTemplate>,
+    ) -> Result<u32, &'static str> {
         if self.find(&spec.selector, spec.dir).is_some() {
             return Err("a policy with this selector and direction exists");
         }
-        if spec.templates.len() > MAX_BUNDLE {
+        if spec.templates.len() + usize::from(ipcomp.is_some()) > MAX_BUNDLE {
             return Err("more than 6 transforms in one policy (Linux's XFRM_MAX_DEPTH)");
         }
         let mut spec = spec;
-        for t in &mut spec.templates {
-            if t.level == Level::Unique(None) {
-                t.level = Level::Unique(Some(self.gen_reqid()));
+        let mut ipcomp = ipcomp;
+        let levels = ipcomp.iter_mut().map(|c| &mut c.level);
+        for level in levels.chain(spec.templates.iter_mut().map(|t| &mut t.level)) {
+            if *level == Level::Unique(None) {
+                *level = Level::Unique(Some(self.gen_reqid()));
             }
         }
         self.next_id += 1;
@@ -179,7 +192,7 @@ impl Spd {
             hits: 0,
         };
         let dir = dir_index(spec.dir) as u8;
-        self.policies.push(Policy { spec, id });
+        self.policies.push(Policy { spec, ipcomp, id });
         self.live.push(true);
         self.insert(dir, entry);
         Ok(id)

@@ -169,6 +169,83 @@ pub struct UdpEncap {
     pub dport: u16,
 }
 
+/// IPComp's compression algorithms (RFC 3173 §3.3; setkey `-C calgo`).
+/// vpnlab implements DEFLATE (RFC 2394); setkey's `oui` and `lzs` are
+/// refused where they are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CompAlg {
+    /// RFC 2394: raw DEFLATE (RFC 1951), no zlib header, each datagram
+    /// compressed on its own (RFC 3173 §2.1).
+    Deflate,
+}
+
+impl CompAlg {
+    /// The name setkey reads and `setkey -D` prints (libipsec `str_alg_comp`).
+    pub fn setkey_name(self) -> &'static str {
+        match self {
+            CompAlg::Deflate => "deflate",
+        }
+    }
+
+    /// The well-known CPI (RFC 3173 §3.3, IANA's IPCOMP transform IDs:
+    /// DEFLATE is 2), also `SADB_X_CALG_DEFLATE`, the number PF_KEY
+    /// carries in `sadb_sa_encrypt`.
+    pub fn well_known_cpi(self) -> u16 {
+        match self {
+            CompAlg::Deflate => 2,
+        }
+    }
+
+    /// Linux `xfrm_algo.c` `calg_list`: payloads shorter than this are sent
+    /// uncompressed (`.uinfo.comp.threshold = 90` for deflate).
+    pub fn threshold(self) -> usize {
+        match self {
+            CompAlg::Deflate => 90,
+        }
+    }
+}
+
+/// One IPComp SA as configured (`add src dst ipcomp SPI -C deflate [-R];`,
+/// RFC 3173 §4). It is kept apart from [`SaSpec`]: an IPComp SA has no
+/// keys, sequence numbers, replay window or integrity, and its wire index
+/// is a 16-bit CPI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IpcompSpec {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    /// The SA's SPI as PF_KEY holds it (`sadb_sa_spi`). Linux sends its
+    /// low 16 bits as the CPI (`ipcomp_output`: `htons((u16)ntohl(spi))`)
+    /// and finds an inbound SA by the CPI widened back (`xfrm_parse_spi`),
+    /// so it is at most 0xffff.
+    pub spi: u32,
+    pub mode: Mode,
+    /// `-u reqid` (0: none).
+    pub reqid: u32,
+    pub alg: CompAlg,
+}
+
+impl IpcompSpec {
+    /// The CPI on the wire (RFC 3173 §2.2). setkey's `-R` asks KAME to
+    /// send the SPI as is instead of the well-known CPI; Linux af_key
+    /// ignores `sadb_sa_flags` (`/* x->algo.flags = sa->sadb_sa_flags; */`)
+    /// and always sends the SPI, as here.
+    pub fn cpi(&self) -> u16 {
+        (self.spi & 0xffff) as u16
+    }
+}
+
+/// The IPComp step of an SA bundle (`ipcomp/tunnel/A-B/use`). It is the
+/// innermost step: applied first on output, before the policy's ESP or AH
+/// [`Template`]s (RFC 3173 §3: compression before encryption; racoon
+/// always writes it first, and Linux applies templates in order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpcompTemplate {
+    pub mode: Mode,
+    /// Tunnel endpoints (source, destination); empty in transport mode.
+    pub endpoints: Option<(Ipv4Addr, Ipv4Addr)>,
+    pub level: Level,
+}
+
 impl fmt::Display for Direction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

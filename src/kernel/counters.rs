@@ -44,6 +44,9 @@ pub enum DropReason {
     BadPadding,
     /// An outbound SA's sequence number would cycle (RFC 4303 §3.3.3).
     SeqOverflow,
+    /// An IPComp payload that does not decompress (RFC 3173 §3.3; Linux
+    /// `ipcomp_input` fails, XfrmInStateProtoError).
+    Decompress,
     /// A NAT had no mapping for an inbound packet.
     NatNoMapping,
     /// A NAT's mapping exists, but its filtering refused the sender.
@@ -67,7 +70,7 @@ impl From<crate::wire::Error> for DropReason {
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 24] = [
+    pub const ALL: [DropReason; 25] = [
         DropReason::Malformed,
         DropReason::BadChecksum,
         DropReason::TtlExceeded,
@@ -88,6 +91,7 @@ impl DropReason {
         DropReason::Integrity,
         DropReason::BadPadding,
         DropReason::SeqOverflow,
+        DropReason::Decompress,
         DropReason::NatNoMapping,
         DropReason::NatFiltered,
         DropReason::NatEsp,
@@ -117,6 +121,7 @@ impl DropReason {
             DropReason::Integrity => "integrity",
             DropReason::BadPadding => "bad-padding",
             DropReason::SeqOverflow => "seq-overflow",
+            DropReason::Decompress => "decompress",
             DropReason::NatNoMapping => "nat-no-mapping",
             DropReason::NatFiltered => "nat-filtered",
             DropReason::NatEsp => "nat-esp",
@@ -155,6 +160,7 @@ pub const NODE_COUNTERS: &[&str] = &[
     "dropped.integrity",
     "dropped.bad-padding",
     "dropped.seq-overflow",
+    "dropped.decompress",
     "dropped.nat-no-mapping",
     "dropped.nat-filtered",
     "dropped.nat-esp",

@@ -67,8 +67,8 @@
 //!   line-oriented FTP 21, SSH 22, SMTP 25,
 //!   WHOIS 43, HTTP 80/8080 and RTSP 554/8554 (`super::txtproto`);
 //! - IP protocols with their own tcpdump printer (GRE 47, IGMP 2, OSPF 89,
-//!   IPComp 108, SCTP 132, ... see [`proto_has_printer`]): we print the
-//!   generic ` ip-proto-N LEN`; ESP, AH, and ISAKMP on UDP 500 and 4500
+//!   SCTP 132, ... see [`proto_has_printer`]): we print the generic
+//!   ` ip-proto-N LEN`; ESP, AH, IPComp, and ISAKMP on UDP 500 and 4500
 //!   (through `wire::isakmp_print`) are reproduced;
 //! - the MPTCP TCP option (30), printed here like an unknown option;
 //! - IPv6 packets of 40 bytes or more (`ip6_print`);
@@ -117,6 +117,7 @@ const PROTO_TCP: u8 = 6;
 const PROTO_UDP: u8 = 17;
 const PROTO_ESP: u8 = 50;
 const PROTO_AH: u8 = 51;
+const PROTO_IPCOMP: u8 = 108;
 const PROTO_ICMPV6: u8 = 58;
 const PROTO_NONE: u8 = 59;
 const PROTO_ND: u8 = 77;
@@ -385,6 +386,7 @@ impl Printer<'_> {
     fn demux_upper(&mut self, d: Cap, length: u32, proto: u8, ip: IpInfo) -> Res {
         match proto {
             PROTO_ESP => self.esp(d, length),
+            PROTO_IPCOMP => self.ipcomp(d),
             PROTO_TCP => self.tcp_print(d, length, ip),
             PROTO_UDP => self.udp(d, length, ip),
             PROTO_ICMP => self.icmp(d, length),
@@ -453,6 +455,15 @@ impl Printer<'_> {
         self.put(format_args!(
             "ESP(spi=0x{spi:08x},seq=0x{seq:x}), length {length}"
         ));
+        Ok(())
+    }
+
+    /// print-ipcomp.c ipcomp_print (RFC 3173 section 2.2): the CPI only;
+    /// tcpdump does not decompress, and prints no length.
+    fn ipcomp(&mut self, d: Cap) -> Res {
+        self.proto = "ipcomp";
+        let cpi = d.be16(2)?;
+        self.put(format_args!("IPComp(cpi=0x{cpi:04x})"));
         Ok(())
     }
 
@@ -1307,14 +1318,14 @@ impl TcpConversations {
 
 /// Whether tcpdump 4.99 hands this IP protocol to a dedicated printer
 /// (print-ip-demux.c) that [`Dissector::line`] does not reproduce; it
-/// prints ` ip-proto-N LEN` instead. Scenarios must avoid them. (ESP 50
-/// and AH 51 are reproduced, so they are not listed.)
+/// prints ` ip-proto-N LEN` instead. Scenarios must avoid them. (ESP 50,
+/// AH 51 and IPComp 108 are reproduced, so they are not listed.)
 pub fn proto_has_printer(proto: u8) -> bool {
     // IGMP, EGP, PIGP, DCCP, IPv6, RSVP, GRE, MOBILE, EIGRP, OSPF, PIM,
-    // IPCOMP, VRRP, PGM, SCTP.
+    // VRRP, PGM, SCTP.
     matches!(
         proto,
-        2 | 8 | 9 | 33 | 41 | 46 | 47 | 55 | 88 | 89 | 103 | 108 | 112 | 113 | 132
+        2 | 8 | 9 | 33 | 41 | 46 | 47 | 55 | 88 | 89 | 103 | 112 | 113 | 132
     )
 }
 
@@ -1399,8 +1410,8 @@ mod tests {
         assert!(!tcp_port_is_decoded(40000, 80, &[]), "HTTP is reproduced");
         assert!(!tcp_port_is_decoded(53, 40000, &[]), "DNS is reproduced");
         assert!(!tcp_port_is_decoded(40000, 5001, &[]));
-        assert!(proto_has_printer(47) && proto_has_printer(108));
-        assert!(!proto_has_printer(50) && !proto_has_printer(51));
+        assert!(proto_has_printer(47) && proto_has_printer(89));
+        assert!(!proto_has_printer(50) && !proto_has_printer(51) && !proto_has_printer(108));
         assert!(!proto_has_printer(1) && !proto_has_printer(6) && !proto_has_printer(17));
     }
 
@@ -2513,6 +2524,37 @@ mod tests {
             )],
         ),
         // ESP and AH (print-esp.c, print-ah.c), from cases_ipsec.py.
+        // print-ipcomp.c: the CPI from a 4-byte header, no length; a
+        // header cut short is `[|ipcomp]` (GET_BE_U_2 of the CPI fails).
+        (
+            "ipcomp",
+            &[
+                (
+                    "4500001e12340000406ce3e5c0a80105c0a80205040010006360a03d0000",
+                    "IP 192.168.1.5 > 192.168.2.5: IPComp(cpi=0x1000)",
+                ),
+                (
+                    "4500001812340000406ce3ebc0a80105c0a802050600ffff",
+                    "IP 192.168.1.5 > 192.168.2.5: IPComp(cpi=0xffff)",
+                ),
+                (
+                    "4500001712340000406ce3ecc0a80105c0a80205060010",
+                    "IP 192.168.1.5 > 192.168.2.5:  [|ipcomp]",
+                ),
+                (
+                    "4500001512340000406ce3eec0a80105c0a8020506",
+                    "IP 192.168.1.5 > 192.168.2.5:  [|ipcomp]",
+                ),
+                (
+                    "4500001412340000406ce3efc0a80105c0a80205",
+                    "IP 192.168.1.5 > 192.168.2.5:  [|ipcomp]",
+                ),
+                (
+                    "4500001d12340000406ce3e6c0a80105c0a80205118000020102030405",
+                    "IP 192.168.1.5 > 192.168.2.5: IPComp(cpi=0x0002)",
+                ),
+            ],
+        ),
         (
             "esp_basic",
             &[(

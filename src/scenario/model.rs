@@ -366,7 +366,9 @@ pub struct SaExpect {
     pub node: Located<String>,
     /// `0x301` or `769`.
     pub spi: Located<Spi>,
-    /// `packets`, `bytes`, `replay-drops`, `integrity-failures`.
+    /// `packets`, `bytes`, `replay-drops`, `integrity-failures`; on an
+    /// IPComp SA `packets`, `bytes`, `compressed`, `uncompressed`,
+    /// `decompress-failures`.
     pub counter: Located<String>,
     #[serde(default)]
     pub count: Option<u64>,

@@ -11,7 +11,7 @@ use super::located::{Located, Pos};
 use super::model::*;
 use crate::config::setkey::kernel_requests;
 use crate::ipsec::IpsecEngine;
-use crate::ipsec::pfkey::Request;
+use crate::ipsec::ipcomp_sad::IPCOMP_COUNTERS;
 use crate::ipsec::sad::SA_COUNTERS;
 use crate::ipsec::spec::Direction;
 use crate::kernel::counters::{LINK_COUNTERS, NODE_COUNTERS};
@@ -97,10 +97,8 @@ fn check_script(
         };
         for st in statements {
             for (i, request) in kernel_requests(st.command).into_iter().enumerate() {
-                let fwd = match &request {
-                    Request::SpdAdd(policy) if policy.dir == Direction::Fwd => {
-                        Some(policy.selector)
-                    }
+                let fwd = match request.added_policy() {
+                    Some(policy) if policy.dir == Direction::Fwd => Some(policy.selector),
                     _ => None,
                 };
                 let Err(e) = engine.apply(&request, smoltcp::time::Instant::ZERO) else {
@@ -730,13 +728,15 @@ fn check_expectation(s: &Scenario, e: &Located<Expectation>, p: &mut Problems) {
         Expectation::Counter(x) => check_counter_expect(s, e.pos, x, p),
         Expectation::Sa(x) => {
             check_node_ref(s, &x.node, p);
-            if !SA_COUNTERS.contains(&x.counter.as_str()) {
+            let name = x.counter.as_str();
+            if !SA_COUNTERS.contains(&name) && !IPCOMP_COUNTERS.contains(&name) {
                 p.push((
                     x.counter.pos,
                     format!(
-                        "unknown SA counter `{}`: expected one of {}",
+                        "unknown SA counter `{}`: expected one of {} (IPComp SAs: {})",
                         x.counter.value,
-                        SA_COUNTERS.join(", ")
+                        SA_COUNTERS.join(", "),
+                        IPCOMP_COUNTERS.join(", ")
                     ),
                 ));
             }

@@ -12,6 +12,7 @@ use smoltcp::time::Instant;
 
 use crate::ike::report::{DaemonReport, KeyRow};
 use crate::ipsec::dump;
+use crate::ipsec::ipcomp_sad::IpcompCounters;
 use crate::ipsec::sad::SaCounters;
 use crate::ipsec::spec::IpsecProto;
 use crate::node::Node;
@@ -24,6 +25,36 @@ pub struct SaReport {
     pub proto: IpsecProto,
     pub spi: u32,
     pub counters: SaCounters,
+}
+
+/// One IPComp SA's identity and counters at the end of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IpcompReport {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub spi: u32,
+    pub counters: IpcompCounters,
+}
+
+/// The IPComp SAs each IPsec node holds at the end.
+pub fn ipcomp_reports(nodes: &[Node]) -> Vec<(String, Vec<IpcompReport>)> {
+    nodes
+        .iter()
+        .filter_map(|n| {
+            let engine = n.ipsec()?;
+            let sas = engine
+                .ipcomp
+                .iter()
+                .map(|sa| IpcompReport {
+                    src: sa.spec.src,
+                    dst: sa.spec.dst,
+                    spi: sa.spec.spi,
+                    counters: sa.counters,
+                })
+                .collect();
+            Some((n.name.clone(), sas))
+        })
+        .collect()
 }
 
 /// The SAs each IPsec node holds at the end.
@@ -159,7 +190,7 @@ pub fn write_ipsec_files(
         let Some(engine) = node.ipsec() else { continue };
         files.push(write_atomic(
             &dir.join(format!("{}.sad", node.name)),
-            &dump::sad(&engine.sad, now),
+            &dump::sad(&engine.sad, &engine.ipcomp, now),
         )?);
         files.push(write_atomic(
             &dir.join(format!("{}.spd", node.name)),

@@ -64,6 +64,8 @@ pub struct Outcome {
     pub nodes: Vec<(String, NodeCounters)>,
     /// SAs of each IPsec node at the end, with their counters.
     pub sas: Vec<(String, Vec<artifacts::SaReport>)>,
+    /// IPComp SAs of each IPsec node at the end, with their counters.
+    pub ipcomp_sas: Vec<(String, Vec<artifacts::IpcompReport>)>,
     /// What each node's key daemon did: its events and log lines.
     pub ike: Vec<artifacts::IkeReport>,
     pub links: Vec<LinkResult>,
@@ -162,6 +164,7 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         files.extend(artifacts::write_nat_files(d, &nodes, end)?);
     }
     let sas = artifacts::sa_reports(&nodes);
+    let ipcomp_sas = artifacts::ipcomp_reports(&nodes);
     let ike = artifacts::ike_reports(&nodes, reports);
     if let Some(d) = &dir {
         remove_stale(d, &files)?;
@@ -174,6 +177,7 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         topology: Topology::of(s),
         flows,
         sas,
+        ipcomp_sas,
         ike,
         nodes: nodes
             .into_iter()

@@ -311,11 +311,28 @@ fn sa(o: &Outcome, x: &SaExpect) -> (String, bool, String) {
         .find(|(n, _)| *n == x.node.value)
         .map(|(_, s)| s.as_slice())
         .unwrap_or(&[]);
-    let matching: Vec<_> = sas.iter().filter(|r| r.spi == spi).collect();
-    if matching.is_empty() {
+    let ipcomp = o
+        .ipcomp_sas
+        .iter()
+        .find(|(n, _)| *n == x.node.value)
+        .map(|(_, s)| s.as_slice())
+        .unwrap_or(&[]);
+    let values: Vec<Option<u64>> = sas
+        .iter()
+        .filter(|r| r.spi == spi)
+        .map(|r| r.counters.get(&x.counter))
+        .chain(
+            ipcomp
+                .iter()
+                .filter(|r| r.spi == spi)
+                .map(|r| r.counters.get(&x.counter)),
+        )
+        .collect();
+    if values.is_empty() {
         let have: Vec<String> = sas
             .iter()
             .map(|r| format!("{} 0x{:08x}", r.proto.name(), r.spi))
+            .chain(ipcomp.iter().map(|r| format!("ipcomp 0x{:08x}", r.spi)))
             .collect();
         return (
             what,
@@ -323,10 +340,7 @@ fn sa(o: &Outcome, x: &SaExpect) -> (String, bool, String) {
             format!("node has no SA with this SPI (it has: {})", have.join(", ")),
         );
     }
-    let value: u64 = matching
-        .iter()
-        .filter_map(|r| r.counters.get(&x.counter))
-        .sum();
+    let value: u64 = values.iter().flatten().sum();
     let dir = o
         .dir
         .as_ref()

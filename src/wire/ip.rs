@@ -28,6 +28,8 @@ pub mod protocol {
     pub const ESP: u8 = 50;
     /// RFC 4302.
     pub const AH: u8 = 51;
+    /// IPComp, RFC 3173 §2.
+    pub const IPCOMP: u8 = 108;
 }
 
 /// An IP address (today an IPv4 address).

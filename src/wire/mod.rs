@@ -23,6 +23,7 @@ pub mod esp;
 pub mod frag;
 pub mod icmp;
 pub mod ip;
+pub mod ipcomp;
 pub mod ipv4;
 pub mod isakmp;
 pub mod isakmp_print;
