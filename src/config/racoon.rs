@@ -793,7 +793,7 @@ impl IntegrityAlg {
 }
 
 /// A phase 2 `compression_algorithm` (IPComp, RFC 3173). racoon offers
-/// it only where a policy asks for IPComp, which no vpnlab policy can.
+/// it only where a policy has an ipcomp step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compression {
     Deflate,
@@ -2625,11 +2625,16 @@ impl Parser {
     }
 
     /// cfparse.y requires the list in every sainfo; racoon proposes
-    /// IPComp only for a policy with an `ipcomp` template (proposal.c
-    /// `set_proposal_from_policy`), and vpnlab's setkey refuses those
-    /// templates with an error, so the list is kept and never warned.
+    /// IPComp only for a policy with an `ipcomp` step (proposal.c
+    /// `set_proposal_from_policy`). vpnlab's kernel compresses with
+    /// deflate only: `lzs` and `oui` are warned about.
     fn compression_list(&mut self) -> Result<Vec<Compression>, ParseError> {
         let items = self.list(Parser::compression)?;
+        for (c, at) in &items {
+            if *c != Compression::Deflate {
+                self.warn(*at, format!("compression_algorithm {} is not supported by vpnlab (it implements deflate); it is left out of the negotiation", c.name()));
+            }
+        }
         Ok(items.into_iter().map(|(c, _)| c).collect())
     }
 
@@ -3795,10 +3800,11 @@ sainfo anonymous
             .replace("deflate;", "deflate, lzs;");
         let w = warnings(&text);
         let at: Vec<(u32, u32)> = w.iter().map(|w| (w.0, w.1)).collect();
-        assert_eq!(at, vec![(3, 22), (3, 32), (4, 26)]);
+        assert_eq!(at, vec![(3, 22), (3, 32), (4, 26), (5, 32)]);
         assert!(w[0].2.contains("des_iv64 is not supported by vpnlab"));
         assert!(w[1].2.contains("rc4"));
         assert!(w[2].2.contains("kpdk"));
+        assert!(w[3].2.contains("compression_algorithm lzs"));
         let w = warnings(&sainfo_with("lifetime byte 100 KB;"));
         assert_eq!(w.len(), 1);
         assert_eq!((w[0].0, w[0].1), (2, 1));

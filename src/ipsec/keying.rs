@@ -288,6 +288,22 @@ impl IpsecEngine {
             IpcompRequest::Dump => Ok(Reply::IpcompSas(
                 sas.iter().map(|sa| sa.spec.clone()).collect(),
             )),
+            IpcompRequest::GetCpi { dst, range } => {
+                let free = (range.min..=range.max.min(0xffff))
+                    .find(|&cpi| sas.get(&(dst.into(), cpi)).is_none());
+                return free.map(Reply::Spi).ok_or_else(|| {
+                    Errno::Exists(format!(
+                        "no CPI from {} to {} is free",
+                        range.min, range.max
+                    ))
+                });
+            }
+            IpcompRequest::PolicyStep { selector, dir } => {
+                return match self.policy(&selector, dir) {
+                    Some(_) => Ok(Reply::IpcompStep(self.ipcomp_step(&selector, dir))),
+                    None => Err(Errno::NotFound("no such policy".into())),
+                };
+            }
         }
         .map_err(sad_error)
     }
@@ -296,6 +312,11 @@ impl IpsecEngine {
     fn policy(&self, selector: &Selector, dir: Direction) -> Option<&PolicySpec> {
         let exact = |p: &&super::spd::Policy| p.spec.dir == dir && p.spec.selector == *selector;
         self.spd.iter().find(exact).map(|p| &p.spec)
+    }
+
+    fn ipcomp_step(&self, selector: &Selector, dir: Direction) -> Option<IpcompTemplate> {
+        let exact = |p: &&super::spd::Policy| p.spec.dir == dir && p.spec.selector == *selector;
+        self.spd.iter().find(exact).and_then(|p| p.ipcomp)
     }
 
     fn delete_policy(&mut self, selector: &Selector, dir: Direction) -> Result<Reply, Errno> {

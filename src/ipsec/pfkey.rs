@@ -127,6 +127,15 @@ pub enum IpcompRequest {
     Flush,
     /// SADB_DUMP of the IPComp SAs; setkey `dump ipcomp;`; answered with [`Reply::IpcompSas`].
     Dump,
+    /// SADB_GETSPI with SADB_X_SATYPE_IPCOMP: a CPI in `range` free for
+    /// `dst` (racoon asks for 0x100 to 0xffff, pfkey.c `pk_sendgetspi`);
+    /// answered with [`Reply::Spi`]. vpnlab reserves no larval IPComp
+    /// SA: the ADD that follows takes the CPI.
+    GetCpi { dst: Ipv4Addr, range: SpiRange },
+    /// The IPComp step of the policy for `selector` in `dir` (part of
+    /// SADB_X_SPDGET's answer on Linux, where the step is one of the
+    /// policy's templates); answered with [`Reply::IpcompStep`].
+    PolicyStep { selector: Selector, dir: Direction },
 }
 
 /// SADB_EXT_SPIRANGE: the SPIs a GETSPI may return, both ends included.
@@ -165,6 +174,8 @@ pub enum Reply {
     IpcompSa(IpcompSpec),
     /// DUMP of the IPComp SAs, in SAD order.
     IpcompSas(Vec<IpcompSpec>),
+    /// The IPComp step of a policy (None: the policy has none).
+    IpcompStep(Option<IpcompTemplate>),
 }
 
 /// Why the kernel refused a request: the `sadb_msg_errno` of its answer,

@@ -4,6 +4,8 @@
 //! a pair, the policies it reads, and with `generate_policy` the policies
 //! the initiator's IDs describe.
 
+use std::net::Ipv4Addr;
+
 use rand_core::RngCore;
 use smoltcp::time::Instant;
 
@@ -13,10 +15,10 @@ use super::quick::Phase2;
 use crate::crypto::ikev1::{self, KeymatInput, PROTO_IPSEC_AH, PROTO_IPSEC_ESP};
 use crate::ike::FailReason;
 use crate::ipsec::KeyKernel;
-use crate::ipsec::pfkey::{Errno, Reply, Request, SpiRange};
+use crate::ipsec::pfkey::{Errno, IpcompRequest, Reply, Request, SpiRange};
 use crate::ipsec::spec::{
-    Action, Direction, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec, Selector, Template,
-    UdpEncap,
+    Action, CompAlg, Direction, IpcompSpec, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec,
+    Selector, Template, UdpEncap,
 };
 
 /// racoon sets the soft lifetime to 80% of the hard one
@@ -119,6 +121,43 @@ pub(crate) fn get_spi(
     }
 }
 
+/// pfkey.c `pk_sendgetspi` for the IPCOMP protocol of a bundle: a CPI
+/// from 0x100 to 0xffff ("this works around a bug in Linux kernel where
+/// it allocates 4 byte spi's for IPCOMP"), drawn as the SPIs are.
+pub(crate) fn get_cpi(
+    env: &mut Env<'_>,
+    kernel: &mut dyn KeyKernel,
+    p: &Phase2,
+) -> Result<u16, Fail> {
+    loop {
+        let candidate = 0x100 + env.rng.next_u32() % (0x10000 - 0x100);
+        let request = Request::Ipcomp(IpcompRequest::GetCpi {
+            dst: p.local,
+            range: SpiRange::exactly(candidate),
+        });
+        match kernel.request(env.now, request) {
+            Ok(Reply::Spi(cpi)) => {
+                return u16::try_from(cpi).map_err(|_| getspi_failed(format!("CPI {cpi}")));
+            }
+            Err(Errno::Exists(_)) => continue,
+            Ok(other) => return Err(getspi_failed(format!("{other:?}"))),
+            Err(e) => return Err(getspi_failed(e.to_string())),
+        }
+    }
+}
+
+/// Whether the policy for exactly `selector` in `dir` has an IPComp
+/// step (on Linux one of its templates, `ipcomp/.../use`).
+pub(crate) fn has_ipcomp_step(
+    now: Instant,
+    kernel: &mut dyn KeyKernel,
+    selector: Selector,
+    dir: Direction,
+) -> bool {
+    let request = Request::Ipcomp(IpcompRequest::PolicyStep { selector, dir });
+    matches!(kernel.request(now, request), Ok(Reply::IpcompStep(Some(_))))
+}
+
 /// The kernel refused GETSPI (pfkey.c: "ipseclib failed send getspi");
 /// expectations know it as a configuration problem of the node.
 fn getspi_failed(why: String) -> Fail {
@@ -148,6 +187,16 @@ pub(crate) fn delete_pair(
         };
         let _ = kernel.request(now, request);
         records.deleted.push((dst.into(), p.proto, spi));
+    }
+    let cpis = p.chosen.and_then(|c| c.ipcomp).zip(p.my_cpi);
+    if let Some((theirs, mine)) = cpis {
+        for (src, dst, cpi) in [(p.peer, p.local, mine), (p.local, p.peer, theirs.peer_cpi)] {
+            let spi = u32::from(cpi);
+            let _ = kernel.request(
+                now,
+                Request::Ipcomp(IpcompRequest::Delete { src, dst, spi }),
+            );
+        }
     }
 }
 
@@ -230,12 +279,54 @@ pub(crate) fn install_pair(env: &mut Env<'_>, kernel: &mut dyn KeyKernel, keys: 
                     ),
                 );
                 env.records.installed.push(spec);
+                // pk_sendupdate and pk_sendadd walk the bundle's
+                // protocols: ESP (or AH), then IPCOMP.
+                install_ipcomp(env, kernel, p, (src, dst));
             }
             Err(e) => env.log.error(
                 env.now,
                 format!("pfkey {name} failed: {src}->{dst} spi={spi}: {e}"),
             ),
         }
+    }
+}
+
+/// The IPCOMP SA of a bundle for the direction `src` to `dst`: its CPI
+/// (ours inbound, the peer's outbound) as the SPI, raw as racoon asks
+/// (`SADB_X_EXT_RAWCPI`), in the bundle's mode; racoon logs it as
+/// `pk_recvupdate`/`pk_recvadd` do for any SA.
+fn install_ipcomp(
+    env: &mut Env<'_>,
+    kernel: &mut dyn KeyKernel,
+    p: &Phase2,
+    (src, dst): (Ipv4Addr, Ipv4Addr),
+) {
+    let Some((choice, mine)) = p.chosen.and_then(|c| c.ipcomp).zip(p.my_cpi) else {
+        return;
+    };
+    let inbound = dst == p.local;
+    let cpi = if inbound { mine } else { choice.peer_cpi };
+    let spec = IpcompSpec {
+        src,
+        dst,
+        spi: u32::from(cpi),
+        mode: p.mode,
+        reqid: if inbound { p.reqid_in } else { p.reqid_out },
+        alg: CompAlg::Deflate,
+    };
+    let spi = spec.spi;
+    match kernel.request(env.now, Request::Ipcomp(IpcompRequest::Add(spec))) {
+        Ok(_) => env.log.info(
+            env.now,
+            format!(
+                "IPsec-SA established: IPCOMP/{} {src}->{dst} spi={spi}(0x{spi:x})",
+                mode_label(p.mode)
+            ),
+        ),
+        Err(e) => env.log.error(
+            env.now,
+            format!("pfkey ADD failed: {src}->{dst} cpi={spi}: {e}"),
+        ),
     }
 }
 

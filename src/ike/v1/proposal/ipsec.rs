@@ -78,12 +78,20 @@ fn esp_received(id: u8, key_len: Option<usize>) -> Option<(EncAlg, usize)> {
     enc.key_lens().contains(&len).then_some((enc, len))
 }
 
-/// Every transform an `sainfo` allows for `proto` in `mode`.
+/// Every transform an `sainfo` allows for `proto` in `mode`, bundled
+/// with IPComp when the policy has an ipcomp step. racoon takes the IPCOMP
+/// transforms from `compression_algorithm` (proposal.c
+/// `set_satrnsbysainfo`); Linux and vpnlab have deflate only, so without
+/// it there is nothing to offer ("failed to get algorithms").
 pub fn ipsec_transforms(
     sainfo: &conf::SaInfo,
     proto: IpsecProto,
     mode: Mode,
+    ipcomp: bool,
 ) -> Vec<IpsecTransform> {
+    if ipcomp && !sainfo.compression.contains(&conf::Compression::Deflate) {
+        return Vec::new();
+    }
     let pfs = sainfo.pfs_group.and_then(dh_group);
     let base = IpsecTransform {
         proto,
@@ -93,6 +101,7 @@ pub fn ipsec_transforms(
         lifetime_secs: sainfo.lifetime_secs,
         pfs,
         udp: None,
+        ipcomp,
     };
     let auths = sainfo.authentication.iter().filter_map(|a| integrity(*a));
     match proto {
@@ -252,6 +261,7 @@ impl IpsecTransform {
             lifetime_secs: life_seconds(t, P2::SaLifeType, P2::SaLifeDuration)?,
             pfs,
             udp,
+            ipcomp: false,
         })
     }
 
@@ -273,12 +283,14 @@ impl IpsecTransform {
             self.auth,
             self.mode,
             self.udp.is_some(),
+            self.ipcomp,
         ) == (
             ours.proto,
             cipher(ours),
             ours.auth,
             ours.mode,
             ours.udp.is_some(),
+            ours.ipcomp,
         );
         if !same {
             return Err(None);
@@ -297,23 +309,66 @@ impl IpsecTransform {
 }
 
 /// The initiator's phase 2 SA payload: one proposal carrying our inbound
-/// SPI (RFC 2408 §3.5) and every transform.
-pub fn ipsec_offer(transforms: &[IpsecTransform], spi: u32) -> Option<SaRepr> {
-    let protocol = match transforms.first()?.proto {
+/// SPI (RFC 2408 §3.5) and every transform; with IPComp, the IPCOMP
+/// protocol under the same proposal number after it, with our CPI (RFC
+/// 2407 §4.4.5: a 2-byte SPI), as racoon orders a bundle's protocols
+/// (proposal.c `inssaprotorev`: the policy's last step first).
+pub fn ipsec_offer(transforms: &[IpsecTransform], spi: u32, cpi: Option<u16>) -> Option<SaRepr> {
+    let first = transforms.first()?;
+    let protocol = match first.proto {
         IpsecProto::Esp => ProtocolId::IpsecEsp,
         IpsecProto::Ah => ProtocolId::IpsecAh,
     };
-    let transforms = transforms
-        .iter()
-        .zip(1u8..)
+    let numbered = transforms.iter().zip(1u8..);
+    let transforms = numbered
         .map(|(t, n)| t.to_transform(n))
         .collect::<Option<Vec<_>>>()?;
-    Some(SaRepr::ipsec(vec![ProposalRepr {
+    let mut proposals = vec![ProposalRepr {
         number: 1,
         protocol,
         spi: spi.to_be_bytes().to_vec(),
         transforms,
-    }]))
+    }];
+    if first.ipcomp {
+        proposals.push(ProposalRepr {
+            number: 1,
+            protocol: ProtocolId::IpComp,
+            spi: cpi?.to_be_bytes().to_vec(),
+            transforms: vec![first.to_ipcomp_transform(1)],
+        });
+    }
+    Some(SaRepr::ipsec(proposals))
+}
+
+impl IpsecTransform {
+    /// IPCOMP_DEFLATE with the bundle's lifetime, PFS group and mode
+    /// (ipsec_doi.c `setph2proposal0`: no authentication or key length).
+    fn to_ipcomp_transform(self, number: u8) -> TransformRepr {
+        let mut attributes = vec![
+            SaAttribute::basic(P2::SaLifeType, LifeType::Seconds),
+            SaAttribute::number(P2::SaLifeDuration, clamp_u32(self.lifetime_secs)),
+        ];
+        if let Some(group) = self.pfs {
+            attributes.push(SaAttribute::basic(P2::GroupDescription, group.id()));
+        }
+        attributes.push(SaAttribute::basic(
+            P2::EncapsulationMode,
+            encapsulation(self.mode, self.udp),
+        ));
+        TransformRepr {
+            number,
+            transform_id: transform_id::IPCOMP_DEFLATE,
+            attributes,
+        }
+    }
+}
+
+/// The IPComp half of a bundle choice: the peer's CPI and the number of
+/// the IPCOMP transform taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpcompChoice {
+    pub peer_cpi: u16,
+    pub transform_number: u8,
 }
 
 /// A phase 2 choice: the transform and the peer's SPI.
@@ -330,29 +385,85 @@ pub struct Chosen {
     /// `claim` put our shorter lifetime in place of the offered one: the
     /// reply carries a RESPONDER-LIFETIME notify with it.
     pub claimed: bool,
+    /// With IPComp in the bundle.
+    pub ipcomp: Option<IpcompChoice>,
 }
 
 fn proposal_spi(p: &ProposalRepr) -> Option<u32> {
     Some(u32::from_be_bytes(p.spi.as_slice().try_into().ok()?))
 }
 
-/// Responder: the first initiator transform one of ours accepts. Only
-/// single-protocol proposals are considered. Refused, it gives racoon's
-/// reasons for the transforms whose algorithms matched.
+/// An IPCOMP protocol's CPI: 2 bytes, or 4 holding at most 0xffff
+/// (proposal.c `cmpsaprop_alloc`: "IPComp SPI size promoted from 16bit
+/// to 32bit").
+fn proposal_cpi(p: &ProposalRepr) -> Option<u16> {
+    match p.spi.as_slice() {
+        [a, b] => Some(u16::from_be_bytes([*a, *b])),
+        [0, 0, a, b] => Some(u16::from_be_bytes([*a, *b])),
+        _ => None,
+    }
+}
+
+/// One proposal number's protocols: the ESP or AH one and, in a bundle,
+/// its IPCOMP one with a deflate transform (RFC 2408 §3.5: payloads with
+/// the same number are one proposal).
+struct Bundle<'a> {
+    main: &'a ProposalRepr,
+    ipcomp: Option<IpcompChoice>,
+}
+
+/// The proposals of `sa` as bundles; a number whose protocols vpnlab
+/// cannot pair (two ESPs, an IPCOMP alone, IPCOMP without deflate) is
+/// left out.
+fn bundles(sa: &SaRepr) -> Vec<Bundle<'_>> {
+    let mut numbers: Vec<u8> = sa.proposals.iter().map(|p| p.number).collect();
+    numbers.dedup();
+    numbers
+        .into_iter()
+        .filter_map(|n| {
+            let parts: Vec<&ProposalRepr> = sa.proposals.iter().filter(|p| p.number == n).collect();
+            let comp = |p: &&ProposalRepr| p.protocol == ProtocolId::IpComp;
+            let (comps, mains): (Vec<&ProposalRepr>, Vec<&ProposalRepr>) =
+                parts.into_iter().partition(comp);
+            let [main] = mains.as_slice() else {
+                return None;
+            };
+            let ipcomp = match comps.as_slice() {
+                [] => None,
+                [c] => Some(IpcompChoice {
+                    peer_cpi: proposal_cpi(c)?,
+                    transform_number: c
+                        .transforms
+                        .iter()
+                        .find(|t| t.transform_id == transform_id::IPCOMP_DEFLATE)?
+                        .number,
+                }),
+                _ => return None,
+            };
+            Some(Bundle { main, ipcomp })
+        })
+        .collect()
+}
+
+/// Responder: the first initiator transform one of ours accepts, with
+/// IPComp in the bundle exactly when ours has it. Refused, it gives
+/// racoon's reasons for the transforms whose algorithms matched.
 pub fn choose_ipsec(
     offer: &SaRepr,
     ours: &[IpsecTransform],
     check: ProposalCheck,
 ) -> Result<Chosen, Vec<String>> {
     let mut why = Vec::new();
-    for p in &offer.proposals {
+    for b in bundles(offer) {
+        let p = b.main;
         let Some(peer_spi) = proposal_spi(p) else {
             continue;
         };
         for t in &p.transforms {
-            let Some(theirs) = IpsecTransform::from_transform(p.protocol, t) else {
+            let Some(mut theirs) = IpsecTransform::from_transform(p.protocol, t) else {
                 continue;
             };
+            theirs.ipcomp = b.ipcomp.is_some();
             for o in ours {
                 match theirs.agrees(o, check) {
                     Ok((transform, claimed)) => {
@@ -362,6 +473,7 @@ pub fn choose_ipsec(
                             numbers: (p.number, t.number),
                             offered_lifetime: theirs.lifetime_secs,
                             claimed,
+                            ipcomp: b.ipcomp,
                         });
                     }
                     Err(Some(reason)) if !why.contains(&reason) => why.push(reason),
@@ -374,28 +486,32 @@ pub fn choose_ipsec(
 }
 
 /// The responder's answer to a phase 2 offer: the initiator's transform
-/// as it was offered.
-pub fn ipsec_reply(chosen: &Chosen, spi: u32) -> Option<SaRepr> {
+/// as it was offered, with our CPI for its IPCOMP.
+pub fn ipsec_reply(chosen: &Chosen, spi: u32, cpi: Option<u16>) -> Option<SaRepr> {
     let echoed = IpsecTransform {
         lifetime_secs: chosen.offered_lifetime,
         ..chosen.transform
     };
-    let mut sa = ipsec_offer(&[echoed], spi)?;
-    let proposal = sa.proposals.first_mut()?;
-    proposal.number = chosen.numbers.0;
-    proposal.transforms.first_mut()?.number = chosen.numbers.1;
+    let mut sa = ipsec_offer(&[echoed], spi, cpi)?;
+    for proposal in &mut sa.proposals {
+        proposal.number = chosen.numbers.0;
+    }
+    sa.proposals.first_mut()?.transforms.first_mut()?.number = chosen.numbers.1;
+    if let (Some(c), Some(p)) = (chosen.ipcomp, sa.proposals.get_mut(1)) {
+        p.transforms.first_mut()?.number = c.transform_number;
+    }
     Some(sa)
 }
 
 /// Initiator: the responder's choice, if it is one we offered.
 pub fn accepted_ipsec(reply: &SaRepr, offered: &[IpsecTransform]) -> Option<Chosen> {
-    let [p] = reply.proposals.as_slice() else {
-        return None;
-    };
+    let [b] = bundles(reply).try_into().ok()?;
+    let p = b.main;
     let [t] = p.transforms.as_slice() else {
         return None;
     };
-    let theirs = IpsecTransform::from_transform(p.protocol, t)?;
+    let mut theirs = IpsecTransform::from_transform(p.protocol, t)?;
+    theirs.ipcomp = b.ipcomp.is_some();
     // The PFS group must be the one offered: our KE went out with it.
     let transform = offered
         .iter()
@@ -408,6 +524,7 @@ pub fn accepted_ipsec(reply: &SaRepr, offered: &[IpsecTransform]) -> Option<Chos
         numbers: (p.number, t.number),
         offered_lifetime: transform.lifetime_secs,
         claimed: false,
+        ipcomp: b.ipcomp,
     })
 }
 
@@ -428,6 +545,7 @@ mod tests {
             lifetime_secs: 3600,
             pfs,
             udp: None,
+            ipcomp: false,
         }
     }
 
@@ -439,6 +557,7 @@ mod tests {
         let offer = ipsec_offer(
             &[esp((EncAlg::AesCbc, 16), AuthAlg::HmacSha1, None)],
             0x1234,
+            None,
         )
         .unwrap();
         let ours = [esp((EncAlg::AesCbc, 32), AuthAlg::HmacSha1, None)];
@@ -457,7 +576,12 @@ mod tests {
                 "key length mismatched, mine:256 peer:128.".to_string()
             ])
         );
-        let longer = ipsec_offer(&[esp((EncAlg::AesCbc, 32), AuthAlg::HmacSha1, None)], 1).unwrap();
+        let longer = ipsec_offer(
+            &[esp((EncAlg::AesCbc, 32), AuthAlg::HmacSha1, None)],
+            1,
+            None,
+        )
+        .unwrap();
         let ours = [esp((EncAlg::AesCbc, 16), AuthAlg::HmacSha1, None)];
         let strict = choose_ipsec(&longer, &ours, ProposalCheck::Strict).unwrap();
         assert_eq!(strict.transform.enc, Some((EncAlg::AesCbc, 32)));
@@ -469,6 +593,7 @@ mod tests {
         let offer = ipsec_offer(
             &[esp(aes, AuthAlg::HmacSha1, Some(DhGroup::Modp1024))],
             0x1234,
+            None,
         )
         .unwrap();
         let ours = [esp(aes, AuthAlg::HmacSha1, None)];
@@ -480,7 +605,7 @@ mod tests {
             choose_ipsec(&offer, &ours_pfs, ProposalCheck::Strict),
             Err(vec!["pfs group mismatched: my:1 peer:2".to_string()])
         );
-        let reply = ipsec_reply(&chosen, 0x5678).unwrap();
+        let reply = ipsec_reply(&chosen, 0x5678, None).unwrap();
         let back = accepted_ipsec(
             &reply,
             &[esp(aes, AuthAlg::HmacSha1, Some(DhGroup::Modp1024))],
@@ -526,5 +651,43 @@ mod tests {
         assert_eq!(esp_received(253, None), None);
         assert_eq!(esp_received(3, Some(24)), None);
         assert_eq!(esp_received(6, Some(17)), None);
+    }
+
+    /// RFC 2407 §4.4.5 and racoon's `set_proposal_from_policy`: with an
+    /// ipcomp step the proposal is ESP and IPCOMP under one number, the
+    /// IPCOMP one with a 2-byte CPI and IPCOMP_DEFLATE; the responder
+    /// takes it only if its own policy has IPComp too, echoes both with
+    /// its CPI, and the initiator reads the peer's CPI from the reply.
+    #[test]
+    fn ipcomp_rides_in_the_same_proposal() {
+        let aes = (EncAlg::AesCbc, 16);
+        let with = |t: IpsecTransform| IpsecTransform { ipcomp: true, ..t };
+        let ours = [with(esp(aes, AuthAlg::HmacSha1, None))];
+        let offer = ipsec_offer(&ours, 0x1234, Some(0x4321)).unwrap();
+        let parts: Vec<(u8, ProtocolId, usize)> = offer
+            .proposals
+            .iter()
+            .map(|p| (p.number, p.protocol, p.spi.len()))
+            .collect();
+        assert_eq!(
+            parts,
+            [(1, ProtocolId::IpsecEsp, 4), (1, ProtocolId::IpComp, 2)]
+        );
+        assert_eq!(
+            offer.proposals[1].transforms[0].transform_id,
+            transform_id::IPCOMP_DEFLATE
+        );
+        let plain = [esp(aes, AuthAlg::HmacSha1, None)];
+        assert!(choose_ipsec(&offer, &plain, ProposalCheck::Strict).is_err());
+        let chosen = choose_ipsec(&offer, &ours, ProposalCheck::Strict).unwrap();
+        assert_eq!(chosen.ipcomp.map(|c| c.peer_cpi), Some(0x4321));
+        let reply = ipsec_reply(&chosen, 0x5678, Some(0x0abc)).unwrap();
+        let back = accepted_ipsec(&reply, &ours).unwrap();
+        assert_eq!(
+            (back.peer_spi, back.ipcomp.map(|c| c.peer_cpi)),
+            (0x5678, Some(0x0abc))
+        );
+        let plain_offer = ipsec_offer(&plain, 1, None).unwrap();
+        assert!(choose_ipsec(&plain_offer, &ours, ProposalCheck::Strict).is_err());
     }
 }

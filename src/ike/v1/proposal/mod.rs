@@ -49,6 +49,10 @@ pub struct IpsecTransform {
     /// ESP in UDP (RFC 3947 §5.3), in the code points of this NAT-T
     /// version.
     pub udp: Option<Version>,
+    /// An IPCOMP protocol with IPCOMP_DEFLATE rides in the same proposal
+    /// (RFC 2407 §4.4.5; racoon's `set_proposal_from_policy` adds it for
+    /// a policy with an ipcomp step).
+    pub ipcomp: bool,
 }
 
 /// A lifetime the responder agreed to: the one to install, and whether it

@@ -26,7 +26,7 @@ use crate::ike::v1::proposal::{self, Chosen};
 use crate::ike::{FailReason, Side};
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::Acquire;
-use crate::ipsec::spec::Mode;
+use crate::ipsec::spec::{Direction, Mode};
 use crate::wire::isakmp::{NotifyType, PayloadRepr, Repr, SaRepr};
 
 impl Phase2 {
@@ -92,15 +92,20 @@ impl Phase2 {
                     format!("failed to get sainfo for {what}."),
                 )
             })?;
-        let mut offered = proposal::ipsec_transforms(sainfo, self.proto, self.mode);
+        self.ipcomp = install::has_ipcomp_step(env.now, kernel, self.selector, Direction::Out);
+        let mut offered = proposal::ipsec_transforms(sainfo, self.proto, self.mode, self.ipcomp);
         let udp = use_natt(p1, self, &mut offered);
         self.offered = offered;
         keys_of(p1)?;
         self.my_spi = install::get_spi(env, kernel, self)?;
-        let sa = proposal::ipsec_offer(&self.offered, self.my_spi).ok_or_else(|| {
-            let why = "sainfo offers no usable algorithm";
-            Fail::new(FailReason::NoConfig, None, why)
-        })?;
+        if self.ipcomp {
+            self.my_cpi = Some(install::get_cpi(env, kernel, self)?);
+        }
+        let sa =
+            proposal::ipsec_offer(&self.offered, self.my_spi, self.my_cpi).ok_or_else(|| {
+                let why = "sainfo offers no usable algorithm";
+                Fail::new(FailReason::NoConfig, None, why)
+            })?;
         Ok((sa, udp))
     }
 

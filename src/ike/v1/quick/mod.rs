@@ -66,6 +66,10 @@ pub(crate) struct Phase2 {
     pub chosen: Option<Chosen>,
     /// Our inbound SPI (GETSPI).
     pub my_spi: u32,
+    /// The policy has an IPComp step: the bundle carries IPCOMP.
+    pub ipcomp: bool,
+    /// Our inbound CPI (GETSPI for SADB_X_SATYPE_IPCOMP).
+    pub my_cpi: Option<u16>,
     /// The initiator's and the responder's nonce bodies.
     pub ni: Vec<u8>,
     pub nr: Vec<u8>,
@@ -117,6 +121,8 @@ impl Phase2 {
             offered: Vec::new(),
             chosen: None,
             my_spi: 0,
+            ipcomp: false,
+            my_cpi: None,
             ni: Vec::new(),
             nr: Vec::new(),
             dh: None,

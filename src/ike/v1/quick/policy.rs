@@ -23,6 +23,10 @@ pub(super) fn policy_modes(
     natted: bool,
 ) -> Result<Vec<(IpsecProto, Mode)>, Fail> {
     let policy = inbound_policy(now, p2, kernel, natted);
+    if policy.is_some() {
+        let selector = p2.selector.reversed();
+        p2.ipcomp = install::has_ipcomp_step(now, kernel, selector, Direction::In);
+    }
     match policy.and_then(|p| p.templates.first().copied()) {
         Some(t) => {
             if let Level::Unique(Some(reqid)) = t.level {

@@ -142,7 +142,9 @@ impl Phase2 {
             })?;
         let mut ours: Vec<IpsecTransform> = modes
             .iter()
-            .flat_map(|(proto, mode)| proposal::ipsec_transforms(sainfo, *proto, *mode))
+            .flat_map(|(proto, mode)| {
+                proposal::ipsec_transforms(sainfo, *proto, *mode, self.ipcomp)
+            })
             .collect();
         let udp = use_natt(p1, self, &mut ours);
         let chosen =
@@ -196,7 +198,10 @@ impl Phase2 {
         self.nr = env.nonce(env.conf.remotes[p1.remote].nonce_size);
         let ke = pfs_exchange(self, env, chosen.transform.pfs, got.ke.as_deref())?;
         self.my_spi = install::get_spi(env, kernel, self)?;
-        let reply = proposal::ipsec_reply(&chosen, self.my_spi)
+        if chosen.ipcomp.is_some() {
+            self.my_cpi = Some(install::get_cpi(env, kernel, self)?);
+        }
+        let reply = proposal::ipsec_reply(&chosen, self.my_spi, self.my_cpi)
             .ok_or_else(|| Fail::malformed("reply SA"))?;
         self.chosen = Some(chosen);
         let mut rest = vec![
