@@ -32,6 +32,7 @@
 
 pub mod config;
 pub mod crypto;
+pub mod pki;
 pub mod host;
 pub mod ike;
 pub mod ipsec;
