@@ -298,4 +298,4 @@ fn make_crl(issuer: &Issued, revoked: &[&Issued], (this_update, next_update): (u
 
 #[cfg(test)]
 #[path = "generate_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -16,6 +16,8 @@ use rsa::{Pkcs1v15Sign, PublicKey as RsaPublicKey};
 use x509_cert::ext::pkix::{AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier};
 
 use super::cert::{Crl, X509Certificate};
+#[cfg(test)]
+use super::cert::PrivateKey;
 use super::dn::DistinguishedName;
 
 /// OpenSSL's `X509_V_ERR_*` codes racoon's checks can meet.
