@@ -32,7 +32,6 @@
 
 pub mod config;
 pub mod crypto;
-pub mod pki;
 pub mod host;
 pub mod ike;
 pub mod ipsec;
@@ -41,6 +40,7 @@ pub mod nat;
 pub mod net;
 pub mod node;
 pub mod observe;
+pub mod pki;
 pub mod report;
 pub mod runner;
 pub mod scenario;

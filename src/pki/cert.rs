@@ -7,11 +7,11 @@
 use std::net::IpAddr;
 
 use der::asn1::ObjectIdentifier;
+use der::referenced::OwnedToRef;
 use der::{Decode, Encode};
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::{PrivateKey as RsaPrivateKey, PublicKey as RsaPublicKey};
-use der::referenced::OwnedToRef;
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -255,7 +255,9 @@ impl PrivateKey {
         let key = match label.as_str() {
             "RSA PRIVATE KEY" => pkcs1(),
             "PRIVATE KEY" => pkcs8(),
-            "ENCRYPTED PRIVATE KEY" => Err("encrypted keys are not supported (racoon reads keys without a passphrase)".into()),
+            "ENCRYPTED PRIVATE KEY" => Err(
+                "encrypted keys are not supported (racoon reads keys without a passphrase)".into(),
+            ),
             _ => pkcs1().or_else(|_| pkcs8()),
         };
         key.map(PrivateKey)

@@ -119,7 +119,10 @@ pub fn check_certid(
 fn check_dn(data: &[u8], cert: &X509Certificate, verify_identifier: bool) -> CertIdCheck {
     let subject = cert.subject();
     if data.len() != subject.der().len() {
-        return CertIdCheck::fail("Invalid ID length in phase 1.", CertIdFailure::InvalidIdInformation);
+        return CertIdCheck::fail(
+            "Invalid ID length in phase 1.",
+            CertIdFailure::InvalidIdInformation,
+        );
     }
     if data != subject.der() {
         return CertIdCheck::mismatch("ID mismatched with ASN1 SubjectName.", verify_identifier);
@@ -132,8 +135,16 @@ fn check_dn(data: &[u8], cert: &X509Certificate, verify_identifier: bool) -> Cer
 /// running past the last name, or a name of a kind it cannot read
 /// (otherName, directoryName, an iPAddress of odd length) ends the loop
 /// with "failed to get subjectAltName".
-fn first_alt_name(cert: &X509Certificate, wanted: fn(&AltName) -> bool) -> Result<AltName, CertIdCheck> {
-    let failed = || CertIdCheck::fail("failed to get subjectAltName", CertIdFailure::InvalidCertificate);
+fn first_alt_name(
+    cert: &X509Certificate,
+    wanted: fn(&AltName) -> bool,
+) -> Result<AltName, CertIdCheck> {
+    let failed = || {
+        CertIdCheck::fail(
+            "failed to get subjectAltName",
+            CertIdFailure::InvalidCertificate,
+        )
+    };
     let names = cert.alt_names().ok().flatten().ok_or_else(failed)?;
     for name in names {
         match &name {
@@ -152,7 +163,10 @@ fn check_address(data: &[u8], cert: &X509Certificate, verify_identifier: bool) -
         Err(check) => return check,
     };
     let AltName::Ip(address) = name else {
-        return CertIdCheck::fail("no proper subjectAltName.", CertIdFailure::InvalidCertificate);
+        return CertIdCheck::fail(
+            "no proper subjectAltName.",
+            CertIdFailure::InvalidCertificate,
+        );
     };
     // memcmp(id, address, idlen): the ID's length decides.
     if address.get(..data.len()) != Some(data) {
@@ -169,13 +183,21 @@ fn check_name(id: &PeerId<'_>, cert: &X509Certificate) -> CertIdCheck {
     };
     let text = match first_alt_name(cert, wanted) {
         Ok(AltName::Dns(s) | AltName::Email(s)) => s,
-        Ok(_) => return CertIdCheck::fail("no proper subjectAltName.", CertIdFailure::InvalidCertificate),
+        Ok(_) => {
+            return CertIdCheck::fail(
+                "no proper subjectAltName.",
+                CertIdFailure::InvalidCertificate,
+            );
+        }
         Err(check) => return check,
     };
     // racoon copies the name as a C string.
     let text = text.split('\0').next().unwrap_or_default();
     if id.data.len() != text.len() {
-        return CertIdCheck::fail("Invalid ID length in phase 1.", CertIdFailure::InvalidIdInformation);
+        return CertIdCheck::fail(
+            "Invalid ID length in phase 1.",
+            CertIdFailure::InvalidIdInformation,
+        );
     }
     if id.data != text.as_bytes() {
         // Fatal whatever verify_identifier says.

@@ -94,10 +94,38 @@ const ATTRIBUTES: &[AttributeName] = &[
     attr("2.5.4.43", "initials", "initials", Directory, 1, 32768),
     attr("2.5.4.46", "dnQualifier", "dnQualifier", Printable, 0, 0),
     attr("2.5.4.65", "pseudonym", "pseudonym", Directory, 0, 0),
-    attr("0.9.2342.19200300.100.1.1", "UID", "userId", Directory, 0, 0),
-    attr("0.9.2342.19200300.100.1.25", "DC", "domainComponent", Ia5, 1, 0),
-    attr("1.2.840.113549.1.9.1", "emailAddress", "emailAddress", Ia5, 1, 128),
-    attr("1.2.840.113549.1.9.2", "unstructuredName", "unstructuredName", Directory, 1, 0),
+    attr(
+        "0.9.2342.19200300.100.1.1",
+        "UID",
+        "userId",
+        Directory,
+        0,
+        0,
+    ),
+    attr(
+        "0.9.2342.19200300.100.1.25",
+        "DC",
+        "domainComponent",
+        Ia5,
+        1,
+        0,
+    ),
+    attr(
+        "1.2.840.113549.1.9.1",
+        "emailAddress",
+        "emailAddress",
+        Ia5,
+        1,
+        128,
+    ),
+    attr(
+        "1.2.840.113549.1.9.2",
+        "unstructuredName",
+        "unstructuredName",
+        Directory,
+        1,
+        0,
+    ),
 ];
 
 const UTF8_STRING: u8 = 0x0c;
@@ -131,7 +159,8 @@ impl DistinguishedName {
 
     /// The attributes in order, each with its RDN's index.
     pub fn entries(&self) -> Result<Vec<NameEntry>, PkiError> {
-        let name = Name::from_der(&self.der).map_err(|e| PkiError::new(format!("not a DN: {e}")))?;
+        let name =
+            Name::from_der(&self.der).map_err(|e| PkiError::new(format!("not a DN: {e}")))?;
         let mut out = Vec::new();
         for (set, rdn) in name.iter_rdn().enumerate() {
             for atv in rdn.iter() {
@@ -186,7 +215,9 @@ impl DistinguishedName {
     pub fn hash(&self) -> Result<u32, PkiError> {
         use sha1::Digest;
         let digest = sha1::Sha1::digest(self.canonical()?);
-        Ok(u32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]]))
+        Ok(u32::from_le_bytes([
+            digest[0], digest[1], digest[2], digest[3],
+        ]))
     }
 }
 
@@ -235,7 +266,11 @@ fn oneline(entries: &[NameEntry], room: usize) -> String {
         if out.len() + 1 + piece.len() > room {
             break;
         }
-        out.push(if previous_set == Some(e.set) { '+' } else { '/' });
+        out.push(if previous_set == Some(e.set) {
+            '+'
+        } else {
+            '/'
+        });
         out.push_str(&piece);
         previous_set = Some(e.set);
     }
@@ -260,7 +295,10 @@ fn is_canonicalized(tag: u8) -> bool {
 fn to_utf8(tag: u8, value: &[u8]) -> Result<Vec<u8>, PkiError> {
     let bad = || PkiError::new("a DN string that does not decode in its type");
     let chars: Vec<char> = match tag {
-        UTF8_STRING => std::str::from_utf8(value).map_err(|_| bad())?.chars().collect(),
+        UTF8_STRING => std::str::from_utf8(value)
+            .map_err(|_| bad())?
+            .chars()
+            .collect(),
         BMP_STRING => {
             if value.len() % 2 != 0 {
                 return Err(bad());
@@ -279,7 +317,9 @@ fn to_utf8(tag: u8, value: &[u8]) -> Result<Vec<u8>, PkiError> {
             }
             value
                 .chunks_exact(4)
-                .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])).ok_or_else(bad))
+                .map(|c| {
+                    char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])).ok_or_else(bad)
+                })
                 .collect::<Result<_, _>>()?
         }
         // PrintableString, T61String, IA5String, VisibleString: one byte
@@ -296,8 +336,14 @@ fn is_space(b: u8) -> bool {
 
 /// `asn1_string_canon` on UTF-8 bytes.
 fn canon_text(utf8: &[u8]) -> Vec<u8> {
-    let start = utf8.iter().position(|b| !is_space(*b)).unwrap_or(utf8.len());
-    let end = utf8.iter().rposition(|b| !is_space(*b)).map_or(start, |i| i + 1);
+    let start = utf8
+        .iter()
+        .position(|b| !is_space(*b))
+        .unwrap_or(utf8.len());
+    let end = utf8
+        .iter()
+        .rposition(|b| !is_space(*b))
+        .map_or(start, |i| i + 1);
     let mut out = Vec::with_capacity(end - start);
     let mut in_space = false;
     for &b in &utf8[start..end] {
@@ -309,7 +355,11 @@ fn canon_text(utf8: &[u8]) -> Vec<u8> {
             continue;
         }
         in_space = false;
-        out.push(if b.is_ascii() { b.to_ascii_lowercase() } else { b });
+        out.push(if b.is_ascii() {
+            b.to_ascii_lowercase()
+        } else {
+            b
+        });
     }
     out
 }
@@ -480,8 +530,13 @@ fn unescape(s: &[u8]) -> Option<(u8, usize)> {
     u8::from_str_radix(digits, 16).ok().map(|b| (b, 3))
 }
 
-fn lookup_field(field: &str) -> Result<(ObjectIdentifier, Option<&'static AttributeName>), PkiError> {
-    if let Some(a) = ATTRIBUTES.iter().find(|a| a.short == field || a.long == field) {
+fn lookup_field(
+    field: &str,
+) -> Result<(ObjectIdentifier, Option<&'static AttributeName>), PkiError> {
+    if let Some(a) = ATTRIBUTES
+        .iter()
+        .find(|a| a.short == field || a.long == field)
+    {
         let oid = ObjectIdentifier::new(a.oid).map_err(|e| PkiError::new(e.to_string()))?;
         return Ok((oid, Some(a)));
     }
@@ -516,7 +571,9 @@ fn attribute(field: &[u8], value: &[u8]) -> Result<AttributeTypeAndValue, PkiErr
         return Err(fail("string too long"));
     }
     let (tag, bytes) = match kind {
-        Printable if value.iter().all(|c| is_printable(*c)) => (Tag::PrintableString, value.to_vec()),
+        Printable if value.iter().all(|c| is_printable(*c)) => {
+            (Tag::PrintableString, value.to_vec())
+        }
         Ia5 if value.is_ascii() => (Tag::Ia5String, value.to_vec()),
         Printable | Ia5 => return Err(fail("invalid character for its string type")),
         Directory => {

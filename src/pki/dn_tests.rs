@@ -60,7 +60,17 @@ fn racoon_dn_text_escapes_and_errors() {
     assert_eq!(dn("commonName=moon"), dn("CN=moon"));
     assert_eq!(dn("2.5.4.3=moon"), dn("CN=moon"));
     for bad in [
-        "", "CN", "/C=DE", "C=DE, ", "C=DEU", "C=D", "XX=1", r"CN=\4", r"CN=\zz", "CN=", "C=D!",
+        "",
+        "CN",
+        "/C=DE",
+        "C=DE, ",
+        "C=DEU",
+        "C=D",
+        "XX=1",
+        r"CN=\4",
+        r"CN=\zz",
+        "CN=",
+        "C=D!",
         "emailAddress=\u{e9}",
     ] {
         assert!(str2asn1dn(bad).is_err(), "{bad:?} must be refused");
@@ -103,7 +113,11 @@ fn oneline_like_openssl() {
     assert!(str2asn1dn(r"CN=a/b").is_err(), "`/` separates attributes");
     assert_eq!(dn(r"CN=a\+b").oneline(), r"/CN=a\+b");
     assert_eq!(subject(MOON).text(), "C=DE, O=Example, CN=moon");
-    let long = dn(&format!("O={}, OU={}, CN=end", "o".repeat(60), "u".repeat(60)));
+    let long = dn(&format!(
+        "O={}, OU={}, CN=end",
+        "o".repeat(60),
+        "u".repeat(60)
+    ));
     assert!(long.oneline().len() <= 255);
 }
 
@@ -113,13 +127,27 @@ fn never_panics() {
     let der = subject(MIXED).der().to_vec();
     for n in 0..der.len() {
         let cut = DistinguishedName::from_der_unchecked(der[..n].to_vec());
-        let _ = (cut.oneline(), cut.text(), cut.hash(), cmp_asn1dn(&cut, &cut));
+        let _ = (
+            cut.oneline(),
+            cut.text(),
+            cut.hash(),
+            cmp_asn1dn(&cut, &cut),
+        );
         let mut flipped = der.clone();
         flipped[n] ^= 0xff;
         let f = DistinguishedName::from_der_unchecked(flipped);
         let _ = (f.oneline(), f.hash(), cmp_asn1dn(&f, &f));
     }
-    for text in ["\\", "=", ",,,", "a=b\\", "=\\00", "CN=\\00x", "CN=\u{1F600}", "CN=*,*"] {
+    for text in [
+        "\\",
+        "=",
+        ",,,",
+        "a=b\\",
+        "=\\00",
+        "CN=\\00x",
+        "CN=\u{1F600}",
+        "CN=*,*",
+    ] {
         let _ = str2asn1dn(text);
     }
 }

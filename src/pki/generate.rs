@@ -9,20 +9,21 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use der::asn1::{GeneralizedTime, Ia5String, UtcTime};
+use der::referenced::OwnedToRef;
 use der::{DateTime, Decode, Encode};
 use rsa::pkcs1v15::SigningKey;
 use sha2::{Digest, Sha256};
-use der::referenced::OwnedToRef;
 use spki::{EncodePublicKey, SubjectPublicKeyInfoOwned};
 use x509_cert::builder::profile::BuilderProfile;
 use x509_cert::builder::{Builder, CertificateBuilder, CrlBuilder};
 use x509_cert::certificate::TbsCertificate;
 use x509_cert::crl::RevokedCert;
+use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{
-    AuthorityKeyIdentifier, BasicConstraints, CrlNumber, KeyUsage, KeyUsages, SubjectAltName, SubjectKeyIdentifier,
+    AuthorityKeyIdentifier, BasicConstraints, CrlNumber, KeyUsage, KeyUsages, SubjectAltName,
+    SubjectKeyIdentifier,
 };
-use x509_cert::ext::Extension;
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
@@ -128,12 +129,21 @@ pub fn generate(req: &PkiRequest) -> Result<GeneratedPki, PkiError> {
         .iter()
         .map(|r| issue(req.seed, r, &key(r)?, Some(issuer), false))
         .collect::<Result<Vec<_>, _>>()?;
-    let revoked_ee: Vec<&Issued> = req.certs.iter().zip(&certs).filter(|(r, _)| r.revoked).map(|(_, c)| c).collect();
+    let revoked_ee: Vec<&Issued> = req
+        .certs
+        .iter()
+        .zip(&certs)
+        .filter(|(r, _)| r.revoked)
+        .map(|(_, c)| c)
+        .collect();
     let times = (req.crl_this_update, req.crl_next_update);
     let (ca_crl, intermediate_crl) = match (&intermediate, &req.intermediate) {
         (Some(i), Some(r)) => {
             let ca_revoked: Vec<&Issued> = if r.revoked { vec![i] } else { vec![] };
-            (make_crl(&ca, &ca_revoked, times)?, Some(make_crl(i, &revoked_ee, times)?))
+            (
+                make_crl(&ca, &ca_revoked, times)?,
+                Some(make_crl(i, &revoked_ee, times)?),
+            )
         }
         _ => (make_crl(&ca, &revoked_ee, times)?, None),
     };
@@ -205,7 +215,8 @@ fn spki_of(key: &PrivateKey) -> Result<SubjectPublicKeyInfoOwned, PkiError> {
 }
 
 fn key_identifier(spki: &SubjectPublicKeyInfoOwned) -> Result<SubjectKeyIdentifier, PkiError> {
-    SubjectKeyIdentifier::try_from(spki.owned_to_ref()).map_err(|e| PkiError::new(format!("key identifier: {e}")))
+    SubjectKeyIdentifier::try_from(spki.owned_to_ref())
+        .map_err(|e| PkiError::new(format!("key identifier: {e}")))
 }
 
 fn general_names(san: &[SanRequest]) -> Result<Vec<GeneralName>, PkiError> {
@@ -225,7 +236,13 @@ fn build_err(e: impl std::fmt::Display) -> PkiError {
 }
 
 /// Signs one certificate: self-signed when `issuer` is None.
-fn issue(seed: u64, req: &CertRequest, key: &PrivateKey, issuer: Option<&Issued>, ca: bool) -> Result<Issued, PkiError> {
+fn issue(
+    seed: u64,
+    req: &CertRequest,
+    key: &PrivateKey,
+    issuer: Option<&Issued>,
+    ca: bool,
+) -> Result<Issued, PkiError> {
     let subject = Name::from_der(str2asn1dn(&req.dn)?.der())?;
     let spki = spki_of(key)?;
     let ski = key_identifier(&spki)?;
@@ -242,7 +259,8 @@ fn issue(seed: u64, req: &CertRequest, key: &PrivateKey, issuer: Option<&Issued>
         issuer: issuer_name,
         subject,
     };
-    let mut builder = CertificateBuilder::new(names, serial(seed, &req.name)?, validity, spki).map_err(build_err)?;
+    let mut builder = CertificateBuilder::new(names, serial(seed, &req.name)?, validity, spki)
+        .map_err(build_err)?;
     builder
         .add_extension(&BasicConstraints {
             ca,
@@ -268,7 +286,9 @@ fn issue(seed: u64, req: &CertRequest, key: &PrivateKey, issuer: Option<&Issued>
             .map_err(build_err)?;
     }
     let signer = SigningKey::<Sha256>::new(issuer_key.0.clone());
-    let cert = builder.build::<_, rsa::pkcs1v15::Signature>(&signer).map_err(build_err)?;
+    let cert = builder
+        .build::<_, rsa::pkcs1v15::Signature>(&signer)
+        .map_err(build_err)?;
     Ok(Issued {
         name: req.name.clone(),
         cert: X509Certificate::from_der(&cert.to_der()?)?,
@@ -276,7 +296,11 @@ fn issue(seed: u64, req: &CertRequest, key: &PrivateKey, issuer: Option<&Issued>
     })
 }
 
-fn make_crl(issuer: &Issued, revoked: &[&Issued], (this_update, next_update): (u64, u64)) -> Result<Crl, PkiError> {
+fn make_crl(
+    issuer: &Issued,
+    revoked: &[&Issued],
+    (this_update, next_update): (u64, u64),
+) -> Result<Crl, PkiError> {
     let entries = revoked
         .iter()
         .map(|r| {
@@ -288,11 +312,14 @@ fn make_crl(issuer: &Issued, revoked: &[&Issued], (this_update, next_update): (u
         })
         .collect::<Result<Vec<_>, PkiError>>()?;
     let number = CrlNumber::from(der::asn1::Uint::new(&[1])?);
-    let builder = CrlBuilder::new_with_this_update(issuer.cert.inner(), number, time(this_update)?)?
-        .with_next_update(Some(time(next_update)?))
-        .with_certificates(entries.into_iter());
+    let builder =
+        CrlBuilder::new_with_this_update(issuer.cert.inner(), number, time(this_update)?)?
+            .with_next_update(Some(time(next_update)?))
+            .with_certificates(entries.into_iter());
     let signer = SigningKey::<Sha256>::new(issuer.key.0.clone());
-    let crl = builder.build::<_, rsa::pkcs1v15::Signature>(&signer).map_err(build_err)?;
+    let crl = builder
+        .build::<_, rsa::pkcs1v15::Signature>(&signer)
+        .map_err(build_err)?;
     Crl::parse(&crl.to_der()?)
 }
 

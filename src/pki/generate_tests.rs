@@ -64,12 +64,18 @@ fn certificates_carry_the_request() {
     let moon = pki.cert("moon").unwrap();
     assert_eq!(moon.cert.subject().text(), "C=DE, O=Example, CN=moon");
     assert_eq!(moon.cert.issuer(), pki.ca.cert.subject());
-    assert_eq!((moon.cert.not_before(), moon.cert.not_after()), (0, 365 * DAY));
+    assert_eq!(
+        (moon.cert.not_before(), moon.cert.not_after()),
+        (0, 365 * DAY)
+    );
     assert!(pki.ca.cert.is_ca() && !moon.cert.is_ca());
     let alt = moon.cert.alt_names().unwrap().unwrap();
     assert_eq!(alt[0], crate::pki::AltName::Ip(vec![192, 168, 0, 4]));
     assert_eq!(alt[1], crate::pki::AltName::Dns("moon.example.org".into()));
-    assert_eq!(alt[2], crate::pki::AltName::Email("moon@example.org".into()));
+    assert_eq!(
+        alt[2],
+        crate::pki::AltName::Email("moon@example.org".into())
+    );
     assert_eq!(moon.cert.public_key().unwrap(), moon.key.public_key());
     assert_eq!(pki.ca.cert.serial().len(), 8);
     assert!(pki.ca_crl.revokes(pki.cert("sun").unwrap().cert.serial()));

@@ -13,11 +13,13 @@ use std::fmt;
 
 use der::asn1::ObjectIdentifier;
 use rsa::{Pkcs1v15Sign, PublicKey as RsaPublicKey};
-use x509_cert::ext::pkix::{AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier};
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier,
+};
 
-use super::cert::{Crl, X509Certificate};
 #[cfg(test)]
 use super::cert::PrivateKey;
+use super::cert::{Crl, X509Certificate};
 use super::dn::DistinguishedName;
 
 /// OpenSSL's `X509_V_ERR_*` codes racoon's checks can meet.
@@ -75,7 +77,11 @@ impl VerifyErrorCode {
             // they are self signed. But we should still warn the user."
             Side::Local => matches!(
                 self,
-                CertHasExpired | DepthZeroSelfSignedCert | InvalidCa | PathLengthExceeded | UnableToGetCrl
+                CertHasExpired
+                    | DepthZeroSelfSignedCert
+                    | InvalidCa
+                    | PathLengthExceeded
+                    | UnableToGetCrl
             ),
             Side::Remote => self == UnableToGetCrl,
         }
@@ -142,7 +148,11 @@ pub struct CertStore {
 /// `<8 hex digits>.<n>` (a certificate) or `<8 hex digits>.r<n>` (a CRL).
 fn hash_file_name(name: &str) -> Option<(u32, bool)> {
     let (hash, suffix) = name.split_once('.')?;
-    if hash.len() != 8 || !hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+    if hash.len() != 8
+        || !hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
         return None;
     }
     let (crl, n) = match suffix.strip_prefix('r') {
@@ -214,11 +224,18 @@ enum Entry {
 fn same_name(a: &DistinguishedName, b: &DistinguishedName) -> bool {
     // X509_NAME_cmp is eay_cmp_asn1dn without wildcards; a `*` value
     // never occurs in a certificate racoon builds a chain from.
-    a.canonical().ok().is_some_and(|ca| b.canonical().ok() == Some(ca))
+    a.canonical()
+        .ok()
+        .is_some_and(|ca| b.canonical().ok() == Some(ca))
 }
 
 fn key_id<T: for<'a> der::Decode<'a> + der::oid::AssociatedOid>(c: &X509Certificate) -> Option<T> {
-    c.inner().tbs_certificate().get_extension::<T>().ok().flatten().map(|(_, e)| e)
+    c.inner()
+        .tbs_certificate()
+        .get_extension::<T>()
+        .ok()
+        .flatten()
+        .map(|(_, e)| e)
 }
 
 /// OpenSSL's `x509_likely_issued`/`check_issued`: the issuer's subject
@@ -242,7 +259,10 @@ fn self_signed(cert: &X509Certificate) -> bool {
 
 /// The chain from `cert` up through the store, and the problem that
 /// stopped it, as OpenSSL's `build_chain` reports it.
-fn build_chain(cert: &X509Certificate, store: &CertStore) -> (Vec<X509Certificate>, Option<VerifyErrorCode>) {
+fn build_chain(
+    cert: &X509Certificate,
+    store: &CertStore,
+) -> (Vec<X509Certificate>, Option<VerifyErrorCode>) {
     let mut chain = vec![cert.clone()];
     while chain.len() < 100 {
         let top = &chain[chain.len() - 1];
@@ -281,7 +301,10 @@ fn is_ca(cert: &X509Certificate) -> bool {
     match key_id::<BasicConstraints>(cert) {
         Some(bc) => bc.ca,
         // A version 1 self-signed certificate is a root.
-        None => cert.inner().tbs_certificate().version() == x509_cert::certificate::Version::V1 && self_signed(cert),
+        None => {
+            cert.inner().tbs_certificate().version() == x509_cert::certificate::Version::V1
+                && self_signed(cert)
+        }
     }
 }
 
@@ -301,10 +324,18 @@ fn check_extensions(chain: &[X509Certificate], found: &mut Vec<(VerifyErrorCode,
 
 /// OpenSSL's `check_revocation` with CRL_CHECK_ALL: every certificate of
 /// the chain is looked up in a CRL of its issuer (RFC 5280 §6.3).
-fn check_revocation(chain: &[X509Certificate], store: &CertStore, now: u64, found: &mut Vec<(VerifyErrorCode, usize)>) {
+fn check_revocation(
+    chain: &[X509Certificate],
+    store: &CertStore,
+    now: u64,
+    found: &mut Vec<(VerifyErrorCode, usize)>,
+) {
     for (depth, cert) in chain.iter().enumerate() {
         let issuer = chain.get(depth + 1).unwrap_or(cert);
-        let crl = store.crls.iter().find(|c| same_name(&c.issuer(), &cert.issuer()));
+        let crl = store
+            .crls
+            .iter()
+            .find(|c| same_name(&c.issuer(), &cert.issuer()));
         let Some(crl) = crl else {
             found.push((VerifyErrorCode::UnableToGetCrl, depth));
             continue;
@@ -319,7 +350,9 @@ fn check_revocation(chain: &[X509Certificate], store: &CertStore, now: u64, foun
             .public_key()
             .ok()
             .zip(crl.tbs_der().ok())
-            .is_some_and(|(key, tbs)| signature_ok(&key, crl.signature_algorithm(), &tbs, crl.signature()));
+            .is_some_and(|(key, tbs)| {
+                signature_ok(&key, crl.signature_algorithm(), &tbs, crl.signature())
+            });
         if !signed {
             found.push((VerifyErrorCode::CrlSignatureFailure, depth));
         }
@@ -339,9 +372,9 @@ fn internal_verify(chain: &[X509Certificate], now: u64, found: &mut Vec<(VerifyE
             match issuer.public_key() {
                 Err(_) => found.push((VerifyErrorCode::UnableToDecodeIssuerPublicKey, depth)),
                 Ok(key) => {
-                    let ok = cert
-                        .tbs_der()
-                        .is_ok_and(|tbs| signature_ok(&key, cert.signature_algorithm(), &tbs, cert.signature()));
+                    let ok = cert.tbs_der().is_ok_and(|tbs| {
+                        signature_ok(&key, cert.signature_algorithm(), &tbs, cert.signature())
+                    });
                     if !ok {
                         found.push((VerifyErrorCode::CertSignatureFailure, depth));
                     }
@@ -368,11 +401,26 @@ const SHA224_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.11354
 pub fn signature_ok(key: &RsaPublicKey, alg: ObjectIdentifier, signed: &[u8], sig: &[u8]) -> bool {
     use sha2::Digest;
     let (scheme, digest) = match alg {
-        SHA1_RSA => (Pkcs1v15Sign::new::<sha1::Sha1>(), sha1::Sha1::digest(signed).to_vec()),
-        SHA224_RSA => (Pkcs1v15Sign::new::<sha2::Sha224>(), sha2::Sha224::digest(signed).to_vec()),
-        SHA256_RSA => (Pkcs1v15Sign::new::<sha2::Sha256>(), sha2::Sha256::digest(signed).to_vec()),
-        SHA384_RSA => (Pkcs1v15Sign::new::<sha2::Sha384>(), sha2::Sha384::digest(signed).to_vec()),
-        SHA512_RSA => (Pkcs1v15Sign::new::<sha2::Sha512>(), sha2::Sha512::digest(signed).to_vec()),
+        SHA1_RSA => (
+            Pkcs1v15Sign::new::<sha1::Sha1>(),
+            sha1::Sha1::digest(signed).to_vec(),
+        ),
+        SHA224_RSA => (
+            Pkcs1v15Sign::new::<sha2::Sha224>(),
+            sha2::Sha224::digest(signed).to_vec(),
+        ),
+        SHA256_RSA => (
+            Pkcs1v15Sign::new::<sha2::Sha256>(),
+            sha2::Sha256::digest(signed).to_vec(),
+        ),
+        SHA384_RSA => (
+            Pkcs1v15Sign::new::<sha2::Sha384>(),
+            sha2::Sha384::digest(signed).to_vec(),
+        ),
+        SHA512_RSA => (
+            Pkcs1v15Sign::new::<sha2::Sha512>(),
+            sha2::Sha512::digest(signed).to_vec(),
+        ),
         _ => return false,
     };
     key.verify(scheme, &digest, sig).is_ok()
@@ -381,7 +429,12 @@ pub fn signature_ok(key: &RsaPublicKey, alg: ObjectIdentifier, signed: &[u8], si
 /// racoon's `eay_check_x509cert(cert, CApath, CAfile, local)` at `now`
 /// (seconds since the Unix epoch): every problem OpenSSL meets goes to
 /// the callback, which logs it and lets it pass or stops there.
-pub fn check_x509cert(cert: &X509Certificate, store: &CertStore, now: u64, side: Side) -> Verification {
+pub fn check_x509cert(
+    cert: &X509Certificate,
+    store: &CertStore,
+    now: u64,
+    side: Side,
+) -> Verification {
     let (chain, stop) = build_chain(cert, store);
     let mut found = Vec::new();
     if let Some(code) = stop {
@@ -409,7 +462,10 @@ pub fn check_x509cert(cert: &X509Certificate, store: &CertStore, now: u64, side:
             };
         }
     }
-    Verification { lines, result: Ok(()) }
+    Verification {
+        lines,
+        result: Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -55,8 +55,16 @@ fn good_chains_pass() {
 fn racoon_reasons() {
     let p = pki(false);
     let s = store(&p);
-    let v = check_x509cert(&p.cert("moon").unwrap().cert, &CertStore::new(), DAY, Side::Remote);
-    assert_eq!(failure(&v), (VerifyErrorCode::UnableToGetIssuerCertLocally, 0));
+    let v = check_x509cert(
+        &p.cert("moon").unwrap().cert,
+        &CertStore::new(),
+        DAY,
+        Side::Remote,
+    );
+    assert_eq!(
+        failure(&v),
+        (VerifyErrorCode::UnableToGetIssuerCertLocally, 0)
+    );
     assert_eq!(
         v.lines[0].text,
         "unable to get local issuer certificate(20) at depth:0 SubjectName:/C=DE/O=Example/CN=moon"
@@ -67,9 +75,18 @@ fn racoon_reasons() {
     late.crls.clear();
     let v = check(&p, &late, "moon", 400 * DAY);
     assert_eq!(failure(&v), (VerifyErrorCode::CertHasExpired, 0));
-    assert_eq!(v.lines[0].text.split(" at").next(), Some("unable to get certificate CRL(3)"));
+    assert_eq!(
+        v.lines[0].text.split(" at").next(),
+        Some("unable to get certificate CRL(3)")
+    );
     assert!(v.lines[0].warning, "a missing CRL is a warning");
-    assert!(v.lines.last().unwrap().text.starts_with("certificate has expired(10) at depth:0"));
+    assert!(
+        v.lines
+            .last()
+            .unwrap()
+            .text
+            .starts_with("certificate has expired(10) at depth:0")
+    );
     let mut early = p.clone();
     early.certs[0] = generate(&{
         let mut r = request(5, false);
@@ -83,7 +100,11 @@ fn racoon_reasons() {
     assert_eq!(failure(&v), (VerifyErrorCode::CertNotYetValid, 0));
     let v = check(&p, &s, "sun", DAY);
     assert_eq!(failure(&v), (VerifyErrorCode::CertRevoked, 0));
-    assert!(v.lines[0].text.starts_with("certificate revoked(23) at depth:0 SubjectName:/C=DE/O=Example/CN=sun"));
+    assert!(
+        v.lines[0]
+            .text
+            .starts_with("certificate revoked(23) at depth:0 SubjectName:/C=DE/O=Example/CN=sun")
+    );
 }
 
 /// A certificate whose signature does not verify: "certificate
@@ -98,14 +119,21 @@ fn bad_signature_and_self_signed() {
     let tampered = X509Certificate::from_der(&der).unwrap();
     let v = check_x509cert(&tampered, &s, DAY, Side::Remote);
     assert_eq!(failure(&v), (VerifyErrorCode::CertSignatureFailure, 0));
-    assert_eq!(check_x509cert(&p.ca.cert, &s, DAY, Side::Remote).result, Ok(()));
+    assert_eq!(
+        check_x509cert(&p.ca.cert, &s, DAY, Side::Remote).result,
+        Ok(())
+    );
     // A self-signed certificate not in the store: error 18, which the
     // local callback lets pass with a warning.
     let v = check_x509cert(&p.ca.cert, &CertStore::new(), DAY, Side::Remote);
     assert_eq!(failure(&v), (VerifyErrorCode::DepthZeroSelfSignedCert, 0));
     let v = check_x509cert(&p.ca.cert, &CertStore::new(), DAY, Side::Local);
     assert_eq!(v.result, Ok(()));
-    assert!(v.lines.iter().any(|l| l.warning && l.text.starts_with("self-signed certificate(18)")));
+    assert!(
+        v.lines
+            .iter()
+            .any(|l| l.warning && l.text.starts_with("self-signed certificate(18)"))
+    );
 }
 
 /// The intermediate alone in the store: "unable to get issuer
@@ -145,16 +173,31 @@ fn certid_like_racoon() {
     let c = check_certid(&id(9, &other), moon, true, true);
     assert_eq!(c.errors, ["ID mismatched with ASN1 SubjectName."]);
     assert_eq!(c.result, Err(CertIdFailure::InvalidIdInformation));
-    assert_eq!(check_certid(&id(9, &other), moon, true, false).result, Ok(()));
+    assert_eq!(
+        check_certid(&id(9, &other), moon, true, false).result,
+        Ok(())
+    );
     let c = check_certid(&id(1, &[10, 0, 0, 1]), moon, true, true);
     assert_eq!(c.errors, ["ID mismatched with subjectAltName."]);
     let c = check_certid(&id(2, b"mars.example.org"), moon, true, false);
-    assert_eq!((c.errors[0].as_str(), c.result), ("ID mismatched.", Err(CertIdFailure::InvalidIdInformation)));
+    assert_eq!(
+        (c.errors[0].as_str(), c.result),
+        ("ID mismatched.", Err(CertIdFailure::InvalidIdInformation))
+    );
     let c = check_certid(&id(11, b"key"), moon, true, true);
     assert_eq!(c.errors, ["Inpropper ID type passed: KEY_ID."]);
-    assert_eq!(check_certid(&id(11, b"key"), moon, false, true).result, Ok(()));
+    assert_eq!(
+        check_certid(&id(11, b"key"), moon, false, true).result,
+        Ok(())
+    );
     let c = check_certid(&id(1, &[1, 2, 3, 4]), &p.ca.cert, true, true);
-    assert_eq!((c.errors[0].as_str(), c.result), ("failed to get subjectAltName", Err(CertIdFailure::InvalidCertificate)));
+    assert_eq!(
+        (c.errors[0].as_str(), c.result),
+        (
+            "failed to get subjectAltName",
+            Err(CertIdFailure::InvalidCertificate)
+        )
+    );
 }
 
 /// Nothing panics on a cut or damaged certificate.
@@ -171,7 +214,10 @@ fn damaged_input_is_an_error() {
             let _ = check_x509cert(&c, &store(&p), DAY, Side::Remote);
         }
     }
-    assert!(X509Certificate::parse(b"-----BEGIN CERTIFICATE-----\nzz\n-----END CERTIFICATE-----\n").is_err());
+    assert!(
+        X509Certificate::parse(b"-----BEGIN CERTIFICATE-----\nzz\n-----END CERTIFICATE-----\n")
+            .is_err()
+    );
     assert!(PrivateKey::parse(b"junk").is_err());
     assert!(Crl::parse(&der).is_err());
 }

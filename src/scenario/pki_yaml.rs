@@ -133,13 +133,18 @@ fn san(item: &Located<String>, p: &mut Problems) -> Option<SanRequest> {
     let parsed = match item.split_once(':') {
         Some(("ip", a)) => a.trim().parse::<IpAddr>().ok().map(SanRequest::Ip),
         Some(("dns", d)) if d.is_ascii() && !d.is_empty() => Some(SanRequest::Dns(d.trim().into())),
-        Some(("email", e)) if e.is_ascii() && !e.is_empty() => Some(SanRequest::Email(e.trim().into())),
+        Some(("email", e)) if e.is_ascii() && !e.is_empty() => {
+            Some(SanRequest::Email(e.trim().into()))
+        }
         _ => None,
     };
     if parsed.is_none() {
         p.push((
             item.pos,
-            format!("pki: subjectAltName `{}`: expected `ip:ADDRESS`, `dns:NAME` or `email:ADDRESS`", item.value),
+            format!(
+                "pki: subjectAltName `{}`: expected `ip:ADDRESS`, `dns:NAME` or `email:ADDRESS`",
+                item.value
+            ),
         ));
     }
     parsed
@@ -159,10 +164,19 @@ fn request(name: &str, ca: &CaSpec, epoch: u64, p: &mut Problems) -> CertRequest
 
 fn check_request(req: &CertRequest, dn: &Located<String>, bits: &Located<usize>, p: &mut Problems) {
     if let Err(e) = crate::pki::dn::str2asn1dn(&req.dn) {
-        p.push((dn.pos, format!("pki: {e}; expected a DN like \"C=DE, O=Example, CN=moon\"")));
+        p.push((
+            dn.pos,
+            format!("pki: {e}; expected a DN like \"C=DE, O=Example, CN=moon\""),
+        ));
     }
     if !(512..=8192).contains(&bits.value) || bits.value % 8 != 0 {
-        p.push((bits.pos, format!("pki: key_size {} must be a multiple of 8 from 512 to 8192 (bits)", bits.value)));
+        p.push((
+            bits.pos,
+            format!(
+                "pki: key_size {} must be a multiple of 8 from 512 to 8192 (bits)",
+                bits.value
+            ),
+        ));
     }
     if req.not_after < req.not_before {
         p.push((dn.pos, "pki: valid_until is before valid_from".to_string()));
@@ -182,7 +196,13 @@ fn pki_request(s: &Scenario, spec: &PkiSpec) -> Result<PkiRequest, Problems> {
     let mut certs = Vec::new();
     for c in &spec.certs {
         if !s.nodes.contains_key(c.node.as_str()) {
-            p.push((c.node.pos, format!("pki: unknown node `{}`; expected one of the scenario's nodes", c.node.value)));
+            p.push((
+                c.node.pos,
+                format!(
+                    "pki: unknown node `{}`; expected one of the scenario's nodes",
+                    c.node.value
+                ),
+            ));
         }
         let r = CertRequest {
             name: format!("node:{}", c.node.value),
@@ -196,7 +216,10 @@ fn pki_request(s: &Scenario, spec: &PkiSpec) -> Result<PkiRequest, Problems> {
         check_request(&r, &c.dn, &c.key_size, &mut p);
         certs.push(r);
     }
-    let crl_for = spec.crl_valid_for.as_ref().map_or(30 * 86_400, |o| o.0.max(0) as u64);
+    let crl_for = spec
+        .crl_valid_for
+        .as_ref()
+        .map_or(30 * 86_400, |o| o.0.max(0) as u64);
     if !p.is_empty() {
         return Err(p);
     }
@@ -212,12 +235,26 @@ fn pki_request(s: &Scenario, spec: &PkiSpec) -> Result<PkiRequest, Problems> {
 }
 
 /// The files of one node's certificate: (path, PEM text).
-fn node_files(spec: &NodeCertSpec, pki: &GeneratedPki, index: usize) -> Result<Vec<(String, String)>, String> {
+fn node_files(
+    spec: &NodeCertSpec,
+    pki: &GeneratedPki,
+    index: usize,
+) -> Result<Vec<(String, String)>, String> {
     let issued = pki.certs.get(index).ok_or("pki: certificate missing")?;
-    let dir = spec.ca_dir.as_ref().map_or(DEFAULT_CERT_DIR, |d| d.as_str()).trim_end_matches('/');
+    let dir = spec
+        .ca_dir
+        .as_ref()
+        .map_or(DEFAULT_CERT_DIR, |d| d.as_str())
+        .trim_end_matches('/');
     let node = spec.node.as_str();
-    let cert = spec.cert.as_ref().map_or(format!("{dir}/{node}.pem"), |c| c.value.clone());
-    let key = spec.key.as_ref().map_or(format!("{dir}/{node}.key"), |k| k.value.clone());
+    let cert = spec
+        .cert
+        .as_ref()
+        .map_or(format!("{dir}/{node}.pem"), |c| c.value.clone());
+    let key = spec
+        .key
+        .as_ref()
+        .map_or(format!("{dir}/{node}.key"), |k| k.value.clone());
     let key_pem = issued.key.to_pkcs1_pem().map_err(|e| e.reason)?;
     let mut files = vec![(cert, issued.cert.to_pem()), (key, key_pem)];
     let mut cas = vec![(&pki.ca.cert, &pki.ca_crl)];
@@ -261,11 +298,20 @@ pub fn apply(s: &mut Scenario) -> Problems {
         for (path, text) in files {
             if let Some(old) = node.files.get(&path) {
                 if old.pos != c.pos && !path.ends_with(".0") && !path.ends_with(".r0") {
-                    p.push((c.pos, format!("pki: node `{}` already has a file `{path}`", c.node.value)));
+                    p.push((
+                        c.pos,
+                        format!("pki: node `{}` already has a file `{path}`", c.node.value),
+                    ));
                     continue;
                 }
             }
-            node.value.files.insert(path, Located { value: text, pos: c.pos });
+            node.value.files.insert(
+                path,
+                Located {
+                    value: text,
+                    pos: c.pos,
+                },
+            );
         }
     }
     p

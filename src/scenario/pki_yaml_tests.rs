@@ -31,7 +31,11 @@ fn load(seed: u64) -> crate::scenario::Scenario {
 }
 
 fn files(s: &crate::scenario::Scenario, node: &str) -> Vec<(String, String)> {
-    s.nodes[node].files.iter().map(|(p, t)| (p.clone(), t.value.clone())).collect()
+    s.nodes[node]
+        .files
+        .iter()
+        .map(|(p, t)| (p.clone(), t.value.clone()))
+        .collect()
 }
 
 /// The `pki:` section puts each node's certificate, key, CA under its
@@ -43,7 +47,14 @@ fn pki_section_fills_node_files() {
     let s = load(3);
     let moon = files(&s, "moon");
     let paths: Vec<&str> = moon.iter().map(|(p, _)| p.as_str()).collect();
-    let ca = X509Certificate::parse(moon.iter().find(|(p, _)| p.ends_with(".0")).unwrap().1.as_bytes()).unwrap();
+    let ca = X509Certificate::parse(
+        moon.iter()
+            .find(|(p, _)| p.ends_with(".0"))
+            .unwrap()
+            .1
+            .as_bytes(),
+    )
+    .unwrap();
     let hash = format!("{:08x}", ca.subject().hash().unwrap());
     let dir = "/etc/racoon/certs";
     let mut want = vec![
@@ -54,11 +65,14 @@ fn pki_section_fills_node_files() {
     ];
     want.sort();
     assert_eq!(paths, want);
-    let cert = X509Certificate::parse(s.nodes["moon"].files[&format!("{dir}/moon.pem")].as_bytes()).unwrap();
+    let cert = X509Certificate::parse(s.nodes["moon"].files[&format!("{dir}/moon.pem")].as_bytes())
+        .unwrap();
     assert_eq!(cert.not_before(), 1_767_225_600 - 3600);
     assert_eq!(cert.subject().text(), "C=DE, O=Example, CN=moon");
     let sun: Vec<String> = files(&s, "sun").into_iter().map(|(p, _)| p).collect();
-    assert!(sun.contains(&"/etc/sun.crt".to_string()) && sun.contains(&format!("/etc/ca/{hash}.r0")));
+    assert!(
+        sun.contains(&"/etc/sun.crt".to_string()) && sun.contains(&format!("/etc/ca/{hash}.r0"))
+    );
     // The files make a store in which moon verifies and sun is revoked.
     let mut store = CertStore::new();
     let names: Vec<(String, String)> = moon
@@ -68,10 +82,16 @@ fn pki_section_fills_node_files() {
     store.add_hash_dir(names.iter().map(|(n, t)| (n.as_str(), t.as_bytes())));
     let now = 1_767_225_600 + 60;
     let remote = crate::pki::verify::Side::Remote;
-    assert_eq!(crate::pki::check_x509cert(&cert, &store, now, remote).result, Ok(()));
+    assert_eq!(
+        crate::pki::check_x509cert(&cert, &store, now, remote).result,
+        Ok(())
+    );
     let sun_cert = X509Certificate::parse(s.nodes["sun"].files["/etc/sun.crt"].as_bytes()).unwrap();
     let v = crate::pki::check_x509cert(&sun_cert, &store, now, remote);
-    assert!(v.lines[0].text.starts_with("certificate revoked(23)"), "{v:?}");
+    assert!(
+        v.lines[0].text.starts_with("certificate revoked(23)"),
+        "{v:?}"
+    );
 }
 
 /// Two loads with the same seed give the same files; another seed others.
@@ -86,17 +106,48 @@ fn same_seed_same_files() {
 fn bad_entries_are_located() {
     let text = SCENARIO.replace("SEED", "1");
     for (from, to, line, col, says) in [
-        ("dn: \"C=DE, O=Example, CN=moon\"", "dn: \"C=DEU, CN=moon\"", 16, 11, "Invalid DN field: C=DEU"),
-        ("- node: moon", "- node: mars", 15, 13, "unknown node `mars`"),
-        ("\"dns:moon.example.org\"", "\"dn:x\"", 17, 29, "expected `ip:ADDRESS`"),
-        ("valid_from: -1h", "valid_from: -1000000h", 19, 19, "before 1970"),
-        ("key_size: 1024\n      valid", "key_size: 100\n      valid", 18, 17, "key_size 100"),
+        (
+            "dn: \"C=DE, O=Example, CN=moon\"",
+            "dn: \"C=DEU, CN=moon\"",
+            16,
+            11,
+            "Invalid DN field: C=DEU",
+        ),
+        (
+            "- node: moon",
+            "- node: mars",
+            15,
+            13,
+            "unknown node `mars`",
+        ),
+        (
+            "\"dns:moon.example.org\"",
+            "\"dn:x\"",
+            17,
+            29,
+            "expected `ip:ADDRESS`",
+        ),
+        ("epoch: 1767225600", "epoch: 60", 19, 19, "before 1970"),
+        (
+            "key_size: 1024\n      valid",
+            "key_size: 100\n      valid",
+            18,
+            17,
+            "key_size 100",
+        ),
     ] {
         let bad = text.replacen(from, to, 1);
-        let err = load_str(Path::new("pki.yaml"), &bad).unwrap_err().to_string();
-        assert!(err.contains(&format!("pki.yaml:{line}:{col}: ")) && err.contains(says), "{to}: {err}");
+        let err = load_str(Path::new("pki.yaml"), &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!("pki.yaml:{line}:{col}: ")) && err.contains(says),
+            "{to}: {err}"
+        );
     }
     let unknown = text.replace("revoked: true", "revokd: true");
-    let err = load_str(Path::new("pki.yaml"), &unknown).unwrap_err().to_string();
+    let err = load_str(Path::new("pki.yaml"), &unknown)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("pki.yaml:20:"), "{err}");
 }
