@@ -234,7 +234,7 @@ fn short_name(oid: &ObjectIdentifier) -> String {
 /// GeneralString of UCS-4-like zero-padded bytes shows its low bytes only.
 fn shown_bytes(e: &NameEntry) -> Vec<u8> {
     let v = &e.value;
-    if e.tag == GENERAL_STRING && v.len() % 4 == 0 {
+    if e.tag == GENERAL_STRING && v.len().is_multiple_of(4) {
         let padded = v.iter().enumerate().all(|(i, b)| i % 4 == 3 || *b == 0);
         if padded {
             return v.iter().skip(3).step_by(4).copied().collect();
@@ -300,7 +300,7 @@ fn to_utf8(tag: u8, value: &[u8]) -> Result<Vec<u8>, PkiError> {
             .chars()
             .collect(),
         BMP_STRING => {
-            if value.len() % 2 != 0 {
+            if !value.len().is_multiple_of(2) {
                 return Err(bad());
             }
             let units: Vec<u16> = value
@@ -312,7 +312,7 @@ fn to_utf8(tag: u8, value: &[u8]) -> Result<Vec<u8>, PkiError> {
                 .map_err(|_| bad())?
         }
         UNIVERSAL_STRING => {
-            if value.len() % 4 != 0 {
+            if !value.len().is_multiple_of(4) {
                 return Err(bad());
             }
             value
@@ -470,7 +470,10 @@ pub fn str2asn1dn(text: &str) -> Result<DistinguishedName, PkiError> {
 
 /// The (field, value) pairs of racoon's parsing loop, each cut at a NUL
 /// as the C strings it passes on are.
-fn split_fields(buf: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, PkiError> {
+/// A DN text's (field, value) byte strings.
+type Fields = Vec<(Vec<u8>, Vec<u8>)>;
+
+fn split_fields(buf: &[u8]) -> Result<Fields, PkiError> {
     let invalid = || PkiError::new(format!("invalid DN `{}`", String::from_utf8_lossy(buf)));
     let mut pairs = Vec::new();
     let (mut field, mut value): (Vec<u8>, Option<Vec<u8>>) = (Vec::new(), None);

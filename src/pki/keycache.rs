@@ -73,7 +73,7 @@ pub fn key(seed: u64, name: &str, bits: usize, dir: Option<&Path>) -> Result<Pri
 }
 
 fn generate(id: [u8; 32], bits: usize) -> Result<PrivateKey, PkiError> {
-    if !(512..=8192).contains(&bits) || bits % 8 != 0 {
+    if !(512..=8192).contains(&bits) || !bits.is_multiple_of(8) {
         return Err(PkiError::new(format!(
             "RSA key size {bits} must be a multiple of 8 from 512 to 8192"
         )));

@@ -169,7 +169,7 @@ fn check_request(req: &CertRequest, dn: &Located<String>, bits: &Located<usize>,
             format!("pki: {e}; expected a DN like \"C=DE, O=Example, CN=moon\""),
         ));
     }
-    if !(512..=8192).contains(&bits.value) || bits.value % 8 != 0 {
+    if !(512..=8192).contains(&bits.value) || !bits.value.is_multiple_of(8) {
         p.push((
             bits.pos,
             format!(
