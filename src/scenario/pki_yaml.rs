@@ -270,13 +270,23 @@ fn node_files(
 }
 
 /// Makes the scenario's PKI and writes its files into the nodes'
-/// `files:`; problems point at the `pki:` entries.
+/// `files:`; problems point at the `pki:` entries. Keys are kept for
+/// the process only ([`apply_with_key_dir`] keeps them on disk too).
 pub fn apply(s: &mut Scenario) -> Problems {
+    apply_with_key_dir(s, None)
+}
+
+/// [`apply`], with generated keys also kept in `key_dir` (a capture
+/// folder), so that a later run reads them instead of making them again.
+pub fn apply_with_key_dir(s: &mut Scenario, key_dir: Option<&std::path::Path>) -> Problems {
     let Some(spec) = s.pki.clone() else {
         return Problems::new();
     };
     let req = match pki_request(s, &spec) {
-        Ok(r) => r,
+        Ok(r) => PkiRequest {
+            key_dir: key_dir.map(|d| d.to_path_buf()),
+            ..r
+        },
         Err(p) => return p,
     };
     let pki = match generate(&req) {
