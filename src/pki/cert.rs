@@ -338,6 +338,21 @@ impl Crl {
         Ok(self.crl.tbs_cert_list.to_der()?)
     }
 
+    /// The keyIdentifier of the authorityKeyIdentifier extension (RFC
+    /// 5280 §5.2.1), when present.
+    pub fn authority_key_id(&self) -> Option<Vec<u8>> {
+        use x509_cert::ext::pkix::AuthorityKeyIdentifier;
+        let ext = self
+            .crl
+            .tbs_cert_list
+            .crl_extensions
+            .iter()
+            .flatten()
+            .find(|e| e.extn_id == <AuthorityKeyIdentifier as der::oid::AssociatedOid>::OID)?;
+        let aki = AuthorityKeyIdentifier::from_der(ext.extn_value.as_bytes()).ok()?;
+        aki.key_identifier.map(|k| k.as_bytes().to_vec())
+    }
+
     pub fn signature_algorithm(&self) -> ObjectIdentifier {
         self.crl.signature_algorithm.oid
     }

@@ -15,7 +15,7 @@ use rsa::pkcs1v15::SigningKey;
 use sha2::{Digest, Sha256};
 use spki::{EncodePublicKey, SubjectPublicKeyInfoOwned};
 use x509_cert::builder::profile::BuilderProfile;
-use x509_cert::builder::{Builder, CertificateBuilder, CrlBuilder};
+use x509_cert::builder::{Builder, CertificateBuilder};
 use x509_cert::certificate::TbsCertificate;
 use x509_cert::crl::RevokedCert;
 use x509_cert::ext::Extension;
@@ -296,11 +296,19 @@ fn issue(
     })
 }
 
+/// The CRL `issuer` signs (RFC 5280 §5.1): version 2, thisUpdate,
+/// nextUpdate, the revoked serials, a CRL number and an authority key
+/// identifier equal to the issuer's subjectKeyIdentifier (§5.2.1).
+/// Built here rather than with x509-cert 0.3's `CrlBuilder`, which copies
+/// the issuer's own authorityKeyIdentifier: right for a root, wrong for
+/// an intermediate, whose CRL OpenSSL then never finds (`crl_akid_check`).
 fn make_crl(
     issuer: &Issued,
     revoked: &[&Issued],
     (this_update, next_update): (u64, u64),
 ) -> Result<Crl, PkiError> {
+    use x509_cert::crl::{CertificateList, TbsCertList};
+    use x509_cert::ext::ToExtension;
     let entries = revoked
         .iter()
         .map(|r| {
@@ -311,16 +319,47 @@ fn make_crl(
             })
         })
         .collect::<Result<Vec<_>, PkiError>>()?;
+    let issuer_name = issuer.cert.inner().tbs_certificate().subject().clone();
+    let ski = key_identifier(&spki_of(&issuer.key)?)?;
+    let aki = AuthorityKeyIdentifier {
+        key_identifier: Some(ski.0),
+        ..Default::default()
+    };
+    let mut extensions = Vec::new();
     let number = CrlNumber::from(der::asn1::Uint::new(&[1])?);
-    let builder =
-        CrlBuilder::new_with_this_update(issuer.cert.inner(), number, time(this_update)?)?
-            .with_next_update(Some(time(next_update)?))
-            .with_certificates(entries.into_iter());
-    let signer = SigningKey::<Sha256>::new(issuer.key.0.clone());
-    let crl = builder
-        .build::<_, rsa::pkcs1v15::Signature>(&signer)
+    extensions.push(number.to_extension(&issuer_name, &extensions)?);
+    extensions.push(aki.to_extension(&issuer_name, &extensions)?);
+    let signature = sha256_with_rsa();
+    let tbs = TbsCertList {
+        version: x509_cert::certificate::Version::V2,
+        signature: signature.clone(),
+        issuer: issuer_name,
+        this_update: time(this_update)?,
+        next_update: Some(time(next_update)?),
+        revoked_certificates: (!entries.is_empty()).then_some(entries),
+        crl_extensions: Some(extensions),
+    };
+    let tbs_der = tbs.to_der()?;
+    let digest = Sha256::digest(&tbs_der);
+    let sig = issuer
+        .key
+        .0
+        .sign(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest)
         .map_err(build_err)?;
+    let crl = CertificateList {
+        tbs_cert_list: tbs,
+        signature_algorithm: signature,
+        signature: der::asn1::BitString::from_bytes(&sig)?,
+    };
     Crl::parse(&crl.to_der()?)
+}
+
+/// sha256WithRSAEncryption with NULL parameters (RFC 4055 §5).
+fn sha256_with_rsa() -> spki::AlgorithmIdentifierOwned {
+    spki::AlgorithmIdentifierOwned {
+        oid: der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11"),
+        parameters: Some(der::asn1::Any::null()),
+    }
 }
 
 #[cfg(test)]

@@ -322,6 +322,20 @@ fn check_extensions(chain: &[X509Certificate], found: &mut Vec<(VerifyErrorCode,
     }
 }
 
+/// A CRL for `cert`: issued under its issuer's name, and, when both
+/// carry key identifiers, by its issuer's key (OpenSSL's `get_crl_sk`
+/// and `crl_akid_check`; RFC 5280 §5.2.1).
+fn crl_of(crl: &Crl, cert: &X509Certificate, issuer: &X509Certificate) -> bool {
+    if !same_name(&crl.issuer(), &cert.issuer()) {
+        return false;
+    }
+    let ski = key_id::<SubjectKeyIdentifier>(issuer);
+    match (crl.authority_key_id(), ski) {
+        (Some(a), Some(s)) => a == s.0.as_bytes(),
+        _ => true,
+    }
+}
+
 /// OpenSSL's `check_revocation` with CRL_CHECK_ALL: every certificate of
 /// the chain is looked up in a CRL of its issuer (RFC 5280 §6.3).
 fn check_revocation(

@@ -221,3 +221,34 @@ fn damaged_input_is_an_error() {
     assert!(PrivateKey::parse(b"junk").is_err());
     assert!(Crl::parse(&der).is_err());
 }
+
+/// RFC 5280 §5.2.1: each CRL names its issuer's key, so that OpenSSL's
+/// `crl_akid_check` takes it (checked with `openssl verify -CApath DIR
+/// -crl_check_all`, OpenSSL 3.0.19, on `examples/pki_dump.rs`'s output:
+/// moon OK, sun "certificate revoked"); a CRL naming another key is
+/// not this issuer's CRL.
+#[test]
+fn crls_name_their_issuers_key() {
+    let p = pki(true);
+    let sub = &p.intermediate.as_ref().unwrap().cert;
+    let crl = p.intermediate_crl.as_ref().unwrap();
+    let ski = sub
+        .inner()
+        .tbs_certificate()
+        .get_extension::<SubjectKeyIdentifier>()
+        .unwrap()
+        .unwrap()
+        .1;
+    assert_eq!(crl.authority_key_id().unwrap(), ski.0.as_bytes());
+    let mut s = store(&p);
+    s.crls.retain(|c| c.issuer() != sub.subject());
+    // Without the sub CA's CRL moon's check warns and passes:
+    // `cb_check_cert_remote` lets X509_V_ERR_UNABLE_TO_GET_CRL pass.
+    let v = check(&p, &s, "moon", DAY);
+    assert_eq!(v.result, Ok(()));
+    assert!(
+        v.lines[0]
+            .text
+            .starts_with("unable to get certificate CRL(3) at depth:0")
+    );
+}
