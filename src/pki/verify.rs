@@ -346,10 +346,7 @@ fn check_revocation(
 ) {
     for (depth, cert) in chain.iter().enumerate() {
         let issuer = chain.get(depth + 1).unwrap_or(cert);
-        let crl = store
-            .crls
-            .iter()
-            .find(|c| same_name(&c.issuer(), &cert.issuer()));
+        let crl = store.crls.iter().find(|c| crl_of(c, cert, issuer));
         let Some(crl) = crl else {
             found.push((VerifyErrorCode::UnableToGetCrl, depth));
             continue;
