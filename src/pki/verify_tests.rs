@@ -219,6 +219,19 @@ fn damaged_input_is_an_error() {
             .is_err()
     );
     assert!(PrivateKey::parse(b"junk").is_err());
+    for pem in [
+        &b"-----BEGIN "[..],
+        b"-----BEGIN CERTIFICATE",
+        b"-----BEGIN CERTIFICATE-----\n",
+        b"x -----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+        b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
+        b"\xff\xfe-----BEGIN X509 CRL-----",
+    ] {
+        assert!(X509Certificate::parse(pem).is_err());
+        assert!(PrivateKey::parse(pem).is_err());
+        assert!(Crl::parse(pem).is_err());
+    }
+    assert!(crate::pki::cert::parse_plain_rsa(": PUB 0sAQ==").is_err());
     assert!(Crl::parse(&der).is_err());
 }
 
