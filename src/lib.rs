@@ -18,6 +18,7 @@
 //! | [`host`] | the host machine: TUN devices (read on their own threads), the wall clock and what wakes a real-time run | import any other module, know packets beyond bytes |
 //! | [`wire`] | byte layouts: IPv4 (options, fragments), UDP, ICMP, TCP, ESP, AH, IPComp, UDP encapsulation, ISAKMP; the IP address type; tcpdump's ISAKMP lines | hold state, read time, do crypto |
 //! | [`crypto`] | the algorithm registry, keyed ciphers and HMACs, DH groups, the IKEv1 key schedule | know packets or SAs |
+//! | [`pki`] | X.509 for racoon's rsasig: certificates, RSA keys and CRLs (PEM/DER), DNs as racoon reads, compares and prints them, OpenSSL's subject-name hash, `eay_check_x509cert`, `oakley_check_certid`, the raw PKCS#1 IKE signature, a deterministic PKI from a seed | import anything above `crypto`, read the wall clock |
 //! | [`kernel`] | a node's IPv4 layer: route, forward, fragment, reassemble, ICMP errors, drop counters, the hook points; a datagram parsed once as it enters | know IPsec, NAT, smoltcp or links |
 //! | [`ipsec`], [`nat`] | SPD, SAD, ESP, AH, IPComp, the PF_KEY interface (requests, replies, events); address translation — both kernel hooks | know each other, IKE, smoltcp or links |
 //! | [`config`] | setkey scripts, racoon.conf, psk.txt → typed configuration | run anything |
@@ -40,6 +41,7 @@ pub mod nat;
 pub mod net;
 pub mod node;
 pub mod observe;
+pub mod pki;
 pub mod report;
 pub mod runner;
 pub mod scenario;

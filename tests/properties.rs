@@ -112,12 +112,14 @@ fn chain(
         name: "generated".into(),
         description: String::new(),
         seed,
+        epoch: 0,
         duration: Located::new(Span::from_secs(5)),
         links,
         nodes,
         traffic,
         events: Vec::new(),
         expect: Vec::new(),
+        pki: None,
         warnings: Vec::new(),
     }
 }

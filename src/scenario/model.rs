@@ -18,6 +18,11 @@ pub struct Scenario {
     pub description: String,
     #[serde(default)]
     pub seed: u64,
+    /// The wall-clock time at simulated time zero, in seconds since the
+    /// Unix epoch: certificate validity and CRL times count from it. The
+    /// default 0 is where pcap timestamps count from.
+    #[serde(default)]
+    pub epoch: u64,
     pub duration: Located<Span>,
     #[serde(default)]
     pub links: BTreeMap<String, Located<LinkSpec>>,
@@ -29,6 +34,9 @@ pub struct Scenario {
     pub events: Vec<Located<EventEntry>>,
     #[serde(default)]
     pub expect: Vec<Located<Expectation>>,
+    /// Certificates made from the seed into the nodes' `files:`.
+    #[serde(default)]
+    pub pki: Option<super::pki_yaml::PkiSpec>,
     /// Warnings found while loading (`file:line:col: warning: ...`), e.g.
     /// racoon.conf directives vpnlab does not implement.
     #[serde(skip)]

@@ -73,8 +73,16 @@ fn check_files(
             }
         }
     }
+    // Certificates, keys and CRLs in the `path certificate` folder are
+    // read by name at negotiation time (the `pki:` section puts them there).
+    let cert_dir = conf
+        .paths
+        .certificate
+        .as_deref()
+        .map(|d| format!("{}/", d.trim_end_matches('/')));
     for (path, file) in &spec.files {
-        if Some(path.as_str()) != wanted {
+        let in_cert_dir = cert_dir.as_deref().is_some_and(|d| path.starts_with(d));
+        if Some(path.as_str()) != wanted && !in_cert_dir {
             warnings.push((
                 file.pos,
                 format!("node `{node}`: file `{path}` is not named by its racoon.conf"),
