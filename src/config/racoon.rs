@@ -143,7 +143,8 @@ pub struct Paths {
     pub include: Option<String>,
     /// `path pre_shared_key`: the psk.txt file. No default.
     pub pre_shared_key: Option<String>,
-    /// `path certificate`: the certificate directory (unused by vpnlab).
+    /// `path certificate`: the certificate directory (CA certificates and
+    /// CRLs by OpenSSL hash name; relative certificate file names).
     pub certificate: Option<String>,
     /// `path script`: the hook script directory (unused by vpnlab).
     pub script: Option<String>,
@@ -423,10 +424,11 @@ pub struct Remote {
     pub ph1id: u32,
     /// `ike_frag`: default off (not implemented; warned when set).
     pub ike_frag: IkeFrag,
-    /// Whether `certificate_type` was given (certificates are not
-    /// implemented and warned about; racoon then takes an `asn1dn`
+    /// Whether `certificate_type` was given (racoon then takes an `asn1dn`
     /// identifier without a value from the certificate).
     pub certificate_type: bool,
+    /// The X.509 statements.
+    pub certs: CertConfig,
     /// `proposal { }` sections in file order (racoon numbers its
     /// transforms in this order; a child of `inherit` adds its own after
     /// the parent's).
@@ -463,7 +465,39 @@ impl Remote {
             ph1id: 0,
             ike_frag: IkeFrag::Off,
             certificate_type: false,
+            certs: CertConfig::default(),
             proposals: Vec::new(),
+        }
+    }
+}
+
+/// A remote's X.509 statements (cfparse.y; defaults of remoteconf.c
+/// `newrmconf`: `verify_cert`, `send_cert` and `send_cr` on). File names
+/// are relative to `path certificate` unless absolute (racoon's
+/// `getpathname` with LC_PATHTYPE_CERT).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertConfig {
+    /// `certificate_type x509 "cert" "key"`.
+    pub x509: Option<(String, String)>,
+    /// `peers_certfile [x509] "file"`: the peer's certificate, used in
+    /// place of the one it sends.
+    pub peers_certfile: Option<String>,
+    /// `ca_type x509 "file"`: the CA named in our CERT_REQ.
+    pub ca_file: Option<String>,
+    pub verify_cert: bool,
+    pub send_cert: bool,
+    pub send_cr: bool,
+}
+
+impl Default for CertConfig {
+    fn default() -> CertConfig {
+        CertConfig {
+            x509: None,
+            peers_certfile: None,
+            ca_file: None,
+            verify_cert: true,
+            send_cert: true,
+            send_cr: true,
         }
     }
 }
@@ -681,9 +715,9 @@ impl AuthMethod {
             .map_or("?", |(name, _)| name)
     }
 
-    /// Only pre-shared keys are implemented.
+    /// Pre-shared keys and RSA signatures are implemented.
     pub fn is_supported(&self) -> bool {
-        *self == AuthMethod::PreSharedKey
+        matches!(self, AuthMethod::PreSharedKey | AuthMethod::RsaSig)
     }
 }
 
@@ -1671,8 +1705,13 @@ impl Parser {
             }
             "certificate_type" => {
                 r.certificate_type = true;
-                return self.remote_unsupported(word, pos);
+                return self.certificate_type(r, pos);
             }
+            "peers_certfile" => return self.peers_certfile(r, pos),
+            "ca_type" => r.certs.ca_file = Some(self.ca_type()?),
+            "verify_cert" => r.certs.verify_cert = self.switch_stmt()?,
+            "send_cert" => r.certs.send_cert = self.switch_stmt()?,
+            "send_cr" => r.certs.send_cr = self.switch_stmt()?,
             _ => return self.remote_unsupported(word, pos),
         }
         Ok(())
@@ -1844,12 +1883,9 @@ impl Parser {
     /// syntax, then warned about.
     fn remote_unsupported(&mut self, word: &str, pos: Pos) -> Result<(), ParseError> {
         let reason = match word {
-            "certificate_type" => self.certificate_type()?,
-            "peers_certfile" => self.peers_certfile()?,
-            "ca_type" => self.ca_type()?,
-            "verify_cert" | "send_cert" | "send_cr" | "match_empty_cr" => {
+            "match_empty_cr" => {
                 self.switch_stmt()?;
-                "certificates are not supported"
+                "vpnlab's racoon sends the CERT it has whatever the CR names"
             }
             "mode_cfg" => {
                 self.switch_stmt()?;
@@ -1882,16 +1918,19 @@ impl Parser {
         Ok(())
     }
 
-    /// `certificate_type x509 "cert" "key";` | `plain_rsa "key";`
-    fn certificate_type(&mut self) -> Result<&'static str, ParseError> {
+    /// `certificate_type x509 "cert" "key";` | `plain_rsa "key";` (plain
+    /// RSA keys are not implemented: warned).
+    fn certificate_type(&mut self, r: &mut Remote, at: Pos) -> Result<(), ParseError> {
         let (kind, pos) = self.word("`x509` or `plain_rsa`")?;
         match kind.as_str() {
             "x509" => {
-                self.quoted("the certificate file in double quotes")?;
-                self.quoted("the private key file in double quotes")?;
+                let (cert, _) = self.quoted("the certificate file in double quotes")?;
+                let (key, _) = self.quoted("the private key file in double quotes")?;
+                r.certs.x509 = Some((cert, key));
             }
             "plain_rsa" => {
                 self.quoted("the private key file in double quotes")?;
+                self.warn(at, "certificate_type plain_rsa is ignored: plain RSA keys are not supported (x509 is)");
             }
             _ => {
                 return Err(error(
@@ -1900,35 +1939,47 @@ impl Parser {
                 ));
             }
         }
-        self.semi()?;
-        Ok("certificates are not supported")
+        self.semi()
     }
 
     /// `peers_certfile ("file" | x509 "file" | plain_rsa "file" | dnssec);`
-    fn peers_certfile(&mut self) -> Result<&'static str, ParseError> {
+    fn peers_certfile(&mut self, r: &mut Remote, at: Pos) -> Result<(), ParseError> {
         match self.peek_word() {
-            Some("dnssec") => self.advance(),
-            Some("x509") | Some("plain_rsa") => {
+            Some("dnssec") => {
                 self.advance();
-                self.quoted("the certificate file in double quotes")?;
+                self.warn(
+                    at,
+                    "peers_certfile dnssec is ignored: DNS CERT records are not supported",
+                );
+            }
+            Some("plain_rsa") => {
+                self.advance();
+                self.quoted("the public key file in double quotes")?;
+                self.warn(at, "peers_certfile plain_rsa is ignored: plain RSA keys are not supported (x509 is)");
+            }
+            Some("x509") => {
+                self.advance();
+                r.certs.peers_certfile =
+                    Some(self.quoted("the certificate file in double quotes")?.0);
             }
             _ => {
-                self.quoted("the certificate file in double quotes, x509, plain_rsa or dnssec")?;
+                let (file, _) = self
+                    .quoted("the certificate file in double quotes, x509, plain_rsa or dnssec")?;
+                r.certs.peers_certfile = Some(file);
             }
         }
-        self.semi()?;
-        Ok("certificates are not supported")
+        self.semi()
     }
 
     /// `ca_type x509 "file";`
-    fn ca_type(&mut self) -> Result<&'static str, ParseError> {
+    fn ca_type(&mut self) -> Result<String, ParseError> {
         let (kind, pos) = self.word("`x509`")?;
         if kind != "x509" {
             return Err(error(pos, format!("expected `x509`, found `{kind}`")));
         }
-        self.quoted("the CA certificate file in double quotes")?;
+        let (file, _) = self.quoted("the CA certificate file in double quotes")?;
         self.semi()?;
-        Ok("certificates are not supported")
+        Ok(file)
     }
 
     /// `script "file" phase1_up|phase1_down|phase1_dead;`
@@ -1983,11 +2034,18 @@ impl Parser {
     ) -> Result<Identifier, ParseError> {
         let (id, pos) = self.identifier(qualifiers)?;
         self.semi()?;
-        if matches!(
-            id,
-            Identifier::KeyIdFile(_) | Identifier::KeyIdTag(_) | Identifier::Asn1Dn(_)
-        ) {
-            self.warn(pos, format!("{directive}: vpnlab's IKE daemon only implements address, fqdn and user_fqdn identities"));
+        if matches!(id, Identifier::KeyIdFile(_) | Identifier::KeyIdTag(_)) {
+            self.warn(pos, format!("{directive}: vpnlab's IKE daemon only implements address, fqdn, user_fqdn and asn1dn identities"));
+        }
+        // crypto_openssl.c `eay_str2asn1dn`: racoon refuses a DN it
+        // cannot read when it loads the configuration.
+        if let Identifier::Asn1Dn(Some(text)) = &id
+            && let Err(e) = crate::pki::str2asn1dn(text)
+        {
+            return Err(error(
+                pos,
+                format!("{directive}: failed to set ID as asn1dn: {}", e.reason),
+            ));
         }
         Ok(id)
     }
@@ -2322,7 +2380,7 @@ impl Parser {
             "authentication_method" => {
                 let (m, at) = self.auth_method()?;
                 if !m.is_supported() {
-                    self.warn(at, format!("authentication_method {} is not supported by vpnlab (it implements pre_shared_key); {NEVER}", m.name()));
+                    self.warn(at, format!("authentication_method {} is not supported by vpnlab (it implements pre_shared_key and rsasig); {NEVER}", m.name()));
                 }
                 d.authentication_method = Some(m);
             }
@@ -3240,7 +3298,13 @@ sainfo anonymous
             &remote_with("my_identifier keyid tag \"abc\";"),
             2,
             15,
-            "only implements address, fqdn and user_fqdn",
+            "only implements address, fqdn, user_fqdn and asn1dn",
+        );
+        assert_err(
+            &remote_with("my_identifier asn1dn \"no equals sign\";"),
+            2,
+            15,
+            "failed to set ID as asn1dn",
         );
     }
 
@@ -3284,22 +3348,12 @@ sainfo anonymous
     fn remote_unsupported_directives_warn() {
         let cases = [
             (
-                "certificate_type x509 \"my.crt\" \"my.key\";",
-                "certificates are not supported",
-            ),
-            (
                 "certificate_type plain_rsa \"my.key\";",
-                "certificates are not supported",
+                "plain RSA keys are not supported",
             ),
-            ("peers_certfile x509 \"peer.crt\";", "certificates"),
-            ("peers_certfile \"peer.crt\";", "certificates"),
-            ("peers_certfile plain_rsa \"peer.pub\";", "certificates"),
-            ("peers_certfile dnssec;", "certificates"),
-            ("ca_type x509 \"ca.crt\";", "certificates"),
-            ("verify_cert off;", "certificates"),
-            ("send_cert off;", "certificates"),
-            ("send_cr off;", "certificates"),
-            ("match_empty_cr on;", "certificates"),
+            ("peers_certfile plain_rsa \"peer.pub\";", "plain RSA keys"),
+            ("peers_certfile dnssec;", "DNS CERT records"),
+            ("match_empty_cr on;", "sends the CERT it has"),
             ("mode_cfg on;", "mode configuration"),
             ("weak_phase1_check on;", "XAuth"),
             ("xauth_login \"user\";", "XAuth is not supported"),
@@ -3312,8 +3366,19 @@ sainfo anonymous
         for (stmt, part) in cases {
             assert_warn(&remote_with(stmt), 2, 1, part);
         }
-        let w = warnings(&remote_with("send_cr off;"));
-        assert_eq!(w[0].2, "send_cr is ignored: certificates are not supported");
+        let r = first_remote(&remote_with(
+            "certificate_type x509 \"my.crt\" \"my.key\"; peers_certfile x509 \"peer.crt\"; ca_type x509 \"ca.crt\"; verify_cert off; send_cert off; send_cr off;",
+        ));
+        let certs = CertConfig {
+            x509: Some(("my.crt".into(), "my.key".into())),
+            peers_certfile: Some("peer.crt".into()),
+            ca_file: Some("ca.crt".into()),
+            verify_cert: false,
+            send_cert: false,
+            send_cr: false,
+        };
+        assert_eq!(r.certs, certs);
+        assert!(warnings(&remote_with("certificate_type x509 \"a\" \"b\";")).is_empty());
     }
 
     #[test]
@@ -3536,9 +3601,9 @@ sainfo anonymous
                 "encryption_algorithm rc5 is not supported",
             ),
             (
-                "authentication_method rsasig; encryption_algorithm des; hash_algorithm md5; dh_group 2;",
+                "authentication_method dsssig; encryption_algorithm des; hash_algorithm md5; dh_group 2;",
                 23,
-                "authentication_method rsasig is not supported",
+                "authentication_method dsssig is not supported",
             ),
             (
                 "authentication_method xauth_psk_client; encryption_algorithm des; hash_algorithm md5; dh_group 2;",

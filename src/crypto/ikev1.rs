@@ -487,6 +487,13 @@ pub fn hash_r(
     prf.prf(skeyid, &parts)
 }
 
+/// RFC 2409 §5 for signatures: SKEYID = prf(Ni_b | Nr_b, g^xy) (racoon
+/// `oakley_skeyid`, the nonces as the key).
+pub fn skeyid_sig(prf: Prf, ni_b: &[u8], nr_b: &[u8], g_xy: &[u8]) -> Vec<u8> {
+    let key = [ni_b, nr_b].concat();
+    prf.prf(&key, &[g_xy])
+}
+
 /// Base mode's HASH_I (racoon `oakley_ph1hash_base_i` for pre-shared
 /// keys): prf(SKEYID, g^xi | CKY-I | CKY-R | SAi_b | IDii_b). The
 /// initiator sends it with its KE, before it has g^xr, so only its own

@@ -28,6 +28,10 @@ pub enum FailReason {
     PeerNotified,
     /// No `remote` / `sainfo` section for the peer.
     NoConfig,
+    /// The peer's certificate was refused: unknown CA, expired or not yet
+    /// valid, revoked, or not the peer's ID (racoon's
+    /// `eay_check_x509cert`, `oakley_check_certid`).
+    Certificate,
 }
 
 impl FailReason {
@@ -42,10 +46,11 @@ impl FailReason {
             FailReason::Timeout => "timeout",
             FailReason::PeerNotified => "peer-notified",
             FailReason::NoConfig => "no-config",
+            FailReason::Certificate => "certificate",
         }
     }
 
-    pub const ALL: [FailReason; 8] = [
+    pub const ALL: [FailReason; 9] = [
         FailReason::NoProposalChosen,
         FailReason::AuthenticationFailed,
         FailReason::NoPsk,
@@ -54,6 +59,7 @@ impl FailReason {
         FailReason::Timeout,
         FailReason::PeerNotified,
         FailReason::NoConfig,
+        FailReason::Certificate,
     ];
 }
 

@@ -15,10 +15,26 @@ use crate::wire::isakmp::{IdType, IdentificationRepr};
 /// of `address` without one. None for identity types vpnlab does not
 /// implement (the racoon.conf parser warned).
 pub fn phase1_id(id: &Identifier, local: Ipv4Addr) -> Option<IdentificationRepr> {
+    phase1_id_with_cert(id, local, None)
+}
+
+/// [`phase1_id`], where `asn1dn` without a DN is the subject of our
+/// certificate (`cert_subject`, DER; ipsec_doi.c `ipsecdoi_setid1`) and
+/// with one the DN racoon's `eay_str2asn1dn` makes of the text.
+pub fn phase1_id_with_cert(
+    id: &Identifier,
+    local: Ipv4Addr,
+    cert_subject: Option<&[u8]>,
+) -> Option<IdentificationRepr> {
     let (id_type, data) = match id {
         Identifier::Address(addr) => (IdType::Ipv4Addr, addr.unwrap_or(local).octets().to_vec()),
         Identifier::Fqdn(name) => (IdType::Fqdn, name.as_bytes().to_vec()),
         Identifier::UserFqdn(name) => (IdType::UserFqdn, name.as_bytes().to_vec()),
+        Identifier::Asn1Dn(Some(text)) => (
+            IdType::DerAsn1Dn,
+            crate::pki::str2asn1dn(text).ok()?.der().to_vec(),
+        ),
+        Identifier::Asn1Dn(None) => (IdType::DerAsn1Dn, cert_subject?.to_vec()),
         _ => return None,
     };
     // RFC 2407 §4.6.2: in phase 1 the protocol and port are 0 or UDP/500;
@@ -37,6 +53,17 @@ pub fn matches(id: &IdentificationRepr, allowed: &Identifier, peer: Ipv4Addr) ->
         Identifier::Address(addr) => id.as_ipv4() == Some(addr.unwrap_or(peer)),
         Identifier::Fqdn(name) => id.id_type == IdType::Fqdn && id.data == name.as_bytes(),
         Identifier::UserFqdn(name) => id.id_type == IdType::UserFqdn && id.data == name.as_bytes(),
+        // racoon's `ipsecdoi_checkid1` with `eay_cmp_asn1dn`: `*` in the
+        // configured DN matches any value of that attribute.
+        Identifier::Asn1Dn(Some(text)) => {
+            let theirs = crate::pki::DistinguishedName::from_der(&id.data);
+            let ours = crate::pki::str2asn1dn(text);
+            let same = theirs.and_then(|t| ours.and_then(|o| crate::pki::cmp_asn1dn(&t, &o)));
+            id.id_type == IdType::DerAsn1Dn && same.unwrap_or(false)
+        }
+        // Without a DN the certificate check (oakley_check_certid) is
+        // the comparison.
+        Identifier::Asn1Dn(None) => id.id_type == IdType::DerAsn1Dn,
         _ => false,
     }
 }
@@ -61,6 +88,8 @@ pub fn describe(id: &IdentificationRepr) -> String {
             format!("{}/{}", Ipv4Addr::new(*a, *b, *c, *d), mask.count_ones())
         }
         (IdType::Fqdn | IdType::UserFqdn, name) => String::from_utf8_lossy(name).into_owned(),
+        (IdType::DerAsn1Dn, der) => crate::pki::DistinguishedName::from_der(der)
+            .map_or_else(|_| "ID_DER_ASN1_DN".into(), |dn| dn.text()),
         (kind, _) => format!("{kind}"),
     }
 }

@@ -18,6 +18,9 @@ pub struct DaemonConfig<'a> {
     pub name: &'a str,
     pub text: &'a str,
     pub files: &'a [(&'a str, &'a str)],
+    /// The Unix time at simulated time zero (the scenario's `epoch`):
+    /// certificates are valid or not against it.
+    pub epoch: u64,
 }
 
 impl<'a> DaemonConfig<'a> {
@@ -49,7 +52,12 @@ mod tests {
         text: &'a str,
         files: &'a [(&'a str, &'a str)],
     ) -> DaemonConfig<'a> {
-        DaemonConfig { name, text, files }
+        DaemonConfig {
+            name,
+            text,
+            files,
+            epoch: 0,
+        }
     }
 
     #[test]

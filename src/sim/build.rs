@@ -140,7 +140,7 @@ fn build_nodes(s: &Scenario, seed: u64, topo: &Topology) -> Vec<Node> {
                 attach_ipsec(&mut node, seed, spec);
             }
             if let Some((name, text)) = daemon {
-                attach_daemon(&mut node, seed, spec, name, text);
+                attach_daemon(&mut node, (seed, s.epoch), spec, name, text);
             }
             node
         })
@@ -172,7 +172,13 @@ fn attach_ipsec(node: &mut Node, seed: u64, spec: &NodeSpec) {
 
 /// Starts the key daemon the node's configuration file names (see
 /// `ike::registry`), at time zero.
-fn attach_daemon(node: &mut Node, seed: u64, spec: &NodeSpec, name: &str, text: &str) {
+fn attach_daemon(
+    node: &mut Node,
+    (seed, epoch): (u64, u64),
+    spec: &NodeSpec,
+    name: &str,
+    text: &str,
+) {
     let files: Vec<(&str, &str)> = spec
         .files
         .iter()
@@ -182,6 +188,7 @@ fn attach_daemon(node: &mut Node, seed: u64, spec: &NodeSpec, name: &str, text: 
         name,
         text,
         files: &files,
+        epoch,
     };
     let rng = rng::stream(seed, &format!("ike:{}", node.name));
     let Some(mut daemon) = crate::ike::registry::daemon_for(&config, rng) else {

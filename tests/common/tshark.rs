@@ -26,7 +26,8 @@ pub fn links_in(dir: &Path) -> Vec<String> {
 /// With `table` (rows of `ikev1_decryption_table`), tshark decrypts every
 /// encrypted ISAKMP message in the captures of `links`: each shows its HASH
 /// payload (every encrypted IKEv1 message carries one, RFC 2409 §5.5 and
-/// §8), and nothing is malformed or flagged. A retransmission (the same
+/// §8, but main mode's last two with RSA signatures, which carry a SIG,
+/// §5.1), and nothing is malformed or flagged. A retransmission (the same
 /// UDP payload as a message already checked on that link) is not checked
 /// again: Wireshark 4.0 moves its IV for a message ID on after the first
 /// copy (packet-isakmp.c), so an identical resend, as racoon sends them
@@ -66,7 +67,7 @@ pub fn decrypts_isakmp(dir: &Path, links: &[String], table: &str) -> Result<usiz
                 "isakmp.hash",
             ])
             .args(["-e", "_ws.malformed", "-e", "_ws.expert.severity"])
-            .args(["-e", "udp.payload", "-e", "isakmp.ispi"])
+            .args(["-e", "udp.payload", "-e", "isakmp.ispi", "-e", "isakmp.sig"])
             .output()?;
         if !output.status.success() {
             return Err(
@@ -83,7 +84,10 @@ pub fn decrypts_isakmp(dir: &Path, links: &[String], table: &str) -> Result<usiz
             let undecryptable = skipped.iter().any(|c| *c == field(6));
             let encrypted = u8::from_str_radix(field(1).trim_start_matches("0x"), 16)
                 .is_ok_and(|flags| flags & 1 == 1);
-            let hidden = encrypted && field(2).is_empty() && !undecryptable;
+            // Decrypted: a HASH (pre-shared keys, phase 2) or a SIG
+            // (RSA signatures) payload shows.
+            let shown = !field(2).is_empty() || !field(7).is_empty();
+            let hidden = encrypted && !shown && !undecryptable;
             if hidden || !field(3).is_empty() || !field(4).is_empty() {
                 return Err(format!(
                     "{} frame {}: ISAKMP not decrypted, malformed or flagged: `{line}`",

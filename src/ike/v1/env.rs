@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use smoltcp::time::{Duration, Instant};
 
+use super::certs::Certs;
 use crate::config::psk::PskFile;
 use crate::config::racoon::RacoonConf;
 use crate::crypto::ikev1::IkeCipher;
@@ -117,6 +118,7 @@ impl Records {
 pub(crate) struct Context {
     pub(crate) conf: RacoonConf,
     pub(crate) psk: PskFile,
+    pub(crate) certs: Certs,
     pub(crate) rng: ChaCha8Rng,
     pub(crate) outbox: VecDeque<Datagram>,
     pub(crate) log: Log,
@@ -127,9 +129,12 @@ pub(crate) struct Context {
 
 impl Context {
     pub(crate) fn new(conf: RacoonConf, psk: PskFile, rng: ChaCha8Rng) -> Context {
+        // Until `daemon` reads the node's files: every remote's slot, empty.
+        let certs = Certs::load(&conf, |_| None, &[], 0);
         Context {
             conf,
             psk,
+            certs,
             rng,
             outbox: VecDeque::new(),
             log: Log::default(),
@@ -154,6 +159,7 @@ impl Context {
             timer: self.timer(),
             conf: &self.conf,
             psk: &self.psk,
+            certs: &self.certs,
             rng: &mut self.rng,
             log: &mut self.log,
             out: &mut self.outbox,
@@ -169,6 +175,7 @@ pub(crate) struct Env<'a> {
     pub(crate) now: Instant,
     pub(crate) conf: &'a RacoonConf,
     pub(crate) psk: &'a PskFile,
+    pub(crate) certs: &'a Certs,
     pub(crate) timer: Timer,
     pub(crate) rng: &'a mut ChaCha8Rng,
     pub(crate) log: &'a mut Log,

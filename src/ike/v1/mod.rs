@@ -18,6 +18,7 @@
 //! handler.c and isakmp.c do (`isakmp_sa`, `ipsec_sa`) and their timers
 //! (`timers`).
 
+mod certs;
 mod dispatch;
 mod env;
 mod info;
@@ -74,7 +75,10 @@ pub fn daemon(config: &DaemonConfig<'_>, rng: ChaCha8Rng) -> Option<Box<dyn KeyD
         .and_then(|path| config.file(path))
         .and_then(|text| crate::config::psk::parse(text).ok())
         .unwrap_or_default();
-    Some(Box::new(Racoon::new(conf, psk, rng)))
+    let certs = certs::Certs::load(&conf, |p| config.file(p), config.files, config.epoch);
+    let mut racoon = Racoon::new(conf, psk, rng);
+    racoon.ctx.certs = certs;
+    Some(Box::new(racoon))
 }
 
 impl Racoon {

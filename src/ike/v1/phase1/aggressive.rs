@@ -35,9 +35,9 @@ pub(super) fn aggr_r1(
         PayloadRepr::SecurityAssociation(reply),
         PayloadRepr::KeyExchange(p.g_xr.clone()),
         PayloadRepr::Nonce(p.nr.clone()),
-        PayloadRepr::Identification(p.my_id.clone()),
-        PayloadRepr::Hash(p.my_hash()),
     ];
+    payloads.extend(p.my_proof(env, true)?);
+    payloads.extend(p.cert_requests(env));
     payloads.extend(reply_vendor_ids(p, remote));
     payloads.extend(nat::nat_d_payloads(p));
     p.send(env, payloads, false, data, true)?;
@@ -63,7 +63,7 @@ pub(super) fn aggr_i2(
     // racoon `agg_i2recv` floats before `agg_i2send`: message 3 goes to
     // 4500 and its NAT-D payloads hash the floated ends (RFC 3947 §3.2).
     nat::float(p, env);
-    let mut payloads = vec![PayloadRepr::Hash(p.my_hash())];
+    let mut payloads = p.my_proof(env, false)?;
     payloads.extend(nat::nat_d_payloads(p));
     // racoon `agg_i2send` sends message 3 in the clear: ISAKMP_FLAG_E is
     // set only after it is sent.
@@ -86,8 +86,11 @@ pub(super) fn aggr_r3(
         plain_payloads(repr, data)?
     };
     let id = p.peer_id.clone().ok_or_else(|| Fail::malformed("no ID"))?;
-    let hash = need(got.hash.as_ref(), "HASH")?;
-    p.check_peer_hash(&id, hash)?;
+    if p.signs() {
+        p.check_peer_signature(env, &id, &got)?;
+    } else {
+        p.check_peer_hash(&id, need(got.hash.as_ref(), "HASH")?)?;
+    }
     nat::detect(p, env, &got);
     log_aggressive_notifies(p, env, &got);
     let lifetime = p.chosen.map_or(DEFAULT_LIFETIME_SECS, |c| c.lifetime_secs);

@@ -24,6 +24,7 @@ pub(super) fn base_r1(
 ) -> Result<bool, Fail> {
     let got = plain_payloads(repr, data)?;
     let reply = choose(p, env, &got)?;
+    refuse_signatures(p)?;
     let remote = &env.conf.remotes[p.remote];
     p.ni = need(got.nonce, "NONCE")?;
     let id = need(got.id, "ID")?;
@@ -55,6 +56,7 @@ pub(super) fn base_i2(
 ) -> Result<bool, Fail> {
     let got = plain_payloads(repr, data)?;
     let chosen = accept_reply(p, env, repr, &got)?;
+    refuse_signatures(p)?;
     p.nr = need(got.nonce.clone(), "NONCE")?;
     let id = need(got.id.clone(), "ID")?;
     p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
@@ -140,4 +142,18 @@ fn base_hash_i(p: &Phase1, prf: ikev1::Prf, skeyid: &[u8]) -> Vec<u8> {
     };
     let idii_b = idii.map(id_body).unwrap_or_default();
     ikev1::hash_i_base(prf, skeyid, &p.g_xi, (p.cky_i, p.cky_r), &p.sai_b, &idii_b)
+}
+
+/// Base mode with RSA signatures (`oakley_ph1hash_base_r`, SIG in
+/// messages 3 and 4) is not implemented: the exchange stops with a clear
+/// reason.
+fn refuse_signatures(p: &Phase1) -> Result<(), Fail> {
+    if p.signs() {
+        return Err(Fail::new(
+            crate::ike::FailReason::NoConfig,
+            None,
+            "base mode with rsasig is not implemented by vpnlab (pre_shared_key is)",
+        ));
+    }
+    Ok(())
 }

@@ -13,7 +13,9 @@ use crate::crypto::ikev1::{self, MessageCipher, Phase1Keys, Phase1Public};
 use crate::ike::v1::env::{Env, Fail, IsakmpKey};
 use crate::ike::v1::message;
 use crate::ike::{FailReason, IkeEvent, Side, identity};
-use crate::wire::isakmp::{IdentificationRepr, NotifyType, PayloadRepr, Repr};
+use crate::wire::isakmp::{
+    AuthenticationMethod, IdentificationRepr, NotifyType, PayloadRepr, Repr,
+};
 
 impl Phase1 {
     pub(super) fn public(&self) -> Phase1Public<'_> {
@@ -25,17 +27,24 @@ impl Phase1 {
         }
     }
 
-    /// SKEYID and its chain from the peer's pre-shared key (RFC 2409 §5).
+    /// SKEYID and its chain (RFC 2409 §5): from the peer's pre-shared
+    /// key, or for signatures from the nonces and g^xy.
     pub(super) fn derive_keys(&mut self, env: &mut Env<'_>) -> Result<(), Fail> {
-        let psk = self.find_psk(env)?;
         let t = self.chosen.ok_or_else(|| Fail::malformed("no transform"))?;
+        let psk = match t.auth {
+            AuthenticationMethod::RsaSignatures => None,
+            _ => Some(self.find_psk(env)?),
+        };
         let dh = self.dh.as_ref().ok_or_else(|| Fail::malformed("no DH"))?;
         let peer_public = match self.side {
             Side::Initiator => &self.g_xr,
             Side::Responder => &self.g_xi,
         };
         let g_xy = dh.shared(peer_public).map_err(Fail::malformed)?;
-        let skeyid = ikev1::skeyid_psk(t.prf, &psk, &self.ni, &self.nr);
+        let skeyid = match psk {
+            Some(psk) => ikev1::skeyid_psk(t.prf, &psk, &self.ni, &self.nr),
+            None => ikev1::skeyid_sig(t.prf, &self.ni, &self.nr, &g_xy),
+        };
         let k = Phase1Keys::new(t.prf, t.cipher, skeyid, &g_xy, &self.public());
         let cipher = MessageCipher::new(t.cipher, &k.enc_key).map_err(Fail::malformed)?;
         env.records.isakmp_keys.push(IsakmpKey {
@@ -86,17 +95,22 @@ impl Phase1 {
         }
     }
 
-    /// Checks the peer's HASH_I or HASH_R over its ID payload.
-    pub(super) fn check_peer_hash(&self, id: &IdentificationRepr, hash: &[u8]) -> Result<(), Fail> {
+    /// The HASH_I or HASH_R the peer's must equal, over its ID payload.
+    pub(super) fn peer_hash(&self, id: &IdentificationRepr) -> Result<Vec<u8>, Fail> {
         let k = self
             .keys
             .as_ref()
             .ok_or_else(|| Fail::malformed("no keys"))?;
         let id_b = id_body(id);
-        let expected = match self.side {
+        Ok(match self.side {
             Side::Initiator => ikev1::hash_r(k.prf, &k.skeyid, &self.public(), &self.sai_b, &id_b),
             Side::Responder => ikev1::hash_i(k.prf, &k.skeyid, &self.public(), &self.sai_b, &id_b),
-        };
+        })
+    }
+
+    /// Checks the peer's HASH_I or HASH_R over its ID payload.
+    pub(super) fn check_peer_hash(&self, id: &IdentificationRepr, hash: &[u8]) -> Result<(), Fail> {
+        let expected = self.peer_hash(id)?;
         if ikev1::hashes_match(&expected, hash) {
             Ok(())
         } else {

@@ -36,18 +36,25 @@ pub(super) fn main_i2(
     p.g_xi = p.new_dh(env, chosen.group);
     p.ni = env.nonce(remote.nonce_size);
     p.state = P1State::AwaitKe;
-    let payloads = key_exchange(p, &p.g_xi, &p.ni);
+    let payloads = key_exchange(p, &p.g_xi, &p.ni, Vec::new());
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }
 
-/// Main mode messages 3 and 4: our KE and nonce, and the NAT-D payloads
-/// when NAT-T was agreed (RFC 3947 §3.2).
-fn key_exchange(p: &Phase1, public: &[u8], nonce: &[u8]) -> Vec<PayloadRepr> {
+/// Main mode messages 3 and 4: our KE and nonce, in message 4 the
+/// responder's CERT_REQ (`ident_ir2mx`), and the NAT-D payloads when
+/// NAT-T was agreed (RFC 3947 §3.2).
+fn key_exchange(
+    p: &Phase1,
+    public: &[u8],
+    nonce: &[u8],
+    cert_requests: Vec<PayloadRepr>,
+) -> Vec<PayloadRepr> {
     let mut payloads = vec![
         PayloadRepr::KeyExchange(public.to_vec()),
         PayloadRepr::Nonce(nonce.to_vec()),
     ];
+    payloads.extend(cert_requests);
     payloads.extend(nat::nat_d_payloads(p));
     payloads
 }
@@ -68,7 +75,7 @@ pub(super) fn main_r3(
     p.derive_keys(env)?;
     p.state = P1State::AwaitId;
     nat::detect(p, env, &got);
-    let payloads = key_exchange(p, &p.g_xr, &p.nr);
+    let payloads = key_exchange(p, &p.g_xr, &p.nr, p.cert_requests(env));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }
@@ -87,10 +94,9 @@ pub(super) fn main_i4(
     p.state = P1State::AwaitId;
     nat::detect(p, env, &got);
     nat::float(p, env);
-    let payloads = vec![
-        PayloadRepr::Identification(p.my_id.clone()),
-        PayloadRepr::Hash(p.my_hash()),
-    ];
+    // ident_ir3mx: ID, [CERT], SIG (or HASH), then the initiator's CR.
+    let mut payloads = p.my_proof(env, true)?;
+    payloads.extend(p.cert_requests(env));
     p.send(env, payloads, true, data, true)?;
     Ok(false)
 }
@@ -104,10 +110,7 @@ pub(super) fn main_r5(
 ) -> Result<bool, Fail> {
     let got = p.open(repr)?;
     authenticate_peer(p, env, &got)?;
-    let payloads = vec![
-        PayloadRepr::Identification(p.my_id.clone()),
-        PayloadRepr::Hash(p.my_hash()),
-    ];
+    let payloads = p.my_proof(env, true)?;
     p.send(env, payloads, true, data, false)?;
     let lifetime = p.chosen.map_or(DEFAULT_LIFETIME_SECS, |c| c.lifetime_secs);
     p.establish(env, lifetime);

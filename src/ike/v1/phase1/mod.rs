@@ -31,6 +31,7 @@ mod keys;
 mod main_mode;
 pub(crate) mod nat;
 mod payloads;
+mod signature;
 mod start;
 mod steps;
 

@@ -39,6 +39,11 @@ pub(crate) struct Received {
     pub(crate) nonce: Option<Vec<u8>>,
     pub(crate) id: Option<IdentificationRepr>,
     pub(crate) hash: Option<Vec<u8>>,
+    /// CERT (encoding, data), SIG and CERT_REQ payloads (RFC 2408 §3.9,
+    /// §3.10, §3.12).
+    pub(crate) cert: Option<crate::wire::isakmp::CertificateRepr>,
+    pub(crate) sig: Option<Vec<u8>>,
+    pub(crate) cert_requests: Vec<crate::wire::isakmp::CertificateRepr>,
     pub(crate) dpd_vid: bool,
     pub(crate) initial_contact: bool,
     /// Every notification's type, in message order.
@@ -63,6 +68,9 @@ pub(super) fn read(first: PayloadType, body: &[u8]) -> Result<Received, Fail> {
             PayloadRepr::Nonce(n) => r.nonce = Some(n),
             PayloadRepr::Identification(id) => r.id = Some(id),
             PayloadRepr::Hash(h) => r.hash = Some(h),
+            PayloadRepr::Certificate(c) => r.cert = Some(c),
+            PayloadRepr::Signature(s) => r.sig = Some(s),
+            PayloadRepr::CertificateRequest(c) => r.cert_requests.push(c),
             PayloadRepr::VendorId(v) => {
                 r.dpd_vid |= v == DPD_VENDOR_ID;
                 if let Some(version) = crate::ike::v1::natt::recognise(&v) {

@@ -8,7 +8,7 @@ use super::payloads::vendor_ids;
 use super::{Phase1, mode_name, nat, remote_for};
 use crate::config::racoon::ExchangeMode;
 use crate::ike::Side;
-use crate::ike::identity::phase1_id;
+use crate::ike::identity::phase1_id_with_cert;
 use crate::ike::log::endpoint;
 use crate::ike::v1::env::{Env, Fail};
 use crate::ike::v1::proposal::{self, IsakmpTransform};
@@ -30,7 +30,7 @@ impl Phase1 {
             .iter()
             .filter_map(|p| IsakmpTransform::from_config(p, remote))
             .collect();
-        let Some(my_id) = phase1_id(&remote.my_identifier, *local.ip()) else {
+        let Some(my_id) = my_phase1_id(env, remote_index, *local.ip()) else {
             env.log
                 .error(env.now, "my_identifier: identity type not supported");
             return None;
@@ -134,7 +134,7 @@ impl Phase1 {
             });
             return None;
         }
-        let my_id = phase1_id(&remote.my_identifier, *to.ip())?;
+        let my_id = my_phase1_id(env, remote_index, *to.ip())?;
         let serial = env.next_serial();
         let cookies = (repr.initiator_cookie, env.random());
         let ends = (to, from);
@@ -158,4 +158,19 @@ impl Phase1 {
             .info(env.now, format!("begin {} mode.", mode_name(mode)));
         Some(p)
     }
+}
+
+/// `my_identifier` of the remote, `asn1dn` without a DN taken from our
+/// certificate's subject (ipsec_doi.c `ipsecdoi_setid1`).
+fn my_phase1_id(
+    env: &Env<'_>,
+    remote: usize,
+    local: std::net::Ipv4Addr,
+) -> Option<crate::wire::isakmp::IdentificationRepr> {
+    let subject = env.certs.remotes[remote]
+        .my_cert
+        .as_ref()
+        .map(|c| c.subject().der().to_vec());
+    let id = &env.conf.remotes[remote].my_identifier;
+    phase1_id_with_cert(id, local, subject.as_deref())
 }

@@ -81,9 +81,14 @@ pub(super) fn authenticate_peer(
     got: &Received,
 ) -> Result<(), Fail> {
     let id = need(got.id.clone(), "ID")?;
-    let hash = need(got.hash.as_ref(), "HASH")?;
-    p.check_peer_hash(&id, hash)?;
-    p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
+    if p.signs() {
+        p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
+        p.check_peer_signature(env, &id, got)?;
+    } else {
+        let hash = need(got.hash.as_ref(), "HASH")?;
+        p.check_peer_hash(&id, hash)?;
+        p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
+    }
     if p.mode == ExchangeMode::Aggressive {
         log_aggressive_notifies(p, env, got);
     } else if got.initial_contact {

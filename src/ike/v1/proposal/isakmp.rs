@@ -17,10 +17,13 @@ impl IsakmpTransform {
     /// The transform a `proposal { }` offers; None for algorithms vpnlab
     /// does not implement (racoon.conf's parser warned about them).
     pub fn from_config(p: &conf::Proposal, remote: &conf::Remote) -> Option<IsakmpTransform> {
-        if !p.authentication_method.is_supported() {
-            return None;
-        }
+        let auth = match p.authentication_method {
+            conf::AuthMethod::PreSharedKey => AuthenticationMethod::PreSharedKey,
+            conf::AuthMethod::RsaSig => AuthenticationMethod::RsaSignatures,
+            _ => return None,
+        };
         Some(IsakmpTransform {
+            auth,
             cipher: IkeCipher::from_racoon_name(p.encryption.name(), p.encryption.key_bits())?,
             prf: Prf::from_racoon_name(p.hash.name())?,
             group: dh_group(p.dh_group)?,
@@ -39,7 +42,7 @@ impl IsakmpTransform {
         }
         attributes.extend([
             SaAttribute::basic(P1::HashAlgorithm, self.prf.hash_id()),
-            SaAttribute::basic(P1::AuthenticationMethod, AuthenticationMethod::PreSharedKey),
+            SaAttribute::basic(P1::AuthenticationMethod, self.auth),
             SaAttribute::basic(P1::GroupDescription, self.group.id()),
         ]);
         TransformRepr {
@@ -55,12 +58,16 @@ impl IsakmpTransform {
         if t.transform_id != transform_id::KEY_IKE {
             return None;
         }
-        let method = short(t, P1::AuthenticationMethod)??;
-        if AuthenticationMethod::from(method) != AuthenticationMethod::PreSharedKey {
+        let auth = AuthenticationMethod::from(short(t, P1::AuthenticationMethod)??);
+        if !matches!(
+            auth,
+            AuthenticationMethod::PreSharedKey | AuthenticationMethod::RsaSignatures
+        ) {
             return None;
         }
         let key_bits = short(t, P1::KeyLength)?;
         Some(IsakmpTransform {
+            auth,
             cipher: IkeCipher::from_attributes(short(t, P1::EncryptionAlgorithm)??, key_bits)?,
             prf: Prf::from_hash_id(short(t, P1::HashAlgorithm)??)?,
             group: DhGroup::from_id(short(t, P1::GroupDescription)??)?,
@@ -74,8 +81,8 @@ impl IsakmpTransform {
     /// cipher without its key length, which `proposal_check` judges
     /// (`obey` takes any); the peer's key length is kept.
     fn agrees(&self, ours: &IsakmpTransform, check: ProposalCheck) -> Option<IsakmpTransform> {
-        let same = (self.cipher.enc_id(), self.prf, self.group)
-            == (ours.cipher.enc_id(), ours.prf, ours.group);
+        let same = (self.auth, self.cipher.enc_id(), self.prf, self.group)
+            == (ours.auth, ours.cipher.enc_id(), ours.prf, ours.group);
         let check = match check {
             ProposalCheck::Claim => ProposalCheck::Strict,
             other => other,
@@ -161,6 +168,7 @@ mod tests {
 
     fn p1(cipher: IkeCipher, lifetime_secs: u64) -> IsakmpTransform {
         IsakmpTransform {
+            auth: AuthenticationMethod::PreSharedKey,
             cipher,
             prf: Prf::HmacSha1,
             group: DhGroup::Modp1024,

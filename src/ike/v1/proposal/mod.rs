@@ -24,11 +24,14 @@ use crate::crypto::dh::DhGroup;
 use crate::crypto::ikev1::{IkeCipher, Prf};
 use crate::crypto::{AuthAlg, EncAlg};
 use crate::ipsec::spec::{IpsecProto, Mode};
+use crate::wire::isakmp::AuthenticationMethod;
 use crate::wire::isakmp::{LifeType, TransformRepr};
 
 /// One phase 1 transform (RFC 2409 Appendix A), pre-shared keys only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IsakmpTransform {
+    /// Pre-shared keys or RSA signatures (RFC 2409 Appendix A values 1, 3).
+    pub auth: AuthenticationMethod,
     pub cipher: IkeCipher,
     pub prf: Prf,
     pub group: DhGroup,
