@@ -26,6 +26,8 @@ pub struct Peer {
     pub extra: &'static str,
     /// A CHILD_SA config to `swanctl --initiate` once every charon runs.
     pub initiate: Option<&'static str>,
+    /// Certificates and keys for the swanctl folder.
+    pub files: Vec<(String, String)>,
 }
 
 impl Peer {
@@ -49,6 +51,7 @@ impl Peer {
                 .map_err(|e| format!("{file}: {e}"))?,
             extra: "",
             initiate: None,
+            files: Vec::new(),
         })
     }
 }
@@ -117,6 +120,7 @@ pub fn run_case(
             peer.role,
             &peer.swanctl,
             peer.extra,
+            &peer.files,
         )?);
     }
     for (peer, charon) in peers.iter().zip(&charons) {
@@ -302,6 +306,7 @@ pub fn all() -> Vec<(&'static str, CaseFn)> {
         ("e_two_strongswans", e_two_strongswans),
         ("f_rekey_and_dpd", f_rekey_and_dpd),
         ("g_phase1_expiry", g_phase1_expiry),
+        ("h_certificates", h_certificates),
     ]
 }
 
@@ -615,5 +620,47 @@ fn g_phase1_expiry() -> Result<(), Failed> {
     if ike_sas < 3 {
         return Err(format!("charon established {ike_sas} IKE_SAs, expected 3 or more").into());
     }
+    done.check(Peering::Vpnlab)
+}
+
+/// (h) RSA signatures with X.509 certificates (RFC 2409 §5.1): vpnlab's
+/// racoon gateway (`authentication_method rsasig`, `certificate_type
+/// x509`, `my_identifier asn1dn`) initiates main mode to charon (`auth =
+/// pubkey`). The certificates come from the scenario's `pki:` section:
+/// the stand-in node `charon-inner` holds charon's, which the test copies
+/// into charon's swanctl folder. charon checks racoon's SIG over HASH_I
+/// (keymat_v1.c, raw PKCS#1 v1.5 as racoon's `eay_get_x509sign`) and
+/// racoon charon's over HASH_R, each against the other's certificate
+/// chained to the scenario's CA.
+fn h_certificates() -> Result<(), Failed> {
+    let scenario = case_file("h-certificates.yaml");
+    let loaded = vpnlab::scenario::load::load_file(&scenario).map_err(|e| e.to_string())?;
+    let node = loaded
+        .nodes
+        .get("charon-inner")
+        .ok_or("h-certificates.yaml has no charon-inner")?;
+    let file = |suffix: &str| {
+        node.files
+            .iter()
+            .find(|(path, _)| path.ends_with(suffix))
+            .map(|(_, f)| f.value.clone())
+            .ok_or_else(|| format!("charon-inner has no file ending in {suffix}"))
+    };
+    let mut sw = charon_on_wan("h-certificates.swanctl.conf")?;
+    sw.files = vec![
+        ("x509/charon.pem".into(), file("charon.pem")?),
+        ("private/charon.key".into(), file("charon.key")?),
+        ("x509ca/ca.pem".into(), file(".0")?),
+    ];
+    let done = run_case(
+        "h",
+        &scenario,
+        vec![sw],
+        Duration::from_secs(40),
+        Box::new(|_, charons, _| {
+            wait_child(&charons[0], "lab-child", Duration::from_secs(10))?;
+            ping_all(&charons[0], "10.20.0.10", "10.10.0.1", 3)
+        }),
+    )?;
     done.check(Peering::Vpnlab)
 }

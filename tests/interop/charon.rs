@@ -73,13 +73,16 @@ fn strongswan_conf(dir: &str, extra: &str) -> String {
 
 impl Charon {
     /// Starts charon in `ns` with `swanctl` as its swanctl.conf (and
-    /// `extra` inside strongswan.conf's `charon { }`) and loads it.
+    /// `extra` inside strongswan.conf's `charon { }`), `files` (paths
+    /// under the swanctl folder: `x509/…`, `private/…`, `x509ca/…`)
+    /// beside it, and loads them.
     pub fn start(
         lab: &mut Lab,
         ns: &str,
         name: &str,
         swanctl: &str,
         extra: &str,
+        files: &[(String, String)],
     ) -> Result<Charon, Failed> {
         let dir = lab.dir.join(format!("charon-{name}"));
         for sub in SWANCTL_DIRS {
@@ -89,6 +92,9 @@ impl Charon {
         let text = dir.to_str().ok_or("scratch path is not UTF-8")?.to_string();
         std::fs::write(dir.join("strongswan.conf"), strongswan_conf(&text, extra))?;
         std::fs::write(dir.join("swanctl").join("swanctl.conf"), swanctl)?;
+        for (path, text) in files {
+            std::fs::write(dir.join("swanctl").join(path), text)?;
+        }
         let mut command = Command::new("ip");
         command.args(["netns", "exec", ns, "/bin/sh", "-c"]).args([
             r#"mount --bind "$1/run" /run && exec env STRONGSWAN_CONF="$1/strongswan.conf" "$2""#,

@@ -503,6 +503,7 @@ fn run_pair(i: u64, p: &Pair) -> Result<Outcome, Failed> {
         swanctl: swanctl(p),
         extra: "",
         initiate: None,
+        files: Vec::new(),
     };
     lab.attach_tun(
         &ns,
@@ -514,7 +515,7 @@ fn run_pair(i: u64, p: &Pair) -> Result<Outcome, Failed> {
             inner: peer.inner,
         },
     )?;
-    let charon = Charon::start(&mut lab, &ns, "sw", &peer.swanctl, "")?;
+    let charon = Charon::start(&mut lab, &ns, "sw", &peer.swanctl, "", &[])?;
     let established = if p.charon_initiates {
         charon.initiate("lab-child", 8).is_ok()
     } else {
