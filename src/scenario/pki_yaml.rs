@@ -205,7 +205,9 @@ fn pki_request(s: &Scenario, spec: &PkiSpec) -> Result<PkiRequest, Problems> {
             ));
         }
         let r = CertRequest {
-            name: format!("node:{}", c.node.value),
+            // The key is made from the seed and this name: a node with
+            // two certificates gets two keys.
+            name: format!("node:{}:{}", c.node.value, c.dn.value),
             dn: c.dn.value.clone(),
             san: c.san.iter().filter_map(|i| san(i, &mut p)).collect(),
             key_bits: c.key_size.value,
