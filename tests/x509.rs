@@ -157,3 +157,25 @@ fn aggressive_mode_with_signatures() {
          - trace: { link: lan, matches: 'isakmp: phase 1 I agg$' }\n",
     );
 }
+
+/// Base mode with signatures (isakmp_base.c `base_i2send`,
+/// `base_r2send`): KE, CERT, SIG in messages 3 and 4, HASH_I and HASH_R
+/// keyed by a hash of the nonces (oakley.c `oakley_ph1hash_base_i`,
+/// `oakley_ph1hash_base_r`); the revoked certificate is still refused.
+#[test]
+fn base_mode_with_signatures() {
+    let mut edits = Vec::new();
+    let text = base();
+    let n = text.matches("exchange_mode main;").count();
+    for _ in 0..n {
+        edits.push(("exchange_mode main;", "exchange_mode base;"));
+    }
+    holds(
+        &edits,
+        "  - ike: { node: moon, event: ipsec-sa, peer: 192.168.0.100, count: 1 }\n  \
+         - ping: { flow: carol-ping, replies: 4 }\n  \
+         - log: { node: moon, matches: 'certificate revoked' }\n  \
+         - ike: { node: moon, event: ipsec-sa, peer: 192.168.0.200, count: 0 }\n  \
+         - trace: { link: lan, matches: 'isakmp: phase 1 R base$' }\n",
+    );
+}

@@ -509,6 +509,36 @@ pub fn hash_i_base(
     prf.prf(skeyid, &[g_xi, &cookies.0, &cookies.1, sai_b, idii_b])
 }
 
+/// Base mode's HASH_I with signatures (racoon `oakley_ph1hash_base_i`):
+/// prf(hash(Nr_b | Ni_b), g^xi | CKY-I | CKY-R | SAi_b | IDii_b), the key
+/// the negotiated hash of the two nonces, responder's first.
+pub fn hash_i_base_sig(
+    prf: Prf,
+    (ni_b, nr_b): (&[u8], &[u8]),
+    g_xi: &[u8],
+    cookies: ([u8; 8], [u8; 8]),
+    sai_b: &[u8],
+    idii_b: &[u8],
+) -> Vec<u8> {
+    let key = prf.hash(&[nr_b, ni_b]);
+    prf.prf(&key, &[g_xi, &cookies.0, &cookies.1, sai_b, idii_b])
+}
+
+/// Base mode's HASH_R with signatures (racoon `oakley_ph1hash_base_r`):
+/// prf(hash(Ni_b | Nr_b), g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b).
+/// racoon puts the initiator's ID in it, not the responder's.
+pub fn hash_r_base_sig(
+    prf: Prf,
+    (ni_b, nr_b): (&[u8], &[u8]),
+    (g_xi, g_xr): (&[u8], &[u8]),
+    cookies: ([u8; 8], [u8; 8]),
+    sai_b: &[u8],
+    idii_b: &[u8],
+) -> Vec<u8> {
+    let key = prf.hash(&[ni_b, nr_b]);
+    prf.prf(&key, &[g_xi, g_xr, &cookies.0, &cookies.1, sai_b, idii_b])
+}
+
 // ---------------------------------------------------------------------------
 // IVs (RFC 2409 Appendix B)
 // ---------------------------------------------------------------------------
@@ -1610,6 +1640,26 @@ mod tests {
             &hex("01000000c0000201"),
         );
         assert_eq!(got, hex("5edbb568f924000f3377f5cbd5a0d82cf42cd2ad"));
+    }
+
+    /// racoon `oakley_ph1hash_base_i` and `oakley_ph1hash_base_r` for
+    /// signatures: the PRF keyed by SHA-1(Nr | Ni) and SHA-1(Ni | Nr).
+    /// Expected values from Python's `hashlib` and `hmac` over the same
+    /// bytes: Ni 10..1f, Nr 20..2f, g^xi 128 × 0xaa, g^xr 128 × 0xbb, the
+    /// cookies, SAi_b and IDii_b of `base_mode_hash_i_known_answer`.
+    #[test]
+    fn base_mode_signature_hashes_known_answers() {
+        let (ni, nr): (Vec<u8>, Vec<u8>) = ((0x10..0x20).collect(), (0x20..0x30).collect());
+        let cookies = (
+            hex("0011223344556677").try_into().unwrap(),
+            hex("8899aabbccddeeff").try_into().unwrap(),
+        );
+        let (sa, id) = (hex("000000010000000100000028"), hex("01000000c0000201"));
+        let i = hash_i_base_sig(Prf::HmacSha1, (&ni, &nr), &[0xaa; 128], cookies, &sa, &id);
+        assert_eq!(i, hex("2c5a97b28ef23b360b4c26144970ffd701917174"));
+        let publics: (&[u8], &[u8]) = (&[0xaa; 128], &[0xbb; 128]);
+        let r = hash_r_base_sig(Prf::HmacSha1, (&ni, &nr), publics, cookies, &sa, &id);
+        assert_eq!(r, hex("7c6f6b2b3bdf1dbc4ef7f2beece2cf9daceb0cad"));
     }
 
     /// Without a Key Length attribute a variable-key cipher gets what

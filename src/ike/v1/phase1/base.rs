@@ -1,8 +1,11 @@
-//! Base Mode (RFC 2408 §4.8) with pre-shared keys as racoon's
-//! isakmp_base.c runs it, one function per message received. All four
-//! messages are in the clear; the responder's key exchange comes last, so
-//! the initiator's HASH_I covers only its own KE
-//! ([`ikev1::hash_i_base`]) and HASH_R is main mode's.
+//! Base Mode (RFC 2408 §4.8) as racoon's isakmp_base.c runs it, one
+//! function per message received. All four messages are in the clear;
+//! the responder's key exchange comes last, so the initiator's HASH_I
+//! covers only its own KE. With pre-shared keys HASH_I is
+//! [`ikev1::hash_i_base`] and HASH_R main mode's; with RSA signatures
+//! both are keyed by a hash of the nonces and cover the initiator's ID
+//! ([`ikev1::hash_i_base_sig`], [`ikev1::hash_r_base_sig`]), each signed
+//! and sent as [CERT,] SIG.
 
 use super::keys::auth_failed;
 use super::payloads::{id_body, need, plain_payloads, vendor_ids};
@@ -24,7 +27,6 @@ pub(super) fn base_r1(
 ) -> Result<bool, Fail> {
     let got = plain_payloads(repr, data)?;
     let reply = choose(p, env, &got)?;
-    refuse_signatures(p)?;
     let remote = &env.conf.remotes[p.remote];
     p.ni = need(got.nonce, "NONCE")?;
     let id = need(got.id, "ID")?;
@@ -47,7 +49,7 @@ pub(super) fn base_r1(
 
 /// Initiator, base message 2 (`base_i2recv`, `base_i2send`): the
 /// responder's choice, IDir and Nr; send KE and HASH_I (SKEYID needs no
-/// DH with pre-shared keys) and the NAT-D payloads.
+/// DH with pre-shared keys), or [CERT,] SIG, and the NAT-D payloads.
 pub(super) fn base_i2(
     p: &mut Phase1,
     env: &mut Env<'_>,
@@ -56,28 +58,30 @@ pub(super) fn base_i2(
 ) -> Result<bool, Fail> {
     let got = plain_payloads(repr, data)?;
     let chosen = accept_reply(p, env, repr, &got)?;
-    refuse_signatures(p)?;
     p.nr = need(got.nonce.clone(), "NONCE")?;
     let id = need(got.id.clone(), "ID")?;
     p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
     p.peer_id = Some(id);
     p.g_xi = p.new_dh(env, chosen.group);
-    let psk = p.find_psk(env)?;
-    let skeyid = ikev1::skeyid_psk(chosen.prf, &psk, &p.ni, &p.nr);
-    let hash = base_hash_i(p, chosen.prf, &skeyid);
+    let mut payloads = vec![PayloadRepr::KeyExchange(p.g_xi.clone())];
+    if p.signs() {
+        // base_i2send: no SKEYID yet; HASH_I is keyed by the nonces.
+        payloads.extend(p.signed(env, &base_sig_hash_i(p, chosen.prf))?);
+    } else {
+        let psk = p.find_psk(env)?;
+        let skeyid = ikev1::skeyid_psk(chosen.prf, &psk, &p.ni, &p.nr);
+        payloads.push(PayloadRepr::Hash(base_hash_i(p, chosen.prf, &skeyid)));
+    }
     p.state = P1State::AwaitBaseKe;
-    let mut payloads = vec![
-        PayloadRepr::KeyExchange(p.g_xi.clone()),
-        PayloadRepr::Hash(hash),
-    ];
     payloads.extend(nat::nat_d_payloads(p));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }
 
 /// Responder, base message 3 (`base_r2recv`, `base_r2send`): the
-/// initiator's KE; our KE, the keys, HASH_I checked; answer KE, HASH_R
-/// and NAT-D. The ISAKMP SA is up once that is sent.
+/// initiator's KE; our KE, the keys, HASH_I (or its SIG) checked; answer
+/// KE, HASH_R (or [CERT,] SIG) and NAT-D. The ISAKMP SA is up once that
+/// is sent.
 pub(super) fn base_r3(
     p: &mut Phase1,
     env: &mut Env<'_>,
@@ -93,19 +97,20 @@ pub(super) fn base_r3(
     p.g_xr = p.new_dh(env, chosen.group);
     p.derive_keys(env)?;
     nat::detect(p, env, &got);
-    let skeyid = p
-        .keys
-        .as_ref()
-        .map(|k| k.skeyid.clone())
-        .unwrap_or_default();
-    let expected = base_hash_i(p, chosen.prf, &skeyid);
-    if !ikev1::hashes_match(&expected, need(got.hash.as_ref(), "HASH")?) {
-        return Err(auth_failed(p));
+    let id = p.peer_id.clone().ok_or_else(|| Fail::malformed("no ID"))?;
+    let mut payloads = vec![PayloadRepr::KeyExchange(p.g_xr.clone())];
+    if p.signs() {
+        let expected = base_sig_hash_i(p, chosen.prf);
+        p.check_peer_signature_over(env, &id, &got, &expected)?;
+        payloads.extend(p.signed(env, &base_sig_hash_r(p, chosen.prf))?);
+    } else {
+        let skeyid = p.keys.as_ref().map(|k| k.skeyid.clone());
+        let expected = base_hash_i(p, chosen.prf, &skeyid.unwrap_or_default());
+        if !ikev1::hashes_match(&expected, need(got.hash.as_ref(), "HASH")?) {
+            return Err(auth_failed(p));
+        }
+        payloads.push(PayloadRepr::Hash(p.my_hash()));
     }
-    let mut payloads = vec![
-        PayloadRepr::KeyExchange(p.g_xr.clone()),
-        PayloadRepr::Hash(p.my_hash()),
-    ];
     payloads.extend(nat::nat_d_payloads(p));
     p.send(env, payloads, false, data, false)?;
     p.establish(env, chosen.lifetime_secs);
@@ -126,7 +131,13 @@ pub(super) fn base_i4(
     nat::detect(p, env, &got);
     p.derive_keys(env)?;
     let id = p.peer_id.clone().ok_or_else(|| Fail::malformed("no ID"))?;
-    p.check_peer_hash(&id, need(got.hash.as_ref(), "HASH")?)?;
+    match p.chosen {
+        Some(t) if p.signs() => {
+            let expected = base_sig_hash_r(p, t.prf);
+            p.check_peer_signature_over(env, &id, &got, &expected)?;
+        }
+        _ => p.check_peer_hash(&id, need(got.hash.as_ref(), "HASH")?)?,
+    }
     nat::float(p, env);
     let lifetime = p.chosen.map_or(DEFAULT_LIFETIME_SECS, |c| c.lifetime_secs);
     p.establish(env, lifetime);
@@ -136,24 +147,47 @@ pub(super) fn base_i4(
 /// HASH_I over the initiator's KE and IDii: ours on the initiator, the
 /// peer's on the responder.
 fn base_hash_i(p: &Phase1, prf: ikev1::Prf, skeyid: &[u8]) -> Vec<u8> {
+    ikev1::hash_i_base(
+        prf,
+        skeyid,
+        &p.g_xi,
+        (p.cky_i, p.cky_r),
+        &p.sai_b,
+        &idii_body(p),
+    )
+}
+
+/// The initiator's ID payload body: ours on the initiator, the peer's on
+/// the responder.
+fn idii_body(p: &Phase1) -> Vec<u8> {
     let idii = match p.side {
         crate::ike::Side::Initiator => Some(&p.my_id),
         crate::ike::Side::Responder => p.peer_id.as_ref(),
     };
-    let idii_b = idii.map(id_body).unwrap_or_default();
-    ikev1::hash_i_base(prf, skeyid, &p.g_xi, (p.cky_i, p.cky_r), &p.sai_b, &idii_b)
+    idii.map(id_body).unwrap_or_default()
 }
 
-/// Base mode with RSA signatures (`oakley_ph1hash_base_r`, SIG in
-/// messages 3 and 4) is not implemented: the exchange stops with a clear
-/// reason.
-fn refuse_signatures(p: &Phase1) -> Result<(), Fail> {
-    if p.signs() {
-        return Err(Fail::new(
-            crate::ike::FailReason::NoConfig,
-            None,
-            "base mode with rsasig is not implemented by vpnlab (pre_shared_key is)",
-        ));
-    }
-    Ok(())
+fn base_sig_hash_i(p: &Phase1, prf: ikev1::Prf) -> Vec<u8> {
+    let nonces = (p.ni.as_slice(), p.nr.as_slice());
+    ikev1::hash_i_base_sig(
+        prf,
+        nonces,
+        &p.g_xi,
+        (p.cky_i, p.cky_r),
+        &p.sai_b,
+        &idii_body(p),
+    )
+}
+
+fn base_sig_hash_r(p: &Phase1, prf: ikev1::Prf) -> Vec<u8> {
+    let nonces = (p.ni.as_slice(), p.nr.as_slice());
+    let publics = (p.g_xi.as_slice(), p.g_xr.as_slice());
+    ikev1::hash_r_base_sig(
+        prf,
+        nonces,
+        publics,
+        (p.cky_i, p.cky_r),
+        &p.sai_b,
+        &idii_body(p),
+    )
 }

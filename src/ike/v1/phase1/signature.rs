@@ -39,12 +39,20 @@ impl Phase1 {
                 .chain([PayloadRepr::Hash(self.my_hash())])
                 .collect());
         }
+        let mut out: Vec<PayloadRepr> = id.into_iter().collect();
+        out.extend(self.signed(env, &self.my_hash())?);
+        Ok(out)
+    }
+
+    /// [CERT,] SIG over `hash` (`oakley_getsign`): with `send_cert`, our
+    /// certificate first.
+    pub(super) fn signed(&self, env: &Env<'_>, hash: &[u8]) -> Result<Vec<PayloadRepr>, Fail> {
         let certs = &env.certs.remotes[self.remote];
         let no_cert = || Fail::new(FailReason::NoConfig, None, "no cert defined.");
         let key = certs.my_key.as_ref().ok_or_else(no_cert)?;
-        let sig = rsa_sign(key, &self.my_hash())
-            .map_err(|e| Fail::new(FailReason::NoConfig, None, e.reason))?;
-        let mut out: Vec<PayloadRepr> = id.into_iter().collect();
+        let sig =
+            rsa_sign(key, hash).map_err(|e| Fail::new(FailReason::NoConfig, None, e.reason))?;
+        let mut out = Vec::new();
         let send_cert = env.conf.remotes[self.remote].certs.send_cert;
         if let (true, Some(cert)) = (send_cert, &certs.my_cert) {
             out.push(PayloadRepr::Certificate(CertificateRepr {
@@ -86,6 +94,19 @@ impl Phase1 {
         id: &IdentificationRepr,
         got: &Received,
     ) -> Result<(), Fail> {
+        let expected = self.peer_hash(id)?;
+        self.check_peer_signature_over(env, id, got, &expected)
+    }
+
+    /// [`Phase1::check_peer_signature`] with the HASH the SIG must sign
+    /// given (base mode's differ from main mode's).
+    pub(super) fn check_peer_signature_over(
+        &self,
+        env: &mut Env<'_>,
+        id: &IdentificationRepr,
+        got: &Received,
+        expected: &[u8],
+    ) -> Result<(), Fail> {
         let sig = need(got.sig.as_ref(), "SIG")?;
         let cert = self.peer_certificate(env, got)?;
         let remote = &env.conf.remotes[self.remote];
@@ -111,11 +132,10 @@ impl Phase1 {
                 "peer's ID does not match its certificate",
             ));
         }
-        let expected = self.peer_hash(id)?;
         let key = cert
             .public_key()
             .map_err(|e| cert_fail(NotifyType::InvalidCertificate, e.reason))?;
-        rsa_verify(&key, &expected, sig).map_err(|_| {
+        rsa_verify(&key, expected, sig).map_err(|_| {
             Fail::new(
                 FailReason::AuthenticationFailed,
                 Some(NotifyType::InvalidSignature),
