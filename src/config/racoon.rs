@@ -618,32 +618,12 @@ impl Cipher {
     /// `ipsec_encdef` entries that Linux's af_key also has (no des-iv64,
     /// des-iv32, rc5, idea, 3idea or rc4 there).
     pub fn is_supported_in_phase2(&self) -> bool {
-        matches!(
-            self,
-            Cipher::Des
-                | Cipher::TripleDes
-                | Cipher::Aes { .. }
-                | Cipher::Blowfish { .. }
-                | Cipher::Cast128 { .. }
-                | Cipher::Camellia { .. }
-                | Cipher::Twofish { .. }
-                | Cipher::Null
-        )
+        self.is_supported_in_phase1() || matches!(self, Cipher::Twofish { .. } | Cipher::Null)
     }
 
     /// Whether racoon offers it in phase 1 (algorithm.c `oakley_encdef`).
     fn is_phase1(&self) -> bool {
-        matches!(
-            self,
-            Cipher::Des
-                | Cipher::TripleDes
-                | Cipher::Aes { .. }
-                | Cipher::Blowfish { .. }
-                | Cipher::Cast128 { .. }
-                | Cipher::Camellia { .. }
-                | Cipher::Rc5 { .. }
-                | Cipher::Idea
-        )
+        self.is_supported_in_phase1() || matches!(self, Cipher::Rc5 { .. } | Cipher::Idea)
     }
 }
 

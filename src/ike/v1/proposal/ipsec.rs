@@ -176,12 +176,10 @@ fn encapsulation(mode: Mode, udp: Option<Version>) -> EncapsulationMode {
 }
 
 impl IpsecTransform {
-    fn to_transform(self, number: u8) -> Option<TransformRepr> {
-        let id = match (self.proto, self.enc, self.auth) {
-            (IpsecProto::Esp, Some((enc, _)), _) => esp_transform_id(enc)?,
-            (IpsecProto::Ah, _, Some(auth)) => ah_transform_id(auth)?,
-            _ => return None,
-        };
+    /// What every protocol of the bundle carries (ipsec_doi.c
+    /// `setph2proposal0`): life type and duration, the PFS group, the
+    /// encapsulation mode.
+    fn bundle_attributes(self) -> Vec<SaAttribute> {
         let mut attributes = vec![
             SaAttribute::basic(P2::SaLifeType, LifeType::Seconds),
             SaAttribute::number(P2::SaLifeDuration, clamp_u32(self.lifetime_secs)),
@@ -193,6 +191,16 @@ impl IpsecTransform {
             P2::EncapsulationMode,
             encapsulation(self.mode, self.udp),
         ));
+        attributes
+    }
+
+    fn to_transform(self, number: u8) -> Option<TransformRepr> {
+        let id = match (self.proto, self.enc, self.auth) {
+            (IpsecProto::Esp, Some((enc, _)), _) => esp_transform_id(enc)?,
+            (IpsecProto::Ah, _, Some(auth)) => ah_transform_id(auth)?,
+            _ => return None,
+        };
+        let mut attributes = self.bundle_attributes();
         if let Some(auth) = self.auth {
             attributes.push(SaAttribute::basic(
                 P2::AuthenticationAlgorithm,
@@ -344,17 +352,7 @@ impl IpsecTransform {
     /// IPCOMP_DEFLATE with the bundle's lifetime, PFS group and mode
     /// (ipsec_doi.c `setph2proposal0`: no authentication or key length).
     fn to_ipcomp_transform(self, number: u8) -> TransformRepr {
-        let mut attributes = vec![
-            SaAttribute::basic(P2::SaLifeType, LifeType::Seconds),
-            SaAttribute::number(P2::SaLifeDuration, clamp_u32(self.lifetime_secs)),
-        ];
-        if let Some(group) = self.pfs {
-            attributes.push(SaAttribute::basic(P2::GroupDescription, group.id()));
-        }
-        attributes.push(SaAttribute::basic(
-            P2::EncapsulationMode,
-            encapsulation(self.mode, self.udp),
-        ));
+        let attributes = self.bundle_attributes();
         TransformRepr {
             number,
             transform_id: transform_id::IPCOMP_DEFLATE,
