@@ -67,7 +67,7 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioErrors> {
 pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
     let mut scenario: Scenario =
         serde_saphyr::from_str(text).map_err(|e| ScenarioErrors(vec![syntax_error(path, &e)]))?;
-    let mut problems = super::pki_yaml::apply(&mut scenario);
+    let mut problems = super::pki_files::apply(&mut scenario);
     let (more, warnings) = validate_with_warnings(&scenario, Some(text));
     problems.extend(more);
     if problems.is_empty() {

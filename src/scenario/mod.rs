@@ -8,6 +8,7 @@ pub mod located;
 pub mod model;
 pub mod nat_config;
 pub mod nat_yaml;
+pub mod pki_files;
 pub mod pki_yaml;
 pub mod racoon_files;
 pub mod units;
