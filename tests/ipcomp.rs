@@ -518,3 +518,24 @@ proptest! {
         let _ = receive(&mut rx, p);
     }
 }
+
+/// racoon's IPComp bundle deleted at its hard lifetime (pfkey.c
+/// `pk_recvexpire`, isakmp_inf.c `isakmp_info_send_d2`): one
+/// Informational per protocol, ESP then IPCOMP with its 2-byte CPI, from
+/// both ends (the responder installed the initiator's 10 s lifetime). The
+/// article's racoon.conf with `lifetime time 10 sec` in left's sainfo.
+#[test]
+fn racoon_deletes_the_ipcomp_bundle_protocol_by_protocol() {
+    let text = common::edited::scenario_text("article-racoon-ipcomp.yaml");
+    common::edited::holds(
+        &text,
+        &[(
+            "          pfs_group 768;\n",
+            "          pfs_group 768;\n          lifetime time 10 sec;\n",
+        )],
+        "  - log: { node: left, matches: 'sendto Information delete: ESP spi=' }\n  \
+         - log: { node: left, matches: 'sendto Information delete: IPCOMP spi=\\d+\\(0x[0-9a-f]+\\) to 192\\.168\\.2\\.5' }\n  \
+         - log: { node: right, matches: 'sendto Information delete: IPCOMP spi=\\d+\\(0x[0-9a-f]+\\) to 192\\.168\\.1\\.5' }\n  \
+         - tcp: { flow: bulk }\n",
+    );
+}

@@ -3,34 +3,14 @@
 //! carol with a good certificate, dave revoked), replaces its
 //! expectations and runs it; every expectation must hold.
 
-use std::path::Path;
-
-use vpnlab::scenario::load_str;
-use vpnlab::sim::{self, RunOptions};
-use vpnlab::verdict::expect;
+mod common;
 
 fn base() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ike-x509-roadwarriors.yaml");
-    std::fs::read_to_string(path).expect("scenario")
+    common::edited::scenario_text("ike-x509-roadwarriors.yaml")
 }
 
-/// Runs the scenario after `edits` (each an exact text replacement),
-/// with `expect` as its only expectations.
 fn holds(edits: &[(&str, &str)], expect: &str) {
-    let mut text = base();
-    for (from, to) in edits {
-        assert!(text.contains(from), "edit target missing: {from}");
-        text = text.replacen(from, to, 1);
-    }
-    let cut = text.find("\nexpect:\n").expect("expect section");
-    text.truncate(cut);
-    text.push_str("\nexpect:\n");
-    text.push_str(expect);
-    let s = load_str(Path::new("x509-case.yaml"), &text).expect("valid scenario");
-    let outcome = sim::run(&s, &RunOptions::default(), |_| {}).expect("run");
-    for v in expect::check_all(&s, &outcome) {
-        assert!(v.passed, "line {}: {}: {}", v.line, v.what, v.detail);
-    }
+    common::edited::holds(&base(), edits, expect);
 }
 
 const CAROL_CERT: &str =

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod edited;
 pub mod tshark;
 
 use std::path::{Path, PathBuf};

@@ -386,6 +386,10 @@ impl Racoon {
             self.ctx.log.info(now, line);
             return;
         }
+        if d.protocol == ProtocolId::IpComp {
+            self.on_ipcomp_delete(now, endpoint, &d, kernel);
+            return;
+        }
         for spi in &d.spis {
             let Ok(bytes) = <[u8; 4]>::try_from(spi.as_slice()) else {
                 continue;
@@ -398,6 +402,46 @@ impl Racoon {
             if let Some(j) = found {
                 let p2 = self.ph2.remove(j);
                 self.remove_pair(now, &p2, kernel);
+            }
+        }
+    }
+}
+
+impl Racoon {
+    /// isakmp_inf.c `isakmp_info_recv_d` for IPCOMP: a 16- or 32-bit CPI,
+    /// the peer's inbound (our outbound); the IPComp SAs of that pair go
+    /// (`purge_ipsec_spi`). After the ESP DELETE that came first there is
+    /// usually nothing left to purge.
+    fn on_ipcomp_delete(
+        &mut self,
+        now: Instant,
+        endpoint: std::net::SocketAddrV4,
+        d: &DeleteRepr,
+        kernel: &mut dyn KeyKernel,
+    ) {
+        for spi in &d.spis {
+            let cpi = match spi.as_slice() {
+                [a, b] | [0, 0, a, b] => u16::from_be_bytes([*a, *b]),
+                _ => {
+                    let line = format!(
+                        "delete payload with strange spi size {}(proto_id:{})",
+                        d.spi_size,
+                        u8::from(d.protocol)
+                    );
+                    self.ctx.log.error(now, line);
+                    continue;
+                }
+            };
+            let found = self.ph2.iter().find(|p| {
+                (p.peer, p.peer_port) == (*endpoint.ip(), endpoint.port())
+                    && p.chosen
+                        .and_then(|c| c.ipcomp)
+                        .is_some_and(|c| c.peer_cpi == cpi)
+            });
+            if let Some(p2) = found {
+                super::install::delete_ipcomp(now, kernel, p2);
+                let line = format!("purged IPsec-SA proto_id=IPCOMP spi={cpi}.");
+                self.ctx.log.info(now, line);
             }
         }
     }

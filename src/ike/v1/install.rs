@@ -188,14 +188,17 @@ pub(crate) fn delete_pair(
         let _ = kernel.request(now, request);
         records.deleted.push((dst.into(), p.proto, spi));
     }
+    delete_ipcomp(now, kernel, p);
+}
+
+/// The pair's IPComp SAs, if it has them; either may be gone already.
+pub(crate) fn delete_ipcomp(now: Instant, kernel: &mut dyn KeyKernel, p: &Phase2) {
     let cpis = p.chosen.and_then(|c| c.ipcomp).zip(p.my_cpi);
     if let Some((theirs, mine)) = cpis {
         for (src, dst, cpi) in [(p.peer, p.local, mine), (p.local, p.peer, theirs.peer_cpi)] {
             let spi = u32::from(cpi);
-            let _ = kernel.request(
-                now,
-                Request::Ipcomp(IpcompRequest::Delete { src, dst, spi }),
-            );
+            let delete = Request::Ipcomp(IpcompRequest::Delete { src, dst, spi });
+            let _ = kernel.request(now, delete);
         }
     }
 }

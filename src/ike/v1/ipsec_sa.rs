@@ -271,7 +271,7 @@ impl Racoon {
             peer: p.peer,
         });
         let ike_peer = SocketAddrV4::new(p.peer, p.peer_port);
-        self.send_delete_ipsec(now, ike_peer, p.proto, p.my_spi);
+        self.send_delete_ipsec(now, ike_peer, (p.proto, p.my_spi), p.bundled_cpi());
     }
 
     /// Removes an SA pair from the kernel and logs it.

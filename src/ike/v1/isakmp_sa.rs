@@ -192,19 +192,23 @@ impl Racoon {
         }
     }
 
-    /// DELETE of our inbound SA `spi` to `peer`, under the newest live
-    /// ISAKMP SA with that IKE endpoint (not just the address: two peers
-    /// behind one NAT share it), if there is one.
+    /// DELETE of our inbound SA `spi` (and of our inbound IPComp SA
+    /// `cpi` in a bundle) to `peer`, under the newest live ISAKMP SA with
+    /// that IKE endpoint (not just the address: two peers behind one NAT
+    /// share it), if there is one.
     pub(super) fn send_delete_ipsec(
         &mut self,
         now: Instant,
         peer: SocketAddrV4,
-        proto: IpsecProto,
-        spi: u32,
+        (proto, spi): (IpsecProto, u32),
+        cpi: Option<u16>,
     ) {
         let live = |p: &&Phase1| p.established() && !p.dying && p.peer == peer;
         if let Some(p) = self.ph1.iter().rev().find(live) {
             p.send_delete(&mut self.ctx.env(now), peer, proto, spi);
+            if let Some(cpi) = cpi {
+                p.send_delete_ipcomp(&mut self.ctx.env(now), peer, cpi);
+            }
         }
     }
 }

@@ -23,13 +23,13 @@ impl Racoon {
             .map(|p| {
                 (
                     std::net::SocketAddrV4::new(p.peer, p.peer_port),
-                    p.proto,
-                    p.my_spi,
+                    (p.proto, p.my_spi),
+                    p.bundled_cpi(),
                 )
             })
             .collect();
-        for (peer, proto, spi) in established {
-            self.send_delete_ipsec(now, peer, proto, spi);
+        for (peer, sa, cpi) in established {
+            self.send_delete_ipsec(now, peer, sa, cpi);
         }
         for p in self.ph1.iter().filter(|p| p.established()) {
             let mut spi = p.cky_i.to_vec();

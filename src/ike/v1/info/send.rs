@@ -86,4 +86,19 @@ impl Phase1 {
         let line = format!("sendto Information delete: {name} spi={spi}(0x{spi:x}) to {peer}");
         env.log.info(env.now, line);
     }
+
+    /// DELETE of our inbound IPComp SA: racoon's `isakmp_info_send_d2`
+    /// sends one Informational per protocol of the bundle, IPCOMP with
+    /// its 2-byte CPI (the SPI's low bytes) after ESP's.
+    pub(crate) fn send_delete_ipcomp(&self, env: &mut Env<'_>, peer: SocketAddrV4, cpi: u16) {
+        let delete = PayloadRepr::Delete(DeleteRepr {
+            doi: Doi::Ipsec,
+            protocol: crate::wire::isakmp::ProtocolId::IpComp,
+            spi_size: 2,
+            spis: vec![cpi.to_be_bytes().to_vec()],
+        });
+        self.send_protected(env, delete);
+        let line = format!("sendto Information delete: IPCOMP spi={cpi}(0x{cpi:x}) to {peer}");
+        env.log.info(env.now, line);
+    }
 }

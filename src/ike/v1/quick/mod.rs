@@ -100,6 +100,12 @@ pub(crate) struct Phase2 {
 }
 
 impl Phase2 {
+    /// Our inbound CPI when the pair was negotiated with IPComp.
+    pub fn bundled_cpi(&self) -> Option<u16> {
+        self.my_cpi
+            .filter(|_| self.chosen.is_some_and(|c| c.ipcomp.is_some()))
+    }
+
     /// A new exchange for traffic `selector` between the SA endpoints
     /// `ends` (ours, the peer's).
     pub fn new(serial: u32, side: Side, ends: (Ipv4Addr, Ipv4Addr), selector: Selector) -> Phase2 {
