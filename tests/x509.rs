@@ -159,3 +159,19 @@ fn base_mode_with_signatures() {
          - trace: { link: lan, matches: 'isakmp: phase 1 R base$' }\n",
     );
 }
+
+/// oakley.c `oakley_getsign`: without its private key racoon cannot sign
+/// ("no cert defined."); the missing file is named when racoon.conf is
+/// loaded.
+#[test]
+fn a_missing_key_file_is_named_and_stops_the_exchange() {
+    holds(
+        &[(
+            "certificate_type x509 \"moon.pem\" \"moon.key\";",
+            "certificate_type x509 \"moon.pem\" \"missing.key\";",
+        )],
+        "  - log: { node: moon, matches: 'ERROR: failed to get private key: /etc/racoon/certs/missing.key: no such file' }\n  \
+         - log: { node: moon, matches: 'ERROR: no cert defined\\.' }\n  \
+         - ike: { node: moon, event: ipsec-sa, count: 0 }\n",
+    );
+}

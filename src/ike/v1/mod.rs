@@ -77,6 +77,11 @@ pub fn daemon(config: &DaemonConfig<'_>, rng: ChaCha8Rng) -> Option<Box<dyn KeyD
         .unwrap_or_default();
     let certs = certs::Certs::load(&conf, |p| config.file(p), config.files, config.epoch);
     let mut racoon = Racoon::new(conf, psk, rng);
+    // racoon reads its certificates and keys when it loads racoon.conf
+    // and names what it could not read.
+    for problem in certs.remotes.iter().flat_map(|r| &r.problems) {
+        racoon.ctx.log.error(Instant::ZERO, problem.clone());
+    }
     racoon.ctx.certs = certs;
     Some(Box::new(racoon))
 }
