@@ -175,3 +175,19 @@ fn a_missing_key_file_is_named_and_stops_the_exchange() {
          - ike: { node: moon, event: ipsec-sa, count: 0 }\n",
     );
 }
+
+/// cfparse.y `cert_spec` with `load_x509`: racoon will not start on a
+/// racoon.conf whose certificate cannot be loaded ("failed to load
+/// certificate"), so the scenario is refused with the node and file.
+#[test]
+fn a_missing_certificate_file_refuses_the_scenario() {
+    let text = base().replace("\"moon.pem\" \"moon.key\"", "\"nomoon.pem\" \"moon.key\"");
+    let err = vpnlab::scenario::load_str(std::path::Path::new("x.yaml"), &text)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        err.contains("failed to load certificate \"nomoon.pem\": `/etc/racoon/certs/nomoon.pem` is not under `files`"),
+        "{err}"
+    );
+}

@@ -133,6 +133,15 @@ impl RacoonConf {
     pub fn psk_path(&self) -> Option<&str> {
         self.paths.pre_shared_key.as_deref()
     }
+
+    /// racoon's `getpathname` for LC_PATHTYPE_CERT: an absolute name as
+    /// it is, else under `path certificate`.
+    pub fn cert_path(&self, name: &str) -> String {
+        match (&self.paths.certificate, name.starts_with('/')) {
+            (Some(dir), false) => format!("{}/{name}", dir.trim_end_matches('/')),
+            _ => name.to_string(),
+        }
+    }
 }
 
 /// `path TYPE "file";` (racoon.conf(5) "Path Specification"). A later

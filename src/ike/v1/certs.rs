@@ -28,15 +28,6 @@ pub(crate) struct Certs {
     pub epoch: u64,
 }
 
-/// racoon's `getpathname` for LC_PATHTYPE_CERT: an absolute name as it
-/// is, else under `path certificate`.
-fn cert_path(conf: &RacoonConf, name: &str) -> String {
-    match (&conf.paths.certificate, name.starts_with('/')) {
-        (Some(dir), false) => format!("{}/{name}", dir.trim_end_matches('/')),
-        _ => name.to_string(),
-    }
-}
-
 impl Certs {
     /// Reads what `conf` names from `file` (a node's file by path).
     pub(crate) fn load<'a>(
@@ -71,7 +62,7 @@ impl RemoteCerts {
     fn load<'a>(conf: &RacoonConf, r: &Remote, file: &impl Fn(&str) -> Option<&'a str>) -> Self {
         let mut out = RemoteCerts::default();
         let mut read = |name: &str, what: &str| {
-            let path = cert_path(conf, name);
+            let path = conf.cert_path(name);
             match file(&path) {
                 Some(text) => Some(text.as_bytes()),
                 None => {
