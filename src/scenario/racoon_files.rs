@@ -163,6 +163,33 @@ fn missing_keys(
     }
 }
 
+/// cfparse.y `cert_spec`, `peers_certfile`, `ca_type`: racoon loads these
+/// certificates with racoon.conf (`load_x509`) and refuses to start
+/// without one ("failed to load certificate"); the private key is read
+/// only when it signs, so a missing key fails the negotiation instead.
+fn missing_certificates(
+    node: &str,
+    spec: &Located<NodeSpec>,
+    conf: &RacoonConf,
+    conf_text: &Located<String>,
+    problems: &mut Notes,
+) {
+    for r in &conf.remotes {
+        let c = &r.certs;
+        let names = c.x509.iter().map(|(cert, _)| cert);
+        let names = names.chain(&c.peers_certfile).chain(&c.ca_file);
+        for name in names {
+            let path = conf.cert_path(name);
+            if !spec.files.contains_key(&path) {
+                problems.push((
+                    conf_text.pos,
+                    format!("racoon.conf of node `{node}`: failed to load certificate \"{name}\": `{path}` is not under `files` (nor made by `pki:`)"),
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -198,33 +225,6 @@ mod tests {
                 !warnings.iter().any(|w| w.contains("no key")),
                 "{keys}: {warnings:?}"
             );
-        }
-    }
-}
-
-/// cfparse.y `cert_spec`, `peers_certfile`, `ca_type`: racoon loads these
-/// certificates with racoon.conf (`load_x509`) and refuses to start
-/// without one ("failed to load certificate"); the private key is read
-/// only when it signs, so a missing key fails the negotiation instead.
-fn missing_certificates(
-    node: &str,
-    spec: &Located<NodeSpec>,
-    conf: &RacoonConf,
-    conf_text: &Located<String>,
-    problems: &mut Notes,
-) {
-    for r in &conf.remotes {
-        let c = &r.certs;
-        let names = c.x509.iter().map(|(cert, _)| cert);
-        let names = names.chain(&c.peers_certfile).chain(&c.ca_file);
-        for name in names {
-            let path = conf.cert_path(name);
-            if !spec.files.contains_key(&path) {
-                problems.push((
-                    conf_text.pos,
-                    format!("racoon.conf of node `{node}`: failed to load certificate \"{name}\": `{path}` is not under `files` (nor made by `pki:`)"),
-                ));
-            }
         }
     }
 }
