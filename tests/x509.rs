@@ -182,10 +182,10 @@ fn a_missing_key_file_is_named_and_stops_the_exchange() {
 #[test]
 fn a_missing_certificate_file_refuses_the_scenario() {
     let text = base().replace("\"moon.pem\" \"moon.key\"", "\"nomoon.pem\" \"moon.key\"");
-    let err = vpnlab::scenario::load_str(std::path::Path::new("x.yaml"), &text)
-        .err()
-        .expect("refused")
-        .to_string();
+    let Err(err) = vpnlab::scenario::load_str(std::path::Path::new("x.yaml"), &text) else {
+        panic!("a scenario with a missing certificate loaded");
+    };
+    let err = err.to_string();
     assert!(
         err.contains("failed to load certificate \"nomoon.pem\": `/etc/racoon/certs/nomoon.pem` is not under `files`"),
         "{err}"
