@@ -17,7 +17,6 @@ use vpnlab::ipsec::spec::*;
 use vpnlab::kernel::Datagram;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::{PacketMeta, Verdict};
-use vpnlab::net::Prefix;
 use vpnlab::wire::{frag, ipcomp, ipv4};
 
 const A: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
@@ -61,19 +60,7 @@ fn ends(mode: Mode) -> (Ipv4Addr, Ipv4Addr) {
 }
 
 fn policy(dir: Direction, templates: Vec<Template>) -> PolicySpec {
-    PolicySpec {
-        selector: Selector {
-            src: Prefix::new(A, 32).into(),
-            dst: Prefix::new(B, 32).into(),
-            src_port: None,
-            dst_port: None,
-            upper: Upper::Any,
-        },
-        dir,
-        action: Action::Ipsec,
-        templates,
-        priority: 0,
-    }
+    common::policy_between((A, B), dir, templates)
 }
 
 fn esp_sa((src, dst): (Ipv4Addr, Ipv4Addr)) -> SaSpec {

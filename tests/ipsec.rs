@@ -2,6 +2,8 @@
 //! trips for every algorithm, mode and bundle; single-bit changes under an
 //! ICV are rejected and counted; random bytes never panic.
 
+mod common;
+
 use std::net::Ipv4Addr;
 
 use proptest::prelude::*;
@@ -13,7 +15,6 @@ use vpnlab::ipsec::spec::*;
 use vpnlab::kernel::Datagram;
 use vpnlab::kernel::counters::DropReason;
 use vpnlab::kernel::hook::{PacketMeta, Verdict};
-use vpnlab::net::Prefix;
 use vpnlab::wire::{frag, ipv4};
 
 const A: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
@@ -72,19 +73,7 @@ fn ah_sa(auth: AuthAlg, mode: Mode, spi: u32, (src, dst): (Ipv4Addr, Ipv4Addr)) 
 
 /// The policy for traffic from A to B: `out` at the sender, `in` at the receiver.
 fn policy(dir: Direction, templates: Vec<Template>) -> PolicySpec {
-    PolicySpec {
-        selector: Selector {
-            src: Prefix::new(A, 32).into(),
-            dst: Prefix::new(B, 32).into(),
-            src_port: None,
-            dst_port: None,
-            upper: Upper::Any,
-        },
-        dir,
-        action: Action::Ipsec,
-        templates,
-        priority: 0,
-    }
+    common::policy_between((A, B), dir, templates)
 }
 
 /// Sender and receiver engines for A -> B under `bundle` in `mode`.

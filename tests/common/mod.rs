@@ -165,3 +165,27 @@ pub fn send_signal(pid: u32, signal: &str) -> std::io::Result<()> {
 pub fn is_root() -> bool {
     nix::unistd::geteuid().is_root()
 }
+
+/// A host-to-host policy for traffic from `src` to `dst` in `dir`, any
+/// protocol and port.
+pub fn policy_between(
+    (src, dst): (std::net::Ipv4Addr, std::net::Ipv4Addr),
+    dir: vpnlab::ipsec::spec::Direction,
+    templates: Vec<vpnlab::ipsec::spec::Template>,
+) -> vpnlab::ipsec::spec::PolicySpec {
+    use vpnlab::ipsec::spec::{Action, PolicySpec, Selector, Upper};
+    use vpnlab::net::Prefix;
+    PolicySpec {
+        selector: Selector {
+            src: Prefix::new(src, 32).into(),
+            dst: Prefix::new(dst, 32).into(),
+            src_port: None,
+            dst_port: None,
+            upper: Upper::Any,
+        },
+        dir,
+        action: Action::Ipsec,
+        templates,
+        priority: 0,
+    }
+}

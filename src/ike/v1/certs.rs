@@ -29,6 +29,19 @@ pub(crate) struct Certs {
 }
 
 impl Certs {
+    /// A slot per remote, all empty: a daemon built without the node's
+    /// files.
+    pub(crate) fn none(conf: &RacoonConf) -> Certs {
+        Certs {
+            remotes: conf
+                .remotes
+                .iter()
+                .map(|_| RemoteCerts::default())
+                .collect(),
+            ..Certs::default()
+        }
+    }
+
     /// Reads what `conf` names from `file` (a node's file by path).
     pub(crate) fn load<'a>(
         conf: &RacoonConf,

@@ -405,9 +405,7 @@ impl Racoon {
             }
         }
     }
-}
 
-impl Racoon {
     /// isakmp_inf.c `isakmp_info_recv_d` for IPCOMP: a 16- or 32-bit CPI,
     /// the peer's inbound (our outbound); the IPComp SAs of that pair go
     /// (`purge_ipsec_spi`). After the ESP DELETE that came first there is

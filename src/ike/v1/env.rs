@@ -130,7 +130,7 @@ pub(crate) struct Context {
 impl Context {
     pub(crate) fn new(conf: RacoonConf, psk: PskFile, rng: ChaCha8Rng) -> Context {
         // Until `daemon` reads the node's files: every remote's slot, empty.
-        let certs = Certs::load(&conf, |_| None, &[], 0);
+        let certs = Certs::none(&conf);
         Context {
             conf,
             psk,
