@@ -1,7 +1,9 @@
 //! Parsers for the configuration files of the Linux/KAME IPsec world:
-//! setkey scripts, racoon.conf and psk.txt.
+//! setkey scripts, racoon.conf and psk.txt, and the user database
+//! racoon's XAuth checks logins against.
 
 mod lexer;
+pub mod passwd;
 pub mod psk;
 pub mod racoon;
 pub mod setkey;

@@ -9,9 +9,9 @@
 //! token; a recursive-descent parser turns them into sections. Every error
 //! points at a token and says what was expected there.
 //!
-//! What racoon accepts but vpnlab does not implement (certificates, RSA
-//! and GSS-API authentication, IPComp, XAuth and mode_cfg, ciphers other
-//! than des/3des/aes, DH groups other than 1/2/5/14, IPv6, ...) is parsed
+//! What racoon accepts but vpnlab does not implement (plain RSA keys,
+//! GSS-API and hybrid authentication, RADIUS/PAM/LDAP, hook scripts,
+//! ciphers racoon 0.8 cannot negotiate, IPv6, ...) is parsed
 //! and reported as a [`Warning`] with its position, never ignored
 //! silently. What racoon rejects is an error here too: a `remote` without
 //! `exchange_mode` or `proposal`, a proposal without one of its four
@@ -30,7 +30,7 @@
 //!   as a byte unit beside racoon's `B`, `KB`, `MB` and `TB` (racoon's `TB`
 //!   is 2^30 bytes, which is kept);
 //! - `include` is an error: vpnlab has no file system to read it from;
-//! - `privsep`, `mode_cfg`, `ldapcfg` and `radiuscfg` sections are skipped
+//! - `privsep`, `ldapcfg` and `radiuscfg` sections are skipped
 //!   as balanced `{ ... }` blocks with one warning each, without checking
 //!   their statements;
 //! - in a `remote` block only `exchange_mode` takes commas (racoon's lexer
@@ -50,6 +50,9 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4};
 
 use super::lexer::{Cursor, Pos, Rules, Tok, Token, error_at as error, tokenize};
 use crate::net::{MAX_CONFIG_SECS, Prefix};
+
+pub mod mode_cfg;
+pub use mode_cfg::ModeCfg;
 
 // ---------------------------------------------------------------------------
 // Errors and warnings
@@ -110,6 +113,8 @@ pub struct RacoonConf {
     pub remotes: Vec<Remote>,
     /// `sainfo` sections in file order.
     pub sainfos: Vec<SaInfo>,
+    /// `mode_cfg { }`: what an XAuth server hands out.
+    pub mode_cfg: ModeCfg,
 }
 
 impl Default for RacoonConf {
@@ -123,6 +128,7 @@ impl Default for RacoonConf {
             complex_bundle: true,
             remotes: Vec::new(),
             sainfos: Vec::new(),
+            mode_cfg: ModeCfg::default(),
         }
     }
 }
@@ -438,6 +444,12 @@ pub struct Remote {
     pub certificate_type: bool,
     /// The X.509 statements.
     pub certs: CertConfig,
+    /// `mode_cfg on|off;` as XAuth client: ask the server for an address
+    /// after XAuth (isakmp_cfg.c `isakmp_cfg_getconfig`). Default off.
+    pub mode_cfg: bool,
+    /// `xauth_login "name";` the XAuth client's login; its password is
+    /// the psk.txt entry of that name (localconf.c `getpskbyname`).
+    pub xauth_login: Option<String>,
     /// `proposal { }` sections in file order (racoon numbers its
     /// transforms in this order; a child of `inherit` adds its own after
     /// the parent's).
@@ -475,6 +487,8 @@ impl Remote {
             ike_frag: IkeFrag::Off,
             certificate_type: false,
             certs: CertConfig::default(),
+            mode_cfg: false,
+            xauth_login: None,
             proposals: Vec::new(),
         }
     }
@@ -704,9 +718,18 @@ impl AuthMethod {
             .map_or("?", |(name, _)| name)
     }
 
-    /// Pre-shared keys and RSA signatures are implemented.
+    /// Pre-shared keys and RSA signatures are implemented, each alone
+    /// or followed by XAuth.
     pub fn is_supported(&self) -> bool {
-        matches!(self, AuthMethod::PreSharedKey | AuthMethod::RsaSig)
+        matches!(
+            self,
+            AuthMethod::PreSharedKey
+                | AuthMethod::RsaSig
+                | AuthMethod::XauthPskServer
+                | AuthMethod::XauthPskClient
+                | AuthMethod::XauthRsaServer
+                | AuthMethod::XauthRsaClient
+        )
     }
 }
 
@@ -1208,7 +1231,8 @@ impl Parser {
                 );
                 Ok(())
             }
-            "privsep" | "mode_cfg" | "ldapcfg" | "radiuscfg" => self.unsupported_section(word, pos),
+            "mode_cfg" => self.mode_cfg(&mut conf.mode_cfg, pos),
+            "privsep" | "ldapcfg" | "radiuscfg" => self.unsupported_section(word, pos),
             "pfkey_buffer" => {
                 self.number_stmt("the PF_KEY buffer size")?;
                 self.warn(pos, "pfkey_buffer is ignored: vpnlab has no PF_KEY socket");
@@ -1241,7 +1265,6 @@ impl Parser {
         self.skip_section(word)?;
         let what = match word {
             "privsep" => "privilege separation is not simulated",
-            "mode_cfg" => "ISAKMP mode configuration is not supported",
             "ldapcfg" => "LDAP (XAuth) is not supported",
             _ => "RADIUS (XAuth) is not supported",
         };
@@ -1701,6 +1724,12 @@ impl Parser {
             "verify_cert" => r.certs.verify_cert = self.switch_stmt()?,
             "send_cert" => r.certs.send_cert = self.switch_stmt()?,
             "send_cr" => r.certs.send_cr = self.switch_stmt()?,
+            "mode_cfg" => r.mode_cfg = self.switch_stmt()?,
+            "xauth_login" => {
+                let login = self.identifier_value()?;
+                self.semi()?;
+                r.xauth_login = login.map(|(name, _, _)| name);
+            }
             _ => return self.remote_unsupported(word, pos),
         }
         Ok(())
@@ -1876,18 +1905,9 @@ impl Parser {
                 self.switch_stmt()?;
                 "vpnlab's racoon sends the CERT it has whatever the CR names"
             }
-            "mode_cfg" => {
-                self.switch_stmt()?;
-                "ISAKMP mode configuration is not supported"
-            }
             "weak_phase1_check" => {
                 self.switch_stmt()?;
-                "it only concerns XAuth, which is not supported"
-            }
-            "xauth_login" => {
-                self.identifier_value()?;
-                self.semi()?;
-                "XAuth is not supported"
+                "unencrypted DELETE payloads are not told apart from encrypted ones (isakmp_info_recv_d)"
             }
             "esp_frag" => {
                 self.number_stmt("the fragment length")?;
@@ -2369,7 +2389,7 @@ impl Parser {
             "authentication_method" => {
                 let (m, at) = self.auth_method()?;
                 if !m.is_supported() {
-                    self.warn(at, format!("authentication_method {} is not supported by vpnlab (it implements pre_shared_key and rsasig); {NEVER}", m.name()));
+                    self.warn(at, format!("authentication_method {} is not supported by vpnlab (it implements pre_shared_key, rsasig, xauth_psk_* and xauth_rsa_*); {NEVER}", m.name()));
                 }
                 d.authentication_method = Some(m);
             }
@@ -2604,7 +2624,7 @@ impl Parser {
                 let pos = self.here();
                 self.advance();
                 info.group = Some(self.quoted("the group name in double quotes")?.0);
-                self.warn(pos, "sainfo group is ignored: XAuth is not supported");
+                self.warn(pos, "sainfo group is ignored: vpnlab checks auth_groups at XAuth, not again at quick mode");
             }
             _ => {}
         }
@@ -3152,12 +3172,6 @@ sainfo anonymous
             1,
             "privsep section ignored",
         );
-        assert_warn(
-            "mode_cfg {\n network4 10.0.0.1;\n pool_size 10;\n split_network include 10.0.0.0/8;\n}",
-            1,
-            1,
-            "mode_cfg section ignored",
-        );
         assert_warn("ldapcfg { host \"ldap\"; }", 1, 1, "LDAP");
         assert_warn("radiuscfg { auth \"a\" \"b\"; }", 1, 1, "RADIUS");
         assert_warn("complex_bundle off;", 1, 1, "complex_bundle");
@@ -3343,9 +3357,7 @@ sainfo anonymous
             ("peers_certfile plain_rsa \"peer.pub\";", "plain RSA keys"),
             ("peers_certfile dnssec;", "DNS CERT records"),
             ("match_empty_cr on;", "sends the CERT it has"),
-            ("mode_cfg on;", "mode configuration"),
-            ("weak_phase1_check on;", "XAuth"),
-            ("xauth_login \"user\";", "XAuth is not supported"),
+            ("weak_phase1_check on;", "unencrypted DELETE"),
             ("esp_frag 552;", "ESP fragmentation"),
             ("script \"up.sh\" phase1_up;", "hook scripts"),
             ("ike_frag force;", "ike_frag is not supported"),
@@ -3595,9 +3607,9 @@ sainfo anonymous
                 "authentication_method dsssig is not supported",
             ),
             (
-                "authentication_method xauth_psk_client; encryption_algorithm des; hash_algorithm md5; dh_group 2;",
+                "authentication_method hybrid_rsa_client; encryption_algorithm des; hash_algorithm md5; dh_group 2;",
                 23,
-                "xauth_psk_client",
+                "hybrid_rsa_client",
             ),
             (
                 "dh_group 3; encryption_algorithm des; hash_algorithm md5; authentication_method pre_shared_key;",
@@ -3838,7 +3850,7 @@ sainfo anonymous
         assert!(w[0].2.contains("sainfo fqdn IDs are not supported"));
         let w = warnings(&head("sainfo anonymous group \"staff\""));
         assert_eq!((w[0].0, w[0].1), (1, 18));
-        assert!(w[0].2.contains("XAuth"));
+        assert!(w[0].2.contains("auth_groups"));
         let (conf, w) = ok(&head("sainfo address 2001:db8::/32 any anonymous"));
         assert!(conf.sainfos.is_empty());
         assert!(w.iter().any(|w| w.message.contains("IPv6")));
