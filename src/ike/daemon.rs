@@ -51,6 +51,13 @@ pub trait KeyDaemon {
     fn stop(&mut self, _now: Instant, _kernel: &mut dyn KeyKernel) {}
     /// The daemon process restarts: all negotiation state is lost.
     fn restart(&mut self, _now: Instant) {}
+    /// An internal address the daemon was given (mode_cfg, IKEv2's
+    /// configuration payload) and wants on the node, as Android's racoon
+    /// puts it on a TUN device and charon installs its virtual IPs; each
+    /// once.
+    fn poll_virtual_ip(&mut self) -> Option<std::net::Ipv4Addr> {
+        None
+    }
     /// Whether it does NAT traversal: then it also listens on UDP 4500,
     /// where IKE carries the non-ESP marker (RFC 3948 §2.2).
     fn wants_natt(&self) -> bool {

@@ -32,6 +32,9 @@ pub enum FailReason {
     /// valid, revoked, or not the peer's ID (racoon's
     /// `eay_check_x509cert`, `oakley_check_certid`).
     Certificate,
+    /// XAuth refused the login (isakmp_xauth.c `xauth_reply`, a SET with
+    /// XAUTH_STATUS FAIL): wrong password, unknown user, pool depleted.
+    XauthFailed,
 }
 
 impl FailReason {
@@ -47,10 +50,11 @@ impl FailReason {
             FailReason::PeerNotified => "peer-notified",
             FailReason::NoConfig => "no-config",
             FailReason::Certificate => "certificate",
+            FailReason::XauthFailed => "xauth-failed",
         }
     }
 
-    pub const ALL: [FailReason; 9] = [
+    pub const ALL: [FailReason; 10] = [
         FailReason::NoProposalChosen,
         FailReason::AuthenticationFailed,
         FailReason::NoPsk,
@@ -60,6 +64,7 @@ impl FailReason {
         FailReason::PeerNotified,
         FailReason::NoConfig,
         FailReason::Certificate,
+        FailReason::XauthFailed,
     ];
 }
 

@@ -49,6 +49,10 @@ pub struct Kernel {
     pub ifaces: Vec<Interface>,
     pub routes: RouteTable,
     pub forwarding: bool,
+    /// Addresses a key daemon was given (mode_cfg): local, and the
+    /// source of what leaves through a gateway, as on Android's TUN
+    /// device with the default route.
+    pub virtual_ips: Vec<Ipv4Addr>,
     pub counters: NodeCounters,
     pub(super) reassembler: Reassembler,
     pub(super) hooks: Vec<Box<dyn PacketHook>>,
@@ -71,6 +75,7 @@ impl Kernel {
             ifaces,
             routes,
             forwarding,
+            virtual_ips: Vec::new(),
             counters: NodeCounters::default(),
             reassembler: Reassembler::default(),
             hooks: Vec::new(),
@@ -120,13 +125,17 @@ impl Kernel {
     /// unbound socket: Linux's `fib_result_prefsrc`, which for our routes
     /// (no `src` attribute, one address per interface) is
     /// `inet_select_addr` on the interface the route leaves by.
+    /// With a virtual IP, what goes through a gateway leaves from it.
     pub fn preferred_source(&self, dst: Ipv4Addr) -> Option<Ipv4Addr> {
         let hop = self.routes.lookup(dst)?;
+        if let (Some(vip), Some(_)) = (self.virtual_ips.last(), hop.via) {
+            return Some(*vip);
+        }
         Some(self.ifaces.get(hop.iface)?.address.addr)
     }
 
     pub fn is_local(&self, addr: Ipv4Addr) -> bool {
-        self.ifaces.iter().any(|i| i.address.addr == addr)
+        self.ifaces.iter().any(|i| i.address.addr == addr) || self.virtual_ips.contains(&addr)
     }
 
     /// When the kernel next needs [`Kernel::on_timer`].

@@ -164,6 +164,27 @@ impl Node {
         {
             slot.service(now, &mut self.sockets, engine);
         }
+        let vip = self
+            .daemon
+            .as_mut()
+            .and_then(|slot| slot.driver.daemon.poll_virtual_ip());
+        if let Some(addr) = vip {
+            self.add_virtual_ip(addr);
+        }
+    }
+
+    /// The daemon's internal address goes on the node (Android's TUN
+    /// device): the kernel takes it as local and as the source of routed
+    /// traffic, smoltcp answers to it.
+    fn add_virtual_ip(&mut self, addr: std::net::Ipv4Addr) {
+        if self.kernel.virtual_ips.contains(&addr) {
+            return;
+        }
+        self.kernel.virtual_ips.push(addr);
+        // At most MAX_INTERFACES addresses with room for one more.
+        self.stack.update_ip_addrs(|addrs| {
+            let _ = addrs.push(IpCidr::new(addr.into(), 32));
+        });
     }
 
     fn acquires_pending(&self) -> bool {

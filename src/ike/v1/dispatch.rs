@@ -53,6 +53,7 @@ impl Racoon {
             }
             ExchangeType::QuickMode => self.quick_message(now, ends, &repr, data, kernel),
             ExchangeType::Informational => self.info_message(now, ends, &repr, kernel),
+            ExchangeType::Transaction => self.cfg_message(now, ends, &repr, kernel),
             other => self.ctx.env(now).drop_datagram("unsupported-exchange", || {
                 format!("unsupported exchange type {other} from {from}, packet dropped")
             }),
@@ -216,11 +217,19 @@ impl Racoon {
             return;
         };
         let ph1 = self.ph1[i].serial;
-        let float = self.ph1[i].follow_float(&mut self.ctx.env(now), (to, from));
         let existing = self
             .ph2
             .iter()
             .position(|p| p.ph1 == Some(ph1) && p.message_id == repr.message_id);
+        // isakmp.c `isakmp_ph2begin_r`: "Attempt to start phase 2 whereas
+        // Xauth failed".
+        if existing.is_none() && self.xauth_blocks_phase2(now, ph1) {
+            self.ctx.env(now).drop_datagram("xauth-pending", || {
+                "Attempt to start phase 2 whereas Xauth failed".to_string()
+            });
+            return;
+        }
+        let float = self.ph1[i].follow_float(&mut self.ctx.env(now), (to, from));
         let result = self.quick_step(now, i, existing, (repr, data), kernel);
         if result.is_err() {
             self.ph1[i].undo_float(float);
@@ -377,6 +386,7 @@ impl Racoon {
         let endpoint = self.ph1[i].peer;
         if d.protocol == ProtocolId::Isakmp {
             let p = self.ph1.remove(i);
+            self.release_cfg_port(now, &p);
             let line = format!(
                 "ISAKMP-SA deleted {}-{} spi:{}",
                 p.local,

@@ -125,6 +125,8 @@ pub(crate) struct Context {
     pub(crate) records: Records,
     /// The last serial given to an ISAKMP SA or a phase 2 exchange.
     pub(crate) serial: u32,
+    /// The XAuth gateway's pool, users and throttle.
+    pub(crate) cfg_server: super::cfg::server::CfgServer,
 }
 
 impl Context {
@@ -140,6 +142,7 @@ impl Context {
             log: Log::default(),
             records: Records::default(),
             serial: 0,
+            cfg_server: Default::default(),
         }
     }
 

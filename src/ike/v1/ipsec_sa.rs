@@ -99,7 +99,7 @@ impl Racoon {
     }
 
     /// The phase 2 requests waiting for phase 1 with `peer`.
-    fn waiting_for(&self, peer: Ipv4Addr) -> Vec<u32> {
+    pub(super) fn waiting_for(&self, peer: Ipv4Addr) -> Vec<u32> {
         self.ph2
             .iter()
             .filter(|p| p.state == P2State::AwaitPhase1 && p.peer == peer)

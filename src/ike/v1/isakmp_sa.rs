@@ -50,7 +50,15 @@ impl Racoon {
             self.purge_ipsec(now, endpoint, Some(serial), kernel);
         }
         self.adopt_dying_phase2(serial);
+        self.xauth_start(now, index);
         self.send_initial_contact(now, serial);
+        if !self.waiting_for(peer).is_empty() && self.xauth_blocks_phase2(now, serial) {
+            // isakmp.c `isakmp_ph2begin_i` refuses them; an ACQUIRE after
+            // the login starts them anew.
+            self.ctx.log.error(now, "Attempt to start phase 2 whereas Xauth failed");
+            self.fail_waiting_phase2(now, peer);
+            return;
+        }
         self.start_waiting_phase2(now, serial, peer, kernel);
     }
 
@@ -152,6 +160,7 @@ impl Racoon {
     /// until their own lifetimes end.
     pub(super) fn expire_phase1(&mut self, now: Instant, index: usize) {
         let p = self.ph1.remove(index);
+        self.release_cfg_port(now, &p);
         let (names, spi) = (p.names(), p.spi_text());
         self.ctx
             .log

@@ -19,6 +19,7 @@
 //! (`timers`).
 
 mod certs;
+mod cfg;
 mod dispatch;
 mod env;
 mod info;
@@ -62,7 +63,18 @@ pub struct Racoon {
     half_open: HalfOpen,
     /// Shut down (`close_session`): the process is gone.
     stopped: bool,
+    /// Runs as Android's racoon (setup.c): installs a mode_cfg client's
+    /// policies and takes its internal address itself.
+    android: bool,
+    /// Internal addresses taken so far, and the one the node has yet to
+    /// put on its interface.
+    virtual_ips: Vec<Ipv4Addr>,
+    new_virtual_ip: Option<Ipv4Addr>,
 }
+
+/// The configuration name under which the daemon runs as Android's
+/// racoon (see [`cfg`]'s client).
+pub const ANDROID: &str = "android-racoon.conf";
 
 /// The registry's factory for `racoon.conf`
 /// ([`crate::ike::registry::DAEMONS`]): the configuration as racoon reads
@@ -76,7 +88,13 @@ pub fn daemon(config: &DaemonConfig<'_>, rng: ChaCha8Rng) -> Option<Box<dyn KeyD
         .and_then(|text| crate::config::psk::parse(text).ok())
         .unwrap_or_default();
     let certs = certs::Certs::load(&conf, |p| config.file(p), config.files, config.epoch);
+    let server = cfg::server::CfgServer::load(&conf.mode_cfg, |p| config.file(p));
     let mut racoon = Racoon::new(conf, psk, rng);
+    racoon.android = config.name == ANDROID;
+    if let Err(e) = &server {
+        racoon.ctx.log.error(Instant::ZERO, e);
+    }
+    racoon.ctx.cfg_server = server.unwrap_or_default();
     // racoon reads its certificates and keys when it loads racoon.conf
     // and names what it could not read.
     for problem in certs.remotes.iter().flat_map(|r| &r.problems) {
@@ -94,6 +112,9 @@ impl Racoon {
             ph2: Vec::new(),
             half_open: HalfOpen::default(),
             stopped: false,
+            android: false,
+            virtual_ips: Vec::new(),
+            new_virtual_ip: None,
         }
     }
 
@@ -176,6 +197,10 @@ impl KeyDaemon for Racoon {
         ctx.records.contacted.clear();
         let line = "racoon restarted: all ISAKMP-SAs and IPsec-SAs forgotten";
         ctx.log.info(now, line);
+    }
+
+    fn poll_virtual_ip(&mut self) -> Option<Ipv4Addr> {
+        self.new_virtual_ip.take()
     }
 
     fn wants_natt(&self) -> bool {

@@ -11,7 +11,6 @@ use super::Racoon;
 use super::quick::P2State;
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::Request;
-use crate::wire::isakmp::{DeleteRepr, Doi, PayloadRepr, ProtocolId};
 
 impl Racoon {
     pub(super) fn close_session(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
@@ -32,21 +31,7 @@ impl Racoon {
             self.send_delete_ipsec(now, peer, sa, cpi);
         }
         for p in self.ph1.iter().filter(|p| p.established()) {
-            let mut spi = p.cky_i.to_vec();
-            spi.extend_from_slice(&p.cky_r);
-            let delete = PayloadRepr::Delete(DeleteRepr {
-                doi: Doi::Ipsec,
-                protocol: ProtocolId::Isakmp,
-                spi_size: 16,
-                spis: vec![spi],
-            });
-            p.send_protected(&mut self.ctx.env(now), delete);
-            let line = format!(
-                "sendto Information delete: ISAKMP spi:{} to {}",
-                p.spi_text(),
-                p.peer
-            );
-            self.ctx.log.info(now, line);
+            p.send_delete_isakmp(&mut self.ctx.env(now));
         }
         self.ph1.clear();
         self.ph2.clear();

@@ -66,6 +66,9 @@ impl Racoon {
         if p.dpd.next.is_some_and(|t| t <= now) && self.dpd_tick(now, i, kernel) {
             return false;
         }
+        if !self.xauth_delayed(now, i) {
+            return false;
+        }
         self.keepalive(now, i);
         true
     }

@@ -281,6 +281,14 @@ code_points! {
         RsaSignatures = 3 => "RSA signatures",
         RsaEncryption = 4 => "Encryption with RSA",
         RevisedRsaEncryption = 5 => "Revised encryption with RSA",
+        // draft-ietf-ipsec-isakmp-hybrid-auth-05 and racoon's oakley.h
+        // (`OAKLEY_ATTR_AUTH_METHOD_*`): XAuth after phase 1.
+        HybridInitRsa = 64221 => "HybridInitRSA",
+        HybridRespRsa = 64222 => "HybridRespRSA",
+        XauthInitPreShared = 65001 => "XAUTHInitPreShared",
+        XauthRespPreShared = 65002 => "XAUTHRespPreShared",
+        XauthInitRsa = 65005 => "XAUTHInitRSA",
+        XauthRespRsa = 65006 => "XAUTHRespRSA",
     }
 }
 

@@ -87,6 +87,26 @@ impl Phase1 {
         env.log.info(env.now, line);
     }
 
+    /// isakmp_inf.c `isakmp_info_send_d1`: DELETE of this ISAKMP SA, its
+    /// cookie pair as the SPI.
+    pub(crate) fn send_delete_isakmp(&self, env: &mut Env<'_>) {
+        let mut spi = self.cky_i.to_vec();
+        spi.extend_from_slice(&self.cky_r);
+        let delete = PayloadRepr::Delete(DeleteRepr {
+            doi: Doi::Ipsec,
+            protocol: crate::wire::isakmp::ProtocolId::Isakmp,
+            spi_size: 16,
+            spis: vec![spi],
+        });
+        self.send_protected(env, delete);
+        let line = format!(
+            "sendto Information delete: ISAKMP spi:{} to {}",
+            self.spi_text(),
+            self.peer
+        );
+        env.log.info(env.now, line);
+    }
+
     /// DELETE of our inbound IPComp SA: racoon's `isakmp_info_send_d2`
     /// sends one Informational per protocol of the bundle, IPCOMP with
     /// its 2-byte CPI (the SPI's low bytes) after ESP's.

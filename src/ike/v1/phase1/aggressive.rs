@@ -1,7 +1,7 @@
 //! Aggressive Mode (RFC 2409 §5) with pre-shared keys, one function per
 //! message received.
 
-use super::payloads::{need, plain_payloads, reply_vendor_ids};
+use super::payloads::{dpd_echo, need, plain_payloads, reply_vendor_ids};
 use super::steps::{accept_reply, authenticate_peer, choose, log_aggressive_notifies, no_proposal};
 use super::{P1State, Phase1, nat};
 use crate::config::racoon::DEFAULT_LIFETIME_SECS;
@@ -38,8 +38,9 @@ pub(super) fn aggr_r1(
     ];
     payloads.extend(p.my_proof(env, true)?);
     payloads.extend(p.cert_requests(env));
-    payloads.extend(reply_vendor_ids(p, remote));
+    payloads.extend(reply_vendor_ids(p, env, false));
     payloads.extend(nat::nat_d_payloads(p));
+    payloads.extend(dpd_echo(p, env));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }

@@ -14,7 +14,7 @@ use crate::ike::v1::env::{Env, Fail, IsakmpKey};
 use crate::ike::v1::message;
 use crate::ike::{FailReason, IkeEvent, Side, identity};
 use crate::wire::isakmp::{
-    AuthenticationMethod, IdentificationRepr, NotifyType, PayloadRepr, Repr,
+    IdentificationRepr, NotifyType, PayloadRepr, Repr,
 };
 
 impl Phase1 {
@@ -31,9 +31,9 @@ impl Phase1 {
     /// key, or for signatures from the nonces and g^xy.
     pub(super) fn derive_keys(&mut self, env: &mut Env<'_>) -> Result<(), Fail> {
         let t = self.chosen.ok_or_else(|| Fail::malformed("no transform"))?;
-        let psk = match t.auth {
-            AuthenticationMethod::RsaSignatures => None,
-            _ => Some(self.find_psk(env)?),
+        let psk = match self.signs() {
+            true => None,
+            false => Some(self.find_psk(env)?),
         };
         let dh = self.dh.as_ref().ok_or_else(|| Fail::malformed("no DH"))?;
         let peer_public = match self.side {

@@ -18,7 +18,7 @@ pub(super) fn main_r1(
     let got = plain_payloads(repr, data)?;
     let reply = choose(p, env, &got)?;
     let mut payloads = vec![PayloadRepr::SecurityAssociation(reply)];
-    payloads.extend(reply_vendor_ids(p, &env.conf.remotes[p.remote]));
+    payloads.extend(reply_vendor_ids(p, env, true));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }

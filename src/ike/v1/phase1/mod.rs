@@ -137,6 +137,8 @@ pub(crate) struct Phase1 {
     pub natt: crate::ike::v1::natt::NattState,
     /// Message IDs of the Informational messages taken, newest last.
     pub seen_info: std::collections::VecDeque<u32>,
+    /// XAuth and mode_cfg under this SA.
+    pub cfg: crate::ike::v1::cfg::CfgState,
 }
 
 impl Phase1 {
@@ -186,6 +188,7 @@ impl Phase1 {
             dpd: Dpd::default(),
             natt: Default::default(),
             seen_info: Default::default(),
+            cfg: Default::default(),
         }
     }
 
@@ -228,6 +231,7 @@ impl Phase1 {
             self.dying_at.filter(|_| !self.dying),
             self.dpd.next,
             self.natt.keepalive,
+            self.cfg.delayed.map(|d| d.at),
         ]
         .into_iter()
         .flatten()

@@ -3,7 +3,8 @@
 
 use super::{DPD_VENDOR_ID, Phase1, nat};
 use crate::config::racoon::Remote;
-use crate::ike::v1::env::Fail;
+use crate::ike::v1::cfg::{UNITY_VENDOR_ID, XAUTH_VENDOR_ID};
+use crate::ike::v1::env::{Env, Fail};
 use crate::wire::isakmp::{
     IdentificationRepr, NotifyType, PayloadRepr, PayloadType, Repr, payloads,
 };
@@ -15,10 +16,46 @@ pub(super) fn id_body(id: &IdentificationRepr) -> Vec<u8> {
     out
 }
 
-/// The responder's vendor IDs: DPD's, and the NAT-T version it chose.
-pub(super) fn reply_vendor_ids(p: &Phase1, remote: &Remote) -> Vec<PayloadRepr> {
-    let mut vids = vendor_ids(remote);
+/// The responder's vendor IDs in racoon's order (`ident_r1send`,
+/// `agg_r1send`): XAuth's and Unity's if the peer sent them ("Adding
+/// xauth VID payload."), the NAT-T version it chose, DPD's if the peer
+/// sent it too (`dpd_support`; aggressive mode puts it after NAT-D,
+/// [`dpd_echo`]).
+pub(super) fn reply_vendor_ids(p: &Phase1, env: &mut Env<'_>, dpd: bool) -> Vec<PayloadRepr> {
+    let mut vids = Vec::new();
+    if p.cfg.peer_xauth {
+        env.log.info(env.now, "Adding xauth VID payload.");
+        vids.push(PayloadRepr::VendorId(XAUTH_VENDOR_ID.to_vec()));
+    }
+    if p.cfg.peer_unity {
+        vids.push(PayloadRepr::VendorId(UNITY_VENDOR_ID.to_vec()));
+    }
     vids.extend(nat::chosen_vendor_id(p));
+    if dpd {
+        vids.extend(dpd_echo(p, env));
+    }
+    vids
+}
+
+/// DPD's vendor ID when both ends do DPD.
+pub(super) fn dpd_echo(p: &Phase1, env: &Env<'_>) -> Vec<PayloadRepr> {
+    if p.dpd.peer_supports {
+        vendor_ids(&env.conf.remotes[p.remote])
+    } else {
+        Vec::new()
+    }
+}
+
+/// The initiator's vendor IDs in racoon's order (`ident_i1send`,
+/// `agg_i1send`): NAT-T's, XAuth's and Unity's when the first proposal
+/// is an XAuth client's, DPD's.
+pub(super) fn offer_vendor_ids(remote: &Remote, xauth_client: bool) -> Vec<PayloadRepr> {
+    let mut vids = nat::offered_vendor_ids(remote);
+    if xauth_client {
+        vids.push(PayloadRepr::VendorId(XAUTH_VENDOR_ID.to_vec()));
+        vids.push(PayloadRepr::VendorId(UNITY_VENDOR_ID.to_vec()));
+    }
+    vids.extend(vendor_ids(remote));
     vids
 }
 
@@ -45,6 +82,10 @@ pub(crate) struct Received {
     pub(crate) sig: Option<Vec<u8>>,
     pub(crate) cert_requests: Vec<crate::wire::isakmp::CertificateRepr>,
     pub(crate) dpd_vid: bool,
+    /// vendorid.c `handle_vendorid`: XAuth's (matched over its 8 bytes,
+    /// so a longer one matches too) and Unity's.
+    pub(crate) xauth_vid: bool,
+    pub(crate) unity_vid: bool,
     pub(crate) initial_contact: bool,
     /// Every notification's type, in message order.
     pub(crate) notifies: Vec<NotifyType>,
@@ -73,6 +114,8 @@ pub(super) fn read(first: PayloadType, body: &[u8]) -> Result<Received, Fail> {
             PayloadRepr::CertificateRequest(c) => r.cert_requests.push(c),
             PayloadRepr::VendorId(v) => {
                 r.dpd_vid |= v == DPD_VENDOR_ID;
+                r.xauth_vid |= v.starts_with(&XAUTH_VENDOR_ID);
+                r.unity_vid |= v == UNITY_VENDOR_ID;
                 if let Some(version) = crate::ike::v1::natt::recognise(&v) {
                     r.natt_version = Some(r.natt_version.map_or(version, |b| b.min(version)));
                 }

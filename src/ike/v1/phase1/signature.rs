@@ -25,7 +25,12 @@ impl Phase1 {
     /// Whether the chosen transform authenticates with RSA signatures.
     pub(super) fn signs(&self) -> bool {
         self.chosen
-            .is_some_and(|t| t.auth == AuthenticationMethod::RsaSignatures)
+            .is_some_and(|t| {
+                matches!(
+                    t.auth,
+                    AuthenticationMethod::RsaSignatures | AuthenticationMethod::XauthInitRsa
+                )
+            })
     }
 
     /// Our ID and its proof: HASH with pre-shared keys; with signatures

@@ -4,8 +4,9 @@
 
 use std::net::SocketAddrV4;
 
-use super::payloads::vendor_ids;
-use super::{Phase1, mode_name, nat, remote_for};
+use super::payloads::offer_vendor_ids;
+use crate::ike::v1::cfg::XauthRole;
+use super::{Phase1, mode_name, remote_for};
 use crate::config::racoon::ExchangeMode;
 use crate::ike::Side;
 use crate::ike::identity::phase1_id_with_cert;
@@ -98,8 +99,8 @@ impl Phase1 {
                 PayloadRepr::Identification(self.my_id.clone()),
             ]);
         }
-        payloads.extend(vendor_ids(remote));
-        payloads.extend(nat::offered_vendor_ids(remote));
+        let xauth_client = self.offered.first().and_then(|t| t.xauth) == Some(XauthRole::Client);
+        payloads.extend(offer_vendor_ids(remote, xauth_client));
         self.send(env, payloads, false, &[], true)
     }
 

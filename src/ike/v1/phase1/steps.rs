@@ -9,6 +9,7 @@ use super::{Phase1, nat};
 use crate::config::racoon::ExchangeMode;
 use crate::crypto::dh::DhPrivate;
 use crate::ike::FailReason;
+use crate::ike::v1::cfg::XauthRole;
 use crate::ike::v1::env::{Env, Fail};
 use crate::ike::v1::proposal::{self, IsakmpTransform};
 use crate::wire::isakmp::{NotifyType, Repr};
@@ -44,12 +45,21 @@ pub(super) fn choose(
     Ok(reply)
 }
 
-/// RFC 3706 §3: DPD is used when both ends sent its vendor ID.
+/// RFC 3706 §3: DPD is used when both ends sent its vendor ID; the
+/// XAuth and Unity vendor IDs are noted (vendorid.c `handle_vendorid`).
 fn note_vendor_ids(p: &mut Phase1, env: &mut Env<'_>, got: &Received) {
+    if got.xauth_vid {
+        env.log.info(env.now, "received Vendor ID: draft-ietf-ipsra-isakmp-xauth-06.txt");
+    }
+    if got.unity_vid {
+        env.log.info(env.now, "received Vendor ID: CISCO-UNITY");
+    }
     if got.dpd_vid {
         env.log.info(env.now, "received Vendor ID: DPD");
     }
     p.dpd.peer_supports = got.dpd_vid && env.conf.remotes[p.remote].dpd;
+    p.cfg.peer_xauth = got.xauth_vid;
+    p.cfg.peer_unity = got.unity_vid;
 }
 
 /// Initiator: the responder's choice, which must be one we offered (in
@@ -88,6 +98,15 @@ pub(super) fn authenticate_peer(
         let hash = need(got.hash.as_ref(), "HASH")?;
         p.check_peer_hash(&id, hash)?;
         p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
+        // oakley.c `oakley_validate_auth`: an XAuth client wants a
+        // server that said it does XAuth.
+        if p.xauth_role() == Some(XauthRole::Client) && !p.cfg.peer_xauth {
+            return Err(Fail::new(
+                FailReason::XauthFailed,
+                Some(NotifyType::SituationNotSupported),
+                "No SIG was passed, hybrid auth is enabled, but peer is no Xauth compliant",
+            ));
+        }
     }
     if p.mode == ExchangeMode::Aggressive {
         log_aggressive_notifies(p, env, got);

@@ -17,9 +17,16 @@ impl IsakmpTransform {
     /// The transform a `proposal { }` offers; None for algorithms vpnlab
     /// does not implement (racoon.conf's parser warned about them).
     pub fn from_config(p: &conf::Proposal, remote: &conf::Remote) -> Option<IsakmpTransform> {
-        let auth = match p.authentication_method {
-            conf::AuthMethod::PreSharedKey => AuthenticationMethod::PreSharedKey,
-            conf::AuthMethod::RsaSig => AuthenticationMethod::RsaSignatures,
+        use crate::ike::v1::cfg::XauthRole::{Client, Server};
+        // ipsec_doi.c `setph1attr` sends a server's method as the
+        // client's (`isakmpsa_switch_authmethod`): 65001 both ways.
+        let (auth, xauth) = match p.authentication_method {
+            conf::AuthMethod::PreSharedKey => (AuthenticationMethod::PreSharedKey, None),
+            conf::AuthMethod::RsaSig => (AuthenticationMethod::RsaSignatures, None),
+            conf::AuthMethod::XauthPskClient => (AuthenticationMethod::XauthInitPreShared, Some(Client)),
+            conf::AuthMethod::XauthPskServer => (AuthenticationMethod::XauthInitPreShared, Some(Server)),
+            conf::AuthMethod::XauthRsaClient => (AuthenticationMethod::XauthInitRsa, Some(Client)),
+            conf::AuthMethod::XauthRsaServer => (AuthenticationMethod::XauthInitRsa, Some(Server)),
             _ => return None,
         };
         Some(IsakmpTransform {
@@ -28,6 +35,7 @@ impl IsakmpTransform {
             prf: Prf::from_racoon_name(p.hash.name())?,
             group: dh_group(p.dh_group)?,
             lifetime_secs: p.lifetime(remote),
+            xauth,
         })
     }
 
@@ -59,9 +67,14 @@ impl IsakmpTransform {
             return None;
         }
         let auth = AuthenticationMethod::from(short(t, P1::AuthenticationMethod)??);
+        // ipsec_doi.c `check_attr_isakmp`: the `_R` values are refused
+        // ("auth method %s isn't supported"), hybrid is not implemented.
         if !matches!(
             auth,
-            AuthenticationMethod::PreSharedKey | AuthenticationMethod::RsaSignatures
+            AuthenticationMethod::PreSharedKey
+                | AuthenticationMethod::RsaSignatures
+                | AuthenticationMethod::XauthInitPreShared
+                | AuthenticationMethod::XauthInitRsa
         ) {
             return None;
         }
@@ -72,6 +85,7 @@ impl IsakmpTransform {
             prf: Prf::from_hash_id(short(t, P1::HashAlgorithm)??)?,
             group: DhGroup::from_id(short(t, P1::GroupDescription)??)?,
             lifetime_secs: life_seconds(t, P1::LifeType, P1::LifeDuration)?,
+            xauth: None,
         })
     }
 
@@ -92,8 +106,11 @@ impl IsakmpTransform {
         let lifetime_secs = agree_lifetime(check, self.lifetime_secs, ours.lifetime_secs)
             .ok()?
             .secs;
+        // ipsec_doi.c `get_ph1approvalx`: the approval is a copy of our
+        // proposal, so our own XAuth role goes with it.
         same.then_some(IsakmpTransform {
             lifetime_secs,
+            xauth: ours.xauth,
             ..*self
         })
     }
@@ -173,6 +190,7 @@ mod tests {
             prf: Prf::HmacSha1,
             group: DhGroup::Modp1024,
             lifetime_secs,
+            xauth: None,
         }
     }
 

@@ -36,6 +36,9 @@ pub struct IsakmpTransform {
     pub prf: Prf,
     pub group: DhGroup,
     pub lifetime_secs: u64,
+    /// Our end of XAuth after phase 1, from our own proposal
+    /// (`xauth_psk_*`, `xauth_rsa_*`); None for the peer's transforms.
+    pub xauth: Option<crate::ike::v1::cfg::XauthRole>,
 }
 
 /// One phase 2 transform (RFC 2407 §4.5).
