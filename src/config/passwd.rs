@@ -65,7 +65,11 @@ impl Accounts {
         let mut a = Accounts::default();
         for (n, f) in fields(passwd.unwrap_or("")) {
             let (Some(name), Some(uid)) = (f.first(), f.get(2)) else {
-                return Err(line_error("/etc/passwd", n, "expected name:password:uid:gid:gecos:home:shell".into()));
+                return Err(line_error(
+                    "/etc/passwd",
+                    n,
+                    "expected name:password:uid:gid:gecos:home:shell".into(),
+                ));
             };
             let uid = uid.parse().map_err(|_| {
                 line_error("/etc/passwd", n, format!("uid `{uid}` is not a number"))
@@ -77,14 +81,22 @@ impl Accounts {
         }
         for (n, f) in fields(shadow.unwrap_or("")) {
             let (Some(name), Some(hash)) = (f.first(), f.get(1)) else {
-                return Err(line_error("/etc/shadow", n, "expected name:hash:...".into()));
+                return Err(line_error(
+                    "/etc/shadow",
+                    n,
+                    "expected name:hash:...".into(),
+                ));
             };
             check_format(hash).map_err(|m| line_error("/etc/shadow", n, m))?;
             a.shadow.push((name.to_string(), hash.to_string()));
         }
         for (n, f) in fields(group.unwrap_or("")) {
             let (Some(name), Some(members)) = (f.first(), f.get(3)) else {
-                return Err(line_error("/etc/group", n, "expected name:password:gid:members".into()));
+                return Err(line_error(
+                    "/etc/group",
+                    n,
+                    "expected name:password:gid:members".into(),
+                ));
             };
             let members = members
                 .split(',')

@@ -35,7 +35,10 @@ impl<'a> DaemonConfig<'a> {
 pub type Factory = fn(&DaemonConfig<'_>, ChaCha8Rng) -> Option<Box<dyn KeyDaemon>>;
 
 /// Every key daemon, by the configuration file that names it.
-pub const DAEMONS: &[(&str, Factory)] = &[("racoon.conf", super::v1::daemon)];
+pub const DAEMONS: &[(&str, Factory)] = &[
+    ("racoon.conf", super::v1::daemon),
+    (super::v1::ANDROID, super::v1::daemon),
+];
 
 /// The daemon for `config`, if one takes that file.
 pub fn daemon_for(config: &DaemonConfig<'_>, rng: ChaCha8Rng) -> Option<Box<dyn KeyDaemon>> {

@@ -128,7 +128,7 @@ impl Kernel {
     /// With a virtual IP, what goes through a gateway leaves from it.
     pub fn preferred_source(&self, dst: Ipv4Addr) -> Option<Ipv4Addr> {
         let hop = self.routes.lookup(dst)?;
-        if let (Some(vip), Some(_)) = (self.virtual_ips.last(), hop.via) {
+        if let Some(vip) = self.virtual_ips.last().filter(|_| hop.next_hop != dst) {
             return Some(*vip);
         }
         Some(self.ifaces.get(hop.iface)?.address.addr)

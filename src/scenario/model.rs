@@ -158,6 +158,12 @@ pub struct NodeSpec {
     /// A racoon.conf: the node runs the IKEv1 daemon with it.
     #[serde(default)]
     pub racoon: Option<Located<String>>,
+    /// The racoon runs as Android's (its setup.c): it starts phase 1 with
+    /// every `remote ADDRESS` at once, and as a mode_cfg client puts its
+    /// internal address on the node and installs the tunnel policies for
+    /// it itself. Write the racoon.conf that Android's VPN settings make.
+    #[serde(default)]
+    pub android: bool,
     /// Files the node's configuration names, by path (e.g. `/etc/psk.txt`).
     #[serde(default)]
     pub files: BTreeMap<String, Located<String>>,
@@ -170,7 +176,12 @@ impl NodeSpec {
     /// The node's key-daemon configuration, by the file name its daemon
     /// reads; `ike::registry` picks the daemon by that name.
     pub fn daemon_config(&self) -> Option<(&'static str, &str)> {
-        [("racoon.conf", &self.racoon)]
+        let racoon = if self.android {
+            crate::ike::v1::ANDROID
+        } else {
+            "racoon.conf"
+        };
+        [(racoon, &self.racoon)]
             .into_iter()
             .find_map(|(name, text)| Some((name, text.as_ref()?.as_str())))
     }

@@ -81,14 +81,58 @@ fn check_files(
         .certificate
         .as_deref()
         .map(|d| format!("{}/", d.trim_end_matches('/')));
+    let users = xauth_server_files(conf);
+    check_user_database(node, spec, source, problems);
     for (path, file) in &spec.files {
         let in_cert_dir = cert_dir.as_deref().is_some_and(|d| path.starts_with(d));
-        if Some(path.as_str()) != wanted && !in_cert_dir {
+        if Some(path.as_str()) != wanted && !in_cert_dir && !users.contains(&path.as_str()) {
             warnings.push((
                 file.pos,
                 format!("node `{node}`: file `{path}` is not named by its racoon.conf"),
             ));
         }
+    }
+}
+
+/// What an XAuth server reads besides racoon.conf: the user database of
+/// `auth_source system` and the mode_cfg banner.
+fn xauth_server_files(conf: &RacoonConf) -> Vec<&str> {
+    let server = conf.remotes.iter().flat_map(|r| &r.proposals).any(|p| {
+        matches!(
+            p.authentication_method,
+            AuthMethod::XauthPskServer | AuthMethod::XauthRsaServer
+        )
+    });
+    if !server {
+        return Vec::new();
+    }
+    vec![
+        "/etc/passwd",
+        "/etc/shadow",
+        "/etc/group",
+        conf.mode_cfg.banner.as_str(),
+    ]
+}
+
+/// /etc/passwd, /etc/shadow and /etc/group must parse, with a hash crypt
+/// can check here (`config::passwd`).
+fn check_user_database(
+    node: &str,
+    spec: &Located<NodeSpec>,
+    source: Option<&str>,
+    problems: &mut Notes,
+) {
+    let file = |p: &str| spec.files.get(p);
+    let text = |p: &str| file(p).map(|t| t.as_str());
+    let parsed = crate::config::passwd::Accounts::parse(
+        text("/etc/passwd"),
+        text("/etc/shadow"),
+        text("/etc/group"),
+    );
+    if let Err(e) = parsed {
+        let path = e.message.split(':').next().unwrap_or("/etc/shadow");
+        let at = file(path).map_or(spec.pos, |t| yaml_pos(t, source, e.line, e.column));
+        problems.push((at, format!("node `{node}`: {}", e.message)));
     }
 }
 

@@ -78,6 +78,13 @@ pub fn build(s: &Scenario, seed: u64, capture: Capture) -> World {
     for (i, entry) in s.traffic.iter().enumerate() {
         add_flow(&mut world, seed, &topo, i, entry);
     }
+    // Android's racoon starts phase 1 at once (setup.c): its node runs at
+    // time zero to send it.
+    for (i, spec) in s.nodes.values().enumerate() {
+        if spec.android && spec.racoon.is_some() {
+            world.schedule_wake(EndpointId::Node(i), Instant::ZERO);
+        }
+    }
     for e in &s.events {
         if let Some(node) = e
             .daemon_restart

@@ -244,7 +244,13 @@ impl Parser {
             ));
         }
         if word != kinds[0] {
-            self.warn(pos, format!("{stmt} {word} is not supported: vpnlab uses {} (no external servers)", kinds[0]));
+            self.warn(
+                pos,
+                format!(
+                    "{stmt} {word} is not supported: vpnlab uses {} (no external servers)",
+                    kinds[0]
+                ),
+            );
         }
         Ok(())
     }
@@ -315,7 +321,8 @@ mod tests {
     fn errors_and_warnings_have_positions() {
         let e = parse("mode_cfg {\n network4 10.0.0;\n}").unwrap_err();
         assert_eq!((e.line, e.column), (2, 11), "{e}");
-        let e = parse("mode_cfg {\n dns4 1.1.1.1, 2.2.2.2, 3.3.3.3, 4.4.4.4, 5.5.5.5;\n}").unwrap_err();
+        let e =
+            parse("mode_cfg {\n dns4 1.1.1.1, 2.2.2.2, 3.3.3.3, 4.4.4.4, 5.5.5.5;\n}").unwrap_err();
         assert!(e.to_string().contains("no more than 4"), "{e}");
         let e = parse("mode_cfg {\n pool 4;\n}").unwrap_err();
         assert!(e.to_string().contains("unknown mode_cfg statement"), "{e}");

@@ -55,7 +55,9 @@ impl Racoon {
         if !self.waiting_for(peer).is_empty() && self.xauth_blocks_phase2(now, serial) {
             // isakmp.c `isakmp_ph2begin_i` refuses them; an ACQUIRE after
             // the login starts them anew.
-            self.ctx.log.error(now, "Attempt to start phase 2 whereas Xauth failed");
+            self.ctx
+                .log
+                .error(now, "Attempt to start phase 2 whereas Xauth failed");
             self.fail_waiting_phase2(now, peer);
             return;
         }

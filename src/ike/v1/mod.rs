@@ -118,6 +118,26 @@ impl Racoon {
         }
     }
 
+    /// Android's setup.c starts phase 1 with the server at once
+    /// (`isakmp_ph1begin_i`), without waiting for an ACQUIRE.
+    fn android_start(&mut self, now: Instant, addrs: &[Ipv4Addr]) {
+        let Some(local) = addrs.first() else {
+            return;
+        };
+        let peers: Vec<(usize, SocketAddrV4)> = (self.ctx.conf.remotes.iter().enumerate())
+            .filter_map(|(i, r)| match r.peer {
+                Some(crate::config::racoon::Peer::Address(a)) => {
+                    Some((i, SocketAddrV4::new(a, r.port)))
+                }
+                _ => None,
+            })
+            .collect();
+        for (remote, peer) in peers {
+            let local = SocketAddrV4::new(*local, crate::wire::udp_encap::PORT_ISAKMP);
+            self.begin_phase1(now, remote, local, peer);
+        }
+    }
+
     pub fn log(&self) -> &Log {
         &self.ctx.log
     }
@@ -139,6 +159,9 @@ impl KeyDaemon for Racoon {
         for a in listen {
             let line = format!("{a}[500] used as isakmp port (fd=0)");
             self.ctx.log.info(now, line);
+        }
+        if self.android {
+            self.android_start(now, addrs);
         }
     }
 

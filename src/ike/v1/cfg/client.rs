@@ -33,7 +33,9 @@ impl Racoon {
         let p = &mut self.ph1[i];
         let first = !std::mem::replace(&mut p.cfg.up, true);
         let Some(addr) = p.cfg.assigned.addr4 else {
-            self.ctx.log.error(now, "mode_cfg: no INTERNAL_IP4_ADDRESS in the reply");
+            self.ctx
+                .log
+                .error(now, "mode_cfg: no INTERNAL_IP4_ADDRESS in the reply");
             return;
         };
         let (local, peer) = (*p.local.ip(), *p.peer.ip());
@@ -63,7 +65,9 @@ impl Racoon {
                 priority: 0,
             };
             if let Err(e) = kernel.request(now, Request::SpdAdd(spec)) {
-                self.ctx.log.error(now, format!("failed to add policy: {e}"));
+                self.ctx
+                    .log
+                    .error(now, format!("failed to add policy: {e}"));
             }
         }
     }

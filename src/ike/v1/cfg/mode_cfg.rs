@@ -94,8 +94,11 @@ impl Racoon {
             let mut env = self.ctx.env(now);
             let reply = match t {
                 _ if is_xauth(t) => self.ph1[i].xauth_answer(&mut env, attr),
-                A::InternalIp4Address | A::InternalIp4Netmask | A::InternalIp4Dns
-                | A::InternalIp4Nbns | A::InternalIp4Subnet => {
+                A::InternalIp4Address
+                | A::InternalIp4Netmask
+                | A::InternalIp4Dns
+                | A::InternalIp4Nbns
+                | A::InternalIp4Subnet => {
                     replies.extend(self.cfg_net(now, i, attr));
                     continue;
                 }
@@ -150,7 +153,11 @@ impl Racoon {
             A::InternalIp4Netmask => vec![addr_attr(t, m.netmask4)],
             A::InternalIp4Dns | A::InternalIp4Nbns => {
                 // One attribute per server (`isakmp_cfg_addr4_list`).
-                let list = if t == A::InternalIp4Dns { &m.dns4 } else { &m.wins4 };
+                let list = if t == A::InternalIp4Dns {
+                    &m.dns4
+                } else {
+                    &m.wins4
+                };
                 list.iter().map(|a| addr_attr(t, *a)).collect()
             }
             _ => match &m.split_network {
@@ -202,7 +209,8 @@ impl Racoon {
     /// DNS, PFS group, save-password, for a peer that sent the Unity VID.
     fn unity_request(&mut self, now: Instant, i: usize, attr: &SaAttribute) -> Option<SaAttribute> {
         if !self.ph1[i].cfg.peer_unity {
-            let line = "Unity mode config request but the peer did not declare itself as  unity compliant";
+            let line =
+                "Unity mode config request but the peer did not declare itself as  unity compliant";
             self.ctx.log.error(now, line);
             return None;
         }
@@ -218,12 +226,19 @@ impl Racoon {
                     None
                 }
             },
-            A::UnityPfs => Some(SaAttribute::basic(t, u16::try_from(m.pfs_group).unwrap_or(0))),
+            A::UnityPfs => Some(SaAttribute::basic(
+                t,
+                u16::try_from(m.pfs_group).unwrap_or(0),
+            )),
             A::UnitySavePasswd => Some(SaAttribute::basic(t, u16::from(m.save_passwd))),
             A::UnityDefDomain => bytes(&m.default_domain),
             A::UnitySplitDnsName => bytes(&m.split_dns.join(",")),
             A::UnitySplitInclude | A::UnityLocalLan => {
-                let want = if t == A::UnitySplitInclude { SplitKind::Include } else { SplitKind::LocalLan };
+                let want = if t == A::UnitySplitInclude {
+                    SplitKind::Include
+                } else {
+                    SplitKind::LocalLan
+                };
                 let (kind, nets) = m.split_network.as_ref()?;
                 (*kind == want).then(|| SaAttribute::variable(t, split_entries(nets)))
             }
@@ -244,7 +259,10 @@ impl Racoon {
         for attr in &reply.attributes {
             let t = A::from(attr.attribute_type);
             if is_xauth(t) {
-                if self.xauth_attr_reply(now, serial, attr, reply.identifier).is_err() {
+                if self
+                    .xauth_attr_reply(now, serial, attr, reply.identifier)
+                    .is_err()
+                {
                     return;
                 }
                 continue;
@@ -269,7 +287,13 @@ impl Racoon {
     /// `isakmp_cfg_set`: ACK each XAUTH_STATUS; after a failure the ISAKMP
     /// SA goes, else with `mode_cfg on` the client asks for its
     /// configuration.
-    pub(super) fn cfg_set(&mut self, now: Instant, serial: u32, set: &CfgRepr, _kernel: &mut dyn KeyKernel) {
+    pub(super) fn cfg_set(
+        &mut self,
+        now: Instant,
+        serial: u32,
+        set: &CfgRepr,
+        _kernel: &mut dyn KeyKernel,
+    ) {
         let Some(i) = self.ph1.iter().position(|p| p.serial == serial) else {
             return;
         };
@@ -281,7 +305,8 @@ impl Racoon {
                 acks.extend(p.xauth_status(&mut env, attr));
             } else {
                 let t = A::from(attr.attribute_type);
-                env.log.warning(now, format!("Unexpected SET attribute {t}"));
+                env.log
+                    .warning(now, format!("Unexpected SET attribute {t}"));
             }
         }
         let ack = CfgRepr {
@@ -331,9 +356,15 @@ impl Phase1 {
             A::UnitySplitInclude => a.split_include = parse_split(bytes),
             A::UnityLocalLan => a.local_lan = parse_split(bytes),
             // isakmp_unity_reply logs and drops the rest.
-            A::UnityBanner | A::UnitySplitDnsName | A::UnitySavePasswd | A::UnityPfs
-            | A::UnityNattPort | A::UnityFwType | A::UnityBackupServers
-            | A::UnityDdnsHostname | A::ApplicationVersion => {}
+            A::UnityBanner
+            | A::UnitySplitDnsName
+            | A::UnitySavePasswd
+            | A::UnityPfs
+            | A::UnityNattPort
+            | A::UnityFwType
+            | A::UnityBackupServers
+            | A::UnityDdnsHostname
+            | A::ApplicationVersion => {}
             _ => return false,
         }
         true

@@ -42,7 +42,9 @@ impl Phase1 {
             Ok(bytes) => {
                 env.send(self.local, self.peer, bytes);
             }
-            Err(e) => env.log.error(env.now, format!("cannot build mode config: {e}")),
+            Err(e) => env
+                .log
+                .error(env.now, format!("cannot build mode config: {e}")),
         }
     }
 
@@ -112,7 +114,8 @@ fn attribute_payload(
             PayloadType::Hash => hash = Some(raw.body().to_vec()),
             PayloadType::Attribute => {
                 if let Some(h) = &hash {
-                    let check = ikev1::informational_hash(keys.prf, &keys.skeyid_a, msgid, &[raw.bytes]);
+                    let check =
+                        ikev1::informational_hash(keys.prf, &keys.skeyid_a, msgid, &[raw.bytes]);
                     if !ikev1::hashes_match(&check, h) {
                         return Err("Hash verification failed".into());
                     }

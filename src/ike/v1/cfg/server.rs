@@ -39,8 +39,9 @@ impl CfgServer {
         m: &crate::config::racoon::ModeCfg,
         file: impl Fn(&str) -> Option<&'a str>,
     ) -> Result<CfgServer, String> {
-        let accounts = Accounts::parse(file("/etc/passwd"), file("/etc/shadow"), file("/etc/group"))
-            .map_err(|e| format!("cannot read the user database: {e}"))?;
+        let accounts =
+            Accounts::parse(file("/etc/passwd"), file("/etc/shadow"), file("/etc/group"))
+                .map_err(|e| format!("cannot read the user database: {e}"))?;
         let banner = file(&m.banner).map(str::to_string);
         Ok(CfgServer::new(m.pool_size, accounts, banner))
     }
@@ -71,7 +72,8 @@ impl CfgServer {
         self.throttle.retain(|(_, ends)| *ends >= now);
         let Some(entry) = self.throttle.iter_mut().find(|(h, _)| *h == host) else {
             if failed {
-                self.throttle.push((host, now + Duration::from_secs(u64::from(step))));
+                self.throttle
+                    .push((host, now + Duration::from_secs(u64::from(step))));
             }
             return 0;
         };

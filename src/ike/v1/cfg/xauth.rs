@@ -135,7 +135,10 @@ impl Racoon {
     fn xauth_check_login(&mut self, now: Instant, i: usize, id: u16) -> Result<(), ()> {
         let (user, password) = {
             let c = &self.ph1[i].cfg;
-            (c.user.clone().unwrap_or_default(), c.password.clone().unwrap_or_default())
+            (
+                c.user.clone().unwrap_or_default(),
+                c.password.clone().unwrap_or_default(),
+            )
         };
         let name = String::from_utf8_lossy(&user).into_owned();
         self.ph1[i].cfg.login = name.chars().take(LOGINLEN).collect();
@@ -225,7 +228,8 @@ impl Racoon {
         if ok {
             self.ph1[i].cfg.status = XauthStatus::Ok;
             let mut env = self.ctx.env(now);
-            env.log.info(now, format!("login succeeded for user \"{user}\""));
+            env.log
+                .info(now, format!("login succeeded for user \"{user}\""));
             self.ph1[i].send_status(&mut env, status, id);
             return Ok(());
         }
@@ -235,7 +239,8 @@ impl Racoon {
             self.ph1[i].cfg.port = None;
         }
         let mut env = self.ctx.env(now);
-        env.log.info(now, format!("login failed for user \"{user}\""));
+        env.log
+            .info(now, format!("login failed for user \"{user}\""));
         let p = &mut self.ph1[i];
         p.send_status(&mut env, status, id);
         p.cfg.status = XauthStatus::NotYet;
@@ -279,7 +284,11 @@ impl Phase1 {
     }
 
     /// `isakmp_xauth_req`: the client's answer to one REQUEST attribute.
-    pub(super) fn xauth_answer(&self, env: &mut Env<'_>, attr: &SaAttribute) -> Option<SaAttribute> {
+    pub(super) fn xauth_answer(
+        &self,
+        env: &mut Env<'_>,
+        attr: &SaAttribute,
+    ) -> Option<SaAttribute> {
         let now = env.now;
         if !self.cfg.peer_xauth {
             let line = "Xauth mode config request but peer did not declare itself as Xauth capable";
@@ -307,7 +316,10 @@ impl Phase1 {
                     env.log.error(now, "Xauth performed with no login supplied");
                     return None;
                 };
-                Some(SaAttribute::variable(CfgAttribute::XauthUserName, login.into_bytes()))
+                Some(SaAttribute::variable(
+                    CfgAttribute::XauthUserName,
+                    login.into_bytes(),
+                ))
             }
             CfgAttribute::XauthUserPassword => {
                 let login = login?;
@@ -317,7 +329,10 @@ impl Phase1 {
                     return None;
                 };
                 let value = password.to_vec();
-                Some(SaAttribute::variable(CfgAttribute::XauthUserPassword, value))
+                Some(SaAttribute::variable(
+                    CfgAttribute::XauthUserPassword,
+                    value,
+                ))
             }
             CfgAttribute::XauthMessage => {
                 if let AttributeValue::Variable(text) = &attr.value {
@@ -329,7 +344,10 @@ impl Phase1 {
                 None
             }
             _ => {
-                let line = format!("Ignored attribute {}", CfgAttribute::from(attr.attribute_type));
+                let line = format!(
+                    "Ignored attribute {}",
+                    CfgAttribute::from(attr.attribute_type)
+                );
                 env.log.warning(now, line);
                 None
             }
@@ -338,7 +356,11 @@ impl Phase1 {
 
     /// `isakmp_xauth_set`: the client's ACK attribute for a SET's
     /// XAUTH_STATUS; a failure marks the ISAKMP SA for deletion after it.
-    pub(super) fn xauth_status(&mut self, env: &mut Env<'_>, attr: &SaAttribute) -> Option<SaAttribute> {
+    pub(super) fn xauth_status(
+        &mut self,
+        env: &mut Env<'_>,
+        attr: &SaAttribute,
+    ) -> Option<SaAttribute> {
         let now = env.now;
         if !self.cfg.peer_xauth {
             let line = "Xauth mode config set but peer did not declare itself as Xauth capable";

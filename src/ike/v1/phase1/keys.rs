@@ -13,9 +13,7 @@ use crate::crypto::ikev1::{self, MessageCipher, Phase1Keys, Phase1Public};
 use crate::ike::v1::env::{Env, Fail, IsakmpKey};
 use crate::ike::v1::message;
 use crate::ike::{FailReason, IkeEvent, Side, identity};
-use crate::wire::isakmp::{
-    IdentificationRepr, NotifyType, PayloadRepr, Repr,
-};
+use crate::wire::isakmp::{IdentificationRepr, NotifyType, PayloadRepr, Repr};
 
 impl Phase1 {
     pub(super) fn public(&self) -> Phase1Public<'_> {

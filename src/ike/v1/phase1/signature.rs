@@ -24,13 +24,12 @@ fn cert_fail(notify: NotifyType, message: impl Into<String>) -> Fail {
 impl Phase1 {
     /// Whether the chosen transform authenticates with RSA signatures.
     pub(super) fn signs(&self) -> bool {
-        self.chosen
-            .is_some_and(|t| {
-                matches!(
-                    t.auth,
-                    AuthenticationMethod::RsaSignatures | AuthenticationMethod::XauthInitRsa
-                )
-            })
+        self.chosen.is_some_and(|t| {
+            matches!(
+                t.auth,
+                AuthenticationMethod::RsaSignatures | AuthenticationMethod::XauthInitRsa
+            )
+        })
     }
 
     /// Our ID and its proof: HASH with pre-shared keys; with signatures

@@ -5,12 +5,12 @@
 use std::net::SocketAddrV4;
 
 use super::payloads::offer_vendor_ids;
-use crate::ike::v1::cfg::XauthRole;
 use super::{Phase1, mode_name, remote_for};
 use crate::config::racoon::ExchangeMode;
 use crate::ike::Side;
 use crate::ike::identity::phase1_id_with_cert;
 use crate::ike::log::endpoint;
+use crate::ike::v1::cfg::XauthRole;
 use crate::ike::v1::env::{Env, Fail};
 use crate::ike::v1::proposal::{self, IsakmpTransform};
 use crate::wire::isakmp::{ExchangeType, PayloadRepr, Repr};

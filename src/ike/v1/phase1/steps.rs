@@ -49,7 +49,10 @@ pub(super) fn choose(
 /// XAuth and Unity vendor IDs are noted (vendorid.c `handle_vendorid`).
 fn note_vendor_ids(p: &mut Phase1, env: &mut Env<'_>, got: &Received) {
     if got.xauth_vid {
-        env.log.info(env.now, "received Vendor ID: draft-ietf-ipsra-isakmp-xauth-06.txt");
+        env.log.info(
+            env.now,
+            "received Vendor ID: draft-ietf-ipsra-isakmp-xauth-06.txt",
+        );
     }
     if got.unity_vid {
         env.log.info(env.now, "received Vendor ID: CISCO-UNITY");

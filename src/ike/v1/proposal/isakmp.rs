@@ -23,8 +23,12 @@ impl IsakmpTransform {
         let (auth, xauth) = match p.authentication_method {
             conf::AuthMethod::PreSharedKey => (AuthenticationMethod::PreSharedKey, None),
             conf::AuthMethod::RsaSig => (AuthenticationMethod::RsaSignatures, None),
-            conf::AuthMethod::XauthPskClient => (AuthenticationMethod::XauthInitPreShared, Some(Client)),
-            conf::AuthMethod::XauthPskServer => (AuthenticationMethod::XauthInitPreShared, Some(Server)),
+            conf::AuthMethod::XauthPskClient => {
+                (AuthenticationMethod::XauthInitPreShared, Some(Client))
+            }
+            conf::AuthMethod::XauthPskServer => {
+                (AuthenticationMethod::XauthInitPreShared, Some(Server))
+            }
             conf::AuthMethod::XauthRsaClient => (AuthenticationMethod::XauthInitRsa, Some(Client)),
             conf::AuthMethod::XauthRsaServer => (AuthenticationMethod::XauthInitRsa, Some(Server)),
             _ => return None,
