@@ -307,6 +307,7 @@ pub fn all() -> Vec<(&'static str, CaseFn)> {
         ("f_rekey_and_dpd", f_rekey_and_dpd),
         ("g_phase1_expiry", g_phase1_expiry),
         ("h_certificates", h_certificates),
+        ("i_xauth_gateway", i_xauth_gateway),
     ]
 }
 
@@ -660,6 +661,27 @@ fn h_certificates() -> Result<(), Failed> {
         Box::new(|_, charons, _| {
             wait_child(&charons[0], "lab-child", Duration::from_secs(10))?;
             ping_all(&charons[0], "10.20.0.10", "10.10.0.1", 3)
+        }),
+    )?;
+    done.check(Peering::Vpnlab)
+}
+
+/// (i) charon 5.9.8 as an IKEv1 XAuth PSK gateway (`auth = psk` then
+/// `auth = xauth-generic`, a `pools` virtual IP) and vpnlab's racoon as
+/// Android's client: XAuth (isakmp_xauth.c `isakmp_xauth_req`; charon's
+/// xauth.c sends USER_NAME and USER_PASSWORD with identifier 0), then a
+/// mode_cfg REQUEST (`isakmp_cfg_getconfig`; charon's mode_config.c in
+/// pull mode assigns 10.30.0.1), and quick mode from that address.
+fn i_xauth_gateway() -> Result<(), Failed> {
+    let sw = charon_on_wan("i-xauth-gateway.swanctl.conf")?;
+    let done = run_case(
+        "i",
+        &case_file("i-xauth-gateway.yaml"),
+        vec![sw],
+        Duration::from_secs(40),
+        Box::new(|_, charons, _| {
+            wait_child(&charons[0], "rw-child", Duration::from_secs(20))?;
+            ping_all(&charons[0], "10.30.0.1", "10.10.0.1", 3)
         }),
     )?;
     done.check(Peering::Vpnlab)

@@ -39,7 +39,7 @@ fn strongswan_conf(dir: &str, extra: &str) -> String {
         r#"charon {{
     load_modular = no
     # kernel-libipsec must precede kernel-netlink: the first kernel-ipsec wins
-    load = random nonce openssl aes sha1 sha2 md5 hmac gmp curve25519 pem pkcs1 x509 pubkey kernel-libipsec kernel-netlink socket-default vici updown
+    load = random nonce openssl aes sha1 sha2 md5 hmac gmp curve25519 pem pkcs1 x509 pubkey xauth-generic kernel-libipsec kernel-netlink socket-default vici updown
     install_routes = yes
     {extra}
     plugins {{
