@@ -47,12 +47,17 @@ fn fields(text: &str) -> impl Iterator<Item = (u32, Vec<&str>)> {
         .map(|(l, n)| (n, l.split(':').collect()))
 }
 
-fn line_error(file: &str, line: u32, message: String) -> ConfigError {
-    ConfigError {
+/// A line of one of the files that does not parse: which file, where, and
+/// what was expected.
+pub type DbError = (&'static str, ConfigError);
+
+fn line_error(file: &'static str, line: u32, message: String) -> DbError {
+    let error = ConfigError {
         line,
         column: 1,
         message: format!("{file}: {message}"),
-    }
+    };
+    (file, error)
 }
 
 impl Accounts {
@@ -61,7 +66,7 @@ impl Accounts {
         passwd: Option<&str>,
         shadow: Option<&str>,
         group: Option<&str>,
-    ) -> Result<Accounts, ConfigError> {
+    ) -> Result<Accounts, DbError> {
         let mut a = Accounts::default();
         for (n, f) in fields(passwd.unwrap_or("")) {
             let (Some(name), Some(uid)) = (f.first(), f.get(2)) else {
@@ -205,10 +210,11 @@ mod tests {
 
     #[test]
     fn unsupported_hashes_and_bad_lines_are_located() {
-        let e = Accounts::parse(None, Some("a:$6$x$y:1\nb:$y$j9T$abc:1\n"), None).unwrap_err();
-        assert_eq!(e.line, 2);
+        let (file, e) =
+            Accounts::parse(None, Some("a:$6$x$y:1\nb:$y$j9T$abc:1\n"), None).unwrap_err();
+        assert_eq!((file, e.line), ("/etc/shadow", 2));
         assert!(e.message.contains("yescrypt"), "{e}");
-        let e = Accounts::parse(Some("alice:x:one:1::/:/bin/sh\n"), None, None).unwrap_err();
+        let (_, e) = Accounts::parse(Some("alice:x:one:1::/:/bin/sh\n"), None, None).unwrap_err();
         assert!(e.message.contains("uid `one`"), "{e}");
     }
 }

@@ -129,8 +129,7 @@ fn check_user_database(
         text("/etc/shadow"),
         text("/etc/group"),
     );
-    if let Err(e) = parsed {
-        let path = e.message.split(':').next().unwrap_or("/etc/shadow");
+    if let Err((path, e)) = parsed {
         let at = file(path).map_or(spec.pos, |t| yaml_pos(t, source, e.line, e.column));
         problems.push((at, format!("node `{node}`: {}", e.message)));
     }

@@ -78,10 +78,10 @@ pub fn build(s: &Scenario, seed: u64, capture: Capture) -> World {
     for (i, entry) in s.traffic.iter().enumerate() {
         add_flow(&mut world, seed, &topo, i, entry);
     }
-    // Android's racoon starts phase 1 at once (setup.c): its node runs at
-    // time zero to send it.
+    // A key daemon starts at time zero and may send at once (Android's
+    // racoon begins phase 1 without an ACQUIRE): its node runs then.
     for (i, spec) in s.nodes.values().enumerate() {
-        if spec.android && spec.racoon.is_some() {
+        if spec.daemon_config().is_some() {
             world.schedule_wake(EndpointId::Node(i), Instant::ZERO);
         }
     }

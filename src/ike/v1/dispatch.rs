@@ -385,8 +385,7 @@ impl Racoon {
         };
         let endpoint = self.ph1[i].peer;
         if d.protocol == ProtocolId::Isakmp {
-            let p = self.ph1.remove(i);
-            self.release_cfg_port(now, &p);
+            let p = self.forget_phase1(now, i);
             let line = format!(
                 "ISAKMP-SA deleted {}-{} spi:{}",
                 p.local,

@@ -302,7 +302,9 @@ impl Racoon {
         self.ph2
             .retain(|p| (p.peer, p.peer_port) != (*peer.ip(), peer.port()));
         let before = self.ph1.len();
-        self.ph1.retain(|p| p.peer != peer);
+        while let Some(i) = self.ph1.iter().position(|p| p.peer == peer) {
+            self.forget_phase1(now, i);
+        }
         if self.ph1.len() < before {
             self.ctx
                 .log

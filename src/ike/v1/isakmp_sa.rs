@@ -67,7 +67,7 @@ impl Racoon {
     /// Logs a failed phase 1, notifies the peer if there is something to
     /// say, and forgets the SA.
     pub(super) fn phase1_failed(&mut self, now: Instant, index: usize, fail: Fail) {
-        let p = self.ph1.remove(index);
+        let p = self.forget_phase1(now, index);
         let mut env = self.ctx.env(now);
         env.log.error(now, &fail.message);
         let line = format!("phase1 negotiation failed. {}", p.spi_text());
@@ -161,8 +161,7 @@ impl Racoon {
     /// one, or their handles are dropped while the kernel keeps their SAs
     /// until their own lifetimes end.
     pub(super) fn expire_phase1(&mut self, now: Instant, index: usize) {
-        let p = self.ph1.remove(index);
-        self.release_cfg_port(now, &p);
+        let p = self.forget_phase1(now, index);
         let (names, spi) = (p.names(), p.spi_text());
         self.ctx
             .log

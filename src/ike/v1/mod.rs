@@ -66,9 +66,9 @@ pub struct Racoon {
     /// Runs as Android's racoon (setup.c): installs a mode_cfg client's
     /// policies and takes its internal address itself.
     android: bool,
-    /// Internal addresses taken so far, and the one the node has yet to
-    /// put on its interface.
-    virtual_ips: Vec<Ipv4Addr>,
+    /// Android's phase1_up has run (setup.c `skip_script`), and the
+    /// internal address the node has yet to put on its interface.
+    android_up: bool,
     new_virtual_ip: Option<Ipv4Addr>,
 }
 
@@ -113,7 +113,7 @@ impl Racoon {
             half_open: HalfOpen::default(),
             stopped: false,
             android: false,
-            virtual_ips: Vec::new(),
+            android_up: false,
             new_virtual_ip: None,
         }
     }
@@ -215,6 +215,8 @@ impl KeyDaemon for Racoon {
         self.ph2.clear();
         self.half_open.clear();
         let ctx = &mut self.ctx;
+        // A new process: every pool index is free again.
+        ctx.cfg_server.free_pool();
         ctx.outbox.clear();
         ctx.records.initial_contacts.clear();
         ctx.records.contacted.clear();

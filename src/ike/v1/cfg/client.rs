@@ -30,8 +30,7 @@ use crate::wire::ip::Cidr;
 impl Racoon {
     /// `phase1_up` for an XAuth client with `mode_cfg on`.
     pub(super) fn client_up(&mut self, now: Instant, i: usize, kernel: &mut dyn KeyKernel) {
-        let p = &mut self.ph1[i];
-        let first = !std::mem::replace(&mut p.cfg.up, true);
+        let p = &self.ph1[i];
         let Some(addr) = p.cfg.assigned.addr4 else {
             self.ctx
                 .log
@@ -44,12 +43,12 @@ impl Racoon {
         if !self.android {
             return;
         }
-        if !first || self.virtual_ips.contains(&addr) {
+        // setup.c's `skip_script` is static: once per process.
+        if std::mem::replace(&mut self.android_up, true) {
             let line = "Phase 1 is up again. This time skip executing the script.";
             self.ctx.log.warning(now, line);
             return;
         }
-        self.virtual_ips.push(addr);
         self.new_virtual_ip = Some(addr);
         for (selector, dir, ends) in android_policies(addr, local, peer) {
             let spec = PolicySpec {

@@ -104,8 +104,6 @@ pub(crate) struct CfgState {
     /// The server's copy of the REPLY's USER_NAME and USER_PASSWORD.
     pub user: Option<Vec<u8>>,
     pub password: Option<Vec<u8>>,
-    /// `mode_cfg->login` (at most 31 characters).
-    pub login: String,
     /// `mode_cfg->port`: the pool index given to this client.
     pub port: Option<u32>,
     pub ivm: Option<CfgIv>,
@@ -115,8 +113,6 @@ pub(crate) struct CfgState {
     pub assigned: Assigned,
     /// Delete the ISAKMP SA once the ACK is sent (`ISAKMP_CFG_DELETE_PH1`).
     pub delete_after_ack: bool,
-    /// The ISAKMP SA has run its phase1_up hook.
-    pub up: bool,
     /// A throttled login's answer, due later.
     pub delayed: Option<xauth::DelayedReply>,
 }
@@ -158,11 +154,11 @@ impl Racoon {
             CfgType::Reply => self.cfg_reply(now, serial, &attr, kernel),
             CfgType::Request => {
                 self.ph1[i].cfg.msgid = repr.message_id;
-                self.cfg_request(now, serial, &attr, kernel);
+                self.cfg_request(now, serial, &attr);
             }
             CfgType::Set => {
                 self.ph1[i].cfg.msgid = repr.message_id;
-                self.cfg_set(now, serial, &attr, kernel);
+                self.cfg_set(now, serial, &attr);
             }
             other => {
                 let line = format!("Unepected configuration exchange type {}", u8::from(other));
@@ -193,14 +189,30 @@ impl Racoon {
     }
 }
 
+impl CfgState {
+    /// isakmp_cfg.h `LOGINLEN`.
+    const LOGINLEN: usize = 31;
+
+    /// `mode_cfg->login`: the REPLY's USER_NAME, at most 31 characters.
+    pub fn login(&self) -> String {
+        let user = self.user.as_deref().unwrap_or_default();
+        String::from_utf8_lossy(user)
+            .chars()
+            .take(Self::LOGINLEN)
+            .collect()
+    }
+}
+
 impl Racoon {
-    /// isakmp_cfg.c `isakmp_cfg_rmstate` when an ISAKMP SA goes: its pool
-    /// index is free again.
-    pub(super) fn release_cfg_port(&mut self, now: Instant, p: &super::phase1::Phase1) {
+    /// handler.c `delph1` (through isakmp_cfg.c `isakmp_cfg_rmstate`): an
+    /// ISAKMP SA goes, and its pool index is free again.
+    pub(super) fn forget_phase1(&mut self, now: Instant, i: usize) -> super::phase1::Phase1 {
+        let p = self.ph1.remove(i);
         if let Some(port) = p.cfg.port {
             self.ctx.cfg_server.putport(port);
             self.ctx.log.info(now, format!("Released port {port}"));
         }
+        p
     }
 }
 

@@ -35,7 +35,11 @@ const REQUESTED: [A; 10] = [
 ];
 
 fn is_xauth(t: A) -> bool {
-    (16520..=16529).contains(&u16::from(t))
+    (u16::from(A::XauthType)..=u16::from(A::XauthAnswer)).contains(&u16::from(t))
+}
+
+fn is_unity(t: A) -> bool {
+    (u16::from(A::UnityBanner)..=u16::from(A::UnityDdnsHostname)).contains(&u16::from(t))
 }
 
 fn v4(attr: &SaAttribute) -> Option<Ipv4Addr> {
@@ -78,13 +82,7 @@ fn parse_split(bytes: &[u8]) -> Vec<Prefix> {
 impl Racoon {
     /// `isakmp_cfg_request`: the server answers a mode_cfg REQUEST, the
     /// client an XAuth REQUEST, attribute by attribute, in one REPLY.
-    pub(super) fn cfg_request(
-        &mut self,
-        now: Instant,
-        serial: u32,
-        req: &CfgRepr,
-        _kernel: &mut dyn KeyKernel,
-    ) {
+    pub(super) fn cfg_request(&mut self, now: Instant, serial: u32, req: &CfgRepr) {
         let Some(i) = self.ph1.iter().position(|p| p.serial == serial) else {
             return;
         };
@@ -106,9 +104,7 @@ impl Racoon {
                     t,
                     APPLICATION_VERSION.as_bytes().to_vec(),
                 )),
-                _ if (28672..=28682).contains(&attr.attribute_type) => {
-                    self.unity_request(now, i, attr)
-                }
+                _ if is_unity(t) => self.unity_request(now, i, attr),
                 _ => {
                     env.log.warning(now, format!("Ignored attribute {t}"));
                     None
@@ -121,11 +117,7 @@ impl Racoon {
             identifier: req.identifier,
             attributes: replies,
         };
-        let p = &mut self.ph1[i];
-        p.send_cfg(&mut self.ctx.env(now), reply, false);
-        if p.xauth_role() == Some(XauthRole::Server) {
-            p.cfg.up = true;
-        }
+        self.ph1[i].send_cfg(&mut self.ctx.env(now), reply, false);
     }
 
     /// `isakmp_cfg_net`: the pool address (network4 + the client's pool
@@ -199,7 +191,7 @@ impl Racoon {
         let p = &self.ph1[i];
         let line = format!(
             "Accounting : '{}' logging on '{addr}' from {}.",
-            p.cfg.login,
+            p.cfg.login(),
             p.peer.ip()
         );
         self.ctx.log.info(now, line);
@@ -287,13 +279,7 @@ impl Racoon {
     /// `isakmp_cfg_set`: ACK each XAUTH_STATUS; after a failure the ISAKMP
     /// SA goes, else with `mode_cfg on` the client asks for its
     /// configuration.
-    pub(super) fn cfg_set(
-        &mut self,
-        now: Instant,
-        serial: u32,
-        set: &CfgRepr,
-        _kernel: &mut dyn KeyKernel,
-    ) {
+    pub(super) fn cfg_set(&mut self, now: Instant, serial: u32, set: &CfgRepr) {
         let Some(i) = self.ph1.iter().position(|p| p.serial == serial) else {
             return;
         };

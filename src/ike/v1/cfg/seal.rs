@@ -87,8 +87,8 @@ impl Phase1 {
             env.drop_datagram("cfg-undecryptable", || "failed to decrypt message".into());
             return None;
         };
-        ivm.ive = opened.next_iv.clone();
         let attr = attribute_payload(keys, repr.message_id, opened.first, &opened.plaintext);
+        ivm.ive = opened.next_iv;
         match attr {
             Ok(attr) => Some(attr),
             Err(why) => {

@@ -41,7 +41,7 @@ impl CfgServer {
     ) -> Result<CfgServer, String> {
         let accounts =
             Accounts::parse(file("/etc/passwd"), file("/etc/shadow"), file("/etc/group"))
-                .map_err(|e| format!("cannot read the user database: {e}"))?;
+                .map_err(|(_, e)| format!("cannot read the user database: {e}"))?;
         let banner = file(&m.banner).map(str::to_string);
         Ok(CfgServer::new(m.pool_size, accounts, banner))
     }
@@ -52,6 +52,11 @@ impl CfgServer {
         let i = self.pool.iter().position(|used| !used)?;
         self.pool[i] = true;
         u32::try_from(i).ok()
+    }
+
+    /// A restarted racoon's pool (`isakmp_cfg_init`): all free.
+    pub fn free_pool(&mut self) {
+        self.pool.fill(false);
     }
 
     /// `isakmp_cfg_putport`.

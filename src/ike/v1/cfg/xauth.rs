@@ -20,17 +20,15 @@ use crate::wire::isakmp::{AttributeValue, CfgAttribute, CfgRepr, CfgType, SaAttr
 const STATUS_FAIL: u16 = 0;
 const STATUS_OK: u16 = 1;
 const TYPE_GENERIC: u16 = 0;
-/// isakmp_cfg.h `LOGINLEN`.
-const LOGINLEN: usize = 31;
 
-/// A login being answered later (throttle.c's delay): when, the pool
-/// index, the exchange identifier and whether it succeeded.
+/// A login answered later (throttle.c's delay), always as failed
+/// (`xauth_attr_reply` forces `res = -1` while a penalty runs): when, the
+/// pool index and the exchange identifier.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct DelayedReply {
     pub at: Instant,
     pub port: Option<u32>,
     pub id: u16,
-    pub ok: bool,
 }
 
 /// The C string of an attribute's bytes: up to the first NUL (Android's
@@ -141,17 +139,14 @@ impl Racoon {
             )
         };
         let name = String::from_utf8_lossy(&user).into_owned();
-        self.ph1[i].cfg.login = name.chars().take(LOGINLEN).collect();
-        let port = self.ctx.cfg_server.getport();
-        let mut ok = false;
-        match port {
-            None => self.ctx.log.error(now, "Port pool depleted"),
-            Some(port) => {
-                self.ctx.log.info(now, format!("Using port {port}"));
-                ok = self.login(now, &name, &password) && self.group_check(now, &name);
+        let port = self.cfg_getport(now, i);
+        let ok = match port {
+            None => {
+                self.ctx.log.error(now, "Port pool depleted");
+                false
             }
-        }
-        self.ph1[i].cfg.port = port;
+            Some(_) => self.login(now, &name, &password) && self.group_check(now, &name),
+        };
         let host = *self.ph1[i].peer.ip();
         let step = self.ctx.conf.mode_cfg.auth_throttle;
         let delay = self.ctx.cfg_server.throttle(now, host, !ok, step);
@@ -164,7 +159,6 @@ impl Racoon {
             at: now + Duration::from_secs(delay),
             port,
             id,
-            ok: false,
         });
         Ok(())
     }
@@ -176,11 +170,7 @@ impl Racoon {
             self.ctx.log.error(now, "Unexpected authentication source");
             return false;
         }
-        self.ctx
-            .cfg_server
-            .accounts
-            .login(user, c_string(password))
-            .is_ok()
+        self.ctx.cfg_server.accounts.login(user, password).is_ok()
     }
 
     /// isakmp_xauth.c `group_check` with `xauth_group_system`: the user
@@ -222,8 +212,7 @@ impl Racoon {
         id: u16,
         ok: bool,
     ) -> Result<(), ()> {
-        let user = self.ph1[i].cfg.user.clone().unwrap_or_default();
-        let user = String::from_utf8_lossy(&user).into_owned();
+        let user = self.ph1[i].cfg.login();
         let status = if ok { STATUS_OK } else { STATUS_FAIL };
         if ok {
             self.ph1[i].cfg.status = XauthStatus::Ok;
@@ -251,7 +240,7 @@ impl Racoon {
     /// The ISAKMP SA ends after a failed XAuth (`isakmp_info_send_d1`,
     /// `delph1`), counted as a phase 1 failure.
     pub(super) fn xauth_failed(&mut self, now: Instant, i: usize) {
-        let p = self.ph1.remove(i);
+        let p = self.forget_phase1(now, i);
         p.send_delete_isakmp(&mut self.ctx.env(now));
         self.ctx.log.event(IkeEvent::Failed {
             at: now,
@@ -268,7 +257,7 @@ impl Racoon {
             return true;
         };
         self.ph1[i].cfg.delayed = None;
-        self.xauth_reply(now, i, d.port, d.id, d.ok).is_ok()
+        self.xauth_reply(now, i, d.port, d.id, false).is_ok()
     }
 }
 
