@@ -10,8 +10,8 @@
 //! points at a token and says what was expected there.
 //!
 //! What racoon accepts but vpnlab does not implement (plain RSA keys,
-//! GSS-API and hybrid authentication, RADIUS/PAM/LDAP, hook scripts,
-//! ciphers racoon 0.8 cannot negotiate, IPv6, ...) is parsed
+//! GSS-API, DSS and hybrid DSS authentication, RADIUS/PAM/LDAP, hook
+//! scripts, ciphers racoon 0.8 cannot negotiate, IPv6, ...) is parsed
 //! and reported as a [`Warning`] with its position, never ignored
 //! silently. What racoon rejects is an error here too: a `remote` without
 //! `exchange_mode` or `proposal`, a proposal without one of its four
@@ -719,12 +719,14 @@ impl AuthMethod {
     }
 
     /// Pre-shared keys and RSA signatures are implemented, each alone
-    /// or followed by XAuth.
+    /// or followed by XAuth, and hybrid RSA (only the server signs).
     pub fn is_supported(&self) -> bool {
         matches!(
             self,
             AuthMethod::PreSharedKey
                 | AuthMethod::RsaSig
+                | AuthMethod::HybridRsaServer
+                | AuthMethod::HybridRsaClient
                 | AuthMethod::XauthPskServer
                 | AuthMethod::XauthPskClient
                 | AuthMethod::XauthRsaServer
@@ -3607,9 +3609,9 @@ sainfo anonymous
                 "authentication_method dsssig is not supported",
             ),
             (
-                "authentication_method hybrid_rsa_client; encryption_algorithm des; hash_algorithm md5; dh_group 2;",
+                "authentication_method hybrid_dss_client; encryption_algorithm des; hash_algorithm md5; dh_group 2;",
                 23,
-                "hybrid_rsa_client",
+                "hybrid_dss_client",
             ),
             (
                 "dh_group 3; encryption_algorithm des; hash_algorithm md5; authentication_method pre_shared_key;",

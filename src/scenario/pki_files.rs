@@ -85,16 +85,24 @@ fn pki_request(s: &Scenario, spec: &PkiSpec) -> Result<PkiRequest, Problems> {
         check_request(&r, &i.dn, &i.key_size, &mut p);
         r
     });
+    let unknown = |node: &Located<String>| {
+        (
+            node.pos,
+            format!(
+                "pki: unknown node `{}`; expected one of the scenario's nodes",
+                node.value
+            ),
+        )
+    };
+    for node in &spec.trusted_by {
+        if !s.nodes.contains_key(node.as_str()) {
+            p.push(unknown(node));
+        }
+    }
     let mut certs = Vec::new();
     for c in &spec.certs {
         if !s.nodes.contains_key(c.node.as_str()) {
-            p.push((
-                c.node.pos,
-                format!(
-                    "pki: unknown node `{}`; expected one of the scenario's nodes",
-                    c.node.value
-                ),
-            ));
+            p.push(unknown(&c.node));
         }
         let r = CertRequest {
             // The key is made from the seed and this name: a node with
@@ -151,10 +159,19 @@ fn node_files(
         .map_or(format!("{dir}/{node}.key"), |k| k.value.clone());
     let key_pem = issued.key.to_pkcs1_pem().map_err(|e| e.reason)?;
     let mut files = vec![(cert, issued.cert.to_pem()), (key, key_pem)];
+    files.extend(ca_files(pki, dir)?);
+    Ok(files)
+}
+
+/// The CA certificates and CRLs under OpenSSL's hash names in `dir`
+/// (`<hash>.0`, `<hash>.r0`: how racoon's `eay_check_x509cert` finds
+/// them in `path certificate`).
+fn ca_files(pki: &GeneratedPki, dir: &str) -> Result<Vec<(String, String)>, String> {
     let mut cas = vec![(&pki.ca.cert, &pki.ca_crl)];
     if let (Some(i), Some(crl)) = (&pki.intermediate, &pki.intermediate_crl) {
         cas.push((&i.cert, crl));
     }
+    let mut files = Vec::new();
     for (ca, crl) in cas {
         let hash = ca.subject().hash().map_err(|e| e.reason)?;
         files.push((format!("{dir}/{hash:08x}.0"), ca.to_pem()));
@@ -188,34 +205,36 @@ pub fn apply_with_key_dir(s: &mut Scenario, key_dir: Option<&std::path::Path>) -
         Err(e) => return vec![(spec.ca.pos, format!("pki: {e}"))],
     };
     let mut p = Problems::new();
-    for (index, c) in spec.certs.iter().enumerate() {
-        let files = match node_files(c, &pki, index) {
+    let certs = spec.certs.iter().enumerate().map(|(index, c)| {
+        let files = node_files(c, &pki, index);
+        (&c.node, c.pos, files)
+    });
+    let trust = spec.trusted_by.iter().map(|node| {
+        let files = ca_files(&pki, DEFAULT_CERT_DIR);
+        (node, node.pos, files)
+    });
+    for (name, pos, files) in certs.chain(trust) {
+        let files = match files {
             Ok(f) => f,
             Err(e) => {
-                p.push((c.pos, e));
+                p.push((pos, e));
                 continue;
             }
         };
-        let Some(node) = s.nodes.get_mut(c.node.as_str()) else {
+        let Some(node) = s.nodes.get_mut(name.as_str()) else {
             continue;
         };
         for (path, text) in files {
             if let Some(old) = node.files.get(&path) {
-                if old.pos != c.pos && !path.ends_with(".0") && !path.ends_with(".r0") {
+                if old.pos != pos && !path.ends_with(".0") && !path.ends_with(".r0") {
                     p.push((
-                        c.pos,
-                        format!("pki: node `{}` already has a file `{path}`", c.node.value),
+                        pos,
+                        format!("pki: node `{}` already has a file `{path}`", name.value),
                     ));
                     continue;
                 }
             }
-            node.value.files.insert(
-                path,
-                Located {
-                    value: text,
-                    pos: c.pos,
-                },
-            );
+            node.value.files.insert(path, Located { value: text, pos });
         }
     }
     p

@@ -13,6 +13,7 @@
 //!   certs:
 //!     - { node: moon, dn: "C=DE, O=Example, CN=moon", san: [ "ip:192.168.1.5" ] }
 //!     - { node: sun, dn: "C=DE, O=Example, CN=sun", revoked: true }
+//!   trusted_by: [ phone ]      # CA files only (a hybrid_rsa_client)
 //! ```
 //!
 //! Times are offsets from the scenario's `epoch`: `valid_from: -1h`,
@@ -108,6 +109,11 @@ pub struct PkiSpec {
     pub intermediate: Option<Located<CaSpec>>,
     #[serde(default)]
     pub certs: Vec<Located<NodeCertSpec>>,
+    /// Nodes that get only the CA certificates and CRLs, in
+    /// `/etc/racoon/certs`: verifiers without a certificate of their own,
+    /// such as hybrid RSA clients.
+    #[serde(default)]
+    pub trusted_by: Vec<Located<String>>,
     /// The CRLs' nextUpdate (thisUpdate is the epoch); default 30 days.
     #[serde(default)]
     pub crl_valid_for: Option<Located<Offset>>,

@@ -151,3 +151,28 @@ fn bad_entries_are_located() {
         .to_string();
     assert!(err.contains("pki.yaml:20:"), "{err}");
 }
+
+/// `trusted_by:` gives a node the CA files only (what a hybrid RSA
+/// client's `path certificate` needs) and an unknown node is located.
+#[test]
+fn trusted_nodes_get_the_ca_files_only() {
+    let text = SCENARIO.replace("SEED", "3").replace(
+        "nodes:\n",
+        "nodes:\n  phone:\n    interfaces: { eth0: { link: wire, address: 10.0.0.3/24 } }\n",
+    ) + "  trusted_by: [ phone ]\n";
+    let s = load_str(Path::new("pki.yaml"), &text).unwrap_or_else(|e| panic!("{e}"));
+    let moon_ca: Vec<_> = files(&s, "moon")
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".0") || p.ends_with(".r0"))
+        .collect();
+    assert_eq!(files(&s, "phone"), moon_ca);
+    assert_eq!(moon_ca.len(), 2);
+    let bad = text.replace("trusted_by: [ phone ]", "trusted_by: [ phono ]");
+    let err = load_str(Path::new("pki.yaml"), &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("pki.yaml:23:17: ") && err.contains("unknown node `phono`"),
+        "{err}"
+    );
+}

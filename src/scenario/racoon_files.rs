@@ -100,7 +100,7 @@ fn xauth_server_files(conf: &RacoonConf) -> Vec<&str> {
     let server = conf.remotes.iter().flat_map(|r| &r.proposals).any(|p| {
         matches!(
             p.authentication_method,
-            AuthMethod::XauthPskServer | AuthMethod::XauthRsaServer
+            AuthMethod::XauthPskServer | AuthMethod::XauthRsaServer | AuthMethod::HybridRsaServer
         )
     });
     if !server {

@@ -87,8 +87,10 @@ pub(super) fn aggr_r3(
         plain_payloads(repr, data)?
     };
     let id = p.peer_id.clone().ok_or_else(|| Fail::malformed("no ID"))?;
-    if p.signs() {
+    if p.peer_signs() {
         p.check_peer_signature(env, &id, &got)?;
+    } else if p.hybrid_server() {
+        p.accept_hybrid_client(env)?;
     } else {
         p.check_peer_hash(&id, need(got.hash.as_ref(), "HASH")?)?;
     }

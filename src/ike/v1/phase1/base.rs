@@ -8,17 +8,19 @@
 //! and sent as [CERT,] SIG.
 
 use super::keys::auth_failed;
-use super::payloads::{id_body, need, plain_payloads, vendor_ids};
+use super::payloads::{dpd_echo, id_body, need, plain_payloads, xauth_echo};
 use super::steps::{accept_reply, choose, no_proposal};
 use super::{P1State, Phase1, nat};
 use crate::config::racoon::DEFAULT_LIFETIME_SECS;
 use crate::crypto::ikev1;
+use crate::ike::FailReason;
 use crate::ike::v1::env::{Env, Fail};
 use crate::wire::isakmp::{PayloadRepr, Repr};
 
 /// Responder, base message 1 (`base_r1recv`, `base_r1send`): choose a
 /// transform, take IDii and Ni; answer SA, IDir, Nr, then the NAT-T
-/// vendor ID and, if the peer sent its own, DPD's.
+/// vendor ID, XAuth's and Unity's if the peer sent them, and DPD's if
+/// the peer sent its own.
 pub(super) fn base_r1(
     p: &mut Phase1,
     env: &mut Env<'_>,
@@ -40,9 +42,8 @@ pub(super) fn base_r1(
         PayloadRepr::Nonce(p.nr.clone()),
     ];
     payloads.extend(nat::chosen_vendor_id(p));
-    if p.dpd.peer_supports {
-        payloads.extend(vendor_ids(remote));
-    }
+    payloads.extend(xauth_echo(p, env));
+    payloads.extend(dpd_echo(p, env));
     p.send(env, payloads, false, data, true)?;
     Ok(false)
 }
@@ -64,9 +65,14 @@ pub(super) fn base_i2(
     p.peer_id = Some(id);
     p.g_xi = p.new_dh(env, chosen.group);
     let mut payloads = vec![PayloadRepr::KeyExchange(p.g_xi.clone())];
-    if p.signs() {
-        // base_i2send: no SKEYID yet; HASH_I is keyed by the nonces.
-        payloads.extend(p.signed(env, &base_sig_hash_i(p, chosen.prf))?);
+    if p.sig_keys() {
+        // base_i2send: no SKEYID yet; HASH_I is keyed by the nonces. A
+        // hybrid client sends it unsigned.
+        let hash = base_sig_hash_i(p, chosen.prf);
+        match p.i_sign() {
+            true => payloads.extend(p.signed(env, &hash)?),
+            false => payloads.push(PayloadRepr::Hash(hash)),
+        }
     } else {
         let psk = p.find_psk(env)?;
         let skeyid = ikev1::skeyid_psk(chosen.prf, &psk, &p.ni, &p.nr);
@@ -99,9 +105,23 @@ pub(super) fn base_r3(
     nat::detect(p, env, &got);
     let id = p.peer_id.clone().ok_or_else(|| Fail::malformed("no ID"))?;
     let mut payloads = vec![PayloadRepr::KeyExchange(p.g_xr.clone())];
-    if p.signs() {
-        let expected = base_sig_hash_i(p, chosen.prf);
-        p.check_peer_signature_over(env, &id, &got, &expected)?;
+    if p.sig_keys() {
+        // base_r2send: a hybrid client has no HASH_R to send ("invalid
+        // authentication method").
+        if !p.i_sign() {
+            return Err(Fail::new(
+                FailReason::NoConfig,
+                None,
+                "invalid authentication method 64221",
+            ));
+        }
+        match p.hybrid_server() {
+            true => p.accept_hybrid_client(env)?,
+            false => {
+                let expected = base_sig_hash_i(p, chosen.prf);
+                p.check_peer_signature_over(env, &id, &got, &expected)?;
+            }
+        }
         payloads.extend(p.signed(env, &base_sig_hash_r(p, chosen.prf))?);
     } else {
         let skeyid = p.keys.as_ref().map(|k| k.skeyid.clone());
@@ -132,10 +152,11 @@ pub(super) fn base_i4(
     p.derive_keys(env)?;
     let id = p.peer_id.clone().ok_or_else(|| Fail::malformed("no ID"))?;
     match p.chosen {
-        Some(t) if p.signs() => {
+        Some(t) if p.peer_signs() => {
             let expected = base_sig_hash_r(p, t.prf);
             p.check_peer_signature_over(env, &id, &got, &expected)?;
         }
+        _ if p.hybrid_server() => p.accept_hybrid_client(env)?,
         _ => p.check_peer_hash(&id, need(got.hash.as_ref(), "HASH")?)?,
     }
     nat::float(p, env);

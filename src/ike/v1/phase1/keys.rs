@@ -29,7 +29,7 @@ impl Phase1 {
     /// key, or for signatures from the nonces and g^xy.
     pub(super) fn derive_keys(&mut self, env: &mut Env<'_>) -> Result<(), Fail> {
         let t = self.chosen.ok_or_else(|| Fail::malformed("no transform"))?;
-        let psk = match self.signs() {
+        let psk = match self.sig_keys() {
             true => None,
             false => Some(self.find_psk(env)?),
         };

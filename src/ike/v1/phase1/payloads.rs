@@ -17,11 +17,21 @@ pub(super) fn id_body(id: &IdentificationRepr) -> Vec<u8> {
 }
 
 /// The responder's vendor IDs in racoon's order (`ident_r1send`,
-/// `agg_r1send`): XAuth's and Unity's if the peer sent them ("Adding
-/// xauth VID payload."), the NAT-T version it chose, DPD's if the peer
-/// sent it too (`dpd_support`; aggressive mode puts it after NAT-D,
-/// [`dpd_echo`]).
+/// `agg_r1send`): XAuth's and Unity's if the peer sent them, the NAT-T
+/// version it chose, DPD's if the peer sent it too (`dpd_support`;
+/// aggressive mode puts it after NAT-D, [`dpd_echo`]).
 pub(super) fn reply_vendor_ids(p: &Phase1, env: &mut Env<'_>, dpd: bool) -> Vec<PayloadRepr> {
+    let mut vids = xauth_echo(p, env);
+    vids.extend(nat::chosen_vendor_id(p));
+    if dpd {
+        vids.extend(dpd_echo(p, env));
+    }
+    vids
+}
+
+/// XAuth's and Unity's vendor IDs back to a peer that sent them
+/// ("Adding xauth VID payload.").
+pub(super) fn xauth_echo(p: &Phase1, env: &mut Env<'_>) -> Vec<PayloadRepr> {
     let mut vids = Vec::new();
     if p.cfg.peer_xauth {
         env.log.info(env.now, "Adding xauth VID payload.");
@@ -29,10 +39,6 @@ pub(super) fn reply_vendor_ids(p: &Phase1, env: &mut Env<'_>, dpd: bool) -> Vec<
     }
     if p.cfg.peer_unity {
         vids.push(PayloadRepr::VendorId(UNITY_VENDOR_ID.to_vec()));
-    }
-    vids.extend(nat::chosen_vendor_id(p));
-    if dpd {
-        vids.extend(dpd_echo(p, env));
     }
     vids
 }
@@ -46,16 +52,22 @@ pub(super) fn dpd_echo(p: &Phase1, env: &Env<'_>) -> Vec<PayloadRepr> {
     }
 }
 
-/// The initiator's vendor IDs in racoon's order (`ident_i1send`,
-/// `agg_i1send`): NAT-T's, XAuth's and Unity's when the first proposal
-/// is an XAuth client's, DPD's.
-pub(super) fn offer_vendor_ids(remote: &Remote, xauth_client: bool) -> Vec<PayloadRepr> {
-    let mut vids = nat::offered_vendor_ids(remote);
+/// The initiator's vendor IDs in racoon's order: NAT-T's, XAuth's and
+/// Unity's when the first proposal is an XAuth client's, DPD's
+/// (`ident_i1send`, `agg_i1send`); base mode sends NAT-T's last
+/// (`base_i1send`).
+pub(super) fn offer_vendor_ids(remote: &Remote, xauth_client: bool, base: bool) -> Vec<PayloadRepr> {
+    let natt = nat::offered_vendor_ids(remote);
+    let (mut vids, last) = match base {
+        true => (Vec::new(), natt),
+        false => (natt, Vec::new()),
+    };
     if xauth_client {
         vids.push(PayloadRepr::VendorId(XAUTH_VENDOR_ID.to_vec()));
         vids.push(PayloadRepr::VendorId(UNITY_VENDOR_ID.to_vec()));
     }
     vids.extend(vendor_ids(remote));
+    vids.extend(last);
     vids
 }
 

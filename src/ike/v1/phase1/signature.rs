@@ -6,6 +6,7 @@
 
 use super::Phase1;
 use super::payloads::{Received, need};
+use crate::ike::v1::cfg::XauthRole;
 use crate::ike::FailReason;
 use crate::ike::v1::env::{Env, Fail};
 use crate::pki::verify::Side as CertSide;
@@ -22,22 +23,68 @@ fn cert_fail(notify: NotifyType, message: impl Into<String>) -> Fail {
 }
 
 impl Phase1 {
-    /// Whether the chosen transform authenticates with RSA signatures.
-    pub(super) fn signs(&self) -> bool {
+    /// Whether SKEYID is made the signature way (oakley.c
+    /// `oakley_skeyid`): every RSA method, hybrid RSA included.
+    pub(super) fn sig_keys(&self) -> bool {
         self.chosen.is_some_and(|t| {
             matches!(
                 t.auth,
-                AuthenticationMethod::RsaSignatures | AuthenticationMethod::XauthInitRsa
+                AuthenticationMethod::RsaSignatures
+                    | AuthenticationMethod::XauthInitRsa
+                    | AuthenticationMethod::HybridInitRsa
             )
         })
     }
 
-    /// Our ID and its proof: HASH with pre-shared keys; with signatures
-    /// ID, CERT (with `send_cert`) and SIG, the RSA signature of our HASH.
+    /// Whether the chosen method is hybrid RSA
+    /// (draft-ietf-ipsec-isakmp-hybrid-auth-05 §3.2): only the XAuth
+    /// server signs; the client sends a HASH and proves itself by XAuth.
+    fn hybrid(&self) -> bool {
+        self.chosen
+            .is_some_and(|t| t.auth == AuthenticationMethod::HybridInitRsa)
+    }
+
+    /// Whether we send [CERT,] SIG (isakmp_ident.c `ident_ir3mx`):
+    /// everyone who makes signature keys but a hybrid client.
+    pub(super) fn i_sign(&self) -> bool {
+        self.sig_keys() && !(self.hybrid() && self.xauth_role() == Some(XauthRole::Client))
+    }
+
+    /// Whether the peer must send SIG (`oakley_validate_auth`): everyone
+    /// but the client of a hybrid server.
+    pub(super) fn peer_signs(&self) -> bool {
+        self.sig_keys() && !(self.hybrid() && self.xauth_role() == Some(XauthRole::Server))
+    }
+
+    /// Whether we are a hybrid server, who checks no proof of the client
+    /// in phase 1.
+    pub(super) fn hybrid_server(&self) -> bool {
+        self.hybrid() && self.xauth_role() == Some(XauthRole::Server)
+    }
+
+    /// `oakley_validate_auth`, `HYBRID_RSA_R`: the client's HASH is not
+    /// checked (XAuth will authenticate it) but it must have sent the
+    /// XAuth VID, else SITUATION-NOT-SUPPORTED.
+    pub(super) fn accept_hybrid_client(&self, env: &mut Env<'_>) -> Result<(), Fail> {
+        if !self.cfg.peer_xauth {
+            return Err(Fail::new(
+                FailReason::XauthFailed,
+                Some(NotifyType::SituationNotSupported),
+                "No SIG was passed, hybrid auth is enabled, but peer is no Xauth compliant",
+            ));
+        }
+        env.log
+            .info(env.now, "No SIG was passed, but hybrid auth is enabled");
+        Ok(())
+    }
+
+    /// Our ID and its proof: HASH with pre-shared keys and as a hybrid
+    /// client; with signatures ID, CERT (with `send_cert`) and SIG, the
+    /// RSA signature of our HASH.
     /// Aggressive message 3 carries the proof without the ID (`with_id`).
     pub(super) fn my_proof(&self, env: &Env<'_>, with_id: bool) -> Result<Vec<PayloadRepr>, Fail> {
         let id = with_id.then(|| PayloadRepr::Identification(self.my_id.clone()));
-        if !self.signs() {
+        if !self.i_sign() {
             return Ok(id
                 .into_iter()
                 .chain([PayloadRepr::Hash(self.my_hash())])
@@ -68,13 +115,14 @@ impl Phase1 {
         Ok(out)
     }
 
-    /// `oakley_append_rmconf_cr`: with signatures and `send_cr`, a CR
+    /// `oakley_append_rmconf_cr`: when the peer signs (`oakley_needcr`:
+    /// a hybrid client asks, its server does not) and `send_cr`, a CR
     /// naming the issuer of `peers_certfile`, else the subject of
     /// `ca_type`'s CA; none if neither is configured.
     pub(super) fn cert_requests(&self, env: &Env<'_>) -> Vec<PayloadRepr> {
         let remote = &env.conf.remotes[self.remote];
         let certs = &env.certs.remotes[self.remote];
-        if !self.signs() || !remote.certs.send_cr {
+        if !self.peer_signs() || !remote.certs.send_cr {
             return Vec::new();
         }
         let dn = match (&certs.peers_cert, &certs.ca_cert) {

@@ -100,7 +100,8 @@ impl Phase1 {
             ]);
         }
         let xauth_client = self.offered.first().and_then(|t| t.xauth) == Some(XauthRole::Client);
-        payloads.extend(offer_vendor_ids(remote, xauth_client));
+        let base = self.mode == ExchangeMode::Base;
+        payloads.extend(offer_vendor_ids(remote, xauth_client, base));
         self.send(env, payloads, false, &[], true)
     }
 

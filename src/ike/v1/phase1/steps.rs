@@ -94,9 +94,12 @@ pub(super) fn authenticate_peer(
     got: &Received,
 ) -> Result<(), Fail> {
     let id = need(got.id.clone(), "ID")?;
-    if p.signs() {
+    if p.peer_signs() {
         p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
         p.check_peer_signature(env, &id, got)?;
+    } else if p.hybrid_server() {
+        p.check_peer_id(&env.conf.remotes[p.remote], &id)?;
+        p.accept_hybrid_client(env)?;
     } else {
         let hash = need(got.hash.as_ref(), "HASH")?;
         p.check_peer_hash(&id, hash)?;

@@ -31,6 +31,8 @@ impl IsakmpTransform {
             }
             conf::AuthMethod::XauthRsaClient => (AuthenticationMethod::XauthInitRsa, Some(Client)),
             conf::AuthMethod::XauthRsaServer => (AuthenticationMethod::XauthInitRsa, Some(Server)),
+            conf::AuthMethod::HybridRsaClient => (AuthenticationMethod::HybridInitRsa, Some(Client)),
+            conf::AuthMethod::HybridRsaServer => (AuthenticationMethod::HybridInitRsa, Some(Server)),
             _ => return None,
         };
         Some(IsakmpTransform {
@@ -72,11 +74,13 @@ impl IsakmpTransform {
         }
         let auth = AuthenticationMethod::from(short(t, P1::AuthenticationMethod)??);
         // ipsec_doi.c `check_attr_isakmp`: the `_R` values are refused
-        // ("auth method %s isn't supported"), hybrid is not implemented.
+        // ("auth method %s isn't supported"); hybrid DSS is not
+        // implemented.
         if !matches!(
             auth,
             AuthenticationMethod::PreSharedKey
                 | AuthenticationMethod::RsaSignatures
+                | AuthenticationMethod::HybridInitRsa
                 | AuthenticationMethod::XauthInitPreShared
                 | AuthenticationMethod::XauthInitRsa
         ) {
