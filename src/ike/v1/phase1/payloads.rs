@@ -56,7 +56,11 @@ pub(super) fn dpd_echo(p: &Phase1, env: &Env<'_>) -> Vec<PayloadRepr> {
 /// Unity's when the first proposal is an XAuth client's, DPD's
 /// (`ident_i1send`, `agg_i1send`); base mode sends NAT-T's last
 /// (`base_i1send`).
-pub(super) fn offer_vendor_ids(remote: &Remote, xauth_client: bool, base: bool) -> Vec<PayloadRepr> {
+pub(super) fn offer_vendor_ids(
+    remote: &Remote,
+    xauth_client: bool,
+    base: bool,
+) -> Vec<PayloadRepr> {
     let natt = nat::offered_vendor_ids(remote);
     let (mut vids, last) = match base {
         true => (Vec::new(), natt),

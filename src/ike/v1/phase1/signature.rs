@@ -6,8 +6,8 @@
 
 use super::Phase1;
 use super::payloads::{Received, need};
-use crate::ike::v1::cfg::XauthRole;
 use crate::ike::FailReason;
+use crate::ike::v1::cfg::XauthRole;
 use crate::ike::v1::env::{Env, Fail};
 use crate::pki::verify::Side as CertSide;
 use crate::pki::{PeerId, X509Certificate, check_certid, check_x509cert, rsa_sign, rsa_verify};

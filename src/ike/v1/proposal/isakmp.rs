@@ -31,8 +31,12 @@ impl IsakmpTransform {
             }
             conf::AuthMethod::XauthRsaClient => (AuthenticationMethod::XauthInitRsa, Some(Client)),
             conf::AuthMethod::XauthRsaServer => (AuthenticationMethod::XauthInitRsa, Some(Server)),
-            conf::AuthMethod::HybridRsaClient => (AuthenticationMethod::HybridInitRsa, Some(Client)),
-            conf::AuthMethod::HybridRsaServer => (AuthenticationMethod::HybridInitRsa, Some(Server)),
+            conf::AuthMethod::HybridRsaClient => {
+                (AuthenticationMethod::HybridInitRsa, Some(Client))
+            }
+            conf::AuthMethod::HybridRsaServer => {
+                (AuthenticationMethod::HybridInitRsa, Some(Server))
+            }
             _ => return None,
         };
         Some(IsakmpTransform {
