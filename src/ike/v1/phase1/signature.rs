@@ -47,19 +47,23 @@ impl Phase1 {
     /// Whether we send [CERT,] SIG (isakmp_ident.c `ident_ir3mx`):
     /// everyone who makes signature keys but a hybrid client.
     pub(super) fn i_sign(&self) -> bool {
-        self.sig_keys() && !(self.hybrid() && self.xauth_role() == Some(XauthRole::Client))
+        self.sig_keys() && !self.hybrid_as(XauthRole::Client)
     }
 
     /// Whether the peer must send SIG (`oakley_validate_auth`): everyone
     /// but the client of a hybrid server.
     pub(super) fn peer_signs(&self) -> bool {
-        self.sig_keys() && !(self.hybrid() && self.xauth_role() == Some(XauthRole::Server))
+        self.sig_keys() && !self.hybrid_server()
     }
 
     /// Whether we are a hybrid server, who checks no proof of the client
     /// in phase 1.
     pub(super) fn hybrid_server(&self) -> bool {
-        self.hybrid() && self.xauth_role() == Some(XauthRole::Server)
+        self.hybrid_as(XauthRole::Server)
+    }
+
+    fn hybrid_as(&self, role: XauthRole) -> bool {
+        self.hybrid() && self.xauth_role() == Some(role)
     }
 
     /// `oakley_validate_auth`, `HYBRID_RSA_R`: the client's HASH is not
