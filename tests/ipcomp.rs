@@ -526,3 +526,62 @@ fn racoon_deletes_the_ipcomp_bundle_protocol_by_protocol() {
          - tcp: { flow: bulk }\n",
     );
 }
+
+/// right's SPD emptied and its remote given `generate_policy`, as a
+/// gateway for roadwarriors would be.
+fn generating_right(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut edits = vec![
+        (
+            "      spdadd 192.168.2.5 192.168.1.5 any -P out ipsec\n         ipcomp/transport//use esp/transport//require;\n      spdadd 192.168.1.5 192.168.2.5 any -P in ipsec\n         ipcomp/transport//use esp/transport//require;\n",
+            "",
+        ),
+        (
+            "      remote 192.168.1.5 {\n",
+            "      remote 192.168.1.5 {\n          generate_policy on;\n",
+        ),
+    ];
+    edits.extend_from_slice(extra);
+    edits
+}
+
+/// `generate_policy` with an IPComp offer: proposal.c
+/// `set_proposal_from_proposal` copies the initiator's ESP and IPCOMP,
+/// `set_satrnsbysainfo` takes deflate from `compression_algorithm`, and
+/// pfkey.c `getsadbpolicy` writes the approval in reverse, IPComp first,
+/// each step `require` (`on` gives reqid 0). Linux takes a `require`
+/// IPComp step as mandatory (af_key.c `parse_ipsecrequest`: only `use`
+/// is optional), so on the generated `in` policy everything left sends
+/// uncompressed (under 90 bytes: the SYN) fails `xfrm_policy_ok`: the
+/// real system's verdict, and why hand-written policies say `use`.
+#[test]
+fn generated_policy_takes_ipcomp_and_requires_it() {
+    let text = common::edited::scenario_text("article-racoon-ipcomp.yaml");
+    common::edited::holds(
+        &text,
+        &generating_right(&[]),
+        "  - log: { node: right, matches: 'generated policy: 192\\.168\\.1\\.5/32\\[0\\] 192\\.168\\.2\\.5/32\\[0\\] dir=in' }\n  \
+         - log: { node: right, matches: 'IPsec-SA established: IPCOMP/Transport 192\\.168\\.1\\.5->192\\.168\\.2\\.5 spi=' }\n  \
+         - log: { node: left, matches: 'IPsec-SA established: IPCOMP/Transport 192\\.168\\.2\\.5->192\\.168\\.1\\.5 spi=' }\n  \
+         - counter: { node: right, name: dropped.policy-mismatch, at_least: 1 }\n  \
+         - packets: { link: wire, proto: tcp, count: 0 }\n",
+    );
+}
+
+/// The same with `compression_algorithm lzs` in right's sainfo: the
+/// generated proposal's IPCOMP carries LZS (`set_satrnsbysainfo`), the
+/// initiator's deflate matches nothing, and `quick_r1recv` answers "no
+/// proposal chosen" with NO-PROPOSAL-CHOSEN.
+#[test]
+fn generated_policy_without_deflate_chooses_no_ipcomp_bundle() {
+    let text = common::edited::scenario_text("article-racoon-ipcomp.yaml");
+    let lzs = (
+        "          compression_algorithm deflate;\n      }\n    files:\n      /etc/psk.txt: |\n        192.168.1.5",
+        "          compression_algorithm lzs;\n      }\n    files:\n      /etc/psk.txt: |\n        192.168.1.5",
+    );
+    common::edited::holds(
+        &text,
+        &generating_right(&[lzs]),
+        "  - log: { node: right, matches: 'no proposal chosen' }\n  \
+         - ike: { node: right, event: ipsec-sa, peer: 192.168.1.5, count: 0 }\n",
+    );
+}

@@ -2,6 +2,8 @@
 //! the function it follows. Each case is a small scenario run by the
 //! simulator; some read the capture it writes.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
@@ -232,4 +234,29 @@ fn phase1_expiry_keeps_phase2_and_rekeys_as_configured() {
             None,
         );
     }
+}
+
+/// `generate_policy on` against `unique` for two roadwarriors behind one
+/// NAT (cfparse.y: `on` is GENERATE_POLICY_REQUIRE; proposal.c
+/// `set_proposal_from_proposal` gives reqids only for `unique`; pfkey.c
+/// `getsadbpolicy` then writes level `require` with reqid 0). Both
+/// tunnels end at the NAT's address, so Linux's `xfrm_state_find` takes
+/// either roadwarrior's SA for the other's policy: rw1's replies go to
+/// rw2, which decapsulates and drops them. `unique` keeps them apart.
+#[test]
+fn generate_policy_on_mixes_up_peers_behind_one_nat() {
+    let text = common::edited::scenario_text("natt-two-roadwarriors.yaml");
+    let on = ("generate_policy unique;", "generate_policy on;");
+    common::edited::holds(
+        &text,
+        &[on],
+        "  - ping: { flow: back1, replies: 0 }\n  \
+         - counter: { node: rw2, name: dropped.not-for-us, at_least: 10 }\n",
+    );
+    common::edited::holds(
+        &text,
+        &[],
+        "  - ping: { flow: back1, replies: 10 }\n  \
+         - counter: { node: rw2, name: dropped.not-for-us, count: 0 }\n",
+    );
 }

@@ -17,8 +17,8 @@ use crate::ike::FailReason;
 use crate::ipsec::KeyKernel;
 use crate::ipsec::pfkey::{Errno, IpcompRequest, Reply, Request, SpiRange};
 use crate::ipsec::spec::{
-    Action, CompAlg, Direction, IpcompSpec, IpsecProto, Level, Lifetime, Mode, PolicySpec, SaSpec,
-    Selector, Template, UdpEncap,
+    Action, CompAlg, Direction, IpcompSpec, IpcompTemplate, IpsecProto, Level, Lifetime, Mode,
+    PolicySpec, SaSpec, Selector, Template, UdpEncap,
 };
 
 /// racoon sets the soft lifetime to 80% of the hard one
@@ -335,13 +335,22 @@ fn install_ipcomp(
 
 /// `generate_policy on`: `out` for our side to the peer's, `in` (and in
 /// tunnel mode `fwd`) the other way, each requiring the negotiated SA.
+/// pfkey.c `getsadbpolicy` writes the approved protocols in reverse, so
+/// a negotiated IPCOMP comes first, at the same level as the ESP or AH
+/// step: `unique` with the reqid, or `require` with none. Linux takes
+/// neither as optional (af_key.c `parse_ipsecrequest`: only `use` is),
+/// so on input it wants IPComp even on packets sent uncompressed.
 pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut dyn KeyKernel, p: &Phase2) {
     let tunnel = p.mode == Mode::Tunnel;
+    let level = match p.reqid_out {
+        0 => Level::Require,
+        reqid => Level::Unique(Some(reqid)),
+    };
     let template = |src, dst| Template {
         proto: p.proto,
         mode: p.mode,
         endpoints: tunnel.then_some((src, dst)),
-        level: Level::Unique(Some(p.reqid_out)),
+        level,
     };
     let mut policies = vec![
         (
@@ -371,14 +380,23 @@ pub(crate) fn generate_policies(env: &mut Env<'_>, kernel: &mut dyn KeyKernel, p
             selector.dst.len,
             selector.dst_port.unwrap_or(0)
         );
-        let spec = PolicySpec {
+        let policy = PolicySpec {
             selector,
             dir,
             action: Action::Ipsec,
             templates: vec![template],
             priority: 0,
         };
-        match kernel.request(env.now, Request::SpdAdd(spec)) {
+        let ipcomp = IpcompTemplate {
+            mode: template.mode,
+            endpoints: template.endpoints,
+            level,
+        };
+        let request = match p.chosen.and_then(|c| c.ipcomp) {
+            Some(_) => Request::SpdAddWithIpcomp { policy, ipcomp },
+            None => Request::SpdAdd(policy),
+        };
+        match kernel.request(env.now, request) {
             Ok(_) => env.log.info(env.now, format!("generated policy: {text}")),
             Err(e) => env
                 .log

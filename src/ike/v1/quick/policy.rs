@@ -7,6 +7,7 @@ use smoltcp::time::Instant;
 
 use super::Phase2;
 use super::messages::describe_selector;
+use crate::config::racoon::{Compression, GeneratePolicy, SaInfo};
 use crate::ike::FailReason;
 use crate::ike::v1::env::Fail;
 use crate::ike::v1::install;
@@ -19,7 +20,7 @@ pub(super) fn policy_modes(
     now: Instant,
     p2: &mut Phase2,
     kernel: &mut dyn KeyKernel,
-    generate: bool,
+    generate: GeneratePolicy,
     natted: bool,
 ) -> Result<Vec<(IpsecProto, Mode)>, Fail> {
     let policy = inbound_policy(now, p2, kernel, natted);
@@ -39,7 +40,7 @@ pub(super) fn policy_modes(
             };
             Ok(vec![(t.proto, mode)])
         }
-        None if generate => Ok(generated(p2)),
+        None if generate != GeneratePolicy::Off => Ok(generated(p2, generate)),
         None => Err(Fail::new(
             FailReason::InvalidId,
             Some(NotifyType::InvalidIdInformation),
@@ -74,15 +75,36 @@ fn inbound_policy(
     Some(policy)
 }
 
-/// `generate_policy`: any protocol in either mode; racoon's generated
-/// policies are `unique`, so each peer's SAs are bound to its own
-/// policy, even behind one NAT address.
-fn generated(p2: &mut Phase2) -> Vec<(IpsecProto, Mode)> {
+/// `generate_policy`: any protocol in either mode (proposal.c
+/// `set_proposal_from_proposal` copies the initiator's). Only `unique`
+/// binds the SAs to reqids of their own, so that each peer's SAs serve
+/// its own policy even behind one NAT address; `on` and `require` leave
+/// reqid 0, and pfkey.c `getsadbpolicy` writes level `require`.
+fn generated(p2: &mut Phase2, generate: GeneratePolicy) -> Vec<(IpsecProto, Mode)> {
     p2.generate_policy = true;
-    p2.reqid_in = p2.serial;
-    p2.reqid_out = p2.serial;
+    if generate == GeneratePolicy::Unique {
+        p2.reqid_in = p2.serial;
+        p2.reqid_out = p2.serial;
+    }
     [IpsecProto::Esp, IpsecProto::Ah]
         .into_iter()
         .flat_map(|p| [(p, Mode::Transport), (p, Mode::Tunnel)])
         .collect()
+}
+
+/// Whether our transforms bundle IPComp: as the policy's step says, or
+/// under `generate_policy` as the initiator proposes. racoon copies each
+/// of its protocols (`set_proposal_from_proposal`), and
+/// `set_satrnsbysainfo` gives an IPCOMP one the sainfo's
+/// `compression_algorithm`s (cfparse.y requires one): with deflate among
+/// them a deflate bundle can be chosen, without it none can.
+pub(super) fn ipcomp_variants(p2: &Phase2, sainfo: &SaInfo) -> Vec<bool> {
+    if !p2.generate_policy {
+        return vec![p2.ipcomp];
+    }
+    let mut variants = vec![false];
+    if sainfo.compression.contains(&Compression::Deflate) {
+        variants.push(true);
+    }
+    variants
 }

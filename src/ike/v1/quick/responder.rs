@@ -11,9 +11,8 @@ use super::messages::{
     QuickPayloads, describe_selector, log_nat_oa, nat_oa, open_quick, pfs_exchange, quick_payloads,
     send_quick, use_natt,
 };
-use super::policy::policy_modes;
+use super::policy::{ipcomp_variants, policy_modes};
 use super::{Phase2, keys_of, sainfo_for};
-use crate::config::racoon::GeneratePolicy;
 use crate::crypto::ikev1;
 use crate::ike::log::endpoint;
 use crate::ike::v1::env::{Env, Fail};
@@ -128,7 +127,7 @@ impl Phase2 {
             .sa
             .as_ref()
             .ok_or_else(|| Fail::malformed("no SA payload"))?;
-        let generate = remote.generate_policy != GeneratePolicy::Off;
+        let generate = remote.generate_policy;
         let modes = policy_modes(env.now, self, kernel, generate, p1.natt.peer_behind)?;
         let sainfo =
             sainfo_for(&env.conf.sainfos, &self.selector, p1, remote).ok_or_else(|| {
@@ -140,10 +139,12 @@ impl Phase2 {
                     why,
                 )
             })?;
+        let comps = ipcomp_variants(self, sainfo);
         let mut ours: Vec<IpsecTransform> = modes
             .iter()
             .flat_map(|(proto, mode)| {
-                proposal::ipsec_transforms(sainfo, *proto, *mode, self.ipcomp)
+                let each = |c: &bool| proposal::ipsec_transforms(sainfo, *proto, *mode, *c);
+                comps.iter().flat_map(each)
             })
             .collect();
         let udp = use_natt(p1, self, &mut ours);
@@ -173,6 +174,7 @@ impl Phase2 {
         }
         self.proto = chosen.transform.proto;
         self.mode = chosen.transform.mode;
+        self.ipcomp = chosen.ipcomp.is_some();
         if self.generate_policy && self.mode == Mode::Transport && udp.is_some() {
             // Transport mode across a NAT: the policy is for the address the
             // peer's packets really come from.
