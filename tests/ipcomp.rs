@@ -585,3 +585,31 @@ fn generated_policy_without_deflate_chooses_no_ipcomp_bundle() {
          - ike: { node: right, event: ipsec-sa, peer: 192.168.1.5, count: 0 }\n",
     );
 }
+
+/// A racoon node's policy with an IPComp step alone: racoon's
+/// `pk_recvacquire` would negotiate IPCOMP by itself; vpnlab's does not,
+/// and says so at the statement's line rather than let it pass quietly.
+#[test]
+fn racoon_node_with_ipcomp_alone_is_warned_at_its_line() {
+    let text = common::edited::scenario_text("article-racoon-ipcomp.yaml").replacen(
+        "ipcomp/transport//use esp/transport//require;",
+        "ipcomp/transport//require;",
+        1,
+    );
+    let line = 1 + text
+        .lines()
+        .position(|l| l.contains("spdadd 192.168.1.5 192.168.2.5 any -P out"))
+        .unwrap();
+    let s = vpnlab::scenario::load_str(std::path::Path::new("alone.yaml"), &text).unwrap();
+    let warned: Vec<&String> = s
+        .warnings
+        .iter()
+        .filter(|w| w.contains("IPCOMP alone"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", s.warnings);
+    assert!(
+        warned[0].starts_with(&format!("alone.yaml:{line}:")),
+        "{}",
+        warned[0]
+    );
+}

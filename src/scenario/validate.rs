@@ -57,7 +57,8 @@ fn check_setkey(s: &Scenario, source: Option<&str>, p: &mut Problems, w: &mut Pr
     for (node, spec) in &s.nodes {
         let mut engine = IpsecEngine::new(crate::net::rng::stream(0, "validate"));
         if let Some(script) = &spec.setkey {
-            check_script(node, script, source, &mut engine, (p, w));
+            let keyed = spec.racoon.is_some();
+            check_script((node, keyed), script, source, &mut engine, (p, w));
         }
         let Some(yaml) = &spec.ipsec else { continue };
         match yaml.commands() {
@@ -74,7 +75,7 @@ fn check_setkey(s: &Scenario, source: Option<&str>, p: &mut Problems, w: &mut Pr
 }
 
 fn check_script(
-    node: &str,
+    (node, keyed): (&str, bool),
     script: &Located<String>,
     source: Option<&str>,
     engine: &mut IpsecEngine,
@@ -96,6 +97,12 @@ fn check_script(
             }
         };
         for st in statements {
+            if keyed && ipcomp_alone(&st.command) {
+                w.push((at(st.line, st.column), format!(
+                    "setkey script of node `{node}`, line {}: a policy whose only step is a required IPComp one: racoon would negotiate IPCOMP alone for it (pk_recvacquire); vpnlab's racoon offers IPComp only bundled with ESP or AH, and its kernel raises no ACQUIRE for IPComp, so only manually keyed IPComp SAs serve it",
+                    st.line
+                )));
+            }
             for (i, request) in kernel_requests(st.command).into_iter().enumerate() {
                 let fwd = match request.added_policy() {
                     Some(policy) if policy.dir == Direction::Fwd => Some(policy.selector),
@@ -123,6 +130,14 @@ fn check_script(
             }
         }
     }
+}
+
+/// An SPDADD whose bundle is an IPComp step alone, at a level that
+/// needs the SA (`use` passes without one).
+fn ipcomp_alone(request: &crate::ipsec::pfkey::Request) -> bool {
+    use crate::ipsec::pfkey::Request;
+    matches!(request, Request::SpdAddWithIpcomp { policy, ipcomp }
+        if policy.templates.is_empty() && ipcomp.level != crate::ipsec::spec::Level::Use)
 }
 
 fn is_identifier(name: &str) -> bool {
