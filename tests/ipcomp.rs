@@ -613,3 +613,22 @@ fn racoon_node_with_ipcomp_alone_is_warned_at_its_line() {
         warned[0]
     );
 }
+
+/// proposal.c `set_proposal_from_policy`: under racoon's default
+/// `complex_bundle on` each step is proposed in its own mode; vpnlab's
+/// racoon proposes the bundle in the ESP step's mode and warns at the line.
+#[test]
+fn racoon_node_with_ipcomp_in_another_mode_is_warned() {
+    let text = common::edited::scenario_text("article-racoon-ipcomp.yaml").replacen(
+        "ipcomp/transport//use esp/transport//require;",
+        "ipcomp/tunnel/192.168.1.5-192.168.2.5/use esp/transport//require;",
+        1,
+    );
+    let s = vpnlab::scenario::load_str(std::path::Path::new("mixed.yaml"), &text).unwrap();
+    let warned = s
+        .warnings
+        .iter()
+        .filter(|w| w.contains("its own mode"))
+        .count();
+    assert_eq!(warned, 1, "{:?}", s.warnings);
+}

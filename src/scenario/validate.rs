@@ -97,11 +97,9 @@ fn check_script(
             }
         };
         for st in statements {
-            if keyed && ipcomp_alone(&st.command) {
-                w.push((at(st.line, st.column), format!(
-                    "setkey script of node `{node}`, line {}: a policy whose only step is a required IPComp one: racoon would negotiate IPCOMP alone for it (pk_recvacquire); vpnlab's racoon offers IPComp only bundled with ESP or AH, and its kernel raises no ACQUIRE for IPComp, so only manually keyed IPComp SAs serve it",
-                    st.line
-                )));
+            if let Some(why) = keyed.then(|| racoon_ipcomp_gap(&st.command)).flatten() {
+                let prefix = format!("setkey script of node `{node}`, line {}", st.line);
+                w.push((at(st.line, st.column), format!("{prefix}: {why}")));
             }
             for (i, request) in kernel_requests(st.command).into_iter().enumerate() {
                 let fwd = match request.added_policy() {
@@ -132,12 +130,25 @@ fn check_script(
     }
 }
 
-/// An SPDADD whose bundle is an IPComp step alone, at a level that
-/// needs the SA (`use` passes without one).
-fn ipcomp_alone(request: &crate::ipsec::pfkey::Request) -> bool {
+/// What vpnlab's racoon does differently from racoon for an SPDADD
+/// with an IPComp step: an IPComp step alone at a level that needs the
+/// SA (`use` passes without one), or an IPComp step in another mode
+/// than the ESP/AH step (proposal.c `set_proposal_from_policy` gives
+/// each protocol its own mode under the default `complex_bundle on`).
+fn racoon_ipcomp_gap(request: &crate::ipsec::pfkey::Request) -> Option<&'static str> {
     use crate::ipsec::pfkey::Request;
-    matches!(request, Request::SpdAddWithIpcomp { policy, ipcomp }
-        if policy.templates.is_empty() && ipcomp.level != crate::ipsec::spec::Level::Use)
+    let Request::SpdAddWithIpcomp { policy, ipcomp } = request else {
+        return None;
+    };
+    match policy.templates.first() {
+        None if ipcomp.level != crate::ipsec::spec::Level::Use => Some(
+            "a policy whose only step is a required IPComp one: racoon would negotiate IPCOMP alone for it (pk_recvacquire); vpnlab's racoon offers IPComp only bundled with ESP or AH, and its kernel raises no ACQUIRE for IPComp, so only manually keyed IPComp SAs serve it",
+        ),
+        Some(t) if t.mode != ipcomp.mode => Some(
+            "the IPComp step's mode differs from the ESP/AH step's: racoon would propose each in its own mode (set_proposal_from_policy, complex_bundle on); vpnlab's racoon negotiates the whole bundle in the ESP/AH step's mode",
+        ),
+        _ => None,
+    }
 }
 
 fn is_identifier(name: &str) -> bool {
