@@ -169,7 +169,12 @@ traffic:
 fn run_toy(tag: &str) -> (std::path::PathBuf, vpnlab::sim::world::World) {
     let s = load_str(Path::new("toy.yaml"), SCENARIO).expect("valid");
     let dir = common::scratch(tag);
-    let capture = Capture::new(Some(&dir), &["wire".to_string()], &[true]).expect("capture");
+    let capture = Capture::new(
+        Some(&dir),
+        &[vpnlab::observe::pcapng::Interface::named("wire")],
+        &[true],
+    )
+    .expect("capture");
     let mut world = build::build(&s, 1, capture);
     for (i, node) in world.nodes.iter_mut().enumerate() {
         let me = Ipv4Addr::new(10, 0, 0, i as u8 + 1);

@@ -1,5 +1,6 @@
-//! Everything seen on the links: a pcap per link, `trace.txt` with one
-//! tcpdump-style record per packet, and the packets that expectations need.
+//! Everything seen on the links: a pcap per link, `all.pcapng` with every
+//! link, `trace.txt` with one tcpdump-style record per packet, and the
+//! packets that expectations need.
 //!
 //! A record is what `tcpdump -n` prints for the packet: its first line,
 //! after the time and link name, then the continuation lines some printers
@@ -13,6 +14,7 @@ use smoltcp::time::Instant;
 
 use super::filter::PacketSummary;
 use super::pcap::PcapWriter;
+use super::pcapng::{AllLinks, Interface, PacketId};
 use super::tcpdump::Dissector;
 use crate::net::time::time_of_day;
 
@@ -39,15 +41,16 @@ pub type Finished = (Vec<PathBuf>, Vec<(u64, Option<LinkLog>)>);
 
 pub struct Capture {
     links: Vec<LinkCapture>,
+    all: Option<AllLinks>,
     trace: Option<(BufWriter<File>, PathBuf, PathBuf)>,
     trace_line: u64,
 }
 
 impl Capture {
     /// `dir` None: no files at all. `keep[i]`: retain link i's packets for expectations.
-    pub fn new(dir: Option<&Path>, link_names: &[String], keep: &[bool]) -> io::Result<Capture> {
+    pub fn new(dir: Option<&Path>, interfaces: &[Interface], keep: &[bool]) -> io::Result<Capture> {
         let mut links = Vec::new();
-        for (i, name) in link_names.iter().enumerate() {
+        for (i, Interface { name, .. }) in interfaces.iter().enumerate() {
             let pcap = match dir {
                 Some(d) => Some(PcapWriter::create(&d.join(format!("{name}.pcap")))?),
                 None => None,
@@ -69,24 +72,45 @@ impl Capture {
             }
             None => None,
         };
+        let all = match dir {
+            Some(d) => Some(AllLinks::create(d, interfaces)?),
+            None => None,
+        };
         Ok(Capture {
             links,
+            all,
             trace,
             trace_line: 0,
         })
     }
 
-    /// Records one packet as it leaves a sender onto link `link`.
-    pub fn record(&mut self, link: usize, at: Instant, packet: &[u8]) -> io::Result<()> {
+    /// Records one packet as it leaves a sender onto link `link`, which
+    /// will deliver `arriving` copies of it. With `all.pcapng` written,
+    /// returns the id that [`Capture::arrived`] takes.
+    pub fn record(
+        &mut self,
+        link: usize,
+        at: Instant,
+        packet: &[u8],
+        arriving: u8,
+    ) -> io::Result<Option<PacketId>> {
         let Some(lc) = self.links.get_mut(link) else {
-            return Ok(());
+            return Ok(None);
         };
         lc.packets += 1;
         if let Some(pcap) = &mut lc.pcap {
             pcap.write(at, packet)?;
         }
+        let id = match &mut self.all {
+            Some(all) => {
+                let id = all.sent(link, at, packet, arriving);
+                all.flush_settled()?;
+                Some(id)
+            }
+            None => None,
+        };
         if self.trace.is_none() && lc.log.is_none() {
-            return Ok(());
+            return Ok(id);
         }
         let full = lc.dissector.line(packet);
         let mut record = full.split('\n');
@@ -108,7 +132,21 @@ impl Capture {
             }
             log.lines.push((line, text));
         }
-        Ok(())
+        Ok(id)
+    }
+
+    /// Whether arrivals are worth telling: `all.pcapng` notes their fate.
+    pub fn notes_fates(&self) -> bool {
+        self.all.is_some()
+    }
+
+    /// A copy of packet `id` reached its end; `fate`: what became of it
+    /// there when it was not taken as usual (a drop and its reason).
+    pub fn arrived(&mut self, id: PacketId, fate: Option<String>) -> io::Result<()> {
+        match &mut self.all {
+            Some(all) => all.arrived(id, fate),
+            None => Ok(()),
+        }
     }
 
     /// Closes every file and renames it into place; returns the files and,
@@ -121,6 +159,9 @@ impl Capture {
                 files.push(p.finish()?);
             }
             logs.push((lc.packets, lc.log));
+        }
+        if let Some(all) = self.all {
+            files.push(all.finish()?);
         }
         if let Some((mut out, tmp, path)) = self.trace {
             out.flush()?;
@@ -168,10 +209,11 @@ mod tests {
     /// first lines and their line numbers.
     #[test]
     fn continuation_lines_count_in_line_numbers_but_are_not_kept() {
-        let mut c = Capture::new(None, &["wire".to_string()], &[true]).expect("no files");
+        let mut c = Capture::new(None, &[Interface::named("wire")], &[true]).expect("no files");
         let at = Instant::from_micros(0);
-        c.record(0, at, &rip_datagram(&[0; 20])).expect("no files");
-        c.record(0, at, &rip_datagram(&[2, 1, 0, 0]))
+        c.record(0, at, &rip_datagram(&[0; 20]), 1)
+            .expect("no files");
+        c.record(0, at, &rip_datagram(&[2, 1, 0, 0]), 1)
             .expect("no files");
         let (_, logs) = c.finish().expect("no files");
         let lines = logs[0].1.as_ref().map(|l| l.lines.clone());

@@ -1,4 +1,4 @@
-//! Observers: pcap per link, tcpdump-style trace, the packet filter of
+//! Observers: pcap per link, pcapng of all links, tcpdump-style trace, the packet filter of
 //! expectations. They never change or drop a packet.
 
 mod beep;
@@ -7,6 +7,7 @@ pub mod filter;
 mod msdp;
 mod openflow;
 pub mod pcap;
+pub mod pcapng;
 mod pptp;
 #[cfg(test)]
 mod printed;

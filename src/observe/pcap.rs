@@ -1,52 +1,58 @@
 //! Classic pcap files (one per link) with LINKTYPE_RAW: each record is a
-//! bare IPv4 packet. Written to `<name>.tmp` and renamed into place by
-//! `finish`, so a reader never sees a half-written capture.
+//! bare IPv4 packet. The format is the `pcap-file` crate's; this wrapper
+//! writes to `<name>.tmp` and renames it into place in `finish`, so a
+//! reader never sees a half-written capture.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use pcap_file::pcap::{PcapHeader, PcapPacket};
+use pcap_file::{DataLink, Endianness, PcapError, TsResolution};
 use smoltcp::time::Instant;
 
-/// LINKTYPE_RAW: the packet begins with an IPv4 or IPv6 header.
-pub const LINKTYPE_RAW: u32 = 101;
-const MAGIC_MICROS: u32 = 0xa1b2_c3d4;
-const SNAPLEN: u32 = 262_144;
+/// The snapshot length both capture formats declare: no packet of the
+/// lab is longer (the largest MTU is 65535).
+pub const SNAPLEN: u32 = 262_144;
 
-/// The 24-byte pcap global header (little endian, version 2.4).
-pub fn file_header() -> [u8; 24] {
-    let mut h = [0u8; 24];
-    h[0..4].copy_from_slice(&MAGIC_MICROS.to_le_bytes());
-    h[4..6].copy_from_slice(&2u16.to_le_bytes());
-    h[6..8].copy_from_slice(&4u16.to_le_bytes());
-    h[16..20].copy_from_slice(&SNAPLEN.to_le_bytes());
-    h[20..24].copy_from_slice(&LINKTYPE_RAW.to_le_bytes());
-    h
+/// Where a record's timestamp counts from: the Unix epoch, which is
+/// simulated time zero.
+pub fn timestamp(at: Instant) -> Duration {
+    Duration::from_micros(at.total_micros().max(0) as u64)
 }
 
-/// A 16-byte record header; timestamps count from the Unix epoch, which is
-/// simulated time zero.
-pub fn record_header(at: Instant, len: usize) -> [u8; 16] {
-    let micros = at.total_micros().max(0) as u64;
-    let mut h = [0u8; 16];
-    h[0..4].copy_from_slice(&((micros / 1_000_000) as u32).to_le_bytes());
-    h[4..8].copy_from_slice(&((micros % 1_000_000) as u32).to_le_bytes());
-    h[8..12].copy_from_slice(&(len as u32).to_le_bytes());
-    h[12..16].copy_from_slice(&(len as u32).to_le_bytes());
-    h
+/// A `pcap-file` error as the I/O error the capture code reports.
+pub fn io_error(e: PcapError) -> io::Error {
+    match e {
+        PcapError::IoError(e) => e,
+        other => io::Error::other(other.to_string()),
+    }
 }
 
 pub struct PcapWriter {
-    out: BufWriter<File>,
+    out: pcap_file::pcap::PcapWriter<BufWriter<File>>,
     tmp: PathBuf,
     path: PathBuf,
 }
 
 impl PcapWriter {
+    /// Little endian with microsecond timestamps (version 2.4), whatever
+    /// the machine: the same run gives the same bytes everywhere.
     pub fn create(path: &Path) -> io::Result<PcapWriter> {
         let tmp = super::tmp_path(path);
-        let mut out = BufWriter::with_capacity(256 * 1024, File::create(&tmp)?);
-        out.write_all(&file_header())?;
+        let file = BufWriter::with_capacity(256 * 1024, File::create(&tmp)?);
+        let header = PcapHeader {
+            version_major: 2,
+            version_minor: 4,
+            ts_correction: 0,
+            ts_accuracy: 0,
+            snaplen: SNAPLEN,
+            datalink: DataLink::RAW,
+            ts_resolution: TsResolution::MicroSecond,
+            endianness: Endianness::Little,
+        };
+        let out = pcap_file::pcap::PcapWriter::with_header(file, header).map_err(io_error)?;
         Ok(PcapWriter {
             out,
             tmp,
@@ -55,14 +61,15 @@ impl PcapWriter {
     }
 
     pub fn write(&mut self, at: Instant, packet: &[u8]) -> io::Result<()> {
-        self.out.write_all(&record_header(at, packet.len()))?;
-        self.out.write_all(packet)
+        let record = PcapPacket::new(timestamp(at), packet.len() as u32, packet);
+        self.out.write_packet(&record).map(drop).map_err(io_error)
     }
 
     /// Flushes and renames the finished capture into place.
-    pub fn finish(mut self) -> io::Result<PathBuf> {
-        self.out.flush()?;
-        drop(self.out);
+    pub fn finish(self) -> io::Result<PathBuf> {
+        let mut file = self.out.into_writer();
+        file.flush()?;
+        drop(file);
         std::fs::rename(&self.tmp, &self.path)?;
         Ok(self.path)
     }
@@ -72,27 +79,26 @@ impl PcapWriter {
 mod tests {
     use super::*;
 
+    /// The pcap format (wiretap's libpcap.c reads it so): magic a1b2c3d4
+    /// little endian, version 2.4, LINKTYPE_RAW; a 16-byte record header
+    /// of seconds, microseconds, captured and original length.
     #[test]
-    fn headers_follow_the_pcap_format() {
-        let h = file_header();
-        assert_eq!(&h[0..4], &[0xd4, 0xc3, 0xb2, 0xa1]);
-        assert_eq!(u32::from_le_bytes([h[20], h[21], h[22], h[23]]), 101);
-        let r = record_header(Instant::from_micros(3_000_250), 64);
-        assert_eq!(u32::from_le_bytes([r[0], r[1], r[2], r[3]]), 3);
-        assert_eq!(u32::from_le_bytes([r[4], r[5], r[6], r[7]]), 250);
-        assert_eq!(u32::from_le_bytes([r[8], r[9], r[10], r[11]]), 64);
-    }
-
-    #[test]
-    fn capture_appears_only_when_finished() {
+    fn capture_follows_the_pcap_format_and_appears_only_when_finished() {
         let dir = std::env::temp_dir().join(format!("vpnlab-pcap-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("wire.pcap");
         let mut w = PcapWriter::create(&path).unwrap();
-        w.write(Instant::from_secs(1), &[0x45; 20]).unwrap();
+        w.write(Instant::from_micros(3_000_250), &[0x45; 20])
+            .unwrap();
         assert!(!path.exists());
         w.finish().unwrap();
-        assert_eq!(std::fs::read(&path).unwrap().len(), 24 + 16 + 20);
+        let bytes = std::fs::read(&path).unwrap();
+        let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        assert_eq!(bytes.len(), 24 + 16 + 20);
+        assert_eq!(word(0), 0xa1b2_c3d4);
+        assert_eq!((&bytes[4..6], &bytes[6..8]), (&[2, 0][..], &[4, 0][..]));
+        assert_eq!((word(16), word(20)), (SNAPLEN, 101));
+        assert_eq!((word(24), word(28), word(32), word(36)), (3, 250, 20, 20));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

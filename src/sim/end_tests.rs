@@ -133,7 +133,12 @@ fn wire(ends: Vec<End>) -> Link {
 }
 
 fn world(nodes: Vec<Node>, link: Link, keep: bool) -> World {
-    let capture = Capture::new(None, &["wire".to_string()], &[keep]).unwrap();
+    let capture = Capture::new(
+        None,
+        &[crate::observe::pcapng::Interface::named("wire")],
+        &[keep],
+    )
+    .unwrap();
     World::new(
         Instant::from_secs(1),
         nodes,

@@ -10,6 +10,7 @@ use super::end::{Attached, EndId, Endpoint, EndpointId};
 use super::link::End;
 use super::node_end::NodeEnd;
 use super::world::{Event, World};
+use crate::kernel::counters::{DropReason, NodeCounters};
 
 impl World {
     /// Plugs an endpoint of another kind into the world: its port `i` sits
@@ -85,5 +86,32 @@ impl World {
             EndpointId::Node(n) => self.nodes[n].kernel.ifaces.get(port).map(|i| i.link),
             EndpointId::Attached(i) => self.attached[i].links.get(port).copied(),
         }
+    }
+}
+
+impl World {
+    /// A node's drop counters before a frame reaches it (other endpoints
+    /// keep none the capture could name).
+    pub(super) fn drop_counts(&self, id: EndpointId) -> Option<NodeCounters> {
+        match id {
+            EndpointId::Node(n) => Some(self.nodes[n].kernel.counters.clone()),
+            EndpointId::Attached(_) => None,
+        }
+    }
+
+    /// What the node dropped since `before`, said for a packet comment:
+    /// `dropped by gw: no-sa` (the counter names of expectations).
+    pub(super) fn drops_since(&self, id: EndpointId, before: &NodeCounters) -> Option<String> {
+        let EndpointId::Node(n) = id else {
+            return None;
+        };
+        let node = &self.nodes[n];
+        let now = &node.kernel.counters;
+        let reasons: Vec<&str> = DropReason::ALL
+            .iter()
+            .filter(|r| now.dropped(**r) > before.dropped(**r))
+            .map(|r| r.name())
+            .collect();
+        (!reasons.is_empty()).then(|| format!("dropped by {}: {}", node.name, reasons.join(", ")))
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod artifacts;
 pub mod build;
+mod describe;
 pub mod end;
 #[cfg(test)]
 mod end_tests;
@@ -112,10 +113,13 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
     if let Some(d) = &dir {
         std::fs::create_dir_all(d)?;
     }
-    let names: Vec<String> = s.links.keys().cloned().collect();
+    let interfaces = describe::interfaces(s);
     let inspected = inspected_links(s);
-    let keep: Vec<bool> = names.iter().map(|n| inspected.contains(n)).collect();
-    let capture = Capture::new(dir.as_deref(), &names, &keep).map_err(captures)?;
+    let keep: Vec<bool> = interfaces
+        .iter()
+        .map(|i| inspected.contains(&i.name))
+        .collect();
+    let capture = Capture::new(dir.as_deref(), &interfaces, &keep).map_err(captures)?;
     let duration = opts.duration.unwrap_or(s.duration.0);
     let mut world = build::build(s, seed, capture);
     world.end = Instant::ZERO + duration;
@@ -230,7 +234,7 @@ fn remove_stale(dir: &Path, keep: &[PathBuf]) -> io::Result<()> {
         let path = entry?.path();
         let ours = matches!(
             path.extension().and_then(|e| e.to_str()),
-            Some("pcap" | "tmp" | "sad" | "spd")
+            Some("pcap" | "pcapng" | "tmp" | "sad" | "spd")
         );
         let ours = ours || path.file_name().is_some_and(|n| n == "esp_sa");
         if ours && !keep.contains(&path) {

@@ -11,6 +11,7 @@ use crate::kernel::Actions;
 use crate::node::Node;
 use crate::node::apps::FlowStats;
 use crate::observe::capture::Capture;
+use crate::observe::pcapng::PacketId;
 
 #[derive(Debug)]
 pub enum Event {
@@ -21,11 +22,13 @@ pub enum Event {
         link: usize,
         end: usize,
     },
-    /// A packet reaches an end of `link`.
+    /// A packet reaches an end of `link`; `seen`: its id in the capture
+    /// of all links, which notes what became of it.
     Arrive {
         link: usize,
         to: EndId,
         packet: Vec<u8>,
+        seen: Option<PacketId>,
     },
     /// A scenario event takes a link down or up.
     LinkState {
@@ -109,7 +112,12 @@ impl World {
         match event {
             Event::Wake(id) => self.woken(id),
             Event::Depart { link, end } => self.depart(link, end),
-            Event::Arrive { link, to, packet } => self.arrive(link, to, packet),
+            Event::Arrive {
+                link,
+                to,
+                packet,
+                seen,
+            } => self.arrive(link, to, packet, seen),
             Event::LinkState { link, up } => self.set_link(link, up),
             Event::DaemonRestart { node } => {
                 self.nodes[node].restart_daemon(self.now);
@@ -140,16 +148,21 @@ impl World {
         }
     }
 
-    fn arrive(&mut self, link: usize, to: EndId, packet: Vec<u8>) {
+    fn arrive(&mut self, link: usize, to: EndId, packet: Vec<u8>, seen: Option<PacketId>) {
         let l = &mut self.links[link];
         if !l.up {
             l.counters.dropped_down += 1;
-            return;
+            return self.note_fate(seen, Some("the link was down when it arrived".into()));
         }
         l.counters.delivered += 1;
         let now = self.now;
         let mut out = std::mem::take(&mut self.outbox);
+        let before = seen.and_then(|_| self.drop_counts(to.at));
         let wake = self.with_endpoint(to.at, |e| e.deliver(now, to.port, packet, &mut out));
+        if let Some(id) = seen {
+            let fate = before.and_then(|b| self.drops_since(to.at, &b));
+            self.note_fate(Some(id), fate);
+        }
         self.dispatch(to.at, &mut out);
         self.outbox = out;
         if let Some(at) = wake.map(|at| at.max(now)) {
@@ -227,15 +240,11 @@ impl World {
             return self.next_departure(link, end);
         }
         l.counters.sent += 1;
-        if self.capture_error.is_none() {
-            if let Err(e) = self.capture.record(link, now, &frame.packet) {
-                self.capture_error = Some(e);
-            }
-        }
-        let l = &mut self.links[link];
         let done = now + l.serialization(frame.packet.len());
         l.transmitters[end].busy_until = done;
         let [first, second] = l.fate(done).arrivals;
+        let arriving = u8::from(first.is_some()) + u8::from(second.is_some());
+        let seen = self.record(link, &frame.packet, arriving);
         let Frame { to, mut packet } = frame;
         if let Some(at) = first {
             let copy = if second.is_some() {
@@ -249,13 +258,44 @@ impl World {
                     link,
                     to,
                     packet: copy,
+                    seen,
                 },
             );
         }
         if let Some(at) = second {
-            self.queue.push(at, Event::Arrive { link, to, packet });
+            let arrive = Event::Arrive {
+                link,
+                to,
+                packet,
+                seen,
+            };
+            self.queue.push(at, arrive);
         }
         self.next_departure(link, end);
+    }
+
+    /// Captures a packet going onto `link` now; its id in the capture of
+    /// all links, when that is written.
+    fn record(&mut self, link: usize, packet: &[u8], arriving: u8) -> Option<PacketId> {
+        if self.capture_error.is_some() {
+            return None;
+        }
+        match self.capture.record(link, self.now, packet, arriving) {
+            Ok(seen) => seen,
+            Err(e) => {
+                self.capture_error = Some(e);
+                None
+            }
+        }
+    }
+
+    fn note_fate(&mut self, seen: Option<PacketId>, fate: Option<String>) {
+        let Some(id) = seen.filter(|_| self.capture_error.is_none()) else {
+            return;
+        };
+        if let Err(e) = self.capture.arrived(id, fate) {
+            self.capture_error = Some(e);
+        }
     }
 
     fn next_departure(&mut self, link: usize, end: usize) {
