@@ -24,11 +24,11 @@
 //! | [`config`] | setkey scripts, racoon.conf, psk.txt → typed configuration | run anything |
 //! | [`ike`] | key daemons, sans-IO: datagrams, kernel events and time in; datagrams, kernel requests, timers and log lines out | hold a node, a socket or a clock |
 //! | [`node`] | one node: kernel + smoltcp + apps + its key daemon's sockets | know other nodes or links |
-//! | [`observe`] | pcap files, the tcpdump-compatible trace, the packet filter | change or drop a packet |
+//! | [`observe`] | pcap and pcapng files, the tcpdump-compatible trace, the packet filter | change or drop a packet |
 //! | [`scenario`] | the YAML schema, located errors, validation | simulate |
 //! | [`sim`] | event queue, links and their ends (nodes, TUN devices), building and running a world to an outcome in virtual or real time | interpret IPsec or judge a run |
 //! | [`verdict`] | expectations held against an outcome | change the outcome |
-//! | [`report`], [`runner`] | summaries, JUnit, finding and running scenario files | protocol logic |
+//! | [`report`], [`runner`], [`wireshark`] | summaries, JUnit, finding and running scenario files, the Wireshark profile beside a run's captures | protocol logic |
 #![forbid(unsafe_code)]
 
 pub mod config;
@@ -48,3 +48,4 @@ pub mod scenario;
 pub mod sim;
 pub mod verdict;
 pub mod wire;
+pub mod wireshark;

@@ -13,6 +13,10 @@ use vpnlab::runner::{run_file, scenario_files};
 use vpnlab::scenario;
 use vpnlab::sim::RunOptions;
 
+mod cli;
+
+use cli::wireshark;
+
 #[derive(Parser)]
 #[command(
     name = "vpnlab",
@@ -62,6 +66,15 @@ enum Command {
     Check { paths: Vec<PathBuf> },
     /// Print each scenario's name and description.
     List { paths: Vec<PathBuf> },
+    /// Open a run's captures in Wireshark, decrypted: writes a profile
+    /// with the run's key tables beside them and starts `wireshark -C`
+    /// (without Wireshark, prints the tshark command instead).
+    Wireshark {
+        /// The scenario: its name, or its file.
+        scenario: String,
+        /// One link's capture instead of all links (all.pcapng).
+        link: Option<String>,
+    },
 }
 
 const EXIT_FAILED: u8 = 1;
@@ -75,29 +88,34 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_INVALID } else { 0 });
         }
     };
-    let paths = match &cli.command {
-        Command::Run { paths } | Command::Check { paths } | Command::List { paths } => paths,
-    };
+    match &cli.command {
+        Command::Run { paths } => with_files(paths, |files| run(&cli, files)),
+        Command::Check { paths } => with_files(paths, |files| check(&cli, files)),
+        Command::List { paths } => with_files(paths, list),
+        Command::Wireshark { scenario, link } => {
+            wireshark::open(&cli.out, scenario, link.as_deref())
+        }
+    }
+}
+
+/// The scenario files under `paths` (default: scenarios/) handed to
+/// `command`; none, or a path that is not there, is bad usage.
+fn with_files(paths: &[PathBuf], command: impl FnOnce(&[PathBuf]) -> ExitCode) -> ExitCode {
     let paths = if paths.is_empty() {
         vec![PathBuf::from("scenarios")]
     } else {
-        paths.clone()
+        paths.to_vec()
     };
-    let files = match scenario_files(&paths) {
+    match scenario_files(&paths) {
         Ok(f) if f.is_empty() => {
             eprintln!("error: no scenario files (*.yaml) under {}", show(&paths));
-            return ExitCode::from(EXIT_INVALID);
+            ExitCode::from(EXIT_INVALID)
         }
-        Ok(f) => f,
+        Ok(f) => command(&f),
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(EXIT_INVALID);
+            ExitCode::from(EXIT_INVALID)
         }
-    };
-    match cli.command {
-        Command::Run { .. } => run(&cli, &files),
-        Command::Check { .. } => check(&cli, &files),
-        Command::List { .. } => list(&files),
     }
 }
 
