@@ -1,12 +1,11 @@
 //! The `vpnlab` command line: run, check and list scenarios.
 #![forbid(unsafe_code)]
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use smoltcp::time::Instant;
 
 use vpnlab::report::{ScenarioReport, junit};
 use vpnlab::runner::{run_file, scenario_files};
@@ -15,7 +14,8 @@ use vpnlab::sim::RunOptions;
 
 mod cli;
 
-use cli::wireshark;
+use cli::progress::{self, Progress};
+use cli::{jobs, wireshark};
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +45,10 @@ struct Cli {
     /// Ctrl-C ends the run cleanly.
     #[arg(long, global = true)]
     realtime: bool,
+    /// Scenarios run at once (default: the number of cores); output and
+    /// files are the same as with one.
+    #[arg(short, long, global = true, value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
     /// Run this long instead of the scenario's `duration` (`90s`, `1h`).
     #[arg(long, global = true, value_parser = parse_duration)]
     duration: Option<smoltcp::time::Duration>,
@@ -134,20 +138,23 @@ fn run(cli: &Cli, files: &[PathBuf]) -> ExitCode {
         realtime: cli.realtime,
         duration: cli.duration,
     };
-    let live = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && !cli.quiet;
+    let jobs = cli.jobs.map_or_else(jobs::default_jobs, usize::from);
+    let progress = Progress::new(cli.quiet, files.len());
     let mut reports = Vec::new();
-    for file in files {
-        let report = run_file(file, &opts, |name, now, end| {
-            if live {
-                show_progress(name, now, end);
-            }
-        });
-        if live {
-            eprint!("\r\x1b[K");
-        }
-        print_report(cli, &report);
-        reports.push(report);
-    }
+    jobs::in_order(
+        files.len(),
+        jobs,
+        |i| {
+            let bar = progress.scenario();
+            run_file(&files[i], &opts, |name, now, end| bar.at(name, now, end))
+        },
+        |_, report| {
+            progress.done_one();
+            progress.print(|| print_report(cli, &report));
+            reports.push(report);
+        },
+    );
+    progress.finish();
     let passed = reports.iter().filter(|r| r.passed()).count();
     println!("{passed} passed, {} failed", reports.len() - passed);
     if let Some(path) = &cli.junit {
@@ -165,24 +172,31 @@ fn run(cli: &Cli, files: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn show_progress(name: &str, now: Instant, end: Instant) {
-    let pct = now.total_millis() * 100 / end.total_millis().max(1);
-    eprint!(
-        "\r\x1b[K{name}: {:.0}s of {:.0}s simulated ({pct}%)",
-        now.total_millis() / 1000,
-        end.total_millis() / 1000
-    );
-    let _ = std::io::stderr().flush();
+/// The summary line, its PASS or FAIL coloured on a terminal unless
+/// `NO_COLOR` is set.
+fn summary(r: &ScenarioReport) -> String {
+    let line = r.summary_line();
+    if !std::io::stdout().is_terminal() || !progress::colour_wanted() {
+        return line;
+    }
+    let colour = if r.passed() { "32" } else { "31" };
+    match line.split_at_checked(4) {
+        Some((status, rest)) => format!("\x1b[{colour}m{status}\x1b[0m{rest}"),
+        None => line,
+    }
 }
 
 fn print_report(cli: &Cli, r: &ScenarioReport) {
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(e) = &r.error {
-        println!("{}", r.summary_line());
+        println!("{}", summary(r));
         eprintln!("{e}");
         return;
     }
     if !cli.quiet || !r.passed() {
-        println!("{}", r.summary_line());
+        println!("{}", summary(r));
     }
     for line in r.verdict_lines(cli.verbose) {
         println!("{line}");

@@ -15,6 +15,8 @@ pub struct ScenarioReport {
     pub verdicts: Vec<Verdict>,
     /// Set when the scenario could not be loaded or run.
     pub error: Option<String>,
+    /// What `vpnlab check` would warn of, each `file:line:column: ...`.
+    pub warnings: Vec<String>,
     pub wall: WallDuration,
 }
 
@@ -229,6 +231,7 @@ mod tests {
     #[test]
     fn junit_escapes_and_counts_failures() {
         let r = ScenarioReport {
+            warnings: Vec::new(),
             file: "a.yaml".into(),
             name: "a<b".into(),
             outcome: None,

@@ -44,7 +44,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Loads, runs and checks one scenario file.
+/// Loads, runs and checks one scenario file; its warnings come back in
+/// the report (runs in parallel print them in file order).
 pub fn run_file(
     path: &Path,
     opts: &RunOptions,
@@ -60,16 +61,15 @@ pub fn run_file(
         Ok(s) => s,
         Err(e) => return failed(file, fallback_name, e.to_string(), started),
     };
-    for w in &s.warnings {
-        eprintln!("warning: {w}");
-    }
     let name = s.name.value.clone();
     let end = Instant::ZERO + s.duration.0;
     let mut progress = progress;
     let outcome = match sim::run(&s, opts, |now| progress(&name, now, end)) {
         Ok(o) => o,
         Err(e) => {
-            return failed(file, name, format!("{}: {e}", path.display()), started);
+            let mut report = failed(file, name, format!("{}: {e}", path.display()), started);
+            report.warnings = s.warnings;
+            return report;
         }
     };
     let verdicts = expect::check_all(&s, &outcome);
@@ -79,6 +79,7 @@ pub fn run_file(
         outcome: Some(outcome),
         verdicts,
         error: None,
+        warnings: s.warnings,
         wall: started.elapsed(),
     }
 }
@@ -95,6 +96,7 @@ fn failed(
         outcome: None,
         verdicts: Vec::new(),
         error: Some(error),
+        warnings: Vec::new(),
         wall: started.elapsed(),
     }
 }

@@ -135,3 +135,55 @@ fn seed_override_changes_lossy_captures() {
     let y = std::fs::read(b.join("wan-routers/wan.pcap")).unwrap();
     assert_ne!(x, y);
 }
+
+/// The files of a capture folder tree, by relative path, with contents.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).expect("folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .display()
+                    .to_string();
+                files.insert(rel, std::fs::read(&path).expect("file"));
+            }
+        }
+    }
+    files
+}
+
+/// `--jobs 3` runs scenarios at once; the output, but for wall times, and
+/// every file are what one job gives.
+#[test]
+fn jobs_change_neither_output_order_nor_files() {
+    let without_wall = |o: &Output| -> String {
+        let wall = regex::Regex::new(r"wall [0-9.]+s").expect("regex");
+        wall.replace_all(&text(o).0, "wall -").into_owned()
+    };
+    let (one, three) = (common::scratch("cli-jobs-1"), common::scratch("cli-jobs-3"));
+    let run = |jobs: &str, out: &std::path::Path| {
+        vpnlab(&[
+            "run",
+            "scenarios",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let (a, b) = (run("1", &one), run("3", &three));
+    assert_eq!(a.status.code(), Some(0), "{}", text(&a).1);
+    assert_eq!(without_wall(&a), without_wall(&b));
+    assert_eq!(text(&a).1, text(&b).1, "warnings in the same order");
+    assert!(
+        tree(&one) == tree(&three),
+        "captures differ between --jobs 1 and 3"
+    );
+    assert_eq!(vpnlab(&["run", "--jobs", "0"]).status.code(), Some(2));
+}
