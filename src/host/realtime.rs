@@ -54,17 +54,19 @@ impl RealTime {
 
     /// From now on an interrupt (SIGINT; SIGTERM too) rings this clock's
     /// bell instead of ending the process. The handler is the process's
-    /// one (`ctrlc` installs it once); it rings the newest clock.
+    /// one (`ctrlc` installs it once); it rings every clock still running.
     pub fn catch_interrupts(&self) {
-        static CURRENT: Mutex<Option<Sender<Ring>>> = Mutex::new(None);
+        // Every run in progress (`--jobs` runs several at once) hears the
+        // interrupt; a finished run's bell is gone, and so is its sender.
+        static RUNNING: Mutex<Vec<Sender<Ring>>> = Mutex::new(Vec::new());
         static INSTALL: Once = Once::new();
-        if let Ok(mut current) = CURRENT.lock() {
-            *current = Some(self.ringer());
+        if let Ok(mut running) = RUNNING.lock() {
+            running.push(self.ringer());
         }
         INSTALL.call_once(|| {
             let _ = ctrlc::set_handler(|| {
-                if let Some(ring) = CURRENT.lock().ok().and_then(|c| c.clone()) {
-                    let _ = ring.send(Ring::Interrupt);
+                if let Ok(mut running) = RUNNING.lock() {
+                    running.retain(|ring| ring.send(Ring::Interrupt).is_ok());
                 }
             });
         });
