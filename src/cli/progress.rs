@@ -27,11 +27,10 @@ impl Progress {
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let total = multi.add(ProgressBar::new(scenarios as u64));
-        total.set_style(style(if colour_wanted() {
-            "{bar:30.green/white} {pos}/{len} scenarios  {elapsed}"
-        } else {
-            "{bar:30} {pos}/{len} scenarios  {elapsed}"
-        }));
+        total.set_style(style(
+            "{bar:30.green/white} {pos}/{len} scenarios  {elapsed}",
+            "{bar:30} {pos}/{len} scenarios  {elapsed}",
+        ));
         total.enable_steady_tick(Duration::from_millis(200));
         Progress {
             bars: Some((multi, total)),
@@ -42,11 +41,7 @@ impl Progress {
     pub fn scenario(&self) -> ScenarioBar {
         let bar = self.bars.as_ref().map(|(multi, total)| {
             let bar = multi.insert_before(total, ProgressBar::new(1));
-            bar.set_style(style(if colour_wanted() {
-                "  {bar:20.cyan/white} {msg}"
-            } else {
-                "  {bar:20} {msg}"
-            }));
+            bar.set_style(style("  {bar:20.cyan/white} {msg}", "  {bar:20} {msg}"));
             bar
         });
         ScenarioBar { bar }
@@ -75,7 +70,9 @@ impl Progress {
     }
 }
 
-fn style(template: &str) -> ProgressStyle {
+/// The `coloured` template, or the `plain` one under `NO_COLOR`.
+fn style(coloured: &str, plain: &str) -> ProgressStyle {
+    let template = if colour_wanted() { coloured } else { plain };
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 

@@ -7,34 +7,39 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use vpnlab::scenario;
-use vpnlab::wireshark::{PROFILE, write_profile};
+use vpnlab::wireshark::{PROFILE, Profile, write_profile};
 
 /// `scenario`: a scenario's name, or its file (its `name:` then names the
 /// capture folder under `out`).
 pub fn open(out: &Path, scenario: &str, link: Option<&str>) -> ExitCode {
-    let name = match scenario_name(scenario) {
-        Ok(n) => n,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let dir = out.join(&name);
-    if !dir.is_dir() {
-        eprintln!(
-            "error: {}: no captures of scenario `{name}`: run it first (vpnlab run --out {} <its file>)",
-            dir.display(),
-            out.display()
-        );
-        return ExitCode::from(2);
-    }
-    let profile = match write_profile(&dir, link) {
-        Ok(p) => p,
+    let launched = profile_for(out, scenario, link).and_then(|profile| {
+        tell(&profile, scenario);
+        launch(&profile)
+    });
+    match launched {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            ExitCode::from(crate::EXIT_INVALID)
         }
-    };
+    }
+}
+
+fn profile_for(out: &Path, scenario: &str, link: Option<&str>) -> Result<Profile, String> {
+    let name = scenario_name(scenario)?;
+    let dir = out.join(&name);
+    if !dir.is_dir() {
+        return Err(format!(
+            "{}: no captures of scenario `{name}`: run it first (vpnlab run --out {} <its file>)",
+            dir.display(),
+            out.display()
+        ));
+    }
+    write_profile(&dir, link).map_err(|e| e.to_string())
+}
+
+/// Which profile was written, and why IKE may not decrypt in it.
+fn tell(profile: &Profile, scenario: &str) {
     let tables = profile.tables.join(", ");
     let carried = if tables.is_empty() {
         "no key tables"
@@ -52,24 +57,23 @@ pub fn open(out: &Path, scenario: &str, link: Option<&str>) -> ExitCode {
              (vpnlab wireshark {scenario} <link>); ESP decrypts here"
         );
     }
+}
+
+/// Starts Wireshark on the capture, or prints the tshark command.
+fn launch(profile: &Profile) -> Result<(), String> {
     if !installed("wireshark") {
         println!("Wireshark is not installed; tshark reads the captures decrypted with:");
         println!("  {}", profile.command("tshark"));
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     println!("{}", profile.command("wireshark"));
-    let started = Command::new("wireshark")
+    Command::new("wireshark")
         .env("WIRESHARK_CONFIG_DIR", &profile.config_dir)
         .args(["-C", PROFILE, "-r"])
         .arg(&profile.capture)
-        .spawn();
-    match started {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot start wireshark: {e}");
-            ExitCode::from(2)
-        }
-    }
+        .spawn()
+        .map(drop)
+        .map_err(|e| format!("cannot start wireshark: {e}"))
 }
 
 fn scenario_name(scenario: &str) -> Result<String, String> {

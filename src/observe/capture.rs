@@ -6,12 +6,12 @@
 //! after the time and link name, then the continuation lines some printers
 //! add (hex dumps, an encapsulated frame), verbatim and without a prefix.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use smoltcp::time::Instant;
 
+use super::TmpFile;
 use super::filter::PacketSummary;
 use super::pcap::PcapWriter;
 use super::pcapng::{AllLinks, Interface, PacketId};
@@ -42,7 +42,7 @@ pub type Finished = (Vec<PathBuf>, Vec<(u64, Option<LinkLog>)>);
 pub struct Capture {
     links: Vec<LinkCapture>,
     all: Option<AllLinks>,
-    trace: Option<(BufWriter<File>, PathBuf, PathBuf)>,
+    trace: Option<TmpFile>,
     trace_line: u64,
 }
 
@@ -65,11 +65,7 @@ impl Capture {
             });
         }
         let trace = match dir {
-            Some(d) => {
-                let path = d.join("trace.txt");
-                let tmp = super::tmp_path(&path);
-                Some((BufWriter::new(File::create(&tmp)?), tmp, path))
-            }
+            Some(d) => Some(TmpFile::create(&d.join("trace.txt"))?),
             None => None,
         };
         let all = match dir {
@@ -102,11 +98,7 @@ impl Capture {
             pcap.write(at, packet)?;
         }
         let id = match &mut self.all {
-            Some(all) => {
-                let id = all.sent(link, at, packet, arriving);
-                all.flush_settled()?;
-                Some(id)
-            }
+            Some(all) => Some(all.sent(link, at, packet, arriving)?),
             None => None,
         };
         if self.trace.is_none() && lc.log.is_none() {
@@ -120,7 +112,7 @@ impl Capture {
         let continuations: Vec<&str> = record.collect();
         let line = self.trace_line + 1;
         self.trace_line += 1 + continuations.len() as u64;
-        if let Some((out, _, _)) = &mut self.trace {
+        if let Some(out) = &mut self.trace {
             writeln!(out, "{} {} {}", time_of_day(at), lc.name, text)?;
             for continuation in continuations {
                 writeln!(out, "{continuation}")?;
@@ -133,11 +125,6 @@ impl Capture {
             log.lines.push((line, text));
         }
         Ok(id)
-    }
-
-    /// Whether arrivals are worth telling: `all.pcapng` notes their fate.
-    pub fn notes_fates(&self) -> bool {
-        self.all.is_some()
     }
 
     /// A copy of packet `id` reached its end; `fate`: what became of it
@@ -163,11 +150,8 @@ impl Capture {
         if let Some(all) = self.all {
             files.push(all.finish()?);
         }
-        if let Some((mut out, tmp, path)) = self.trace {
-            out.flush()?;
-            drop(out);
-            std::fs::rename(&tmp, &path)?;
-            files.push(path);
+        if let Some(trace) = self.trace {
+            files.push(trace.finish()?);
         }
         Ok((files, logs))
     }

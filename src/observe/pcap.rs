@@ -1,16 +1,16 @@
 //! Classic pcap files (one per link) with LINKTYPE_RAW: each record is a
-//! bare IPv4 packet. The format is the `pcap-file` crate's; this wrapper
-//! writes to `<name>.tmp` and renames it into place in `finish`, so a
-//! reader never sees a half-written capture.
+//! bare IPv4 packet. The format is the `pcap-file` crate's, written into
+//! a [`TmpFile`]: a reader never sees a half-written capture.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use pcap_file::pcap::{PcapHeader, PcapPacket};
 use pcap_file::{DataLink, Endianness, PcapError, TsResolution};
 use smoltcp::time::Instant;
+
+use super::TmpFile;
 
 /// The snapshot length both capture formats declare: no packet of the
 /// lab is longer (the largest MTU is 65535).
@@ -31,17 +31,14 @@ pub fn io_error(e: PcapError) -> io::Error {
 }
 
 pub struct PcapWriter {
-    out: pcap_file::pcap::PcapWriter<BufWriter<File>>,
-    tmp: PathBuf,
-    path: PathBuf,
+    out: pcap_file::pcap::PcapWriter<TmpFile>,
 }
 
 impl PcapWriter {
     /// Little endian with microsecond timestamps (version 2.4), whatever
     /// the machine: the same run gives the same bytes everywhere.
     pub fn create(path: &Path) -> io::Result<PcapWriter> {
-        let tmp = super::tmp_path(path);
-        let file = BufWriter::with_capacity(256 * 1024, File::create(&tmp)?);
+        let file = TmpFile::create(path)?;
         let header = PcapHeader {
             version_major: 2,
             version_minor: 4,
@@ -53,11 +50,7 @@ impl PcapWriter {
             endianness: Endianness::Little,
         };
         let out = pcap_file::pcap::PcapWriter::with_header(file, header).map_err(io_error)?;
-        Ok(PcapWriter {
-            out,
-            tmp,
-            path: path.to_path_buf(),
-        })
+        Ok(PcapWriter { out })
     }
 
     pub fn write(&mut self, at: Instant, packet: &[u8]) -> io::Result<()> {
@@ -67,11 +60,7 @@ impl PcapWriter {
 
     /// Flushes and renames the finished capture into place.
     pub fn finish(self) -> io::Result<PathBuf> {
-        let mut file = self.out.into_writer();
-        file.flush()?;
-        drop(file);
-        std::fs::rename(&self.tmp, &self.path)?;
-        Ok(self.path)
+        self.out.into_writer().finish()
     }
 }
 

@@ -11,8 +11,7 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use pcap_file::pcapng::PcapNgWriter;
@@ -24,6 +23,7 @@ use pcap_file::pcapng::blocks::section_header::{SectionHeaderBlock, SectionHeade
 use pcap_file::{DataLink, Endianness};
 use smoltcp::time::Instant;
 
+use super::TmpFile;
 use super::pcap::{SNAPLEN, io_error, timestamp};
 
 /// The file's name in a capture folder.
@@ -59,9 +59,7 @@ struct Pending {
 }
 
 pub struct AllLinks {
-    out: PcapNgWriter<BufWriter<File>>,
-    tmp: PathBuf,
-    path: PathBuf,
+    out: PcapNgWriter<TmpFile>,
     /// Packets from `first` on, in the order sent.
     pending: VecDeque<Pending>,
     first: PacketId,
@@ -69,9 +67,7 @@ pub struct AllLinks {
 
 impl AllLinks {
     pub fn create(dir: &Path, interfaces: &[Interface]) -> io::Result<AllLinks> {
-        let path = dir.join(ALL_LINKS);
-        let tmp = super::tmp_path(&path);
-        let file = BufWriter::with_capacity(256 * 1024, File::create(&tmp)?);
+        let file = TmpFile::create(&dir.join(ALL_LINKS))?;
         let section = SectionHeaderBlock {
             endianness: Endianness::Little,
             options: vec![SectionHeaderOption::UserApplication(Cow::Borrowed(
@@ -86,8 +82,6 @@ impl AllLinks {
         }
         Ok(AllLinks {
             out,
-            tmp,
-            path,
             pending: VecDeque::new(),
             first: 0,
         })
@@ -95,7 +89,13 @@ impl AllLinks {
 
     /// `packet` went onto `link` at `at`; the link will deliver `arriving`
     /// copies of it (0: lost, 2: duplicated).
-    pub fn sent(&mut self, link: usize, at: Instant, packet: &[u8], arriving: u8) -> PacketId {
+    pub fn sent(
+        &mut self,
+        link: usize,
+        at: Instant,
+        packet: &[u8],
+        arriving: u8,
+    ) -> io::Result<PacketId> {
         let id = self.first + self.pending.len() as u64;
         let comments = match arriving {
             0 => vec!["lost on the link".to_string()],
@@ -109,7 +109,8 @@ impl AllLinks {
             comments,
             arriving,
         });
-        id
+        self.flush_settled()?;
+        Ok(id)
     }
 
     /// One copy of packet `id` arrived; `fate` says what became of it
@@ -127,7 +128,7 @@ impl AllLinks {
     }
 
     /// Writes the packets at the front whose copies have all arrived.
-    pub fn flush_settled(&mut self) -> io::Result<()> {
+    fn flush_settled(&mut self) -> io::Result<()> {
         while self.pending.front().is_some_and(|p| p.arriving == 0) {
             self.write_front()?;
         }
@@ -167,11 +168,7 @@ impl AllLinks {
             }
             self.write_front()?;
         }
-        let mut file = self.out.into_inner();
-        file.flush()?;
-        drop(file);
-        std::fs::rename(&self.tmp, &self.path)?;
-        Ok(self.path)
+        self.out.into_inner().finish()
     }
 }
 

@@ -97,9 +97,10 @@ fn check_script(
             }
         };
         for st in statements {
+            let pos = at(st.line, st.column);
+            let prefix = format!("setkey script of node `{node}`, line {}", st.line);
             if let Some(why) = keyed.then(|| racoon_ipcomp_gap(&st.command)).flatten() {
-                let prefix = format!("setkey script of node `{node}`, line {}", st.line);
-                w.push((at(st.line, st.column), format!("{prefix}: {why}")));
+                w.push((pos, format!("{prefix}: {why}")));
             }
             for (i, request) in kernel_requests(st.command).into_iter().enumerate() {
                 let fwd = match request.added_policy() {
@@ -110,8 +111,6 @@ fn check_script(
                     rfc_fwd.extend(fwd.filter(|_| i > 0));
                     continue;
                 };
-                let pos = at(st.line, st.column);
-                let prefix = format!("setkey script of node `{node}`, line {}", st.line);
                 // An explicit `fwd` next to its `in` policy, as many
                 // scripts have: Linux answers File exists and keeps the
                 // policy RFC mode made; setkey goes on.
