@@ -48,7 +48,7 @@ impl KeyKernel for IpsecEngine {
         // messages in the order they happened.
         self.collect_sa_events();
         match request {
-            Request::Flush(proto) => Ok(self.flush(proto)),
+            Request::Flush(proto) => Ok(self.flush(now, proto)),
             Request::Ipcomp(request) => self.ipcomp_request(now, request),
             Request::SpdFlush => {
                 self.spd.flush();
@@ -61,8 +61,8 @@ impl KeyKernel for IpsecEngine {
             Request::Add(spec) => self.install(now, spec, false),
             Request::Delete {
                 dst, proto, spi, ..
-            } => self.delete((dst.into(), proto, spi)),
-            Request::DeleteAll { src, dst, proto } => Ok(self.delete_all(src, dst, proto)),
+            } => self.delete(now, (dst.into(), proto, spi)),
+            Request::DeleteAll { src, dst, proto } => Ok(self.delete_all(now, src, dst, proto)),
             Request::Get {
                 dst, proto, spi, ..
             } => self.get_sa((dst.into(), proto, spi)),
@@ -194,17 +194,18 @@ impl IpsecEngine {
     }
 
     /// DELETE of an SA, or of the larval SA a GETSPI reserved.
-    fn delete(&mut self, key: SaKey) -> Result<Reply, Errno> {
+    fn delete(&mut self, now: Instant, key: SaKey) -> Result<Reply, Errno> {
         if self.keying.reserved.remove(&key).is_some() && self.sad.get(&key).is_none() {
             return Ok(Reply::Done);
         }
-        self.sad.delete(key).map_err(sad_error)?;
+        self.sad.delete(key, now).map_err(sad_error)?;
         self.keying.events.push_back(Event::Deleted(key));
         Ok(Reply::Done)
     }
 
     fn delete_all(
         &mut self,
+        now: Instant,
         src: std::net::Ipv4Addr,
         dst: std::net::Ipv4Addr,
         proto: IpsecProto,
@@ -216,15 +217,15 @@ impl IpsecEngine {
             .map(|sa| sa.key())
             .collect();
         for key in keys {
-            if self.sad.delete(key).is_ok() {
+            if self.sad.delete(key, now).is_ok() {
                 self.keying.events.push_back(Event::Deleted(key));
             }
         }
         Reply::Done
     }
 
-    fn flush(&mut self, proto: Option<IpsecProto>) -> Reply {
-        self.sad.flush(proto);
+    fn flush(&mut self, now: Instant, proto: Option<IpsecProto>) -> Reply {
+        self.sad.flush(proto, now);
         if proto.is_none() {
             self.ipcomp.flush();
         }

@@ -61,6 +61,36 @@ pub struct SecurityAssociation {
     pub last_used: Option<Instant>,
     /// Order of installation: among equal candidates the newest is used.
     pub serial: u64,
+    /// Its entry in [`Sad::history`].
+    life: usize,
+}
+
+/// Why an SA left the SAD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaEnd {
+    /// A key manager's or setkey's `delete`/`deleteall`/`flush`.
+    Deleted,
+    /// Its hard lifetime (seconds or bytes) ran out (RFC 4301 §4.4.2.1).
+    Expired,
+}
+
+/// One SA from installation to removal, for the report's lifetime bars.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaLife {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub proto: IpsecProto,
+    pub spi: u32,
+    pub mode: Mode,
+    pub enc: Option<crate::crypto::EncAlg>,
+    pub auth: Option<crate::crypto::AuthAlg>,
+    pub udp_encap: bool,
+    pub created: Instant,
+    /// The soft and hard time lifetimes it was installed with (0: none).
+    pub soft_seconds: u64,
+    pub hard_seconds: u64,
+    /// When and why it left; None: still installed at the end.
+    pub ended: Option<(Instant, SaEnd)>,
 }
 
 /// Lifetime events for the key manager (PF_KEY SADB_EXPIRE).
@@ -93,6 +123,8 @@ impl std::fmt::Display for SadError {
 pub struct Sad {
     sas: BTreeMap<SaKey, SecurityAssociation>,
     serial: u64,
+    /// Every SA installed so far, in order, with when it left.
+    pub history: Vec<SaLife>,
     /// Lifetime events not yet taken by the engine's PF_KEY queue
     /// (`IpsecEngine::poll_event`).
     pub(super) events: Vec<SaEvent>,
@@ -127,7 +159,22 @@ impl Sad {
             None => None,
         };
         self.serial += 1;
+        self.history.push(SaLife {
+            src: spec.src,
+            dst: spec.dst,
+            proto: spec.proto,
+            spi: spec.spi,
+            mode: spec.mode,
+            enc: spec.enc.as_ref().map(|(alg, _)| *alg),
+            auth: spec.auth.as_ref().map(|(alg, _)| *alg),
+            udp_encap: spec.encap.is_some(),
+            created: now,
+            soft_seconds: spec.soft.seconds,
+            hard_seconds: spec.hard.seconds,
+            ended: None,
+        });
         let sa = SecurityAssociation {
+            life: self.history.len() - 1,
             replay: ReplayWindow::new(spec.replay_window),
             spec,
             cipher,
@@ -143,22 +190,57 @@ impl Sad {
         Ok(())
     }
 
-    pub fn delete(&mut self, key: SaKey) -> Result<(), SadError> {
-        self.sas.remove(&key).map(|_| ()).ok_or(SadError::NotFound)
+    pub fn delete(&mut self, key: SaKey, now: Instant) -> Result<(), SadError> {
+        self.remove(key, now, SaEnd::Deleted)
+            .then_some(())
+            .ok_or(SadError::NotFound)
+    }
+
+    /// Takes an SA out, noting when and why in its history.
+    fn remove(&mut self, key: SaKey, now: Instant, why: SaEnd) -> bool {
+        let Some(sa) = self.sas.remove(&key) else {
+            return false;
+        };
+        if let Some(life) = self.history.get_mut(sa.life) {
+            life.ended = Some((now, why));
+        }
+        true
+    }
+
+    /// Removes every SA `doomed` picks; how many it removed.
+    fn remove_where(
+        &mut self,
+        now: Instant,
+        doomed: impl Fn(&SecurityAssociation) -> bool,
+    ) -> usize {
+        let keys: Vec<SaKey> = self
+            .sas
+            .values()
+            .filter(|sa| doomed(sa))
+            .map(SecurityAssociation::key)
+            .collect();
+        for key in &keys {
+            self.remove(*key, now, SaEnd::Deleted);
+        }
+        keys.len()
     }
 
     /// `deleteall src dst proto`.
-    pub fn delete_all(&mut self, src: Ipv4Addr, dst: Ipv4Addr, proto: IpsecProto) -> usize {
-        let before = self.sas.len();
-        self.sas
-            .retain(|_, sa| !(sa.spec.src == src && sa.spec.dst == dst && sa.spec.proto == proto));
-        before - self.sas.len()
+    pub fn delete_all(
+        &mut self,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        proto: IpsecProto,
+        now: Instant,
+    ) -> usize {
+        self.remove_where(now, |sa| {
+            sa.spec.src == src && sa.spec.dst == dst && sa.spec.proto == proto
+        })
     }
 
     /// `flush [proto]`.
-    pub fn flush(&mut self, proto: Option<IpsecProto>) {
-        self.sas
-            .retain(|_, sa| proto.is_some_and(|p| p != sa.spec.proto));
+    pub fn flush(&mut self, proto: Option<IpsecProto>, now: Instant) {
+        self.remove_where(now, |sa| proto.is_none_or(|p| p == sa.spec.proto));
     }
 
     pub fn get(&self, key: &SaKey) -> Option<&SecurityAssociation> {
@@ -215,7 +297,7 @@ impl Sad {
             self.events.push(SaEvent::SoftExpired(key));
         }
         if hard > 0 && sa.counters.bytes >= hard {
-            self.sas.remove(&key);
+            self.remove(key, now, SaEnd::Expired);
             self.events.push(SaEvent::HardExpired(key));
         }
     }
@@ -248,7 +330,7 @@ impl Sad {
             }
         }
         for key in hard {
-            self.sas.remove(&key);
+            self.remove(key, now, SaEnd::Expired);
             self.events.push(SaEvent::HardExpired(key));
         }
     }
@@ -353,6 +435,52 @@ mod tests {
             None,
             "-m any is transport on Linux"
         );
-        assert_eq!(sad.delete_all(src, dst, IpsecProto::Ah), 2);
+        assert_eq!(sad.delete_all(src, dst, IpsecProto::Ah, Instant::ZERO), 2);
+    }
+
+    /// The report's lifetime bars: every SA added stays in the history
+    /// with when and why it left (delete, or its hard lifetime).
+    #[test]
+    fn history_keeps_each_sa_with_its_end() {
+        let mut sad = Sad::default();
+        let none = Lifetime::default();
+        let hard = Lifetime {
+            seconds: 20,
+            bytes: 0,
+        };
+        sad.add(spec(0x300, Mode::Tunnel, none, hard), Instant::ZERO)
+            .unwrap();
+        sad.add(spec(0x301, Mode::Tunnel, none, none), Instant::from_secs(5))
+            .unwrap();
+        let key = ("10.0.0.2".parse().unwrap(), IpsecProto::Ah, 0x301);
+        sad.delete(key, Instant::from_secs(7)).unwrap();
+        sad.expire(Instant::from_secs(20));
+        sad.add(
+            spec(0x302, Mode::Tunnel, none, none),
+            Instant::from_secs(21),
+        )
+        .unwrap();
+        let ends: Vec<_> = sad
+            .history
+            .iter()
+            .map(|l| (l.spi, l.created, l.ended))
+            .collect();
+        assert_eq!(
+            ends,
+            vec![
+                (
+                    0x300,
+                    Instant::ZERO,
+                    Some((Instant::from_secs(20), SaEnd::Expired))
+                ),
+                (
+                    0x301,
+                    Instant::from_secs(5),
+                    Some((Instant::from_secs(7), SaEnd::Deleted))
+                ),
+                (0x302, Instant::from_secs(21), None),
+            ]
+        );
+        assert_eq!(sad.history[0].hard_seconds, 20);
     }
 }

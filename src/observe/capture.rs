@@ -13,6 +13,7 @@ use smoltcp::time::Instant;
 
 use super::TmpFile;
 use super::filter::PacketSummary;
+use super::ladder::Hop;
 use super::pcap::PcapWriter;
 use super::pcapng::{AllLinks, Interface, PacketId};
 use super::tcpdump::Dissector;
@@ -35,15 +36,25 @@ struct LinkCapture {
     packets: u64,
 }
 
-/// What [`Capture::finish`] returns: the files written and, per link, the
-/// packet count and the retained log.
-pub type Finished = (Vec<PathBuf>, Vec<(u64, Option<LinkLog>)>);
+/// What [`Capture::finish`] returns.
+pub struct Finished {
+    pub files: Vec<PathBuf>,
+    /// Per link, its packet count and retained log.
+    pub links: Vec<(u64, Option<LinkLog>)>,
+    /// Every packet, when files were written (the report draws them).
+    pub hops: Vec<Hop>,
+}
+
+/// A packet's sending and receiving lifelines (see [`Hop`]).
+pub type Ends = (u32, u32);
 
 pub struct Capture {
     links: Vec<LinkCapture>,
     all: Option<AllLinks>,
     trace: Option<TmpFile>,
     trace_line: u64,
+    /// Kept when files are written, indexed by [`PacketId`].
+    hops: Option<Vec<Hop>>,
 }
 
 impl Capture {
@@ -77,6 +88,7 @@ impl Capture {
             all,
             trace,
             trace_line: 0,
+            hops: dir.map(|_| Vec::new()),
         })
     }
 
@@ -89,6 +101,7 @@ impl Capture {
         at: Instant,
         packet: &[u8],
         arriving: u8,
+        ends: Ends,
     ) -> io::Result<Option<PacketId>> {
         let Some(lc) = self.links.get_mut(link) else {
             return Ok(None);
@@ -118,8 +131,22 @@ impl Capture {
                 writeln!(out, "{continuation}")?;
             }
         }
+        let summary = PacketSummary::of(packet);
+        if let Some(hops) = &mut self.hops {
+            hops.push(Hop {
+                at,
+                link: link as u32,
+                from: ends.0,
+                to: ends.1,
+                line,
+                text: text.clone(),
+                summary,
+                arriving,
+                fate: None,
+            });
+        }
         if let Some(log) = &mut lc.log {
-            if let Some(s) = PacketSummary::of(packet) {
+            if let Some(s) = summary {
                 log.summaries.push(s);
             }
             log.lines.push((line, text));
@@ -130,6 +157,10 @@ impl Capture {
     /// A copy of packet `id` reached its end; `fate`: what became of it
     /// there when it was not taken as usual (a drop and its reason).
     pub fn arrived(&mut self, id: PacketId, fate: Option<String>) -> io::Result<()> {
+        let hop = self.hops.as_mut().and_then(|h| h.get_mut(id as usize));
+        if let (Some(hop), Some(f)) = (hop, &fate) {
+            hop.fate.get_or_insert_with(|| f.clone());
+        }
         match &mut self.all {
             Some(all) => all.arrived(id, fate),
             None => Ok(()),
@@ -153,7 +184,11 @@ impl Capture {
         if let Some(trace) = self.trace {
             files.push(trace.finish()?);
         }
-        Ok((files, logs))
+        Ok(Finished {
+            files,
+            links: logs,
+            hops: self.hops.unwrap_or_default(),
+        })
     }
 }
 
@@ -195,11 +230,11 @@ mod tests {
     fn continuation_lines_count_in_line_numbers_but_are_not_kept() {
         let mut c = Capture::new(None, &[Interface::named("wire")], &[true]).expect("no files");
         let at = Instant::from_micros(0);
-        c.record(0, at, &rip_datagram(&[0; 20]), 1)
+        c.record(0, at, &rip_datagram(&[0; 20]), 1, (0, 1))
             .expect("no files");
-        c.record(0, at, &rip_datagram(&[2, 1, 0, 0]), 1)
+        c.record(0, at, &rip_datagram(&[2, 1, 0, 0]), 1, (0, 1))
             .expect("no files");
-        let (_, logs) = c.finish().expect("no files");
+        let logs = c.finish().expect("no files").links;
         let lines = logs[0].1.as_ref().map(|l| l.lines.clone());
         assert_eq!(
             lines,

@@ -4,6 +4,7 @@
 mod beep;
 pub mod capture;
 pub mod filter;
+pub mod ladder;
 mod msdp;
 mod openflow;
 pub mod pcap;

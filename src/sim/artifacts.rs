@@ -79,6 +79,14 @@ pub fn sa_reports(nodes: &[Node]) -> Vec<(String, Vec<SaReport>)> {
         .collect()
 }
 
+/// Every SA each IPsec node installed during the run, in order.
+pub fn sa_history(nodes: &[Node]) -> Vec<(String, Vec<crate::ipsec::sad::SaLife>)> {
+    nodes
+        .iter()
+        .filter_map(|n| Some((n.name.clone(), n.ipsec()?.sad.history.clone())))
+        .collect()
+}
+
 /// Each node's key daemon report, by node index (None: no daemon, or
 /// one that keeps no report).
 pub fn daemon_reports(nodes: &[Node]) -> Vec<Option<DaemonReport<'_>>> {

@@ -230,7 +230,7 @@ fn a_node_pings_an_echo_end() {
     w.run(|_| {});
     assert_eq!(w.flows[0].received, 4, "{:?}", w.flows[0]);
     assert_eq!(w.flows[0].rtts_us, [4000; 4]);
-    let (_, logs) = w.capture.finish().unwrap();
+    let logs = w.capture.finish().unwrap().links;
     let log = logs[0].1.as_ref().unwrap();
     let lines: Vec<&str> = log.lines.iter().map(|(_, l)| l.as_str()).collect();
     assert_eq!(lines.len(), 8, "{lines:?}");

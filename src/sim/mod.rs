@@ -22,9 +22,11 @@ use std::path::{Path, PathBuf};
 use smoltcp::time::Instant;
 
 use crate::host::realtime::RealTime;
+use crate::ipsec::sad::SaLife;
 use crate::kernel::counters::NodeCounters;
 use crate::node::apps::FlowStats;
-use crate::observe::capture::{Capture, LinkLog};
+use crate::observe::capture::{self, Capture, LinkLog};
+use crate::observe::ladder::Hop;
 use crate::scenario::{Expectation, Scenario};
 use build::Topology;
 use link::LinkCounters;
@@ -65,6 +67,12 @@ pub struct Outcome {
     pub nodes: Vec<(String, NodeCounters)>,
     /// SAs of each IPsec node at the end, with their counters.
     pub sas: Vec<(String, Vec<artifacts::SaReport>)>,
+    /// Every SA each IPsec node installed, with when it left.
+    pub sa_history: Vec<(String, Vec<SaLife>)>,
+    /// Every packet on every link, when files were written.
+    pub hops: Vec<Hop>,
+    /// Who sends and receives [`Hop`]s: the nodes, then other link ends.
+    pub lifelines: Vec<String>,
     /// IPComp SAs of each IPsec node at the end, with their counters.
     pub ipcomp_sas: Vec<(String, Vec<artifacts::IpcompReport>)>,
     /// What each node's key daemon did: its events and log lines.
@@ -139,6 +147,7 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         world.run(progress);
         None
     };
+    let lifelines = world.lifelines();
     let ends = world
         .attached
         .iter()
@@ -157,7 +166,11 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
     } = world;
     // The devices close (and their threads end) before the files are made.
     drop(attached);
-    let (mut files, logs) = capture.finish().map_err(captures)?;
+    let capture::Finished {
+        mut files,
+        links: logs,
+        hops,
+    } = capture.finish().map_err(captures)?;
     if let Some(e) = capture_error {
         return Err(captures(e));
     }
@@ -168,6 +181,7 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         files.extend(artifacts::write_nat_files(d, &nodes, end)?);
     }
     let sas = artifacts::sa_reports(&nodes);
+    let sa_history = artifacts::sa_history(&nodes);
     let ipcomp_sas = artifacts::ipcomp_reports(&nodes);
     let ike = artifacts::ike_reports(&nodes, reports);
     if let Some(d) = &dir {
@@ -181,6 +195,9 @@ pub fn run(s: &Scenario, opts: &RunOptions, progress: impl FnMut(Instant)) -> io
         topology: Topology::of(s),
         flows,
         sas,
+        sa_history,
+        hops,
+        lifelines,
         ipcomp_sas,
         ike,
         nodes: nodes

@@ -10,7 +10,7 @@ use super::queue::EventQueue;
 use crate::kernel::Actions;
 use crate::node::Node;
 use crate::node::apps::FlowStats;
-use crate::observe::capture::Capture;
+use crate::observe::capture::{Capture, Ends};
 use crate::observe::pcapng::PacketId;
 
 #[derive(Debug)]
@@ -244,7 +244,9 @@ impl World {
         l.transmitters[end].busy_until = done;
         let [first, second] = l.fate(done).arrivals;
         let arriving = u8::from(first.is_some()) + u8::from(second.is_some());
-        let seen = self.record(link, &frame.packet, arriving);
+        let sender = l.ends[end].id.at;
+        let ends = (self.lifeline(sender), self.lifeline(frame.to.at));
+        let seen = self.record(link, &frame.packet, arriving, ends);
         let Frame { to, mut packet } = frame;
         if let Some(at) = first {
             let copy = if second.is_some() {
@@ -276,17 +278,34 @@ impl World {
 
     /// Captures a packet going onto `link` now; its id in the capture of
     /// all links, when that is written.
-    fn record(&mut self, link: usize, packet: &[u8], arriving: u8) -> Option<PacketId> {
+    fn record(&mut self, link: usize, packet: &[u8], arriving: u8, ends: Ends) -> Option<PacketId> {
         if self.capture_error.is_some() {
             return None;
         }
-        match self.capture.record(link, self.now, packet, arriving) {
+        match self.capture.record(link, self.now, packet, arriving, ends) {
             Ok(seen) => seen,
             Err(e) => {
                 self.capture_error = Some(e);
                 None
             }
         }
+    }
+
+    /// An endpoint's lifeline in the capture's hops: nodes by index, then
+    /// the attached ends (see [`World::lifelines`]).
+    fn lifeline(&self, at: EndpointId) -> u32 {
+        match at {
+            EndpointId::Node(i) => i as u32,
+            EndpointId::Attached(j) => (self.nodes.len() + j) as u32,
+        }
+    }
+
+    /// The names of the lifelines, in [`World::lifeline`]'s order.
+    pub fn lifelines(&self) -> Vec<String> {
+        let nodes = self.nodes.iter().map(|n| n.name.clone());
+        nodes
+            .chain(self.attached.iter().map(|a| a.endpoint.name().to_string()))
+            .collect()
     }
 
     fn note_fate(&mut self, seen: Option<PacketId>, fate: Option<String>) {
