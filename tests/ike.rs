@@ -749,7 +749,7 @@ fn a_forged_quick_mode_from_another_port_moves_nothing() {
     // B now starts a negotiation of its own under the same ISAKMP SA.
     let spis: Vec<_> = h.engine.sad.iter().map(|sa| sa.key()).collect();
     for key in spis {
-        let _ = h.engine.sad.delete(key);
+        let _ = h.engine.sad.delete(key, lab.now);
     }
     let before = lab.sent.len();
     let mut p = packet(B, A);
