@@ -193,7 +193,7 @@ fn acquire_reaches_the_daemon_and_its_sas_carry_the_traffic() {
     let (_, world) = run_toy("toy-ike");
     // Linux drops the packet that raised the ACQUIRE; the other four pass.
     assert_eq!(world.flows[0].received, 4, "{:?}", world.flows[0]);
-    let (_, logs) = world.capture.finish().expect("finish");
+    let logs = world.capture.finish().expect("finish").links;
     let log = logs[0].1.as_ref().expect("wire is logged");
     let lines: Vec<&str> = log.lines.iter().map(|(_, l)| l.as_str()).collect();
     assert!(
@@ -227,7 +227,7 @@ fn udp_500_lines_match_tcpdump() {
         return;
     }
     let (dir, world) = run_toy("toy-ike-tcpdump");
-    let (_, logs) = world.capture.finish().expect("finish");
+    let logs = world.capture.finish().expect("finish").links;
     let ours: Vec<String> = logs[0]
         .1
         .as_ref()
