@@ -28,12 +28,15 @@
 //! | [`scenario`] | the YAML schema, located errors, validation | simulate |
 //! | [`sim`] | event queue, links and their ends (nodes, TUN devices), building and running a world to an outcome in virtual or real time | interpret IPsec or judge a run |
 //! | [`verdict`] | expectations held against an outcome | change the outcome |
-//! | [`report`], [`runner`], [`wireshark`] | summaries, JUnit, finding and running scenario files, the Wireshark profile beside a run's captures | protocol logic |
+//! | [`report`], [`wireshark`] | summaries, JUnit, the Wireshark profile beside a run's captures | protocol logic |
+//! | [`html`] | the HTML report of a run and the index of runs: topology, message-sequence and SA-lifetime pictures in inline SVG | protocol logic, change a verdict |
+//! | [`runner`] | finding and running scenario files to reports | protocol logic |
 #![forbid(unsafe_code)]
 
 pub mod config;
 pub mod crypto;
 pub mod host;
+pub mod html;
 pub mod ike;
 pub mod ipsec;
 pub mod kernel;

@@ -157,6 +157,14 @@ fn run(cli: &Cli, files: &[PathBuf]) -> ExitCode {
     progress.finish();
     let passed = reports.iter().filter(|r| r.passed()).count();
     println!("{passed} passed, {} failed", reports.len() - passed);
+    match vpnlab::html::write_index(&cli.out, &reports) {
+        Ok(path) if !cli.quiet => println!("report: {}", path.display()),
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("error: {}: cannot write index.html: {e}", cli.out.display());
+            return ExitCode::from(EXIT_INVALID);
+        }
+    }
     if let Some(path) = &cli.junit {
         if let Err(e) = std::fs::write(path, junit(&reports)) {
             eprintln!("error: {}: cannot write JUnit report: {e}", path.display());

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use smoltcp::time::Instant;
 
+use crate::html;
 use crate::report::ScenarioReport;
 use crate::scenario;
 use crate::sim::{self, RunOptions};
@@ -72,15 +73,29 @@ pub fn run_file(
             return report;
         }
     };
+    let mut outcome = outcome;
     let verdicts = expect::check_all(&s, &outcome);
+    let wall = started.elapsed();
+    let page = html::Run {
+        scenario: &s,
+        file: &file,
+        outcome: &outcome,
+        verdicts: &verdicts,
+        wall,
+    };
+    let error = html::write_report(&page)
+        .err()
+        .map(|e| format!("{}: cannot write report.html: {e}", path.display()));
+    // The report drew every packet; the summary needs none of them.
+    outcome.hops = Vec::new();
     ScenarioReport {
         file,
         name,
         outcome: Some(outcome),
         verdicts,
-        error: None,
+        error,
         warnings: s.warnings,
-        wall: started.elapsed(),
+        wall,
     }
 }
 

@@ -44,6 +44,17 @@ fn shipped_scenarios_pass_with_exit_0_and_junit() {
     assert!(!xml.contains("<failure"), "{xml}");
     assert!(out.join("two-hosts-ping/wire.pcap").exists());
     assert!(out.join("two-hosts-ping/trace.txt").exists());
+    // The index: one row per scenario, each linked to a report that exists.
+    let index = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    let files = std::fs::read_dir("scenarios").unwrap().count();
+    let rows: Vec<&str> = index.split("<tr class=\"scenario\"").skip(1).collect();
+    assert_eq!(rows.len(), files, "{index}");
+    for row in rows {
+        assert!(row.starts_with(" data-passed=\"true\""), "{row}");
+        let link = row.split("href=\"").nth(1).and_then(|r| r.split_once('"'));
+        let (href, _) = link.expect("a link to the report");
+        assert!(out.join(href).exists(), "{href}");
+    }
 }
 
 #[test]

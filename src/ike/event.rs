@@ -102,4 +102,12 @@ pub enum IkeEvent {
     /// The exchange moved to port 4500 (RFC 3947 §4) or followed a NAT's
     /// new mapping.
     Floated { at: Instant, peer: Ipv4Addr },
+    /// An Informational message went to `to`: what it said (`R-U-THERE`,
+    /// `DELETE`, a notify type), which its encryption hides from the
+    /// trace; the report's ladder labels its arrow with it.
+    InformationalSent {
+        at: Instant,
+        to: std::net::SocketAddrV4,
+        what: String,
+    },
 }

@@ -33,12 +33,7 @@ impl NatSpec {
         Some(NatConfig {
             outside_iface,
             outside,
-            kind: match self.kind {
-                NatKind::FullCone => Kind::FullCone,
-                NatKind::AddressRestricted => Kind::AddressRestricted,
-                NatKind::PortRestricted => Kind::PortRestricted,
-                NatKind::Symmetric => Kind::Symmetric,
-            },
+            kind: self.kind.into(),
             ports: match self.ports {
                 NatPorts::Preserve => PortAllocation::Preserve,
                 NatPorts::Sequential => PortAllocation::Sequential,
@@ -114,6 +109,17 @@ pub fn check(node: &str, spec: &Located<NodeSpec>, nat: &NatSpec, p: &mut Vec<(P
                 f.to.pos,
                 format!("{} is on no inside subnet of `{node}`", f.to.value),
             ));
+        }
+    }
+}
+
+impl From<NatKind> for Kind {
+    fn from(k: NatKind) -> Kind {
+        match k {
+            NatKind::FullCone => Kind::FullCone,
+            NatKind::AddressRestricted => Kind::AddressRestricted,
+            NatKind::PortRestricted => Kind::PortRestricted,
+            NatKind::Symmetric => Kind::Symmetric,
         }
     }
 }

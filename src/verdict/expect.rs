@@ -4,6 +4,7 @@
 use regex::Regex;
 
 use super::bound::Bound;
+use super::evidence::{self, Evidence};
 use crate::observe::filter::{Filter, protocol_number};
 use crate::scenario::Located;
 use crate::scenario::model::*;
@@ -20,6 +21,8 @@ pub struct Verdict {
     /// What was seen, and on failure where to look.
     pub detail: String,
     pub line: u32,
+    /// The trace and log lines it is about (see [`evidence`]).
+    pub evidence: Vec<Evidence>,
 }
 
 /// Checks every expectation of `s` against `o`, in file order.
@@ -28,27 +31,34 @@ pub fn check_all(s: &Scenario, o: &Outcome) -> Vec<Verdict> {
 }
 
 fn check(s: &Scenario, o: &Outcome, e: &Located<Expectation>) -> Verdict {
+    let mut ev = Vec::new();
     let (what, passed, detail) = match &e.value {
-        Expectation::Ping(x) => ping(s, o, x),
+        Expectation::Ping(x) => ping(s, o, x, &mut ev),
         Expectation::Udp(x) => delivered(o, x, "udp"),
         Expectation::Tcp(x) => delivered(o, x, "tcp"),
-        Expectation::Packets(x) => packets(o, x),
-        Expectation::Trace(x) => trace(o, x),
-        Expectation::Counter(x) => counter(o, x),
-        Expectation::Sa(x) => sa(o, x),
-        Expectation::NoPlaintext(x) => no_plaintext(s, o, x),
-        Expectation::Ike(x) => super::ike::ike(o, x),
-        Expectation::Log(x) => super::ike::log(o, x),
+        Expectation::Packets(x) => packets(o, x, &mut ev),
+        Expectation::Trace(x) => trace(o, x, &mut ev),
+        Expectation::Counter(x) => counter(o, x, &mut ev),
+        Expectation::Sa(x) => sa(o, x, &mut ev),
+        Expectation::NoPlaintext(x) => no_plaintext(s, o, x, &mut ev),
+        Expectation::Ike(x) => super::ike::ike(o, x, &mut ev),
+        Expectation::Log(x) => super::ike::log(o, x, &mut ev),
     };
     Verdict {
         what,
         passed,
         detail,
         line: e.pos.line,
+        evidence: ev,
     }
 }
 
-fn ping(s: &Scenario, o: &Outcome, x: &PingExpect) -> (String, bool, String) {
+fn ping(
+    s: &Scenario,
+    o: &Outcome,
+    x: &PingExpect,
+    ev: &mut Vec<Evidence>,
+) -> (String, bool, String) {
     let flow = match (&x.flow, &x.from, &x.to) {
         (Some(name), _, _) => o.topology.flows.get(name.as_str()).copied(),
         (None, Some(from), Some(to)) => s.traffic.iter().position(|t| {
@@ -72,6 +82,12 @@ fn ping(s: &Scenario, o: &Outcome, x: &PingExpect) -> (String, bool, String) {
         stats.sent, stats.received, stats.corrupted, stats.duplicates
     );
     let passed = bound.holds(stats.received) && stats.corrupted == 0;
+    let sent = flow
+        .and_then(|i| s.traffic.get(i))
+        .and_then(|t| t.ping.as_ref());
+    if let Some(p) = sent {
+        *ev = evidence::ping(o, &node_addresses(s, &p.from), p.to.value);
+    }
     (what, passed, seen)
 }
 
@@ -146,7 +162,7 @@ fn where_to_look(o: &Outcome, link: &str, lines: &[u64]) -> String {
     s
 }
 
-fn packets(o: &Outcome, x: &PacketsExpect) -> (String, bool, String) {
+fn packets(o: &Outcome, x: &PacketsExpect, ev: &mut Vec<Evidence>) -> (String, bool, String) {
     let filter = Filter {
         protocol: x.proto.as_ref().and_then(|p| protocol_number(p)),
         src: x.src.map(Address::from),
@@ -184,6 +200,7 @@ fn packets(o: &Outcome, x: &PacketsExpect) -> (String, bool, String) {
         .collect();
     let n = matching.len() as u64;
     let passed = bound.holds(n);
+    *ev = evidence::trace_lines(&matching);
     let mut detail = format!("{n} matching packets");
     if !passed {
         detail.push_str(&format!("; {}", where_to_look(o, &x.link, &matching)));
@@ -216,7 +233,7 @@ fn describe_filter(x: &PacketsExpect) -> String {
     }
 }
 
-fn trace(o: &Outcome, x: &TraceExpect) -> (String, bool, String) {
+fn trace(o: &Outcome, x: &TraceExpect, ev: &mut Vec<Evidence>) -> (String, bool, String) {
     // `not_matches` is "no line matches": a count of zero.
     let (pattern, bound) = match (&x.matches, &x.not_matches) {
         (Some(p), _) => (
@@ -255,6 +272,7 @@ fn trace(o: &Outcome, x: &TraceExpect) -> (String, bool, String) {
         .collect();
     let n = hits.len() as u64;
     let passed = bound.holds(n);
+    *ev = evidence::trace_lines(&hits);
     let mut detail = format!("{n} of {} lines match", log.lines.len());
     if !passed {
         detail.push_str(&format!("; {}", where_to_look(o, &x.link, &hits)));
@@ -262,7 +280,7 @@ fn trace(o: &Outcome, x: &TraceExpect) -> (String, bool, String) {
     (what, passed, detail)
 }
 
-fn counter(o: &Outcome, x: &CounterExpect) -> (String, bool, String) {
+fn counter(o: &Outcome, x: &CounterExpect, ev: &mut Vec<Evidence>) -> (String, bool, String) {
     let bound = Bound {
         exact: x.count,
         at_least: x.at_least,
@@ -282,6 +300,11 @@ fn counter(o: &Outcome, x: &CounterExpect) -> (String, bool, String) {
         ),
         _ => ("?".into(), None),
     };
+    *ev = match (&x.node, &x.link) {
+        (Some(n), _) => evidence::dropped_by(o, n, &x.name),
+        (None, Some(l)) => evidence::on_link(o, l, &x.name),
+        _ => Vec::new(),
+    };
     let what = format!(
         "counter {} of {owner}: {}",
         x.name.value,
@@ -293,13 +316,14 @@ fn counter(o: &Outcome, x: &CounterExpect) -> (String, bool, String) {
     }
 }
 
-fn sa(o: &Outcome, x: &SaExpect) -> (String, bool, String) {
+fn sa(o: &Outcome, x: &SaExpect, ev: &mut Vec<Evidence>) -> (String, bool, String) {
     let bound = Bound {
         exact: x.count,
         at_least: x.at_least,
         at_most: x.at_most,
     };
     let spi = x.spi.value.0;
+    *ev = evidence::spi(o, spi);
     let what = format!(
         "SA 0x{spi:08x} on {}: {}",
         x.node.value,
@@ -382,7 +406,12 @@ fn is_udp_encapsulated(p: &crate::observe::filter::PacketSummary) -> bool {
         .is_some_and(|(s, d)| s == PORT_NATT || d == PORT_NATT)
 }
 
-fn no_plaintext(s: &Scenario, o: &Outcome, x: &NoPlaintextExpect) -> (String, bool, String) {
+fn no_plaintext(
+    s: &Scenario,
+    o: &Outcome,
+    x: &NoPlaintextExpect,
+    ev: &mut Vec<Evidence>,
+) -> (String, bool, String) {
     let names: Vec<&str> = x.between.iter().map(|n| n.as_str()).collect();
     let what = format!(
         "no plaintext between {} on {}",
@@ -423,6 +452,7 @@ fn no_plaintext(s: &Scenario, o: &Outcome, x: &NoPlaintextExpect) -> (String, bo
         }
     }
     let passed = clear.is_empty();
+    *ev = evidence::trace_lines(&clear);
     let mut detail = format!(
         "{protected} protected packets, {} in plaintext",
         clear.len()

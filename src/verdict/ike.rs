@@ -5,6 +5,7 @@
 use regex::Regex;
 
 use super::bound::Bound;
+use super::evidence::{self, Evidence};
 use crate::ike::IkeEvent;
 use crate::scenario::model::{IkeExpect, LogExpect};
 use crate::sim::Outcome;
@@ -54,7 +55,7 @@ fn selects(x: &IkeExpect, e: &IkeEvent) -> Option<(smoltcp::time::Instant, std::
     }
 }
 
-pub fn ike(o: &Outcome, x: &IkeExpect) -> (String, bool, String) {
+pub fn ike(o: &Outcome, x: &IkeExpect, ev: &mut Vec<Evidence>) -> (String, bool, String) {
     let bound = Bound::or_at_least_one(x.count, x.at_least, x.at_most);
     let mut what = format!("ike {} on {}", x.event.value, x.node.value);
     if let Some(r) = &x.reason {
@@ -74,19 +75,25 @@ pub fn ike(o: &Outcome, x: &IkeExpect) -> (String, bool, String) {
         .within
         .as_ref()
         .map(|w| smoltcp::time::Instant::ZERO + w.value.0);
-    let n = r
+    let times: Vec<String> = r
         .events
         .iter()
         .filter_map(|e| selects(x, e))
         .filter(|(at, peer)| {
             limit.is_none_or(|l| *at <= l) && x.peer.as_ref().is_none_or(|p| p.value == *peer)
         })
-        .count() as u64;
+        .map(|(at, _)| format!("{}: ", crate::ike::log::timestamp(at)))
+        .collect();
+    let n = times.len() as u64;
+    // The log lines written at the moments of those events.
+    *ev = evidence::log_lines(&r.node, &r.log, |line| {
+        times.iter().any(|t| line.starts_with(t.as_str()))
+    });
     let detail = format!("{n} seen; see captures/{}/{}.log", o.scenario, x.node.value);
     (what, bound.holds(n), detail)
 }
 
-pub fn log(o: &Outcome, x: &LogExpect) -> (String, bool, String) {
+pub fn log(o: &Outcome, x: &LogExpect, ev: &mut Vec<Evidence>) -> (String, bool, String) {
     let bound = Bound::or_at_least_one(x.count, x.at_least, x.at_most);
     let what = format!(
         "log of {} matching /{}/: {}",
@@ -104,6 +111,7 @@ pub fn log(o: &Outcome, x: &LogExpect) -> (String, bool, String) {
         .filter(|(line, _)| re.is_match(line))
         .map(|(_, n)| n)
         .sum();
+    *ev = evidence::log_lines(&r.node, &r.log, |line| re.is_match(line));
     let detail = format!(
         "{n} lines; see captures/{}/{}.log",
         o.scenario, x.node.value

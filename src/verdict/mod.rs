@@ -3,7 +3,9 @@
 //! reads a verdict.
 
 mod bound;
+pub mod evidence;
 pub mod expect;
 mod ike;
 
+pub use evidence::Evidence;
 pub use expect::{Verdict, check_all};

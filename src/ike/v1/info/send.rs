@@ -7,6 +7,7 @@ use std::net::SocketAddrV4;
 
 use super::{ipsec_protocol, isakmp_notify};
 use crate::crypto::ikev1;
+use crate::ike::IkeEvent;
 use crate::ike::daemon::Datagram;
 use crate::ike::v1::env::Env;
 use crate::ike::v1::message;
@@ -26,6 +27,7 @@ impl Phase1 {
                     to: self.peer,
                     data: bytes,
                 });
+                self.sent(env, kind.to_string());
                 let line = format!("sendto Information notify: {kind} to {}", self.peer.ip());
                 env.log.info(env.now, line);
             }
@@ -42,20 +44,38 @@ impl Phase1 {
         let message_id = env.message_id();
         let iv = ikev1::phase2_iv(keys.prf, keys.cipher.cipher(), &self.iv, message_id);
         let header = self.header(ExchangeType::Informational, message_id);
+        let what = match &payload {
+            PayloadRepr::Notification(n) => n.message_type.to_string(),
+            PayloadRepr::Delete(_) => "DELETE".to_string(),
+            _ => "Informational".to_string(),
+        };
         let sealed = message::hashed(vec![payload], |b| {
             ikev1::informational_hash(keys.prf, &keys.skeyid_a, message_id, &[b])
         })
         .and_then(|payloads| message::sealed(header, &payloads, &keys.cipher, &iv));
         match sealed {
-            Ok((bytes, _)) => env.out.push_back(Datagram {
-                from: self.local,
-                to: self.peer,
-                data: bytes,
-            }),
+            Ok((bytes, _)) => {
+                env.out.push_back(Datagram {
+                    from: self.local,
+                    to: self.peer,
+                    data: bytes,
+                });
+                self.sent(env, what);
+            }
             Err(e) => env
                 .log
                 .error(env.now, format!("cannot build informational: {e}")),
         }
+    }
+
+    /// Notes what an Informational said, for the report (see
+    /// [`IkeEvent::InformationalSent`]).
+    fn sent(&self, env: &mut Env<'_>, what: String) {
+        env.log.event(IkeEvent::InformationalSent {
+            at: env.now,
+            to: self.peer,
+            what,
+        });
     }
 
     /// A notification about this ISAKMP SA, encrypted (an error, or
