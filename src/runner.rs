@@ -81,7 +81,6 @@ pub fn run_file(
         file: &file,
         outcome: &outcome,
         verdicts: &verdicts,
-        wall,
     };
     let error = html::write_report(&page)
         .err()

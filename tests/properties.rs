@@ -121,6 +121,7 @@ fn chain(
         expect: Vec::new(),
         pki: None,
         warnings: Vec::new(),
+        lines: Default::default(),
     }
 }
 

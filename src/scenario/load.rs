@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::group;
 use super::located::Pos;
 use super::model::Scenario;
 use super::validate::validate_with_warnings;
@@ -64,37 +65,44 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioErrors> {
 }
 
 /// Parses and validates scenario text; `path` is used in messages only.
+/// Node groups are expanded first ([`group`]); every position reported
+/// is the file's, with the group member it is in.
 pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
-    let mut scenario: Scenario =
-        serde_saphyr::from_str(text).map_err(|e| ScenarioErrors(vec![syntax_error(path, &e)]))?;
-    let mut problems = super::pki_files::apply(&mut scenario);
-    let (more, warnings) = validate_with_warnings(&scenario, Some(text));
-    problems.extend(more);
-    if problems.is_empty() {
-        scenario.warnings = warnings
+    let located = |problems: Vec<(Pos, String)>| {
+        let errors = problems.into_iter().map(|(pos, message)| ScenarioError {
+            file: path.to_path_buf(),
+            pos,
+            message,
+        });
+        ScenarioErrors(errors.collect())
+    };
+    let group::Expanded { text, map } = group::expand(text).map_err(located)?;
+    let back = |problems: Vec<(Pos, String)>| -> Vec<(Pos, String)> {
+        problems
             .into_iter()
-            .map(|(pos, message)| {
-                let at = ScenarioError {
-                    file: path.to_path_buf(),
-                    pos,
-                    message,
-                };
-                at.to_string()
+            .map(|(pos, message)| match map.locate(pos) {
+                (at, Some(member)) => (at, format!("{message} (in {member})")),
+                (at, None) => (at, message),
             })
-            .collect();
-        Ok(scenario)
-    } else {
-        Err(ScenarioErrors(
-            problems
-                .into_iter()
-                .map(|(pos, message)| ScenarioError {
-                    file: path.to_path_buf(),
-                    pos,
-                    message,
-                })
-                .collect(),
-        ))
+            .collect()
+    };
+    let mut scenario: Scenario = serde_saphyr::from_str(&text).map_err(|e| {
+        let e = syntax_error(path, &e);
+        located(back(vec![(e.pos, e.message)]))
+    })?;
+    let mut problems = super::pki_files::apply(&mut scenario);
+    let (more, warnings) = validate_with_warnings(&scenario, Some(&text));
+    problems.extend(more);
+    if !problems.is_empty() {
+        return Err(located(back(problems)));
     }
+    scenario.warnings = located(back(warnings))
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    scenario.lines = std::sync::Arc::new(map);
+    Ok(scenario)
 }
 
 fn syntax_error(path: &Path, error: &serde_saphyr::Error) -> ScenarioError {

@@ -2,6 +2,10 @@
 //! (expectations are checked after a run, one layer above the simulator).
 
 pub mod embedded;
+mod expr;
+pub mod group;
+#[cfg(test)]
+mod group_tests;
 pub mod ipsec_yaml;
 pub mod load;
 pub mod located;

@@ -41,6 +41,42 @@ pub struct Scenario {
     /// racoon.conf directives vpnlab does not implement.
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// Positions in the text with its node groups expanded, back to the
+    /// file's (see `group`); empty when the file has no group.
+    #[serde(skip)]
+    pub lines: std::sync::Arc<super::group::LineMap>,
+}
+
+impl Scenario {
+    /// The file line of a position the scenario's values carry.
+    pub fn file_line(&self, line: u32) -> u32 {
+        self.lines.line(line)
+    }
+
+    /// The nodes a name or a pattern (`rw*`: any text for `*`) names.
+    pub fn nodes_named<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        self.nodes.keys().filter(move |n| name_matches(pattern, n))
+    }
+}
+
+/// Whether `name` fits `pattern`, where `*` stands for any text.
+pub fn name_matches(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// A simulated wire: point-to-point with two nodes, or a shared segment.

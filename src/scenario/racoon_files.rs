@@ -2,7 +2,7 @@
 //! time with errors and warnings pointing into the YAML file (the daemon
 //! reads them again when the node is built: `ike::registry`).
 
-use super::embedded::yaml_pos;
+use super::embedded::{Source, yaml_pos};
 use super::located::{Located, Pos};
 use super::model::{NodeSpec, Scenario};
 use crate::config::psk::{self, PskFile, PskId};
@@ -13,7 +13,12 @@ pub type Notes = Vec<(Pos, String)>;
 
 /// Checks every node's racoon.conf and psk.txt: syntax errors into
 /// `problems`, what vpnlab does not implement into `warnings`.
-pub fn check(s: &Scenario, source: Option<&str>, problems: &mut Notes, warnings: &mut Notes) {
+pub fn check(
+    s: &Scenario,
+    source: Option<&Source<'_>>,
+    problems: &mut Notes,
+    warnings: &mut Notes,
+) {
     for (node, spec) in &s.nodes {
         let Some(conf_text) = &spec.racoon else {
             if let Some((path, file)) = spec.files.iter().next() {
@@ -55,7 +60,7 @@ fn check_files(
     spec: &Located<NodeSpec>,
     conf: &RacoonConf,
     conf_text: &Located<String>,
-    source: Option<&str>,
+    source: Option<&Source<'_>>,
     problems: &mut Notes,
     warnings: &mut Notes,
 ) {
@@ -119,7 +124,7 @@ fn xauth_server_files(conf: &RacoonConf) -> Vec<&str> {
 fn check_user_database(
     node: &str,
     spec: &Located<NodeSpec>,
-    source: Option<&str>,
+    source: Option<&Source<'_>>,
     problems: &mut Notes,
 ) {
     let file = |p: &str| spec.files.get(p);
@@ -139,7 +144,7 @@ fn check_psk(
     node: &str,
     path: &str,
     text: &Located<String>,
-    source: Option<&str>,
+    source: Option<&Source<'_>>,
     problems: &mut Notes,
     warnings: &mut Notes,
 ) -> Option<PskFile> {
@@ -177,7 +182,7 @@ fn missing_keys(
     conf: &RacoonConf,
     file: &PskFile,
     conf_text: &Located<String>,
-    source: Option<&str>,
+    source: Option<&Source<'_>>,
     warnings: &mut Notes,
 ) {
     for r in &conf.remotes {

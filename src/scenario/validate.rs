@@ -6,7 +6,7 @@ use std::net::Ipv4Addr;
 
 use regex::Regex;
 
-use super::embedded::yaml_pos;
+use super::embedded::{Source, yaml_pos};
 use super::located::{Located, Pos};
 use super::model::*;
 use crate::config::setkey::kernel_requests;
@@ -31,6 +31,8 @@ pub fn validate(s: &Scenario, source: Option<&str>) -> Problems {
 /// [`validate`], also returning the warnings (what is accepted but not
 /// implemented), sorted by position.
 pub fn validate_with_warnings(s: &Scenario, source: Option<&str>) -> (Problems, Problems) {
+    let source = source.map(Source::new);
+    let source = source.as_ref();
     let mut p = Problems::new();
     let mut warnings = Problems::new();
     check_setkey(s, source, &mut p, &mut warnings);
@@ -53,7 +55,7 @@ pub fn validate_with_warnings(s: &Scenario, source: Option<&str>) -> (Problems, 
 /// Parses every node's setkey script and runs it against a scratch SAD and
 /// SPD, so that syntax errors and commands setkey would refuse (a
 /// duplicate SA, deleting a missing one) point into the YAML file.
-fn check_setkey(s: &Scenario, source: Option<&str>, p: &mut Problems, w: &mut Problems) {
+fn check_setkey(s: &Scenario, source: Option<&Source<'_>>, p: &mut Problems, w: &mut Problems) {
     for (node, spec) in &s.nodes {
         let mut engine = IpsecEngine::new(crate::net::rng::stream(0, "validate"));
         if let Some(script) = &spec.setkey {
@@ -77,7 +79,7 @@ fn check_setkey(s: &Scenario, source: Option<&str>, p: &mut Problems, w: &mut Pr
 fn check_script(
     (node, keyed): (&str, bool),
     script: &Located<String>,
-    source: Option<&str>,
+    source: Option<&Source<'_>>,
     engine: &mut IpsecEngine,
     (p, w): (&mut Problems, &mut Problems),
 ) {
@@ -829,6 +831,12 @@ fn check_ping_expect(s: &Scenario, pos: Pos, x: &PingExpect, p: &mut Problems) {
 
 fn check_counter_expect(s: &Scenario, pos: Pos, x: &CounterExpect, p: &mut Problems) {
     let known: &[&str] = match (&x.node, &x.link) {
+        (Some(n), None) if n.contains('*') => {
+            if s.nodes_named(n).next().is_none() {
+                p.push((n.pos, format!("no node's name fits `{}`", n.value)));
+            }
+            NODE_COUNTERS
+        }
         (Some(n), None) => {
             check_node_ref(s, n, p);
             NODE_COUNTERS

@@ -24,6 +24,23 @@ pub const IKE_EVENTS: [&str; 9] = [
 ];
 
 fn check_daemon_node(s: &Scenario, node: &super::Located<String>, p: &mut Problems) {
+    if node.contains('*') {
+        // A pattern (`rw*`): the events of every node it fits, summed.
+        let mut fits = s.nodes_named(node).peekable();
+        if fits.peek().is_none() {
+            p.push((node.pos, format!("no node's name fits `{}`", node.value)));
+        }
+        for name in fits {
+            if s.nodes[name].racoon.is_none() {
+                p.push((
+                    node.pos,
+                    format!("`{}` fits node `{name}`, which runs no racoon", node.value),
+                ));
+                return;
+            }
+        }
+        return;
+    }
     match s.nodes.get(node.as_str()) {
         Some(spec) if spec.racoon.is_some() => {}
         Some(_) => p.push((node.pos, format!("node `{}` runs no racoon", node.value))),

@@ -48,7 +48,7 @@ fn check(s: &Scenario, o: &Outcome, e: &Located<Expectation>) -> Verdict {
         what,
         passed,
         detail,
-        line: e.pos.line,
+        line: s.file_line(e.pos.line),
         evidence: ev,
     }
 }
@@ -287,6 +287,14 @@ fn counter(o: &Outcome, x: &CounterExpect, ev: &mut Vec<Evidence>) -> (String, b
         at_most: x.at_most,
     };
     let (owner, value) = match (&x.node, &x.link) {
+        (Some(n), _) if n.contains('*') => (
+            format!("nodes {}", n.value),
+            o.nodes
+                .iter()
+                .filter(|(name, _)| name_matches(n, name))
+                .map(|(_, c)| c.get(&x.name))
+                .sum::<Option<u64>>(),
+        ),
         (Some(n), _) => (
             format!("node {}", n.value),
             o.nodes
@@ -301,7 +309,13 @@ fn counter(o: &Outcome, x: &CounterExpect, ev: &mut Vec<Evidence>) -> (String, b
         _ => ("?".into(), None),
     };
     *ev = match (&x.node, &x.link) {
-        (Some(n), _) => evidence::dropped_by(o, n, &x.name),
+        (Some(n), _) => o
+            .nodes
+            .iter()
+            .filter(|(name, _)| name_matches(n, name))
+            .flat_map(|(name, _)| evidence::dropped_by(o, name, &x.name))
+            .take(evidence::MAX)
+            .collect(),
         (None, Some(l)) => evidence::on_link(o, l, &x.name),
         _ => Vec::new(),
     };

@@ -7,7 +7,7 @@ use regex::Regex;
 use super::bound::Bound;
 use super::evidence::{self, Evidence};
 use crate::ike::IkeEvent;
-use crate::scenario::model::{IkeExpect, LogExpect};
+use crate::scenario::model::{IkeExpect, LogExpect, name_matches};
 use crate::sim::Outcome;
 use crate::sim::artifacts::IkeReport;
 
@@ -68,28 +68,39 @@ pub fn ike(o: &Outcome, x: &IkeExpect, ev: &mut Vec<Evidence>) -> (String, bool,
         what.push_str(&format!(" within {}", w.value));
     }
     what.push_str(&format!(": {}", bound.describe("events")));
-    let Some(r) = report(o, &x.node) else {
+    let reports: Vec<&IkeReport> = o
+        .ike
+        .iter()
+        .filter(|r| name_matches(&x.node, &r.node))
+        .collect();
+    if reports.is_empty() {
         return (what, false, "the node ran no key daemon".into());
-    };
+    }
     let limit = x
         .within
         .as_ref()
         .map(|w| smoltcp::time::Instant::ZERO + w.value.0);
-    let times: Vec<String> = r
-        .events
-        .iter()
-        .filter_map(|e| selects(x, e))
-        .filter(|(at, peer)| {
-            limit.is_none_or(|l| *at <= l) && x.peer.as_ref().is_none_or(|p| p.value == *peer)
-        })
-        .map(|(at, _)| format!("{}: ", crate::ike::log::timestamp(at)))
-        .collect();
-    let n = times.len() as u64;
-    // The log lines written at the moments of those events.
-    *ev = evidence::log_lines(&r.node, &r.log, |line| {
-        times.iter().any(|t| line.starts_with(t.as_str()))
-    });
+    let mut n = 0;
+    for r in reports {
+        let times: Vec<String> = r
+            .events
+            .iter()
+            .filter_map(|e| selects(x, e))
+            .filter(|(at, peer)| {
+                limit.is_none_or(|l| *at <= l) && x.peer.as_ref().is_none_or(|p| p.value == *peer)
+            })
+            .map(|(at, _)| format!("{}: ", crate::ike::log::timestamp(at)))
+            .collect();
+        n += times.len() as u64;
+        // The log lines written at the moments of those events.
+        if ev.len() < evidence::MAX {
+            ev.extend(evidence::log_lines(&r.node, &r.log, |line| {
+                times.iter().any(|t| line.starts_with(t.as_str()))
+            }));
+        }
+    }
     let detail = format!("{n} seen; see captures/{}/{}.log", o.scenario, x.node.value);
+    ev.truncate(evidence::MAX);
     (what, bound.holds(n), detail)
 }
 
