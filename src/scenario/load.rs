@@ -86,10 +86,11 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
             })
             .collect()
     };
-    let mut scenario: Scenario = serde_saphyr::from_str(&text).map_err(|e| {
-        let e = syntax_error(path, &e);
-        located(back(vec![(e.pos, e.message)]))
-    })?;
+    let mut scenario: Scenario = serde_saphyr::from_str_with_options(&text, options(&text))
+        .map_err(|e| {
+            let e = syntax_error(path, &e);
+            located(back(vec![(e.pos, e.message)]))
+        })?;
     let mut problems = super::pki_files::apply(&mut scenario);
     let (more, warnings) = validate_with_warnings(&scenario, Some(&text));
     problems.extend(more);
@@ -103,6 +104,20 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
         .collect();
     scenario.lines = std::sync::Arc::new(map);
     Ok(scenario)
+}
+
+/// serde-saphyr's limits against YAML bombs, with the counts of nodes
+/// and events scaled to the text: a node or event takes at least one byte
+/// of it, so a large scenario (10,000 roadwarriors) is not refused while
+/// aliases, anchors and depth keep their default caps.
+fn options(text: &str) -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(text.len());
+    budget.max_events = budget.max_events.max(2 * text.len());
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(text.len());
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
 }
 
 fn syntax_error(path: &Path, error: &serde_saphyr::Error) -> ScenarioError {

@@ -44,8 +44,9 @@ pub fn validate_with_warnings(s: &Scenario, source: Option<&str>) -> (Problems, 
     check_traffic(s, &mut p);
     check_port_decoders(s, &mut warnings);
     check_events(s, &mut p);
+    let flows = Flows::of(s);
     for e in &s.expect {
-        check_expectation(s, e, &mut p);
+        check_expectation(s, &flows, e, &mut p);
     }
     p.sort_by_key(|(pos, _)| (pos.line, pos.column));
     warnings.sort_by_key(|(pos, _)| (pos.line, pos.column));
@@ -352,6 +353,7 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
         .collect();
     let mut names = BTreeSet::new();
     let mut listeners = BTreeSet::new();
+    let has_tun = s.links.values().any(|l| l.tun.is_some());
     for (i, entry) in s.traffic.iter().enumerate() {
         let Some(flow) = FlowRef::of(entry) else {
             p.push((
@@ -372,7 +374,7 @@ fn check_traffic(s: &Scenario, p: &mut Problems) {
         }
         // Behind a TUN end is a real machine, which may route a ping on
         // (to a tunnel's inner address, say): any address will do then.
-        let past_tun = entry.ping.is_some() && s.links.values().any(|l| l.tun.is_some());
+        let past_tun = entry.ping.is_some() && has_tun;
         let known = addrs.contains(&flow.to.value);
         if !known && !past_tun {
             p.push((
@@ -635,16 +637,34 @@ fn check_node_ref(s: &Scenario, node: &Located<String>, p: &mut Problems) {
     }
 }
 
-fn flow_kinds(s: &Scenario) -> BTreeMap<String, &'static str> {
-    s.traffic
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| FlowRef::of(e).map(|f| (flow_name(i, e), f.kind)))
-        .collect()
+/// The flows expectations name, found once (a scenario with a group
+/// may have thousands of flows and expectations).
+struct Flows<'a> {
+    kinds: BTreeMap<String, &'static str>,
+    /// Ping flows by sender and target.
+    pings: std::collections::HashSet<(&'a str, std::net::Ipv4Addr)>,
 }
 
-fn check_flow_ref(s: &Scenario, flow: &Located<String>, kind: &str, p: &mut Problems) {
-    match flow_kinds(s).get(flow.as_str()) {
+impl<'a> Flows<'a> {
+    fn of(s: &'a Scenario) -> Flows<'a> {
+        let kinds = s
+            .traffic
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| FlowRef::of(e).map(|f| (flow_name(i, e), f.kind)))
+            .collect();
+        let pings = s
+            .traffic
+            .iter()
+            .filter_map(|t| t.ping.as_ref())
+            .map(|f| (f.from.value.as_str(), f.to.value))
+            .collect();
+        Flows { kinds, pings }
+    }
+}
+
+fn check_flow_ref(flows: &Flows, flow: &Located<String>, kind: &str, p: &mut Problems) {
+    match flows.kinds.get(flow.as_str()) {
         Some(k) if *k == kind => {}
         Some(k) => p.push((
             flow.pos,
@@ -696,8 +716,8 @@ fn check_range(
 }
 
 /// `udp:` and `tcp:`: `bytes`, or `at_least_bytes`/`at_most_bytes`.
-fn check_flow_expect(s: &Scenario, pos: Pos, x: &FlowExpect, kind: &str, p: &mut Problems) {
-    check_flow_ref(s, &x.flow, kind, p);
+fn check_flow_expect(flows: &Flows, pos: Pos, x: &FlowExpect, kind: &str, p: &mut Problems) {
+    check_flow_ref(flows, &x.flow, kind, p);
     if x.bytes.is_some() && (x.at_least_bytes.is_some() || x.at_most_bytes.is_some()) {
         p.push((
             pos,
@@ -720,11 +740,11 @@ fn check_regex(re: &Located<String>, p: &mut Problems) {
     }
 }
 
-fn check_expectation(s: &Scenario, e: &Located<Expectation>, p: &mut Problems) {
+fn check_expectation(s: &Scenario, flows: &Flows, e: &Located<Expectation>, p: &mut Problems) {
     match &e.value {
-        Expectation::Ping(x) => check_ping_expect(s, e.pos, x, p),
-        Expectation::Udp(x) => check_flow_expect(s, e.pos, x, "udp", p),
-        Expectation::Tcp(x) => check_flow_expect(s, e.pos, x, "tcp", p),
+        Expectation::Ping(x) => check_ping_expect(s, flows, e.pos, x, p),
+        Expectation::Udp(x) => check_flow_expect(flows, e.pos, x, "udp", p),
+        Expectation::Tcp(x) => check_flow_expect(flows, e.pos, x, "tcp", p),
         Expectation::Packets(x) => {
             check_link_ref(s, &x.link, p);
             if let Some(proto) = &x.proto {
@@ -795,16 +815,12 @@ fn check_expectation(s: &Scenario, e: &Located<Expectation>, p: &mut Problems) {
     }
 }
 
-fn check_ping_expect(s: &Scenario, pos: Pos, x: &PingExpect, p: &mut Problems) {
+fn check_ping_expect(s: &Scenario, flows: &Flows, pos: Pos, x: &PingExpect, p: &mut Problems) {
     if let Some(flow) = &x.flow {
-        check_flow_ref(s, flow, "ping", p);
+        check_flow_ref(flows, flow, "ping", p);
     } else if let (Some(from), Some(to)) = (&x.from, &x.to) {
         check_node_ref(s, from, p);
-        let found = s.traffic.iter().any(|t| {
-            t.ping
-                .as_ref()
-                .is_some_and(|f| f.from.value == from.value && f.to.value == to.value)
-        });
+        let found = flows.pings.contains(&(from.value.as_str(), to.value));
         if !found {
             p.push((
                 to.pos,
