@@ -96,33 +96,74 @@ fn report(run: &Run<'_>, trace: &str) -> String {
     h
 }
 
+/// Failing verdicts shown per template line of a group; the rest are
+/// counted.
+const FAILURES_SHOWN: usize = 50;
+
 fn expectations(h: &mut String, run: &Run<'_>) {
     h.push_str(
         "<h2 id=\"expectations\">Expectations</h2><table class=\"verdicts\"><tr><th></th>\
          <th>line</th><th>expected</th><th>seen</th><th>about</th></tr>",
     );
-    for v in run.verdicts {
-        let mut refs = String::new();
-        for e in v.evidence.iter().take(LINKS_SHOWN) {
-            let (href, text) = listing::link(e);
-            let _ = write!(refs, "<a href=\"{}\">{}</a>", esc(&href), esc(&text));
+    // A group's expectations share their template's line: the passing
+    // ones of a line are one row, its failures each their own.
+    let mut at = 0;
+    while at < run.verdicts.len() {
+        let line = run.verdicts[at].line;
+        let same = run.verdicts[at..]
+            .iter()
+            .take_while(|v| v.line == line)
+            .count();
+        let group = &run.verdicts[at..at + same];
+        at += same;
+        if same == 1 {
+            verdict_row(h, run.file, &group[0], "");
+            continue;
         }
-        if v.evidence.len() > LINKS_SHOWN {
-            let _ = write!(refs, "+{} more", v.evidence.len() - LINKS_SHOWN);
+        let failed: Vec<&Verdict> = group.iter().filter(|v| !v.passed).collect();
+        for v in failed.iter().take(FAILURES_SHOWN) {
+            verdict_row(h, run.file, v, "");
         }
-        let _ = write!(
-            h,
-            "<tr class=\"verdict\" data-passed=\"{}\"><td>{}</td><td>{}:{}</td><td>{}</td>\
-             <td>{}</td><td class=\"refs\">{refs}</td></tr>",
-            v.passed,
-            status(v.passed),
-            esc(run.file),
-            v.line,
-            esc(&v.what),
-            esc(&v.detail)
-        );
+        let passed = same - failed.len();
+        if let Some(first) = group.iter().find(|v| v.passed) {
+            let note = format!(
+                " (and {} more members like it: {passed} of {same} passed)",
+                passed - 1
+            );
+            verdict_row(h, run.file, first, &note);
+        }
+        if failed.len() > FAILURES_SHOWN {
+            let _ = write!(
+                h,
+                "<tr><td></td><td></td><td colspan=\"3\">{} more failures on line {line}</td></tr>",
+                failed.len() - FAILURES_SHOWN
+            );
+        }
     }
     h.push_str("</table>\n");
+}
+
+fn verdict_row(h: &mut String, file: &str, v: &Verdict, note: &str) {
+    let mut refs = String::new();
+    for e in v.evidence.iter().take(LINKS_SHOWN) {
+        let (href, text) = listing::link(e);
+        let _ = write!(refs, "<a href=\"{}\">{}</a>", esc(&href), esc(&text));
+    }
+    if v.evidence.len() > LINKS_SHOWN {
+        let _ = write!(refs, "+{} more", v.evidence.len() - LINKS_SHOWN);
+    }
+    let _ = write!(
+        h,
+        "<tr class=\"verdict\" data-passed=\"{}\"><td>{}</td><td>{}:{}</td><td>{}{}</td>\
+         <td>{}</td><td class=\"refs\">{refs}</td></tr>",
+        v.passed,
+        status(v.passed),
+        esc(file),
+        v.line,
+        esc(&v.what),
+        esc(note),
+        esc(&v.detail)
+    );
 }
 
 /// The logs of the key daemons: those a verdict points to, then the

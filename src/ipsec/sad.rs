@@ -121,7 +121,9 @@ impl std::fmt::Display for SadError {
 
 #[derive(Default)]
 pub struct Sad {
-    sas: BTreeMap<SaKey, SecurityAssociation>,
+    /// Boxed: an SA is 1.7 KB, and a B-tree leaf holds room for eleven;
+    /// a roadwarrior with two SAs would carry a 19 KB leaf.
+    sas: BTreeMap<SaKey, Box<SecurityAssociation>>,
     serial: u64,
     /// Every SA installed so far, in order, with when it left.
     pub history: Vec<SaLife>,
@@ -186,7 +188,7 @@ impl Sad {
             last_used: None,
             serial: self.serial,
         };
-        self.sas.insert(key, sa);
+        self.sas.insert(key, Box::new(sa));
         Ok(())
     }
 
@@ -217,7 +219,7 @@ impl Sad {
             .sas
             .values()
             .filter(|sa| doomed(sa))
-            .map(SecurityAssociation::key)
+            .map(|sa| sa.key())
             .collect();
         for key in &keys {
             self.remove(*key, now, SaEnd::Deleted);
@@ -244,15 +246,15 @@ impl Sad {
     }
 
     pub fn get(&self, key: &SaKey) -> Option<&SecurityAssociation> {
-        self.sas.get(key)
+        self.sas.get(key).map(|sa| &**sa)
     }
 
     pub fn get_mut(&mut self, key: &SaKey) -> Option<&mut SecurityAssociation> {
-        self.sas.get_mut(key)
+        self.sas.get_mut(key).map(|sa| &mut **sa)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &SecurityAssociation> {
-        self.sas.values()
+        self.sas.values().map(|sa| &**sa)
     }
 
     /// The SA to protect traffic from `src` to `dst` with `proto` in
