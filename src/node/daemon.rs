@@ -1,104 +1,106 @@
-//! Where a key daemon (racoon's place) meets a node: IKE datagrams on a
-//! UDP socket of the node's stack, the IPsec engine's messages (ACQUIRE,
+//! Where a key daemon (racoon's place) meets a node: IKE datagrams to
+//! and from its UDP ports (see [`super::daemon_io`]), the IPsec engine's messages (ACQUIRE,
 //! EXPIRE, …), timers, and the engine as the [`KeyKernel`] through which
 //! the daemon reserves SPIs and installs SAs and policies.
 
-use std::net::SocketAddrV4;
+use std::collections::VecDeque;
 
-use smoltcp::iface::{SocketHandle, SocketSet};
-use smoltcp::socket::udp;
 use smoltcp::time::Instant;
-use smoltcp::wire::{IpAddress, IpEndpoint};
 
+use super::daemon_io::{self, INBOX_BYTES, INBOX_DATAGRAMS, Received, Taken};
 use crate::ike::daemon::KeyDaemon;
 use crate::ike::driver::DaemonDriver;
 use crate::ipsec::IpsecEngine;
 #[cfg(doc)]
 use crate::ipsec::KeyKernel;
+use crate::kernel::counters::DropReason;
 use crate::wire::udp_encap::{PORT_ISAKMP, PORT_NATT};
 
-/// The daemon of a node with its UDP sockets.
+/// The daemon of a node with its ports (500, and 4500 for NAT-T).
 pub struct DaemonSlot {
     /// The daemon with its framing; [`DaemonDriver::daemon`] is the daemon.
     pub driver: DaemonDriver,
-    socket: SocketHandle,
-    /// The NAT-T socket on port 4500, when the daemon wants one.
-    natt: Option<SocketHandle>,
+    ports: Vec<u16>,
+    /// What arrived for its ports, in order: `arrived` until the node's
+    /// stack has polled (as a socket would have it only then), `ready`
+    /// after, for the daemon's next turn.
+    arrived: VecDeque<Received>,
+    ready: VecDeque<Received>,
+    inbox_bytes: usize,
 }
 
-fn v4(endpoint: IpEndpoint) -> Option<SocketAddrV4> {
-    match endpoint.addr {
-        IpAddress::Ipv4(a) => Some(SocketAddrV4::new(a, endpoint.port)),
-    }
+/// What a packet the kernel delivered locally became.
+pub enum Delivered {
+    /// The daemon took it, or dropped it (a bad checksum, a full inbox).
+    Taken(Option<DropReason>),
+    /// Not the daemon's: for the stack.
+    Stack(Vec<u8>),
 }
 
 impl DaemonSlot {
-    /// Binds the daemon's socket on the ISAKMP port of every address.
-    pub fn new(daemon: Box<dyn KeyDaemon>, sockets: &mut SocketSet<'static>) -> DaemonSlot {
-        let mut bound = |port| {
-            let buffer =
-                || udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 64], vec![0; 64 * 2048]);
-            let mut socket = udp::Socket::new(buffer(), buffer());
-            // Binding to a fixed non-zero port on a fresh socket cannot fail.
-            let _ = socket.bind(port);
-            sockets.add(socket)
-        };
-        let socket = bound(PORT_ISAKMP);
-        let natt = daemon.wants_natt().then(|| bound(PORT_NATT));
+    /// Listens on the ISAKMP port of every address, and on the NAT-T port
+    /// when the daemon wants it.
+    pub fn new(daemon: Box<dyn KeyDaemon>) -> DaemonSlot {
+        let mut ports = vec![PORT_ISAKMP];
+        if daemon.wants_natt() {
+            ports.push(PORT_NATT);
+        }
         DaemonSlot {
             driver: DaemonDriver::new(daemon),
-            socket,
-            natt,
+            ports,
+            arrived: VecDeque::new(),
+            ready: VecDeque::new(),
+            inbox_bytes: 0,
         }
     }
 
-    /// Datagrams waiting on one socket, as (local, remote, UDP payload).
-    fn received(
-        socket: &mut udp::Socket<'_>,
-        port: u16,
-    ) -> Vec<(SocketAddrV4, SocketAddrV4, Vec<u8>)> {
-        let mut out = Vec::new();
-        while let Ok((data, meta)) = socket.recv() {
-            let (Some(remote), Some(IpAddress::Ipv4(local))) =
-                (v4(meta.endpoint), meta.local_address)
-            else {
-                continue;
-            };
-            out.push((SocketAddrV4::new(local, port), remote, data.to_vec()));
+    /// A packet delivered to this node: the daemon's if it is UDP to one
+    /// of its ports. A full inbox drops, as the socket's full buffer did.
+    pub fn deliver(&mut self, packet: Vec<u8>) -> Delivered {
+        match daemon_io::take(packet, &self.ports) {
+            Taken::NotOurs(packet) => Delivered::Stack(packet),
+            Taken::Bad => Delivered::Taken(Some(DropReason::BadChecksum)),
+            Taken::Datagram(d) => {
+                let held = self.arrived.len() + self.ready.len();
+                let full = held >= INBOX_DATAGRAMS || self.inbox_bytes + d.2.len() > INBOX_BYTES;
+                if !full {
+                    self.inbox_bytes += d.2.len();
+                    self.arrived.push_back(d);
+                }
+                Delivered::Taken(full.then_some(DropReason::QueueFull))
+            }
         }
-        out
+    }
+
+    /// Datagrams waiting for the stack's poll or the daemon.
+    pub fn has_input(&self) -> bool {
+        !self.arrived.is_empty() || !self.ready.is_empty()
+    }
+
+    /// The stack polled: what arrived is the daemon's to read; whether
+    /// anything was.
+    pub fn through_stack(&mut self) -> bool {
+        let any = !self.arrived.is_empty();
+        self.ready.append(&mut self.arrived);
+        any
     }
 
     /// Hands the driver what arrived and what the kernel asked for, lets
-    /// the daemon's timers run, and sends what it wants sent.
-    pub fn service(
-        &mut self,
-        now: Instant,
-        sockets: &mut SocketSet<'static>,
-        engine: &mut IpsecEngine,
-    ) {
-        let mut arrived = DaemonSlot::received(sockets.get_mut(self.socket), PORT_ISAKMP);
-        if let Some(natt) = self.natt {
-            arrived.extend(DaemonSlot::received(sockets.get_mut(natt), PORT_NATT));
-        }
-        for (local, remote, payload) in arrived {
+    /// the daemon's timers run; the packets it sends, in order.
+    pub fn service(&mut self, now: Instant, engine: &mut IpsecEngine) -> Vec<Vec<u8>> {
+        while let Some((local, remote, payload)) = self.ready.pop_front() {
+            self.inbox_bytes -= payload.len();
             self.driver.received(now, local, remote, &payload, engine);
         }
         self.driver.service(now, engine, IpsecEngine::poll_event);
+        let mut out = Vec::new();
         while let Some(d) = self.driver.transmit() {
-            let handle = match (d.local.port(), self.natt) {
-                (PORT_NATT, Some(natt)) => natt,
-                _ => self.socket,
-            };
-            let socket = sockets.get_mut::<udp::Socket>(handle);
-            let meta = udp::UdpMetadata {
-                endpoint: IpEndpoint::new(IpAddress::Ipv4(*d.remote.ip()), d.remote.port()),
-                local_address: Some(IpAddress::Ipv4(*d.local.ip())),
-                meta: Default::default(),
-            };
-            // A full buffer or a datagram larger than it is dropped, as a
-            // kernel would with ENOBUFS or EMSGSIZE; IKE retransmits.
-            let _ = socket.send_slice(&d.payload, meta);
+            // A datagram larger than IPv4 can carry is dropped, as a
+            // kernel would with EMSGSIZE; IKE retransmits.
+            if let Some(p) = daemon_io::packet(d.local, d.remote, &d.payload) {
+                out.push(p);
+            }
         }
+        out
     }
 }

@@ -3,9 +3,10 @@
 
 pub mod apps;
 pub mod daemon;
+mod daemon_io;
 pub mod device;
 
-use smoltcp::iface::{Config, Interface, PollResult, SocketSet};
+use smoltcp::iface::{Config, Interface, PollIngressSingleResult, PollResult, SocketSet};
 use smoltcp::time::Instant;
 use smoltcp::wire::{HardwareAddress, IpCidr};
 
@@ -14,7 +15,7 @@ use crate::ipsec::IpsecEngine;
 use crate::kernel::counters::DropReason;
 use crate::kernel::{Actions, Kernel};
 use apps::{App, FlowStats};
-use daemon::DaemonSlot;
+use daemon::{DaemonSlot, Delivered};
 use device::{KernelDevice, RX_QUEUE_LIMIT};
 
 /// Rounds of "apps, then smoltcp" per wake-up before yielding (a guard
@@ -90,6 +91,18 @@ impl Node {
     pub fn receive(&mut self, now: Instant, iface: usize, packet: Vec<u8>, out: &mut Actions) {
         self.kernel.receive(now, iface, packet, out);
         for p in out.deliver.drain(..) {
+            let p = match &mut self.daemon {
+                Some(d) => match d.deliver(p) {
+                    Delivered::Stack(p) => p,
+                    Delivered::Taken(dropped) => {
+                        if let Some(why) = dropped {
+                            self.kernel.counters.drop(why);
+                        }
+                        continue;
+                    }
+                },
+                None => p,
+            };
             if self.device.rx.len() >= RX_QUEUE_LIMIT {
                 self.kernel.counters.drop(DropReason::QueueFull);
             } else {
@@ -102,7 +115,9 @@ impl Node {
     /// Whether the node has work for its next poll: packets for smoltcp,
     /// or ACQUIREs (e.g. from forwarded traffic) for its key daemon.
     pub fn has_input(&self) -> bool {
-        !self.device.rx.is_empty() || self.acquires_pending()
+        !self.device.rx.is_empty()
+            || self.acquires_pending()
+            || self.daemon.as_ref().is_some_and(DaemonSlot::has_input)
     }
 
     /// Runs apps and smoltcp until quiet; what they send goes through the kernel into `out`.
@@ -110,15 +125,14 @@ impl Node {
         self.kernel.on_timer(now);
         for _ in 0..MAX_ROUNDS {
             self.service_apps(now, flows);
-            self.service_daemon(now);
-            let changed = self.stack.poll(now, &mut self.device, &mut self.sockets)
-                == PollResult::SocketStateChanged;
+            let from_daemon = self.service_daemon(now);
+            let changed = self.poll_stack(now, from_daemon);
             let sent = !self.device.tx.is_empty();
             // Drained, not taken: the queue keeps its allocation for the next round.
             for packet in self.device.tx.drain(..) {
                 self.kernel.send_local(now, packet, out);
             }
-            if !changed && !sent && self.device.rx.is_empty() && !self.acquires_pending() {
+            if !changed && !sent && !self.has_input() {
                 break;
             }
         }
@@ -133,7 +147,7 @@ impl Node {
             engine.ike_bypass = true;
             engine.udp_encap = daemon.wants_natt();
         }
-        self.daemon = Some(DaemonSlot::new(daemon, &mut self.sockets));
+        self.daemon = Some(DaemonSlot::new(daemon));
     }
 
     /// The key daemon restarts after the SAD is flushed (`setkey -F`).
@@ -158,11 +172,39 @@ impl Node {
         }
     }
 
-    fn service_daemon(&mut self, now: Instant) {
+    /// smoltcp's `Interface::poll` taken apart to put the daemon's
+    /// datagrams where its sockets had them: received ones readable after
+    /// the ingress, sent ones after the packets the ingress answered and
+    /// before the other sockets' (the daemon's were the first sockets).
+    /// Whether a socket's state may have changed.
+    fn poll_stack(&mut self, now: Instant, from_daemon: Vec<Vec<u8>>) -> bool {
+        let (device, sockets) = (&mut self.device, &mut self.sockets);
+        self.stack.poll_maintenance(now);
+        let mut changed = false;
+        loop {
+            match self.stack.poll_ingress_single(now, device, sockets) {
+                PollIngressSingleResult::None => break,
+                PollIngressSingleResult::PacketProcessed => {}
+                PollIngressSingleResult::SocketStateChanged => changed = true,
+            }
+        }
+        if let Some(slot) = &mut self.daemon {
+            changed |= slot.through_stack();
+        }
+        device.tx.extend(from_daemon);
+        while self.stack.poll_egress(now, device, sockets) == PollResult::SocketStateChanged {
+            changed = true;
+        }
+        changed
+    }
+
+    /// Runs the daemon; the packets it sends.
+    fn service_daemon(&mut self, now: Instant) -> Vec<Vec<u8>> {
+        let mut sent = Vec::new();
         if let (Some(slot), Some(engine)) =
             (&mut self.daemon, self.kernel.hook_mut::<IpsecEngine>())
         {
-            slot.service(now, &mut self.sockets, engine);
+            sent = slot.service(now, engine);
         }
         let vip = self
             .daemon
@@ -171,6 +213,7 @@ impl Node {
         if let Some(addr) = vip {
             self.add_virtual_ip(addr);
         }
+        sent
     }
 
     /// The daemon's internal address goes on the node (Android's TUN
