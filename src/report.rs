@@ -146,7 +146,9 @@ fn realtime_note(o: &Outcome) -> &'static str {
     }
 }
 
-fn xml_escape(s: &str) -> String {
+/// Text made safe for XML and HTML: element content and quoted
+/// attributes (the JUnit report and the HTML pages).
+pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
