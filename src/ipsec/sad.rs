@@ -125,6 +125,10 @@ pub struct Sad {
     /// a roadwarrior with two SAs would carry a 19 KB leaf.
     sas: BTreeMap<SaKey, Box<SecurityAssociation>>,
     serial: u64,
+    /// The earliest time lifetime ahead, kept exact as SAs come, go and
+    /// turn dying, so that a gateway with thousands of SAs does not scan
+    /// them all at every wake-up.
+    due: Option<Instant>,
     /// Every SA installed so far, in order, with when it left.
     pub history: Vec<SaLife>,
     /// Lifetime events not yet taken by the engine's PF_KEY queue
@@ -143,6 +147,17 @@ impl SecurityAssociation {
 
     fn expiry(&self, lifetime: &Lifetime) -> Option<Instant> {
         limit(lifetime.seconds).map(|d| self.created + d)
+    }
+
+    /// Its next time lifetime: the soft one while mature, the hard one.
+    fn next_expiry(&self) -> Option<Instant> {
+        let soft = (self.state == SaState::Mature)
+            .then(|| self.expiry(&self.spec.soft))
+            .flatten();
+        [soft, self.expiry(&self.spec.hard)]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 
@@ -188,6 +203,7 @@ impl Sad {
             last_used: None,
             serial: self.serial,
         };
+        self.due = [self.due, sa.next_expiry()].into_iter().flatten().min();
         self.sas.insert(key, Box::new(sa));
         Ok(())
     }
@@ -205,6 +221,9 @@ impl Sad {
         };
         if let Some(life) = self.history.get_mut(sa.life) {
             life.ended = Some((now, why));
+        }
+        if sa.next_expiry() == self.due {
+            self.due = self.scan_expiry();
         }
         true
     }
@@ -294,11 +313,14 @@ impl Sad {
         sa.counters.bytes += bytes as u64;
         sa.last_used = Some(now);
         let (soft, hard) = (sa.spec.soft.bytes, sa.spec.hard.bytes);
-        if soft > 0 && sa.counters.bytes >= soft && sa.state == SaState::Mature {
+        let bytes = sa.counters.bytes;
+        if soft > 0 && bytes >= soft && sa.state == SaState::Mature {
             sa.state = SaState::Dying;
             self.events.push(SaEvent::SoftExpired(key));
+            // Its soft time lifetime no longer counts.
+            self.due = self.scan_expiry();
         }
-        if hard > 0 && sa.counters.bytes >= hard {
+        if hard > 0 && bytes >= hard {
             self.remove(key, now, SaEnd::Expired);
             self.events.push(SaEvent::HardExpired(key));
         }
@@ -306,21 +328,19 @@ impl Sad {
 
     /// Earliest time-based lifetime still ahead.
     pub fn next_expiry(&self) -> Option<Instant> {
-        self.sas
-            .values()
-            .flat_map(|sa| {
-                let soft = (sa.state == SaState::Mature)
-                    .then(|| sa.expiry(&sa.spec.soft))
-                    .flatten();
-                [soft, sa.expiry(&sa.spec.hard)]
-            })
-            .flatten()
-            .min()
+        self.due
+    }
+
+    fn scan_expiry(&self) -> Option<Instant> {
+        self.sas.values().filter_map(|sa| sa.next_expiry()).min()
     }
 
     /// Applies time lifetimes: soft marks the SA dying, hard deletes it
     /// (RFC 4301 §4.4.2.1), each raising an event.
     pub fn expire(&mut self, now: Instant) {
+        if self.due.is_none_or(|due| now < due) {
+            return;
+        }
         let mut hard = Vec::new();
         for (key, sa) in &mut self.sas {
             if sa.state == SaState::Mature && sa.expiry(&sa.spec.soft).is_some_and(|t| t <= now) {
@@ -335,6 +355,7 @@ impl Sad {
             self.remove(key, now, SaEnd::Expired);
             self.events.push(SaEvent::HardExpired(key));
         }
+        self.due = self.scan_expiry();
     }
 }
 

@@ -70,6 +70,10 @@ pub struct Racoon {
     /// internal address the node has yet to put on its interface.
     android_up: bool,
     new_virtual_ip: Option<Ipv4Addr>,
+    /// The next timer over every phase, found once after each entry point
+    /// that can change one (a gateway with thousands of peers is asked
+    /// more often than anything changes).
+    next: std::cell::Cell<Option<Option<Instant>>>,
 }
 
 /// The configuration name under which the daemon runs as Android's
@@ -115,6 +119,7 @@ impl Racoon {
             android: false,
             android_up: false,
             new_virtual_ip: None,
+            next: std::cell::Cell::new(None),
         }
     }
 
@@ -150,6 +155,7 @@ impl Racoon {
 impl KeyDaemon for Racoon {
     /// Logs that the daemon listens on `addrs`, as racoon does at start.
     fn start(&mut self, now: Instant, addrs: &[Ipv4Addr]) {
+        self.next.set(None);
         let isakmp = &self.ctx.conf.listen.isakmp;
         let listen: Vec<Ipv4Addr> = if isakmp.is_empty() {
             addrs.to_vec()
@@ -173,26 +179,34 @@ impl KeyDaemon for Racoon {
         data: &[u8],
         kernel: &mut dyn KeyKernel,
     ) {
+        self.next.set(None);
         if !self.stopped {
             self.datagram(now, (from, to), data, kernel);
         }
     }
 
     fn on_kernel_event(&mut self, now: Instant, event: Event, kernel: &mut dyn KeyKernel) {
+        self.next.set(None);
         if !self.stopped {
             self.kernel_event(now, event, kernel);
         }
     }
 
     fn on_timer(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
+        self.next.set(None);
         self.phase1_timers(now, kernel);
         self.phase2_timers(now);
     }
 
     fn next_timer(&self) -> Option<Instant> {
+        if let Some(next) = self.next.get() {
+            return next;
+        }
         let p1 = self.ph1.iter().filter_map(Phase1::next_timer);
         let p2 = self.ph2.iter().filter_map(Phase2::next_timer);
-        p1.chain(p2).min()
+        let next = p1.chain(p2).min();
+        self.next.set(Some(next));
+        next
     }
 
     fn poll_transmit(&mut self) -> Option<Datagram> {
@@ -204,12 +218,14 @@ impl KeyDaemon for Racoon {
     }
 
     fn stop(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
+        self.next.set(None);
         if !self.stopped {
             self.close_session(now, kernel);
         }
     }
 
     fn restart(&mut self, now: Instant) {
+        self.next.set(None);
         self.stopped = false;
         self.ph1.clear();
         self.ph2.clear();
