@@ -2,7 +2,7 @@
 //! (destination, protocol, SPI), with their keys, sequence numbers,
 //! replay windows, lifetimes and counters.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
 use smoltcp::time::{Duration, Instant};
@@ -129,6 +129,9 @@ pub struct Sad {
     /// turn dying, so that a gateway with thousands of SAs does not scan
     /// them all at every wake-up.
     due: Option<Instant>,
+    /// The SAs of each source, destination and protocol, for
+    /// [`Sad::outbound`] on every packet (a gateway holds thousands).
+    by_pair: HashMap<(Ipv4Addr, Ipv4Addr, IpsecProto), Vec<SaKey>>,
     /// Every SA installed so far, in order, with when it left.
     pub history: Vec<SaLife>,
     /// Lifetime events not yet taken by the engine's PF_KEY queue
@@ -204,6 +207,8 @@ impl Sad {
             serial: self.serial,
         };
         self.due = [self.due, sa.next_expiry()].into_iter().flatten().min();
+        let pair = (sa.spec.src, sa.spec.dst, sa.spec.proto);
+        self.by_pair.entry(pair).or_default().push(key);
         self.sas.insert(key, Box::new(sa));
         Ok(())
     }
@@ -224,6 +229,13 @@ impl Sad {
         }
         if sa.next_expiry() == self.due {
             self.due = self.scan_expiry();
+        }
+        let pair = (sa.spec.src, sa.spec.dst, sa.spec.proto);
+        if let Some(keys) = self.by_pair.get_mut(&pair) {
+            keys.retain(|k| *k != key);
+            if keys.is_empty() {
+                self.by_pair.remove(&pair);
+            }
         }
         true
     }
@@ -287,14 +299,12 @@ impl Sad {
         mode: Mode,
         reqid: Option<u32>,
     ) -> Option<SaKey> {
-        // One pass with one test per SA, on every packet sent through an SA.
+        // One test per SA of the pair, on every packet sent through an SA.
         let mut newest: Option<&SecurityAssociation> = None;
-        for sa in self.sas.values() {
+        let keys = self.by_pair.get(&(src, dst, proto)).map_or(&[][..], |k| k);
+        for sa in keys.iter().filter_map(|k| self.sas.get(k)) {
             let s = &sa.spec;
-            if s.src == src
-                && s.dst == dst
-                && s.proto == proto
-                && (s.mode == mode || (s.mode == Mode::Any && mode == Mode::Transport))
+            if (s.mode == mode || (s.mode == Mode::Any && mode == Mode::Transport))
                 && reqid.is_none_or(|r| s.reqid == r)
                 && newest.is_none_or(|n| sa.serial >= n.serial)
             {
@@ -505,5 +515,35 @@ mod tests {
             ]
         );
         assert_eq!(sad.history[0].hard_seconds, 20);
+    }
+
+    /// The earliest lifetime is kept as SAs come and go and turn dying:
+    /// `next_expiry` is what a scan of every SA would give.
+    #[test]
+    fn next_expiry_follows_adds_deletes_and_dying() {
+        let mut sad = Sad::default();
+        let life = |seconds, bytes| Lifetime { seconds, bytes };
+        sad.add(
+            spec(0x300, Mode::Tunnel, life(10, 100), life(20, 0)),
+            Instant::ZERO,
+        )
+        .unwrap();
+        sad.add(
+            spec(0x301, Mode::Tunnel, life(0, 0), life(5, 0)),
+            Instant::ZERO,
+        )
+        .unwrap();
+        assert_eq!(sad.next_expiry(), Some(Instant::from_secs(5)));
+        let key = |spi| ("10.0.0.2".parse().unwrap(), IpsecProto::Ah, spi);
+        sad.delete(key(0x301), Instant::from_secs(1)).unwrap();
+        assert_eq!(sad.next_expiry(), Some(Instant::from_secs(10)));
+        // 100 bytes make it dying: its soft time no longer counts.
+        sad.used(key(0x300), 100, Instant::from_secs(2));
+        assert_eq!(sad.next_expiry(), Some(Instant::from_secs(20)));
+        assert_eq!(sad.next_expiry(), sad.scan_expiry());
+        sad.expire(Instant::from_secs(19));
+        assert!(sad.get(&key(0x300)).is_some());
+        sad.expire(Instant::from_secs(20));
+        assert_eq!(sad.next_expiry(), None);
     }
 }
