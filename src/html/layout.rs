@@ -124,18 +124,28 @@ struct Branch {
     shape: Vec<(usize, u8, usize)>,
 }
 
+/// The connected parts of the graph without `c`, one search each over a
+/// shared marking: linear in the graph, also with 10,000 branches.
 fn branches(g: &[Vertex], c: usize) -> Vec<Branch> {
-    let mut seen = vec![false; g.len()];
-    seen[c] = true;
+    let mut dist: Vec<Option<usize>> = vec![None; g.len()];
+    dist[c] = Some(0);
     let mut out = Vec::new();
     for &n in &g[c].neighbours {
-        if seen[n] {
+        if dist[n].is_some() {
             continue;
         }
-        let dist = distances(g, n, |v| v != c);
-        let members: Vec<usize> = (0..g.len()).filter(|v| dist[*v].is_some()).collect();
-        for m in &members {
-            seen[*m] = true;
+        dist[n] = Some(0);
+        let mut members = vec![n];
+        let mut queue = VecDeque::from([n]);
+        while let Some(v) = queue.pop_front() {
+            let d = dist[v].unwrap_or(0);
+            for &m in &g[v].neighbours {
+                if dist[m].is_none() {
+                    dist[m] = Some(d + 1);
+                    members.push(m);
+                    queue.push_back(m);
+                }
+            }
         }
         let mut shape: Vec<(usize, u8, usize)> = members
             .iter()

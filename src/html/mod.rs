@@ -169,15 +169,17 @@ fn verdict_row(h: &mut String, file: &str, v: &Verdict, note: &str) {
 /// The logs of the key daemons: those a verdict points to, then the
 /// others, up to [`LOGS_SHOWN`].
 fn logs(h: &mut String, run: &Run<'_>) {
-    let pointed = |node: &str| {
-        run.verdicts.iter().any(|v| {
-            v.evidence
-                .iter()
-                .any(|e| matches!(e, crate::verdict::Evidence::Log { node: n, .. } if n == node))
+    let pointed: std::collections::HashSet<&str> = run
+        .verdicts
+        .iter()
+        .flat_map(|v| &v.evidence)
+        .filter_map(|e| match e {
+            crate::verdict::Evidence::Log { node, .. } => Some(node.as_str()),
+            crate::verdict::Evidence::Trace(_) => None,
         })
-    };
+        .collect();
     let mut reports: Vec<_> = run.outcome.ike.iter().collect();
-    reports.sort_by_key(|r| !pointed(&r.node));
+    reports.sort_by_key(|r| !pointed.contains(r.node.as_str()));
     for r in reports.iter().take(LOGS_SHOWN) {
         let _ = write!(h, "<h2 id=\"log-{0}\">{0}.log</h2>", esc(&r.node));
         listing::log(h, &r.node, &r.log);
