@@ -222,7 +222,12 @@ fn without_inline_count(head: &str) -> String {
         end
     };
     let tail = rest[skip..].trim_start();
-    format!("{}{tail}", &head[..at])
+    let before = &head[..at];
+    // `{ latency: 2ms, count: 3 }`: the comma before it goes too.
+    match before.trim_end().strip_suffix(',') {
+        Some(kept) if tail.starts_with('}') => format!("{kept} {tail}"),
+        _ => format!("{before}{tail}"),
+    }
 }
 
 /// A group found in the file.

@@ -123,3 +123,14 @@ fn files_without_groups_are_unchanged() {
     assert_eq!(e.text, yaml);
     assert_eq!(e.map.line(4), 4);
 }
+
+/// `count:` anywhere in an inline entry, first or last.
+#[test]
+fn inline_count_first_or_last() {
+    let yaml = format!(
+        "{HEAD}links:\n  a{{i}}: {{ count: 2, latency: 1ms }}\n  b{{i}}: {{ latency: 1ms, count: 2 }}\n"
+    );
+    let e = expand(&yaml).expect("expands");
+    assert!(e.text.contains("  a2: { latency: 1ms }\n"), "{}", e.text);
+    assert!(e.text.contains("  b2: { latency: 1ms }\n"), "{}", e.text);
+}
