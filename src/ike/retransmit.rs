@@ -24,7 +24,10 @@ pub struct Timer {
 #[derive(Debug, Default)]
 pub struct Retry {
     /// The message last answered (empty when we started the exchange).
-    pub last_in: Vec<u8>,
+    last_in: Vec<u8>,
+    /// Its hash, so that a daemon with thousands of exchanges compares a
+    /// number before it compares a message.
+    last_in_hash: u64,
     pub last_out: Option<Datagram>,
     pub resend_at: Option<Instant>,
     /// Resends left.
@@ -36,9 +39,16 @@ impl Retry {
     /// started the exchange); `await_reply` arms the resend timer.
     pub fn sent(&mut self, answered: &[u8], out: Datagram, await_reply: Option<(Instant, &Timer)>) {
         self.last_in = answered.to_vec();
+        self.last_in_hash = digest(answered);
         self.last_out = Some(out);
         self.resend_at = await_reply.map(|(now, t)| now + t.interval);
         self.left = await_reply.map_or(0, |(_, t)| t.counter);
+    }
+
+    /// Whether `message` (whose [`digest`] is `hash`) is the one last
+    /// answered: a retransmitted copy of it.
+    pub fn answered(&self, message: &[u8], hash: u64) -> bool {
+        self.last_in_hash == hash && self.last_in == message
     }
 
     /// The awaited reply came: stop resending.
@@ -59,6 +69,14 @@ impl Retry {
         self.resend_at = Some(now + interval);
         self.last_out.clone().map_or(Due::Nothing, Due::Resend)
     }
+}
+
+/// A message's hash for [`Retry::answered`] (FNV-1a: fast, and no more
+/// is asked of it than to tell most messages apart).
+pub fn digest(message: &[u8]) -> u64 {
+    message.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// See [`Retry::due`].

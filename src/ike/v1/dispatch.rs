@@ -81,8 +81,9 @@ impl Racoon {
             .iter()
             .map(|p| &p.retry)
             .chain(self.ph2.iter().map(|p| &p.retry));
+        let hash = crate::ike::retransmit::digest(data);
         let again = retries
-            .filter(|r| r.last_in == data)
+            .filter(|r| r.answered(data, hash))
             .find_map(|r| r.last_out.clone());
         match again {
             Some(d) => {
