@@ -32,6 +32,11 @@ pub enum Taken {
 /// Takes a whole (reassembled) packet addressed to this node if it is UDP
 /// to one of `ports`.
 pub fn take(packet: Vec<u8>, ports: &[u16]) -> Taken {
+    // Every packet a racoon node takes in passes here: anything but UDP
+    // goes on to the stack before the header is parsed (byte 9: protocol).
+    if packet.get(9) != Some(&protocol::UDP) {
+        return Taken::NotOurs(packet);
+    }
     let Ok(ip) = ipv4::Repr::parse_bytes(&packet) else {
         return Taken::NotOurs(packet);
     };
