@@ -65,7 +65,7 @@ pub fn run_file(
     let name = s.name.value.clone();
     let end = Instant::ZERO + s.duration.0;
     let mut progress = progress;
-    let outcome = match sim::run(&s, opts, |now| progress(&name, now, end)) {
+    let mut outcome = match sim::run(&s, opts, |now| progress(&name, now, end)) {
         Ok(o) => o,
         Err(e) => {
             let mut report = failed(file, name, format!("{}: {e}", path.display()), started);
@@ -73,7 +73,6 @@ pub fn run_file(
             return report;
         }
     };
-    let mut outcome = outcome;
     let verdicts = expect::check_all(&s, &outcome);
     let wall = started.elapsed();
     let page = html::Run {

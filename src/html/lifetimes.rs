@@ -9,6 +9,7 @@ use smoltcp::time::Instant;
 use super::page::esc;
 use super::topology::sa_label;
 use crate::ipsec::sad::{SaEnd, SaLife};
+use crate::ipsec::spec::IpsecProto;
 
 /// At most this many bars; the rest are counted.
 const BAR_CAP: usize = 80;
@@ -70,7 +71,7 @@ fn bar(svg: &mut String, node: &str, sa: &SaLife, end: Instant, y: i64) {
         Some((_, SaEnd::Expired)) => "expired",
         None => "",
     };
-    let fill = if sa.proto.name() == "ah" {
+    let fill = if sa.proto == IpsecProto::Ah {
         "#f0a04b"
     } else {
         "#8e63c7"

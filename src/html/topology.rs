@@ -20,7 +20,7 @@ const BOX_H: i64 = 46;
 /// Room above the first row for tunnel arcs and their labels.
 const TOP: i64 = 70;
 
-/// A laid-out picture: the drawn vertices' centres by name.
+/// A laid-out picture and the order of what it drew.
 pub struct Drawing {
     pub svg: String,
     /// Node and TUN-end names drawn, left to right, top to bottom.

@@ -324,18 +324,9 @@ fn items_per_member(
     out
 }
 
+/// Whether a line (not a comment) uses an `{i}` expression.
 fn uses_i(line: &str) -> bool {
-    let mut rest = line;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            return false;
-        };
-        if is_expression(&rest[open + 1..open + close]) {
-            return true;
-        }
-        rest = &rest[open + 1..];
-    }
-    false
+    first_expression(line).is_some()
 }
 
 /// The expanded text: groups' and items' lines once per member, every
@@ -424,6 +415,7 @@ fn write(
     Ok(Expanded { text: out, map })
 }
 
+/// The column of the first `{i}` expression of a content line.
 fn first_expression(line: &str) -> Option<u32> {
     if !content(line) || line.trim_start().starts_with('#') {
         return None;

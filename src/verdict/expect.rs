@@ -287,21 +287,18 @@ fn counter(o: &Outcome, x: &CounterExpect, ev: &mut Vec<Evidence>) -> (String, b
         at_most: x.at_most,
     };
     let (owner, value) = match (&x.node, &x.link) {
-        (Some(n), _) if n.contains('*') => (
-            format!("nodes {}", n.value),
-            o.nodes
+        (Some(n), _) => {
+            // A name, or a pattern (`rw*`) whose nodes' values are summed.
+            let mut values = o
+                .nodes
                 .iter()
                 .filter(|(name, _)| name_matches(n, name))
                 .map(|(_, c)| c.get(&x.name))
-                .sum::<Option<u64>>(),
-        ),
-        (Some(n), _) => (
-            format!("node {}", n.value),
-            o.nodes
-                .iter()
-                .find(|(name, _)| *name == n.value)
-                .and_then(|(_, c)| c.get(&x.name)),
-        ),
+                .peekable();
+            let value = values.peek().is_some().then(|| values.sum()).flatten();
+            let noun = if n.contains('*') { "nodes" } else { "node" };
+            (format!("{noun} {}", n.value), value)
+        }
         (None, Some(l)) => (
             format!("link {}", l.value),
             link(o, l).and_then(|r| r.counters.get(&x.name)),
@@ -309,13 +306,7 @@ fn counter(o: &Outcome, x: &CounterExpect, ev: &mut Vec<Evidence>) -> (String, b
         _ => ("?".into(), None),
     };
     *ev = match (&x.node, &x.link) {
-        (Some(n), _) => o
-            .nodes
-            .iter()
-            .filter(|(name, _)| name_matches(n, name))
-            .flat_map(|(name, _)| evidence::dropped_by(o, name, &x.name))
-            .take(evidence::MAX)
-            .collect(),
+        (Some(n), _) => evidence::dropped_by(o, |name| name_matches(n, name), &x.name),
         (None, Some(l)) => evidence::on_link(o, l, &x.name),
         _ => Vec::new(),
     };
