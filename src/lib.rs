@@ -30,15 +30,19 @@
 //! | [`verdict`] | expectations held against an outcome | change the outcome |
 //! | [`report`], [`wireshark`] | summaries, JUnit, the Wireshark profile beside a run's captures | protocol logic |
 //! | [`html`] | the HTML report of a run and the index of runs: topology, message-sequence and SA-lifetime pictures in inline SVG | protocol logic, change a verdict |
+//! | [`jobs`] | work on N threads, handed on in order | know what the work is |
 //! | [`runner`] | finding and running scenario files to reports | protocol logic |
+//! | [`explore`] | variations of a scenario's `vary:` values, run, checked and shrunk; their summary, JUnit and standalone failure files | protocol logic |
 #![forbid(unsafe_code)]
 
 pub mod config;
 pub mod crypto;
+pub mod explore;
 pub mod host;
 pub mod html;
 pub mod ike;
 pub mod ipsec;
+pub mod jobs;
 pub mod kernel;
 pub mod nat;
 pub mod net;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use vpnlab::explore::{self, plan::Partition, summary};
 use vpnlab::report::{ScenarioReport, junit};
 use vpnlab::runner::{run_file, scenario_files};
 use vpnlab::scenario;
@@ -15,7 +16,8 @@ use vpnlab::sim::RunOptions;
 mod cli;
 
 use cli::progress::{self, Progress};
-use cli::{jobs, wireshark};
+use cli::wireshark;
+use vpnlab::jobs;
 
 #[derive(Parser)]
 #[command(
@@ -54,6 +56,10 @@ struct Cli {
     duration: Option<smoltcp::time::Duration>,
 }
 
+fn parse_partition(text: &str) -> Result<Partition, String> {
+    Partition::parse(text)
+}
+
 fn parse_duration(text: &str) -> Result<smoltcp::time::Duration, String> {
     let span = scenario::units::parse_span(text)?;
     if span.0.total_micros() == 0 {
@@ -73,6 +79,21 @@ enum Command {
     /// Open a run's captures in Wireshark, decrypted: writes a profile
     /// with the run's key tables beside them and starts `wireshark -C`
     /// (without Wireshark, prints the tshark command instead).
+    /// Run variations of one scenario: the seed and the values its
+    /// `vary:` section marks; check each variation's expectations, shrink
+    /// the failures and write them as standalone scenario files (with a
+    /// summary and JUnit) under <out>/explore/<scenario>/. `--seed` seeds
+    /// the exploration.
+    Explore {
+        path: PathBuf,
+        /// How many variations.
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        runs: u32,
+        /// Run only share K of N (`K/N` or `count:K/N`, as `cargo nextest
+        /// --partition` splits tests): variations K, K+N, K+2N, ...
+        #[arg(long, value_parser = parse_partition)]
+        partition: Option<Partition>,
+    },
     Wireshark {
         /// The scenario: its name, or its file.
         scenario: String,
@@ -96,6 +117,16 @@ fn main() -> ExitCode {
         Command::Run { paths } => with_files(paths, |files| run(&cli, files)),
         Command::Check { paths } => with_files(paths, |files| check(&cli, files)),
         Command::List { paths } => with_files(paths, list),
+        Command::Explore {
+            path,
+            runs,
+            partition,
+        } => explore_file(
+            &cli,
+            path,
+            *runs as usize,
+            partition.unwrap_or(Partition::WHOLE),
+        ),
         Command::Wireshark { scenario, link } => {
             wireshark::open(&cli.out, scenario, link.as_deref())
         }
@@ -221,6 +252,69 @@ fn print_report(cli: &Cli, r: &ScenarioReport) {
         if let Some(dir) = r.outcome.as_ref().and_then(|o| o.dir.as_ref()) {
             println!("  captures: {}", dir.display());
         }
+    }
+}
+
+fn explore_file(cli: &Cli, path: &std::path::Path, runs: usize, part: Partition) -> ExitCode {
+    let opts = explore::Options {
+        runs,
+        seed: cli.seed,
+        part,
+        jobs: cli.jobs.map_or_else(jobs::default_jobs, usize::from),
+    };
+    let progress = Progress::new(cli.quiet, runs.div_ceil(part.of));
+    let result = explore::explore(path, &opts, |_| progress.done_one());
+    progress.finish();
+    let e = match result {
+        Ok(e) => e,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let folder = match part {
+        Partition::WHOLE => e.name.clone(),
+        p => format!("{}.part-{}-of-{}", e.name, p.share, p.of),
+    };
+    let dir = cli.out.join("explore").join(folder);
+    let files = match summary::write(&e, &dir) {
+        Ok(f) => f,
+        Err(err) => {
+            eprintln!(
+                "error: {}: cannot write the exploration's files: {err}",
+                dir.display()
+            );
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    if !cli.quiet {
+        println!("{}", summary::heading(&e));
+    }
+    for r in &e.results {
+        if cli.verbose || !r.trial.passed() {
+            let file = files.iter().find(|(k, _)| *k == r.variation.index);
+            for line in summary::lines(&e, r, file.map(|(_, p)| p.as_path())) {
+                println!("{line}");
+            }
+        }
+    }
+    println!("{}", summary::totals(&e));
+    if !cli.quiet {
+        println!("summary: {}", dir.join("summary.txt").display());
+    }
+    if let Some(path) = &cli.junit {
+        if let Err(err) = std::fs::write(path, summary::junit(&e)) {
+            eprintln!(
+                "error: {}: cannot write JUnit report: {err}",
+                path.display()
+            );
+            return ExitCode::from(EXIT_INVALID);
+        }
+    }
+    if e.failed() > 0 {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

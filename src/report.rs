@@ -13,6 +13,8 @@ pub struct ScenarioReport {
     pub name: String,
     pub outcome: Option<Outcome>,
     pub verdicts: Vec<Verdict>,
+    /// Expectations a `when:` left out: file line and condition.
+    pub skipped: Vec<(u32, String)>,
     /// Set when the scenario could not be loaded or run.
     pub error: Option<String>,
     /// What `vpnlab check` would warn of, each `file:line:column: ...`.
@@ -75,6 +77,12 @@ impl ScenarioReport {
                     self.file, v.line, v.what, v.detail
                 )
             })
+            .chain(self.skipped.iter().filter(|_| verbose).map(|(line, when)| {
+                format!(
+                    "  skip {}:{line}: not checked: `when: {when}` does not hold",
+                    self.file
+                )
+            }))
             .collect()
     }
 
@@ -234,6 +242,7 @@ mod tests {
     fn junit_escapes_and_counts_failures() {
         let r = ScenarioReport {
             warnings: Vec::new(),
+            skipped: Vec::new(),
             file: "a.yaml".into(),
             name: "a<b".into(),
             outcome: None,

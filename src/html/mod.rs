@@ -140,6 +140,14 @@ fn expectations(h: &mut String, run: &Run<'_>) {
             );
         }
     }
+    for (line, when) in &run.scenario.skipped {
+        let _ = write!(
+            h,
+            "<tr class=\"skip\"><td>–</td><td>{}:{line}</td><td colspan=\"3\">not checked: <code>when: {}</code> does not hold</td></tr>",
+            esc(run.file),
+            esc(when)
+        );
+    }
     h.push_str("</table>\n");
 }
 

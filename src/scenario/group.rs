@@ -32,6 +32,22 @@ pub struct LineMap {
     /// Per expanded line with a substitution: (expanded column after
     /// which, columns shift by) pairs, to take a column back.
     shifts: std::collections::HashMap<u32, Vec<(u32, i64)>>,
+    /// The same for the `vary:` values filled in before expansion (see
+    /// `vary`), per file line.
+    vary_shifts: std::collections::HashMap<u32, Vec<(u32, i64)>>,
+}
+
+/// The column before the `shifts` of a line were made.
+fn unshift(shifts: Option<&Vec<(u32, i64)>>, column: u32) -> u32 {
+    let shift: i64 = shifts
+        .map(|s| {
+            s.iter()
+                .filter(|(after, _)| column > *after)
+                .map(|(_, d)| d)
+                .sum()
+        })
+        .unwrap_or(0);
+    (i64::from(column) - shift).max(1) as u32
 }
 
 impl LineMap {
@@ -43,29 +59,34 @@ impl LineMap {
             .checked_sub(1)
             .and_then(|i| self.lines.get(i as usize))
         else {
-            return (pos, None);
+            return (self.before_vary(pos), None);
         };
-        let shift: i64 = self
-            .shifts
-            .get(&pos.line)
-            .map(|s| {
-                s.iter()
-                    .filter(|(after, _)| pos.column > *after)
-                    .map(|(_, d)| d)
-                    .sum()
-            })
-            .unwrap_or(0);
-        let column = (i64::from(pos.column) - shift).max(1) as u32;
-        let at = Pos {
+        let column = unshift(self.shifts.get(&pos.line), pos.column);
+        let at = self.before_vary(Pos {
             line: o.line,
             column: if pos.known() { column } else { 0 },
-        };
+        });
         let member = (o.member > 0).then(|| {
             let template = &self.groups[o.group as usize];
             let name = substitute(template, i64::from(o.member)).map_or(template.clone(), |s| s.0);
             format!("{name}, member {} of {template}", o.member)
         });
         (at, member)
+    }
+
+    /// Records the columns the `vary:` values moved, per file line.
+    pub fn set_vary_shifts(&mut self, shifts: std::collections::HashMap<u32, Vec<(u32, i64)>>) {
+        self.vary_shifts = shifts;
+    }
+
+    fn before_vary(&self, pos: Pos) -> Pos {
+        match self.vary_shifts.get(&pos.line) {
+            Some(s) if pos.column > 0 => Pos {
+                line: pos.line,
+                column: unshift(Some(s), pos.column),
+            },
+            _ => pos,
+        }
     }
 
     /// The file line of an expanded line.

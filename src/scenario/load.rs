@@ -4,10 +4,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::group;
 use super::located::Pos;
 use super::model::Scenario;
 use super::validate::validate_with_warnings;
+use super::{group, vary, when};
 
 /// One located problem in a scenario file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,9 +65,20 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioErrors> {
 }
 
 /// Parses and validates scenario text; `path` is used in messages only.
-/// Node groups are expanded first ([`group`]); every position reported
-/// is the file's, with the group member it is in.
+/// The `vary:` section's defaults are filled in ([`vary`]), then node
+/// groups are expanded ([`group`]); every position reported is the
+/// file's, with the group member it is in.
 pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
+    load_varied(path, text, &[])
+}
+
+/// [`load_str`] with some of the `vary:` section's variables set to
+/// other values than their defaults (`vpnlab explore`).
+pub fn load_varied(
+    path: &Path,
+    text: &str,
+    values: &[(String, String)],
+) -> Result<Scenario, ScenarioErrors> {
     let located = |problems: Vec<(Pos, String)>| {
         let errors = problems.into_iter().map(|(pos, message)| ScenarioError {
             file: path.to_path_buf(),
@@ -76,7 +87,12 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
         });
         ScenarioErrors(errors.collect())
     };
-    let group::Expanded { text, map } = group::expand(text).map_err(located)?;
+    let variables = vary::variables(text).map_err(located)?;
+    let values =
+        vary::assign(&variables, values).map_err(|e| located(vec![(Pos::default(), e)]))?;
+    let filled = vary::substitute(text, &values).map_err(located)?;
+    let group::Expanded { text, mut map } = group::expand(&filled.text).map_err(located)?;
+    map.set_vary_shifts(filled.shifts);
     let back = |problems: Vec<(Pos, String)>| -> Vec<(Pos, String)> {
         problems
             .into_iter()
@@ -97,6 +113,8 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
     if !problems.is_empty() {
         return Err(located(back(problems)));
     }
+    scenario.skipped = skip_unless_when(&mut scenario, &map).map_err(|p| located(back(p)))?;
+    scenario.variables = values;
     scenario.warnings = located(back(warnings))
         .0
         .iter()
@@ -104,6 +122,37 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioErrors> {
         .collect();
     scenario.lines = std::sync::Arc::new(map);
     Ok(scenario)
+}
+
+/// Takes out the expectations whose `when:` does not hold: their file
+/// lines and conditions. A condition that does not parse is an error.
+fn skip_unless_when(
+    s: &mut Scenario,
+    map: &group::LineMap,
+) -> Result<Vec<(u32, String)>, Vec<(Pos, String)>> {
+    let mut problems = Vec::new();
+    let mut skipped = Vec::new();
+    s.expect.retain(|e| {
+        let Some(when) = &e.value.when else {
+            return true;
+        };
+        match when::holds(&when.value) {
+            Ok(true) => true,
+            Ok(false) => {
+                skipped.push((map.line(e.pos.line), when.value.clone()));
+                false
+            }
+            Err(m) => {
+                problems.push((when.pos, format!("when: {m}")));
+                true
+            }
+        }
+    });
+    if problems.is_empty() {
+        Ok(skipped)
+    } else {
+        Err(problems)
+    }
 }
 
 /// serde-saphyr's limits against YAML bombs, with the counts of nodes

@@ -2,6 +2,7 @@
 //! (expectations are checked after a run, one layer above the simulator).
 
 pub mod embedded;
+mod expect_entry;
 mod expr;
 pub mod group;
 #[cfg(test)]
@@ -18,7 +19,11 @@ pub mod racoon_files;
 pub mod units;
 pub mod validate;
 mod validate_ike;
+pub mod vary;
+#[cfg(test)]
+mod vary_tests;
+mod when;
 
-pub use load::{ScenarioError, ScenarioErrors, load_file, load_str};
+pub use load::{ScenarioError, ScenarioErrors, load_file, load_str, load_varied};
 pub use located::{Located, Pos};
 pub use model::*;

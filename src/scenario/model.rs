@@ -33,7 +33,7 @@ pub struct Scenario {
     #[serde(default)]
     pub events: Vec<Located<EventEntry>>,
     #[serde(default)]
-    pub expect: Vec<Located<Expectation>>,
+    pub expect: Vec<Located<Expect>>,
     /// Certificates made from the seed into the nodes' `files:`.
     #[serde(default)]
     pub pki: Option<super::pki_yaml::PkiSpec>,
@@ -45,6 +45,14 @@ pub struct Scenario {
     /// file's (see `group`); empty when the file has no group.
     #[serde(skip)]
     pub lines: std::sync::Arc<super::group::LineMap>,
+    /// The `vary:` section's variables and the values this scenario was
+    /// loaded with (see `vary`); empty without the section.
+    #[serde(skip)]
+    pub variables: Vec<(String, String)>,
+    /// Expectations whose `when:` does not hold for these values: not
+    /// checked, listed with their line and condition.
+    #[serde(skip)]
+    pub skipped: Vec<(u32, String)>,
 }
 
 impl Scenario {
@@ -346,6 +354,27 @@ pub struct EventEntry {
     /// SAs and negotiation state are gone; its policies stay.
     #[serde(default)]
     pub daemon_restart: Option<Located<String>>,
+}
+
+/// An item of `expect:`: an expectation, checked only when its `when:`
+/// condition holds (`- { when: ${natt} == on, ping: { ... } }`).
+#[derive(Clone, Debug)]
+pub struct Expect {
+    pub when: Option<Located<String>>,
+    pub what: Expectation,
+}
+
+impl From<Expectation> for Expect {
+    fn from(what: Expectation) -> Self {
+        Expect { when: None, what }
+    }
+}
+
+impl std::ops::Deref for Expect {
+    type Target = Expectation;
+    fn deref(&self) -> &Expectation {
+        &self.what
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -740,8 +740,8 @@ fn check_regex(re: &Located<String>, p: &mut Problems) {
     }
 }
 
-fn check_expectation(s: &Scenario, flows: &Flows, e: &Located<Expectation>, p: &mut Problems) {
-    match &e.value {
+fn check_expectation(s: &Scenario, flows: &Flows, e: &Located<Expect>, p: &mut Problems) {
+    match &e.value.what {
         Expectation::Ping(x) => check_ping_expect(s, flows, e.pos, x, p),
         Expectation::Udp(x) => check_flow_expect(flows, e.pos, x, "udp", p),
         Expectation::Tcp(x) => check_flow_expect(flows, e.pos, x, "tcp", p),

@@ -104,7 +104,7 @@ impl Outcome {
 fn inspected_links(s: &Scenario) -> BTreeSet<String> {
     s.expect
         .iter()
-        .filter_map(|e| match &e.value {
+        .filter_map(|e| match &e.value.what {
             Expectation::Trace(t) => Some(t.link.value.clone()),
             Expectation::Packets(p) => Some(p.link.value.clone()),
             Expectation::NoPlaintext(p) => Some(p.link.value.clone()),

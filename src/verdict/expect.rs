@@ -30,9 +30,9 @@ pub fn check_all(s: &Scenario, o: &Outcome) -> Vec<Verdict> {
     s.expect.iter().map(|e| check(s, o, e)).collect()
 }
 
-fn check(s: &Scenario, o: &Outcome, e: &Located<Expectation>) -> Verdict {
+fn check(s: &Scenario, o: &Outcome, e: &Located<Expect>) -> Verdict {
     let mut ev = Vec::new();
-    let (what, passed, detail) = match &e.value {
+    let (what, passed, detail) = match &e.value.what {
         Expectation::Ping(x) => ping(s, o, x, &mut ev),
         Expectation::Udp(x) => delivered(o, x, "udp"),
         Expectation::Tcp(x) => delivered(o, x, "tcp"),
