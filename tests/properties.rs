@@ -122,6 +122,8 @@ fn chain(
         pki: None,
         warnings: Vec::new(),
         lines: Default::default(),
+        variables: Vec::new(),
+        skipped: Vec::new(),
     }
 }
 

@@ -63,6 +63,12 @@ pub fn explore(
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read file: {e}", path.display()))?;
     let s = scenario::load_str(path, &text).map_err(|e| e.to_string())?;
+    if let Some((name, _)) = s.links.iter().find(|(_, l)| l.tun.is_some()) {
+        return Err(format!(
+            "{}: link `{name}` has a tun: end; explore runs variations in virtual time, without the host",
+            path.display()
+        ));
+    }
     let vars = vary::variables(&text).map_err(|p| {
         let (pos, m) = &p[0];
         format!("{}:{}:{}: {m}", path.display(), pos.line, pos.column)

@@ -129,7 +129,7 @@ pub fn load_varied(
 fn skip_unless_when(
     s: &mut Scenario,
     map: &group::LineMap,
-) -> Result<Vec<(u32, String)>, Vec<(Pos, String)>> {
+) -> Result<Vec<(u32, String)>, Vec<vary::Problem>> {
     let mut problems = Vec::new();
     let mut skipped = Vec::new();
     s.expect.retain(|e| {
