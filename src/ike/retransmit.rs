@@ -37,12 +37,26 @@ pub struct Retry {
 impl Retry {
     /// `out` was just sent in answer to `answered` (empty when we
     /// started the exchange); `await_reply` arms the resend timer.
-    pub fn sent(&mut self, answered: &[u8], out: Datagram, await_reply: Option<(Instant, &Timer)>) {
+    ///
+    /// Returns the digest of `answered`, for a daemon's index of answered
+    /// messages (None when it answered nothing: it began the exchange).
+    pub fn sent(
+        &mut self,
+        answered: &[u8],
+        out: Datagram,
+        await_reply: Option<(Instant, &Timer)>,
+    ) -> Option<u64> {
         self.last_in = answered.to_vec();
         self.last_in_hash = digest(answered);
         self.last_out = Some(out);
         self.resend_at = await_reply.map(|(now, t)| now + t.interval);
         self.left = await_reply.map_or(0, |(_, t)| t.counter);
+        self.answered_digest()
+    }
+
+    /// The digest of the message last answered, if any.
+    pub fn answered_digest(&self) -> Option<u64> {
+        (!self.last_in.is_empty()).then_some(self.last_in_hash)
     }
 
     /// Whether `message` (whose [`digest`] is `hash`) is the one last

@@ -311,13 +311,11 @@ impl IpsecEngine {
 
     /// The policy for exactly `selector` in `dir` (`spdadd` allows one).
     fn policy(&self, selector: &Selector, dir: Direction) -> Option<&PolicySpec> {
-        let exact = |p: &&super::spd::Policy| p.spec.dir == dir && p.spec.selector == *selector;
-        self.spd.iter().find(exact).map(|p| &p.spec)
+        self.spd.get(selector, dir).map(|p| &p.spec)
     }
 
     fn ipcomp_step(&self, selector: &Selector, dir: Direction) -> Option<IpcompTemplate> {
-        let exact = |p: &&super::spd::Policy| p.spec.dir == dir && p.spec.selector == *selector;
-        self.spd.iter().find(exact).and_then(|p| p.ipcomp)
+        self.spd.get(selector, dir).and_then(|p| p.ipcomp)
     }
 
     fn delete_policy(&mut self, selector: &Selector, dir: Direction) -> Result<Reply, Errno> {

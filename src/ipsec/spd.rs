@@ -351,6 +351,13 @@ impl Spd {
         }
     }
 
+    /// The policy for exactly `selector` in `dir` (a PF_KEY GET), from
+    /// the index rather than a walk over every policy.
+    pub fn get(&self, selector: &Selector, dir: Direction) -> Option<&Policy> {
+        let at = self.find(selector, dir)?;
+        Some(&self.policies[self.entry(at).slot as usize])
+    }
+
     /// The entry of the policy for exactly `selector` in `dir`.
     fn find(&self, selector: &Selector, dir: Direction) -> Option<At> {
         let len = selector.dst.len;

@@ -74,17 +74,21 @@ impl Racoon {
     }
 
     /// racoon's `check_recvdpkt`: a retransmitted copy of a message we
-    /// already answered is answered again.
+    /// already answered is answered again. The exchanges that answered
+    /// it are looked up by its digest ([`super::answered`]); of several,
+    /// the oldest ISAKMP SA, then the oldest phase 2, as a walk over
+    /// them would find.
     fn answer_duplicate(&mut self, data: &[u8]) -> bool {
-        let retries = self
-            .ph1
-            .iter()
-            .map(|p| &p.retry)
-            .chain(self.ph2.iter().map(|p| &p.retry));
         let hash = crate::ike::retransmit::digest(data);
-        let again = retries
-            .filter(|r| r.answered(data, hash))
-            .find_map(|r| r.last_out.clone());
+        self.tidy_answered();
+        let again = if self.ctx.answered.active() {
+            self.answered_by_index(data, hash)
+        } else {
+            let one = self.ph1.iter().map(|p| &p.retry);
+            let retries = one.chain(self.ph2.iter().map(|p| &p.retry));
+            let mut answered = retries.filter(|r| r.answered(data, hash));
+            answered.find_map(|r| r.last_out.clone())
+        };
         match again {
             Some(d) => {
                 self.ctx.outbox.push_back(d);
@@ -92,6 +96,75 @@ impl Racoon {
             }
             None => false,
         }
+    }
+
+    /// The answer to send again, through the index of answered messages.
+    fn answered_by_index(
+        &mut self,
+        data: &[u8],
+        hash: u64,
+    ) -> Option<crate::ike::daemon::Datagram> {
+        let mut holding = Vec::new();
+        for serial in self.ctx.answered.candidates(hash) {
+            let at = self.exchange_at(serial);
+            let retry = at.map(|a| self.retry_at(a));
+            if retry.and_then(|r| r.answered_digest()) != Some(hash) {
+                // Gone, or it answered something else since.
+                self.ctx.answered.forget(hash, serial);
+                continue;
+            }
+            if let (Some(a), Some(r)) = (at, retry) {
+                if r.answered(data, hash) {
+                    holding.push(a);
+                }
+            }
+        }
+        holding.sort_unstable();
+        holding
+            .into_iter()
+            .find_map(|a| self.retry_at(a).last_out.clone())
+    }
+
+    /// Where exchange `serial` is: (false, i) for `ph1[i]`, (true, j) for
+    /// `ph2[j]`.
+    fn exchange_at(&self, serial: u32) -> Option<(bool, usize)> {
+        match self.ph1_at(serial) {
+            Some(i) => Some((false, i)),
+            None => self.ph2_at(serial).map(|j| (true, j)),
+        }
+    }
+
+    fn retry_at(&self, (two, i): (bool, usize)) -> &crate::ike::retransmit::Retry {
+        if two {
+            &self.ph2[i].retry
+        } else {
+            &self.ph1[i].retry
+        }
+    }
+
+    /// The index starts once the daemon has many exchanges; entries of
+    /// exchanges long gone are dropped now and then, in one pass over the
+    /// live ones.
+    fn tidy_answered(&mut self) {
+        let live = self.ph1.len() + self.ph2.len();
+        let answered = &self.ctx.answered;
+        let start = !answered.active() && live > super::answered::Answered::WALK;
+        if !start && answered.len() <= 2 * live + 64 {
+            return;
+        }
+        let one = self
+            .ph1
+            .iter()
+            .map(|p| (p.retry.answered_digest(), p.serial));
+        let two = self
+            .ph2
+            .iter()
+            .map(|p| (p.retry.answered_digest(), p.serial));
+        let pairs: Vec<(u64, u32)> = one
+            .chain(two)
+            .filter_map(|(h, s)| h.map(|h| (h, s)))
+            .collect();
+        self.ctx.answered.rebuild(pairs.into_iter());
     }
 
     /// A Main or Aggressive Mode message, to the handler of its ISAKMP
@@ -136,10 +209,8 @@ impl Racoon {
         repr: &Repr,
         data: &[u8],
     ) -> Option<usize> {
-        let found = self.ph1.iter().position(|p| {
-            p.peer.ip() == from.ip()
-                && p.cky_i == repr.initiator_cookie
-                && (p.cky_r == repr.responder_cookie || p.cky_r == [0; 8])
+        let found = self.ph1_by_cookie(repr.initiator_cookie, |p| {
+            p.peer.ip() == from.ip() && (p.cky_r == repr.responder_cookie || p.cky_r == [0; 8])
         });
         let (i, kind) = match found {
             Some(i) => (i, repr.exchange_type),
@@ -187,11 +258,11 @@ impl Racoon {
         };
         let result = p.answer_first(&mut env, repr, data);
         let serial = p.serial;
-        self.ph1.push(p);
+        self.add_phase1(p);
         let until = now + self.ctx.timer().negotiation;
         self.half_open.begin(serial, *from.ip(), until);
         if let Err(fail) = result {
-            if let Some(i) = self.ph1.iter().position(|p| p.serial == serial) {
+            if let Some(i) = self.ph1_at(serial) {
                 self.phase1_failed(now, i, fail);
             }
         }
@@ -207,10 +278,8 @@ impl Racoon {
         data: &[u8],
         kernel: &mut dyn KeyKernel,
     ) {
-        let Some(i) = self.ph1.iter().position(|p| {
-            p.established()
-                && p.peer.ip() == from.ip()
-                && (p.cky_i, p.cky_r) == (repr.initiator_cookie, repr.responder_cookie)
+        let Some(i) = self.ph1_by_cookie(repr.initiator_cookie, |p| {
+            p.established() && p.peer.ip() == from.ip() && p.cky_r == repr.responder_cookie
         }) else {
             self.ctx.env(now).drop_datagram("no-isakmp-sa", || {
                 format!("no established ISAKMP-SA for Quick Mode from {from}, packet dropped")
@@ -317,17 +386,13 @@ impl Racoon {
         match &repr.body {
             Body::Payloads(payloads) => {
                 let cky_i = repr.initiator_cookie;
-                let i = self
-                    .ph1
-                    .iter()
-                    .position(|p| p.takes_plain_info(from, cky_i))?;
+                let i = self.ph1_by_cookie(cky_i, |p| p.takes_plain_info(from, cky_i))?;
                 Some((i, payloads.clone()))
             }
             Body::Encrypted { .. } => {
-                let i = self
-                    .ph1
-                    .iter()
-                    .position(|p| p.takes_protected_info(from, repr))?;
+                let i = self.ph1_by_cookie(repr.initiator_cookie, |p| {
+                    p.takes_protected_info(from, repr)
+                })?;
                 let rest = self.ph1[i].open_info(&mut self.ctx.log, now, from, repr)?;
                 Some((i, rest))
             }
@@ -343,7 +408,7 @@ impl Racoon {
         n: NotificationRepr,
         kernel: &mut dyn KeyKernel,
     ) {
-        let Some(i) = self.ph1.iter().position(|p| p.serial == ph1) else {
+        let Some(i) = self.ph1_at(ph1) else {
             return;
         };
         let peer = *self.ph1[i].peer.ip();
@@ -353,6 +418,7 @@ impl Racoon {
                 let remote = &self.ctx.conf.remotes[self.ph1[i].remote];
                 let delay = Duration::from_secs(remote.dpd_delay_secs.max(1));
                 self.ph1[i].on_r_u_there_ack(now, delay, &n.data);
+                self.ctx.timer_at(self.ph1[i].dpd.next);
             }
             NotifyType::InitialContact => {
                 let line = format!("received INITIAL-CONTACT from {peer}");
@@ -381,7 +447,7 @@ impl Racoon {
     /// `ph1`, or IPsec SAs it named by its own inbound SPIs (our
     /// outbound ones; `purge_ipsec_spi`).
     fn on_delete(&mut self, now: Instant, ph1: u32, d: DeleteRepr, kernel: &mut dyn KeyKernel) {
-        let Some(i) = self.ph1.iter().position(|p| p.serial == ph1) else {
+        let Some(i) = self.ph1_at(ph1) else {
             return;
         };
         let endpoint = self.ph1[i].peer;

@@ -127,6 +127,11 @@ pub(crate) struct Context {
     pub(crate) serial: u32,
     /// The XAuth gateway's pool, users and throttle.
     pub(crate) cfg_server: super::cfg::server::CfgServer,
+    /// Which exchanges answered which messages (racoon's `rcptree`).
+    pub(crate) answered: super::answered::Answered,
+    /// The soonest timer set since the daemon last looked (see
+    /// `Racoon::next_timer`).
+    pub(crate) soonest: Option<Instant>,
 }
 
 impl Context {
@@ -143,7 +148,14 @@ impl Context {
             records: Records::default(),
             serial: 0,
             cfg_server: Default::default(),
+            answered: Default::default(),
+            soonest: None,
         }
+    }
+
+    /// A timer was set for `at`, outside an exchange's handler.
+    pub(crate) fn timer_at(&mut self, at: Option<Instant>) {
+        soonest(&mut self.soonest, at);
     }
 
     /// racoon's `timer { }` as durations.
@@ -168,6 +180,8 @@ impl Context {
             out: &mut self.outbox,
             records: &mut self.records,
             serial: &mut self.serial,
+            answered: &mut self.answered,
+            soonest: &mut self.soonest,
         }
     }
 }
@@ -185,6 +199,8 @@ pub(crate) struct Env<'a> {
     pub(crate) out: &'a mut VecDeque<Datagram>,
     pub(crate) records: &'a mut Records,
     serial: &'a mut u32,
+    answered: &'a mut super::answered::Answered,
+    soonest: &'a mut Option<Instant>,
 }
 
 impl Env<'_> {
@@ -217,6 +233,18 @@ impl Env<'_> {
     }
 
     /// The serial of a new ISAKMP SA or phase 2 exchange.
+    /// A timer was set for `at` (every place that sets one says so).
+    pub(crate) fn timer_at(&mut self, at: Option<Instant>) {
+        soonest(self.soonest, at);
+    }
+
+    /// The exchange `serial` answered a message (see `answered`).
+    pub(crate) fn answered(&mut self, digest: Option<u64>, serial: u32) {
+        if let Some(hash) = digest {
+            self.answered.note(hash, serial);
+        }
+    }
+
     pub(crate) fn next_serial(&mut self) -> u32 {
         *self.serial += 1;
         *self.serial
@@ -228,5 +256,12 @@ impl Env<'_> {
     pub(crate) fn drop_datagram(&mut self, reason: &'static str, message: impl FnOnce() -> String) {
         *self.records.dropped.entry(reason).or_default() += 1;
         self.log.dropped(self.now, reason, message);
+    }
+}
+
+/// Keeps the earlier of `soonest` and `at`.
+fn soonest(soonest: &mut Option<Instant>, at: Option<Instant>) {
+    if let Some(t) = at {
+        *soonest = Some(soonest.map_or(t, |s| s.min(t)));
     }
 }

@@ -42,6 +42,7 @@ impl Racoon {
         }
         let serial = self.ctx.env(now).next_serial();
         let deadline = now + self.ctx.timer().negotiation;
+        self.ctx.timer_at(Some(deadline));
         let inbound = a.selector.reversed();
         let reqid_in = install::policy_reqid(now, kernel, inbound, Direction::In);
         self.ph2
@@ -161,7 +162,7 @@ impl Racoon {
 
     /// Logs a failed phase 2 and forgets the exchange.
     pub(super) fn phase2_failed(&mut self, now: Instant, serial: u32, fail: Fail) {
-        let Some(i) = self.ph2.iter().position(|p| p.serial == serial) else {
+        let Some(i) = self.ph2_at(serial) else {
             return;
         };
         let p2 = self.ph2.remove(i);
@@ -325,13 +326,16 @@ impl Racoon {
     ) {
         // Negotiations under way have no SAs yet and go on (racoon walks
         // the SAD, not its phase 2 handles).
-        let (gone, kept): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.ph2).into_iter().partition(|p| {
+        // In place: a gateway purges for each INITIAL-CONTACT, and moving
+        // every other peer's exchange each time cost more than the rest.
+        let gone: Vec<_> = self
+            .ph2
+            .extract_if(.., |p| {
                 (p.peer, p.peer_port) == (*peer.ip(), peer.port())
                     && p.ph1 != keep
                     && p.state == P2State::Established
-            });
-        self.ph2 = kept;
+            })
+            .collect();
         for p2 in gone {
             self.remove_pair(now, &p2, kernel);
         }

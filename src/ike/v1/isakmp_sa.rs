@@ -30,7 +30,7 @@ impl Racoon {
     ) -> Option<u32> {
         let p = Phase1::initiate(&mut self.ctx.env(now), remote, (local, peer))?;
         let serial = p.serial;
-        self.ph1.push(p);
+        self.add_phase1(p);
         Some(serial)
     }
 

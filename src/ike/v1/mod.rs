@@ -18,6 +18,7 @@
 //! handler.c and isakmp.c do (`isakmp_sa`, `ipsec_sa`) and their timers
 //! (`timers`).
 
+mod answered;
 mod certs;
 mod cfg;
 mod dispatch;
@@ -26,6 +27,7 @@ mod info;
 mod install;
 mod ipsec_sa;
 mod isakmp_sa;
+mod lookup;
 pub mod message;
 pub mod natt;
 mod phase1;
@@ -74,6 +76,8 @@ pub struct Racoon {
     /// that can change one (a gateway with thousands of peers is asked
     /// more often than anything changes).
     next: std::cell::Cell<Option<Option<Instant>>>,
+    /// ISAKMP SAs by initiator cookie (see `lookup`), once there are many.
+    by_cookie: Option<std::collections::HashMap<[u8; 8], Vec<u32>>>,
 }
 
 /// The configuration name under which the daemon runs as Android's
@@ -120,6 +124,7 @@ impl Racoon {
             android_up: false,
             new_virtual_ip: None,
             next: std::cell::Cell::new(None),
+            by_cookie: None,
         }
     }
 
@@ -141,6 +146,34 @@ impl Racoon {
             let local = SocketAddrV4::new(*local, crate::wire::udp_encap::PORT_ISAKMP);
             self.begin_phase1(now, remote, local, peer);
         }
+    }
+
+    /// Every exchange's next timer, the soonest.
+    fn soonest_timer(&self) -> Option<Instant> {
+        let p1 = self.ph1.iter().filter_map(Phase1::next_timer);
+        let p2 = self.ph2.iter().filter_map(Phase2::next_timer);
+        p1.chain(p2).min()
+    }
+
+    /// A datagram or a kernel message sets timers only through `Env`
+    /// and `Context::timer_at`, which note the soonest; the next timer
+    /// known before it, with that, is the next timer after it, or earlier
+    /// when the event settled or removed a timer. An early wake finds
+    /// nothing due and looks again in full (`on_timer`), so a gateway
+    /// with thousands of exchanges does not look at all of them for each
+    /// message.
+    fn before_event(&mut self) -> Option<Option<Instant>> {
+        self.ctx.soonest = None;
+        self.next.get()
+    }
+
+    fn after_event(&mut self, before: Option<Option<Instant>>) {
+        let set = self.ctx.soonest.take();
+        let next = before.map(|b| match (b, set) {
+            (Some(b), Some(s)) => Some(b.min(s)),
+            (b, s) => b.or(s),
+        });
+        self.next.set(next);
     }
 
     pub fn log(&self) -> &Log {
@@ -179,17 +212,19 @@ impl KeyDaemon for Racoon {
         data: &[u8],
         kernel: &mut dyn KeyKernel,
     ) {
-        self.next.set(None);
+        let before = self.before_event();
         if !self.stopped {
             self.datagram(now, (from, to), data, kernel);
         }
+        self.after_event(before);
     }
 
     fn on_kernel_event(&mut self, now: Instant, event: Event, kernel: &mut dyn KeyKernel) {
-        self.next.set(None);
+        let before = self.before_event();
         if !self.stopped {
             self.kernel_event(now, event, kernel);
         }
+        self.after_event(before);
     }
 
     fn on_timer(&mut self, now: Instant, kernel: &mut dyn KeyKernel) {
@@ -200,11 +235,18 @@ impl KeyDaemon for Racoon {
 
     fn next_timer(&self) -> Option<Instant> {
         if let Some(next) = self.next.get() {
+            // Never later than the truth (None: no timer at all).
+            debug_assert!(
+                match (next, self.soonest_timer()) {
+                    (_, None) => true,
+                    (None, Some(_)) => false,
+                    (Some(n), Some(t)) => n <= t,
+                },
+                "the next timer kept across an event is later than one set"
+            );
             return next;
         }
-        let p1 = self.ph1.iter().filter_map(Phase1::next_timer);
-        let p2 = self.ph2.iter().filter_map(Phase2::next_timer);
-        let next = p1.chain(p2).min();
+        let next = self.soonest_timer();
         self.next.set(Some(next));
         next
     }
@@ -227,8 +269,7 @@ impl KeyDaemon for Racoon {
     fn restart(&mut self, now: Instant) {
         self.next.set(None);
         self.stopped = false;
-        self.ph1.clear();
-        self.ph2.clear();
+        self.forget_all_phases();
         self.half_open.clear();
         let ctx = &mut self.ctx;
         // A new process: every pool index is free again.

@@ -33,8 +33,7 @@ impl Racoon {
         for p in self.ph1.iter().filter(|p| p.established()) {
             p.send_delete_isakmp(&mut self.ctx.env(now));
         }
-        self.ph1.clear();
-        self.ph2.clear();
+        self.forget_all_phases();
         self.half_open.clear();
         self.stopped = true;
         self.ctx.log.info(now, "racoon process shutdown");

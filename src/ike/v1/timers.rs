@@ -92,6 +92,7 @@ impl Racoon {
         let p = &mut self.ph1[i];
         if p.natt.keepalive.is_some_and(|t| t <= now) {
             p.natt.keepalive = Some(now + every);
+            self.ctx.timer_at(p.natt.keepalive);
             self.ctx.outbox.push_back(Datagram {
                 from: p.local,
                 to: p.peer,

@@ -127,9 +127,8 @@ impl Racoon {
         repr: &Repr,
         kernel: &mut dyn KeyKernel,
     ) {
-        let found = self.ph1.iter().position(|p| {
-            p.peer.ip() == from.ip()
-                && (p.cky_i, p.cky_r) == (repr.initiator_cookie, repr.responder_cookie)
+        let found = self.ph1_by_cookie(repr.initiator_cookie, |p| {
+            p.peer.ip() == from.ip() && p.cky_r == repr.responder_cookie
         });
         let Some(i) = found else {
             self.ctx.env(now).drop_datagram("no-isakmp-sa", || {
@@ -207,7 +206,7 @@ impl Racoon {
     /// handler.c `delph1` (through isakmp_cfg.c `isakmp_cfg_rmstate`): an
     /// ISAKMP SA goes, and its pool index is free again.
     pub(super) fn forget_phase1(&mut self, now: Instant, i: usize) -> super::phase1::Phase1 {
-        let p = self.ph1.remove(i);
+        let p = self.remove_phase1(i);
         if let Some(port) = p.cfg.port {
             self.ctx.cfg_server.putport(port);
             self.ctx.log.info(now, format!("Released port {port}"));

@@ -83,7 +83,7 @@ impl Racoon {
     /// `isakmp_cfg_request`: the server answers a mode_cfg REQUEST, the
     /// client an XAuth REQUEST, attribute by attribute, in one REPLY.
     pub(super) fn cfg_request(&mut self, now: Instant, serial: u32, req: &CfgRepr) {
-        let Some(i) = self.ph1.iter().position(|p| p.serial == serial) else {
+        let Some(i) = self.ph1_at(serial) else {
             return;
         };
         let mut replies = Vec::new();
@@ -266,7 +266,7 @@ impl Racoon {
                 self.ctx.log.warning(now, format!("Ignored attribute {t}"));
             }
         }
-        let Some(i) = self.ph1.iter().position(|p| p.serial == serial) else {
+        let Some(i) = self.ph1_at(serial) else {
             return;
         };
         let p = &self.ph1[i];
@@ -280,7 +280,7 @@ impl Racoon {
     /// SA goes, else with `mode_cfg on` the client asks for its
     /// configuration.
     pub(super) fn cfg_set(&mut self, now: Instant, serial: u32, set: &CfgRepr) {
-        let Some(i) = self.ph1.iter().position(|p| p.serial == serial) else {
+        let Some(i) = self.ph1_at(serial) else {
             return;
         };
         let mut env = self.ctx.env(now);

@@ -88,7 +88,7 @@ impl Racoon {
         attr: &SaAttribute,
         id: u16,
     ) -> Result<(), ()> {
-        let Some(i) = self.ph1.iter().position(|p| p.serial == serial) else {
+        let Some(i) = self.ph1_at(serial) else {
             return Err(());
         };
         let p = &mut self.ph1[i];
@@ -155,11 +155,9 @@ impl Racoon {
         }
         let line = format!("Throttling in action for {host}: delay {delay}s");
         self.ctx.log.error(now, line);
-        self.ph1[i].cfg.delayed = Some(DelayedReply {
-            at: now + Duration::from_secs(delay),
-            port,
-            id,
-        });
+        let at = now + Duration::from_secs(delay);
+        self.ph1[i].cfg.delayed = Some(DelayedReply { at, port, id });
+        self.ctx.timer_at(Some(at));
         Ok(())
     }
 

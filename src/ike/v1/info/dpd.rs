@@ -36,6 +36,7 @@ impl Phase1 {
         dpd.seq = dpd.seq.wrapping_add(1).max(1);
         dpd.awaiting = Some(dpd.seq);
         dpd.next = Some(env.now + retry);
+        env.timer_at(dpd.next);
         let data = dpd.seq.to_be_bytes().to_vec();
         self.send_protected(env, isakmp_notify(self, NotifyType::RUThere, data));
         false

@@ -174,8 +174,11 @@ impl Phase1 {
         };
         let d = env.send(self.local, self.peer, bytes);
         let timer = env.timer;
-        self.retry
+        let digest = self
+            .retry
             .sent(answered, d, await_reply.then_some((env.now, &timer)));
+        env.answered(digest, self.serial);
+        env.timer_at(self.retry.resend_at);
         Ok(())
     }
 
@@ -198,6 +201,7 @@ impl Phase1 {
         self.retry.settle();
         let lifetime = lifetime.max(1);
         self.expires = Some(env.now + Duration::from_secs(lifetime));
+        env.timer_at(self.expires);
         env.log.info(
             env.now,
             format!(
@@ -213,12 +217,14 @@ impl Phase1 {
         let remote = &env.conf.remotes[self.remote];
         if self.dpd.peer_supports && remote.dpd_delay_secs > 0 {
             self.dpd.next = Some(env.now + Duration::from_secs(remote.dpd_delay_secs));
+            env.timer_at(self.dpd.next);
         }
         // racoon `ph1_main`: with rekeying, `isakmp_ph1dying` runs at
         // PFKEY_SOFT_LIFETIME_RATE (80%) of the lifetime, then
         // `isakmp_ph1expire` at its end; without, only the expiry.
         if self.rekey_enabled(remote) {
             self.dying_at = Some(env.now + Duration::from_millis(lifetime * 800));
+            env.timer_at(self.dying_at);
         }
         // RFC 3948 §2.3: keepalives hold the NAT's mapping. racoon's
         // `natt_keepalive_add_ph1` queues them on both ends once either
@@ -226,6 +232,7 @@ impl Phase1 {
         let keepalive = env.conf.timer.natt_keepalive_secs;
         if self.natt.nat_between() && self.natt.floated && keepalive > 0 {
             self.natt.keepalive = Some(env.now + Duration::from_secs(keepalive));
+            env.timer_at(self.natt.keepalive);
         }
     }
 }

@@ -150,6 +150,7 @@ impl Phase1 {
             my_id,
         );
         p.expires = Some(env.now + env.timer.negotiation);
+        env.timer_at(p.expires);
         let line = format!(
             "respond new phase 1 negotiation: {}<=>{}",
             endpoint(to),

@@ -57,8 +57,11 @@ pub(crate) fn send_quick(
     p2.iv = next_iv;
     let d = env.send(p1.local, p1.peer, bytes);
     let timer = env.timer;
-    p2.retry
+    let digest = p2
+        .retry
         .sent(answered, d, await_reply.then_some((env.now, &timer)));
+    env.answered(digest, p2.serial);
+    env.timer_at(p2.retry.resend_at);
     Ok(())
 }
 
