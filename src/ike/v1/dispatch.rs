@@ -81,13 +81,21 @@ impl Racoon {
     fn answer_duplicate(&mut self, data: &[u8]) -> bool {
         let hash = crate::ike::retransmit::digest(data);
         self.tidy_answered();
-        let again = if self.ctx.answered.active() {
-            self.answered_by_index(data, hash)
-        } else {
-            let one = self.ph1.iter().map(|p| &p.retry);
-            let retries = one.chain(self.ph2.iter().map(|p| &p.retry));
+        let walk = |r: &Racoon| {
+            let one = r.ph1.iter().map(|p| &p.retry);
+            let retries = one.chain(r.ph2.iter().map(|p| &p.retry));
             let mut answered = retries.filter(|r| r.answered(data, hash));
             answered.find_map(|r| r.last_out.clone())
+        };
+        let again = if self.ctx.answered.active() {
+            let found = self.answered_by_index(data, hash);
+            debug_assert_eq!(
+                found.as_ref().map(|d| &d.data),
+                walk(self).as_ref().map(|d| &d.data)
+            );
+            found
+        } else {
+            walk(self)
         };
         match again {
             Some(d) => {
