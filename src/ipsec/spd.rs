@@ -245,9 +245,9 @@ impl Spd {
         &mut self.more[self.table[b].more as usize]
     }
 
-    /// Doubles the table (16 buckets at first) and places every bucket again.
+    /// Doubles the table (4 buckets at first: a roadwarrior has two or three policies) and places every bucket again.
     fn grow(&mut self) {
-        let size = (self.table.len() * 2).max(16);
+        let size = (self.table.len() * 2).max(4);
         let empty = Bucket {
             occupied: false,
             dir: 0,
